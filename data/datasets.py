@@ -1,0 +1,68 @@
+"""Registry of shipped datasets: where each lives and where it came from (producer, URL, version, licence)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from data.errors import DataFileMissing, UnknownDataset
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+REGISTRY_FILE = Path(__file__).resolve().parent / "datasets.yaml"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One shipped dataset and its origin."""
+
+    id: str
+    folder: str
+    title: dict[str, str]
+    producer: dict[str, str]
+    distributor: str
+    url: str
+    version: str
+    licence: dict[str, str]
+    licence_file: str | None = None
+    source_md: str | None = None
+
+    def path(self, *parts: str, root: Path | None = None) -> Path:
+        """Path of a file of this dataset under `root` (default: the shipped folder)."""
+        return (root or SHIPPED_DIR) / self.folder / Path(*parts)
+
+    def source_path(self) -> Path:
+        return SHIPPED_DIR / (self.source_md or f"{self.folder}/SOURCE.md")
+
+    def source_text(self) -> str:
+        """The dataset's SOURCE.md, the full account of its origin."""
+        path = self.source_path()
+        if not path.is_file():
+            raise DataFileMissing(f"{path}: SOURCE.md of dataset {self.id!r} is missing")
+        return path.read_text(encoding="utf-8")
+
+    def attribution(self, lang: str = "zh") -> str:
+        """One line for chart footers: producer, licence."""
+        return f"{self.producer[lang]} · {self.licence[lang]}"
+
+
+@lru_cache(maxsize=1)
+def datasets() -> dict[str, Dataset]:
+    """All shipped datasets by id, in registry order."""
+    raw = yaml.safe_load(REGISTRY_FILE.read_text(encoding="utf-8"))
+    return {key: Dataset(id=key, **entry) for key, entry in raw.items()}
+
+
+def dataset(dataset_id: str) -> Dataset:
+    """The dataset with this id.
+
+    Raises:
+        UnknownDataset: the id is not in data/datasets.yaml.
+    """
+    try:
+        return datasets()[dataset_id]
+    except KeyError:
+        known = ", ".join(datasets())
+        raise UnknownDataset(f"unknown dataset {dataset_id!r}; known: {known}") from None
