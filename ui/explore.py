@@ -1,0 +1,123 @@
+"""Helpers for the Indicators page: default choices, display tables, the metadata panel. No widgets here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.datasets import dataset
+from data.regions import NATIONAL_CODE, RegionRegistry
+from indicators import derived
+from indicators.metadata import Indicator
+from indicators.query import coverage, period_label
+from indicators.views import ViewInfo
+from ui.format import number, period
+from ui.i18n import t
+
+# Shown first when an indicator covers countries: the economies Chinese officials compare with most often.
+DEFAULT_COUNTRIES = ["CHN", "USA", "JPN", "DEU", "IND"]
+DEFAULT_PICK = 5
+KIND_ORDER = {"national": 0, "province": 1, "country": 2}
+
+
+def regions_with_data(rows: pd.DataFrame, registry: RegionRegistry) -> list[str]:
+    """Regions reporting the indicator: national first, then provinces by code, then countries by code."""
+    codes = rows.loc[rows["value"].notna(), "region_code"].unique()
+    return sorted(codes, key=lambda c: (KIND_ORDER.get(registry.get(c).kind, 3), c))
+
+
+def default_regions(rows: pd.DataFrame, registry: RegionRegistry, polarity: str) -> list[str]:
+    """A sensible first selection: the national series alone, the usual comparator countries, or the five
+    provinces ranked highest in the latest period."""
+    available = regions_with_data(rows, registry)
+    if available == [NATIONAL_CODE] or (NATIONAL_CODE in available and len(available) == 1):
+        return [NATIONAL_CODE]
+    if available and registry.get(available[-1]).kind == "country":
+        picked = [c for c in DEFAULT_COUNTRIES if c in available]
+        if picked:
+            return picked
+    reported = rows[rows["value"].notna()]
+    if reported.empty:
+        return available[:DEFAULT_PICK]
+    latest = reported["period"].max()
+    table = derived.ranking_table(rows[rows["region_code"] != NATIONAL_CODE], latest, "higher_is_better")
+    return table.dropna(subset=["value"])["region_code"].head(DEFAULT_PICK).tolist()
+
+
+def year_bounds(rows: pd.DataFrame) -> tuple[int, int]:
+    """First and last year with a reported value."""
+    reported = rows.loc[rows["value"].notna(), "period"]
+    return int(reported.min().year), int(reported.max().year)
+
+
+def default_years(first: int, last: int, freq: str) -> tuple[int, int]:
+    """Last 20 years of annual data, the last 8 years of monthly or quarterly data."""
+    span = 20 if freq == "A" else 8
+    return max(first, last - span), last
+
+
+def ranking_display(table: pd.DataFrame, registry: RegionRegistry, info: ViewInfo, freq: str, lang: str,
+                    cagr: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ranking table with region names, formatted changes and translated headers."""
+    unit = info.unit[lang]
+    out = pd.DataFrame({
+        t("table.rank", lang): table["rank"].astype("Int64"),
+        t("table.region", lang): [registry.name(c, lang) for c in table["region_code"]],
+        t("table.value", lang, unit=unit): table["value"].round(info.decimals),
+        t("table.previous", lang): [period(p, freq, lang) for p in table["previous_period"]],
+        t("table.previous_value", lang, unit=unit): table["previous_value"].round(info.decimals),
+        t("table.change", lang, unit=unit): table["change"].round(info.decimals),
+        t("table.change_pct", lang): table["change_pct"].round(1),
+        t("table.rank_change", lang): table["rank_change"].astype("Int64"),
+    })
+    if cagr is not None:
+        rates = table["region_code"].map(cagr.set_index("region_code")["cagr"])
+        out[t("table.cagr", lang, start=int(cagr["start_year"].iloc[0]), end=int(cagr["end_year"].iloc[0]))] = (
+            rates.round(2).to_numpy()
+        )
+    return out
+
+
+def cagr_between(rows: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame | None:
+    """CAGR per region between the first periods of two years (annual data only), with the years attached."""
+    if end_year <= start_year:
+        return None
+    out = derived.cagr(rows, pd.Timestamp(f"{start_year}-01-01"), pd.Timestamp(f"{end_year}-01-01"))
+    out["start_year"], out["end_year"] = start_year, end_year
+    return out
+
+
+def series_export(frame: pd.DataFrame, registry: RegionRegistry, info: ViewInfo, freq: str, lang: str) -> pd.DataFrame:
+    """The charted series as a table for download: region code and name, period, value with unit in the header."""
+    return pd.DataFrame({
+        t("table.region_code", lang): frame["region_code"].to_numpy(),
+        t("table.region", lang): [registry.name(c, lang) for c in frame["region_code"]],
+        t("table.period", lang): [period_label(p, freq, lang) for p in frame["period"]],
+        t("table.value", lang, unit=info.unit[lang]): frame["value"].to_numpy(),
+    })
+
+
+def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) -> list[tuple[str, str]]:
+    """The metadata panel: definition, unit, frequency, category, polarity, source, licence, coverage."""
+    ds = dataset(ind.source)
+    cov = coverage(obs, ind.id)
+    rows = [
+        (t("meta.id", lang), ind.id),
+        (t("meta.definition", lang), ind.definition[lang]),
+        (t("meta.unit", lang), ind.unit[lang]),
+        (t("meta.frequency", lang), t(f"freq.{ind.frequency}", lang)),
+        (t("meta.category", lang), t(f"category.{ind.category}", lang)),
+        (t("meta.polarity", lang), t(f"polarity.{ind.polarity}", lang)),
+        (t("meta.source", lang), f"{ds.title[lang]} — {ds.producer[lang]}"),
+        (t("meta.distributor", lang), f"{ds.distributor} · {ds.version} · {ds.url}"),
+        (t("meta.source_field", lang), ind.source_field),
+        (t("meta.licence", lang), ds.licence[lang]),
+        (t("meta.coverage", lang), t("meta.coverage_value", lang, first=period(cov["first"], cov["freq"], lang),
+                                    last=period(cov["last"], cov["freq"], lang), regions=cov["regions"],
+                                    values=number(cov["values"], 0, lang), missing=number(cov["missing"], 0, lang))),
+        (t("meta.last_period", lang), period(cov["last"], cov["freq"], lang)),
+    ]
+    if ind.conversion:
+        rows.append((t("meta.conversion", lang), ind.conversion[lang]))
+    if info.derived:
+        rows.append((t("meta.derived", lang), info.derived[lang]))
+    return rows

@@ -1,0 +1,35 @@
+"""Numbers, units and periods formatted from metadata for display."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from indicators.query import period_label
+
+MISSING = {"zh": "无数据", "en": "no data"}
+
+
+def number(value: float | None, decimals: int, lang: str = "zh", signed: bool = False) -> str:
+    """A number with thousands separators and the indicator's decimals; a gap reads 无数据 / no data."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return MISSING[lang]
+    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
+    return text
+
+
+def with_unit(value: float | None, decimals: int, unit: str, lang: str = "zh", signed: bool = False) -> str:
+    """A number followed by its unit (no space before % or Chinese units)."""
+    text = number(value, decimals, lang, signed)
+    if text == MISSING[lang]:
+        return text
+    tight = unit.startswith("%") or lang == "zh"
+    return f"{text}{unit}" if tight else f"{text} {unit}"
+
+
+def period(value: pd.Timestamp | None, freq: str, lang: str = "zh") -> str:
+    """A period label, or 无数据 / no data."""
+    if value is None or pd.isna(value):
+        return MISSING[lang]
+    return period_label(value, freq, lang)
