@@ -15,15 +15,22 @@ lang = current_lang()
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
-    chosen = st.radio(t("app.language"), LANGS, index=LANGS.index(lang), horizontal=True,
-                      format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    chosen = st.radio(
+        t("app.language"),
+        LANGS,
+        index=LANGS.index(lang),
+        horizontal=True,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
     if chosen != lang:
         st.session_state["lang"] = chosen
         st.query_params["lang"] = chosen
         st.rerun()
 
-pages = [st.Page(path, title=t(key), icon=icon, url_path=url, default=(i == 0))
-         for i, (path, key, icon, url) in enumerate(PAGES)]
+pages = [
+    st.Page(path, title=t(key), icon=icon, url_path=url, default=(i == 0))
+    for i, (path, key, icon, url) in enumerate(PAGES)
+]
 st.navigation(pages).run()
 
 with st.sidebar:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from data.datasets import dataset
 from data.errors import DataFileMissing, DataFormatError, UnknownRegion
-from data.regions import NATIONAL_CODE, WORLD_CODE, region_registry
+from data.regions import NATIONAL_CODE, region_registry
 
 COLUMNS = ["indicator_id", "region_code", "period", "freq", "value"]
 
@@ -91,7 +91,10 @@ CN_QUARTERLY_ROWS: dict[tuple[str, str], tuple[str, float | str]] = {
         "gdp_quarterly_ytd",
         1.0,
     ),
-    ("nbs_quarterly_gdp_current_prices.csv", "Value-added of the Primary Industry, Current Quarter (100 million yuan)"): (
+    (
+        "nbs_quarterly_gdp_current_prices.csv",
+        "Value-added of the Primary Industry, Current Quarter (100 million yuan)",
+    ): (
         "va_primary_quarterly",
         1.0,
     ),
@@ -220,15 +223,15 @@ def load_cn_prov_panel(root: Path | None = None) -> pd.DataFrame:
     cpi = _read_csv(cpi_path, dtype=str, keep_default_na=False, na_values=[""])
     _require_columns(cpi, ["year", "cpi_prev_year_eq_100"], cpi_path)
     cpi_change = (_numeric(cpi["cpi_prev_year_eq_100"], cpi_path, "cpi_prev_year_eq_100") - 100).round(10)
-    parts.append(
-        _frame("cpi_annual", [NATIONAL_CODE] * len(cpi), _year_start(cpi["year"]), "A", cpi_change)
-    )
+    parts.append(_frame("cpi_annual", [NATIONAL_CODE] * len(cpi), _year_start(cpi["year"]), "A", cpi_change))
     return _concat(parts)
 
 
 def load_cn_prov_budget(root: Path | None = None) -> pd.DataFrame:
     """General public budget expenditure by province and function, 2010–2023 (亿元), with the national total."""
-    path = dataset("cn_prov_budget_expenditure").path("cn_prov_general_public_budget_expenditure_2010_2023.csv", root=root)
+    path = dataset("cn_prov_budget_expenditure").path(
+        "cn_prov_general_public_budget_expenditure_2010_2023.csv", root=root
+    )
     raw = _read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     _require_columns(raw, ["province", "year", "item_en", "units", "value"], path)
     registry = region_registry()
@@ -271,7 +274,9 @@ def load_cn_macro_monthly(root: Path | None = None) -> pd.DataFrame:
         if (periods.dt.day != 1).any():
             raise DataFormatError(f"{path}: column 'date' must hold the first day of each month")
         for col, (ind, factor) in columns.items():
-            parts.append(_frame(ind, [NATIONAL_CODE] * len(raw), periods, "M", _scale(_numeric(raw[col], path, col), factor)))
+            parts.append(
+                _frame(ind, [NATIONAL_CODE] * len(raw), periods, "M", _scale(_numeric(raw[col], path, col), factor))
+            )
     return _concat(parts)
 
 
@@ -384,4 +389,3 @@ OBSERVATION_LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
 def load_observations(root: Path | None = None) -> pd.DataFrame:
     """All shipped observations in the canonical long format, sorted by indicator, region and period."""
     return _concat([loader(root) for loader in OBSERVATION_LOADERS.values()])
-

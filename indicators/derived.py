@@ -142,7 +142,9 @@ def ranking_table(obs: pd.DataFrame, period: pd.Timestamp, polarity: str) -> pd.
     now = obs[obs["period"] == period][["region_code", "value"]].copy()
     now["rank"] = ranked.loc[ranked["period"] == period, "value"].to_numpy()
     if previous is not None:
-        before = obs.loc[obs["period"] == previous, ["region_code", "value"]].rename(columns={"value": "previous_value"})
+        before = obs.loc[obs["period"] == previous, ["region_code", "value"]].rename(
+            columns={"value": "previous_value"}
+        )
         before["previous_rank"] = ranked.loc[ranked["period"] == previous, "value"].to_numpy()
         now = now.merge(before, on="region_code", how="left")
     else:

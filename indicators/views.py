@@ -106,7 +106,8 @@ def apply_view(
         if ind.total == "sum_of_regions":
             members = [c for c in rows["region_code"].unique() if region_registry().get(c).kind == "province"]
             how = {
-                "zh": f"各地区「{ind.name['zh']}」占 {len(members)} 个省级地区合计的百分比；仅在全部地区均有数据的年份计算。",
+                "zh": f"各地区「{ind.name['zh']}」占 {len(members)} 个省级地区合计的百分比；"
+                "仅在全部地区均有数据的年份计算。",
                 "en": f"Each region's “{ind.name['en']}” as % of the sum over {len(members)} provincial units; "
                 "computed only in years where every unit reports.",
             }
@@ -130,5 +131,7 @@ def apply_view(
         "en": f"“{ind.name['en']}” ÷ the same region's value in the base period ({base.year}) × 100.",
     }
     name = {lang: f"{ind.name[lang]} · {VIEW_NAMES['index'][lang]}" for lang in ("zh", "en")}
-    info = ViewInfo("index", name, {"zh": f"{base.year}=100", "en": f"{base.year} = 100"}, "指数", 1, ind.polarity, how, (ind.id,))
+    info = ViewInfo(
+        "index", name, {"zh": f"{base.year}=100", "en": f"{base.year} = 100"}, "指数", 1, ind.polarity, how, (ind.id,)
+    )
     return derived.index_to_base(rows, base), info

@@ -21,16 +21,26 @@ state.from_url("ind_search", "q", "")
 state.from_url("ind_category", "category", "all", valid=lambda v: v in ("all", "macro", "service", "governance"))
 col_search, col_cat = st.columns([3, 1])
 query = col_search.text_input(t("indicators.search"), key="ind_search", placeholder=t("indicators.search_hint"))
-category = col_cat.selectbox(t("indicators.category"), ["all", "macro", "service", "governance"], key="ind_category",
-                             format_func=lambda c: t(f"category.{c}"))
+category = col_cat.selectbox(
+    t("indicators.category"),
+    ["all", "macro", "service", "governance"],
+    key="ind_category",
+    format_func=lambda c: t(f"category.{c}"),
+)
 found = [i.id for i in cat.search(query, None if category == "all" else category)]
 if not found:
     st.info(t("indicators.no_match", query=query))
     st.stop()
 state.from_url("ind_indicator", "indicator", found[0], valid=lambda v: v in found)
 state.reset_if_invalid("ind_indicator", found, found[0])
-ind = cat.get(st.selectbox(t("indicators.indicator", count=len(found)), found, key="ind_indicator",
-                           format_func=lambda i: f"{pick(cat.get(i).name)}（{pick(cat.get(i).unit)}）"))
+ind = cat.get(
+    st.selectbox(
+        t("indicators.indicator", count=len(found)),
+        found,
+        key="ind_indicator",
+        format_func=lambda i: f"{pick(cat.get(i).name)}（{pick(cat.get(i).unit)}）",
+    )
+)
 
 # --- regions, years, view ----------------------------------------------------------------------------------------
 rows = cache.indicator_rows(ind.id)
@@ -38,20 +48,29 @@ available = explore.regions_with_data(rows, reg)
 defaults = explore.default_regions(rows, reg, ind.polarity)
 state.list_from_url("ind_regions", "regions", defaults, available)
 state.reset_if_invalid("ind_regions", available, defaults)
-chosen = st.multiselect(t("indicators.regions"), available, key="ind_regions", max_selections=12,
-                        format_func=lambda c: reg.name(c, lang))
+chosen = st.multiselect(
+    t("indicators.regions"), available, key="ind_regions", max_selections=12, format_func=lambda c: reg.name(c, lang)
+)
 first, last = explore.year_bounds(rows)
 state.range_from_url("ind_years", "years", first, last, explore.default_years(first, last, ind.freq))
 col_years, col_view = st.columns([2, 3])
-start, end = (col_years.slider(t("indicators.years"), first, last, key="ind_years") if first < last
-              else (first, last))
+start, end = col_years.slider(t("indicators.years"), first, last, key="ind_years") if first < last else (first, last)
 views = available_views(ind)
 state.from_url("ind_view", "view", "level", valid=lambda v: v in views)
 state.reset_if_invalid("ind_view", views, "level")
-view = col_view.radio(t("indicators.view"), views, key="ind_view", horizontal=True,
-                      format_func=lambda v: t(f"view.{v}"))
-state.to_url({"indicator": ind.id, "regions": chosen, "years": f"{start}-{end}", "view": view,
-              "q": query or None, "category": None if category == "all" else category})
+view = col_view.radio(
+    t("indicators.view"), views, key="ind_view", horizontal=True, format_func=lambda v: t(f"view.{v}")
+)
+state.to_url(
+    {
+        "indicator": ind.id,
+        "regions": chosen,
+        "years": f"{start}-{end}",
+        "view": view,
+        "q": query or None,
+        "category": None if category == "all" else category,
+    }
+)
 
 frame, info = cache.view(view, ind.id, start if view == "index" else None)
 in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
@@ -71,8 +90,12 @@ with tab_chart:
     if info.derived:
         st.caption(t("indicators.derived_note", how=pick(info.derived)))
     export = explore.series_export(shown, reg, info, ind.freq, lang)
-    st.download_button(t("indicators.download_csv"), export.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"{ind.id}_{view}_{start}-{end}.csv", mime="text/csv")
+    st.download_button(
+        t("indicators.download_csv"),
+        export.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{ind.id}_{view}_{start}-{end}.csv",
+        mime="text/csv",
+    )
 
 with tab_rank:
     periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())
@@ -80,14 +103,20 @@ with tab_rank:
         st.info(t("indicators.no_ranking"))
     else:
         labels = {pd.Timestamp(p): fmt.period(pd.Timestamp(p), ind.freq, lang) for p in periods}
-        at = st.select_slider(t("indicators.rank_period"), list(labels), value=list(labels)[-1],
-                              format_func=labels.get, key="ind_rank_period")
+        at = st.select_slider(
+            t("indicators.rank_period"),
+            list(labels),
+            value=list(labels)[-1],
+            format_func=labels.get,
+            key="ind_rank_period",
+        )
         table = derived.ranking_table(frame, at, info.polarity)
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
         st.dataframe(explore.ranking_display(table, reg, info, ind.freq, lang, cagr), hide_index=True)
-        st.plotly_chart(charts.ranking_bars(table, reg, f"{title} · {labels[at]}", unit, info.decimals, lang),
-                        config=PLOTLY_CONFIG)
+        st.plotly_chart(
+            charts.ranking_bars(table, reg, f"{title} · {labels[at]}", unit, info.decimals, lang), config=PLOTLY_CONFIG
+        )
         st.caption(footer)
 
 with tab_multi:

@@ -55,20 +55,28 @@ def default_years(first: int, last: int, freq: str) -> tuple[int, int]:
     return max(first, last - span), last
 
 
-def ranking_display(table: pd.DataFrame, registry: RegionRegistry, info: ViewInfo, freq: str, lang: str,
-                    cagr: pd.DataFrame | None = None) -> pd.DataFrame:
+def ranking_display(
+    table: pd.DataFrame,
+    registry: RegionRegistry,
+    info: ViewInfo,
+    freq: str,
+    lang: str,
+    cagr: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The ranking table with region names, formatted changes and translated headers."""
     unit = info.unit[lang]
-    out = pd.DataFrame({
-        t("table.rank", lang): table["rank"].astype("Int64"),
-        t("table.region", lang): [registry.name(c, lang) for c in table["region_code"]],
-        t("table.value", lang, unit=unit): table["value"].round(info.decimals),
-        t("table.previous", lang): [period(p, freq, lang) for p in table["previous_period"]],
-        t("table.previous_value", lang, unit=unit): table["previous_value"].round(info.decimals),
-        t("table.change", lang, unit=unit): table["change"].round(info.decimals),
-        t("table.change_pct", lang): table["change_pct"].round(1),
-        t("table.rank_change", lang): table["rank_change"].astype("Int64"),
-    })
+    out = pd.DataFrame(
+        {
+            t("table.rank", lang): table["rank"].astype("Int64"),
+            t("table.region", lang): [registry.name(c, lang) for c in table["region_code"]],
+            t("table.value", lang, unit=unit): table["value"].round(info.decimals),
+            t("table.previous", lang): [period(p, freq, lang) for p in table["previous_period"]],
+            t("table.previous_value", lang, unit=unit): table["previous_value"].round(info.decimals),
+            t("table.change", lang, unit=unit): table["change"].round(info.decimals),
+            t("table.change_pct", lang): table["change_pct"].round(1),
+            t("table.rank_change", lang): table["rank_change"].astype("Int64"),
+        }
+    )
     if cagr is not None:
         rates = table["region_code"].map(cagr.set_index("region_code")["cagr"])
         out[t("table.cagr", lang, start=int(cagr["start_year"].iloc[0]), end=int(cagr["end_year"].iloc[0]))] = (
@@ -88,12 +96,14 @@ def cagr_between(rows: pd.DataFrame, start_year: int, end_year: int) -> pd.DataF
 
 def series_export(frame: pd.DataFrame, registry: RegionRegistry, info: ViewInfo, freq: str, lang: str) -> pd.DataFrame:
     """The charted series as a table for download: region code and name, period, value with unit in the header."""
-    return pd.DataFrame({
-        t("table.region_code", lang): frame["region_code"].to_numpy(),
-        t("table.region", lang): [registry.name(c, lang) for c in frame["region_code"]],
-        t("table.period", lang): [period_label(p, freq, lang) for p in frame["period"]],
-        t("table.value", lang, unit=info.unit[lang]): frame["value"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("table.region_code", lang): frame["region_code"].to_numpy(),
+            t("table.region", lang): [registry.name(c, lang) for c in frame["region_code"]],
+            t("table.period", lang): [period_label(p, freq, lang) for p in frame["period"]],
+            t("table.value", lang, unit=info.unit[lang]): frame["value"].to_numpy(),
+        }
+    )
 
 
 def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) -> list[tuple[str, str]]:
@@ -111,9 +121,18 @@ def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) 
         (t("meta.distributor", lang), f"{ds.distributor} · {ds.version} · {ds.url}"),
         (t("meta.source_field", lang), ind.source_field),
         (t("meta.licence", lang), ds.licence[lang]),
-        (t("meta.coverage", lang), t("meta.coverage_value", lang, first=period(cov["first"], cov["freq"], lang),
-                                    last=period(cov["last"], cov["freq"], lang), regions=cov["regions"],
-                                    values=number(cov["values"], 0, lang), missing=number(cov["missing"], 0, lang))),
+        (
+            t("meta.coverage", lang),
+            t(
+                "meta.coverage_value",
+                lang,
+                first=period(cov["first"], cov["freq"], lang),
+                last=period(cov["last"], cov["freq"], lang),
+                regions=cov["regions"],
+                values=number(cov["values"], 0, lang),
+                missing=number(cov["missing"], 0, lang),
+            ),
+        ),
         (t("meta.last_period", lang), period(cov["last"], cov["freq"], lang)),
     ]
     if ind.conversion:

@@ -1,0 +1,145 @@
+"""Shared fixtures: the shipped data, the running app and a real Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# Import the packages before any page runs: AppTest puts pages/ first on sys.path, where pages/indicators.py and
+# pages/data.py would otherwise shadow the `indicators` and `data` packages.
+import data  # noqa: E402
+import indicators  # noqa: E402
+import ui  # noqa: E402, F401
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="session")
+def obs():
+    """All shipped observations in the canonical long frame."""
+    return data.load_observations()
+
+
+@pytest.fixture(scope="session")
+def cat():
+    """The shipped indicator catalogue."""
+    return indicators.catalogue()
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """The region registry."""
+    return data.region_registry()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Start the app the way `make run` does (streamlit run app.py, repo config) and yield its base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "streamlit.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    streamlit = Path(sys.executable).with_name("streamlit")
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [str(streamlit), "run", "app.py", "--server.port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            pytest.fail(f"app exited early:\n{log.read_text()}")
+    else:
+        proc.terminate()
+        pytest.fail(f"app did not answer on {url} within 90 s:\n{log.read_text()}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, headless, launched through the Playwright client (no downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class RecordingPage:
+    """A browser page that records every request leaving the machine and every page error."""
+
+    def __init__(self, page):
+        self.page = page
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self._on_request)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _on_request(self, request) -> None:
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return
+        if parsed.hostname not in LOCAL_HOSTS:
+            self.external.append(request.url)
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh page that blocks and records any request to a host other than this machine."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+
+    def block_external(route):
+        host = urlparse(route.request.url).hostname
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", block_external)
+    recorder = RecordingPage(context.new_page())
+    yield recorder
+    context.close()

@@ -1,0 +1,88 @@
+"""Indicator catalogue: schema, wording rules, completeness in both languages, and data ↔ metadata."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from data import datasets
+from indicators import MetadataError, UnknownIndicator, load_catalogue
+from indicators.metadata import CATALOGUE_FILE
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_indicator_in_the_data_has_metadata_and_vice_versa(obs, cat):
+    assert set(obs["indicator_id"]) == set(cat.ids)
+
+
+def test_metadata_frequency_and_source_match_the_data(obs, cat):
+    for ind in cat:
+        rows = obs[obs["indicator_id"] == ind.id]
+        assert set(rows["freq"]) == {ind.freq}, ind.id
+        assert ind.source in datasets(), ind.id
+
+
+def test_every_entry_is_complete_in_both_languages(cat):
+    for ind in cat:
+        for field in ("name", "definition"):
+            text = getattr(ind, field)
+            assert CJK.search(text["zh"]), f"{ind.id}.{field}.zh is not Chinese"
+            assert text["en"] and not CJK.search(text["en"]), f"{ind.id}.{field}.en is not English"
+        assert ind.unit["zh"] and ind.unit["en"]
+        if ind.per_capita:
+            assert ind.per_capita.denominator in cat
+        if ind.conversion:
+            assert ind.conversion["zh"] and ind.conversion["en"]
+
+
+def test_search_in_both_languages(cat):
+    assert "gdp" in [i.id for i in cat.search("生产总值")]
+    assert "gdp" in [i.id for i in cat.search("gross regional")]
+    assert [i.id for i in cat.search("电子政务 排名")] == ["egdi_rank"]
+    assert all(i.category == "governance" for i in cat.search("", "governance"))
+
+
+def test_unknown_indicator_suggests(cat):
+    with pytest.raises(UnknownIndicator, match="did you mean gdp"):
+        cat.get("gpd")
+
+
+def _entry(raw, indicator_id):
+    return next(e for e in raw["indicators"] if e["id"] == indicator_id)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda e: e["name"].pop("en"), r"indicators\.0\.name.*'gdp'.*'en' is a required property"),
+        (lambda e: e["name"].update(zh="Gross product"), r"indicators\.0\.name\.zh.*'gdp'.*does not match"),
+        (lambda e: e["unit"].update(en="100 Million Yuan"), r"indicators\.0\.unit\.en.*'gdp'.*does not match"),
+        (lambda e: e.update(short_unit="亿 元"), r"indicators\.0\.short_unit.*'gdp'.*does not match"),
+        (lambda e: e.update(polarity="good"), r"indicators\.0\.polarity.*'gdp'.*is not one of"),
+        (lambda e: e.pop("definition"), r"indicators\.0.*'gdp'.*'definition' is a required property"),
+        (lambda e: e.update(source="nowhere"), r"entry 'gdp': source 'nowhere' is not a shipped dataset"),
+        (lambda e: e["per_capita"].update(denominator="people"), r"per_capita\.denominator 'people' unknown"),
+    ],
+)
+def test_bad_catalogue_entry_names_entry_and_field(tmp_path: Path, damage, message):
+    raw = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    broken = copy.deepcopy(raw)
+    damage(_entry(broken, "gdp"))
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(MetadataError, match=message):
+        load_catalogue(path)
+
+
+def test_duplicate_ids_rejected(tmp_path: Path):
+    raw = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    raw["indicators"].append(copy.deepcopy(raw["indicators"][0]))
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(MetadataError, match="duplicate indicator id"):
+        load_catalogue(path)
