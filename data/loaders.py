@@ -56,9 +56,11 @@ CN_BUDGET_ITEMS = {
 }
 
 # National monthly files: file stem → {source column: (indicator id, factor)}.
-CN_MONTHLY_FILES: dict[str, dict[str, tuple[str, float]]] = {
-    "cpi": {"yoy": ("cpi_yoy", 1.0)},
-    "ppi": {"yoy": ("ppi_yoy", 1.0)},
+CN_MONTHLY_FILES: dict[str, dict[str, tuple[str, float | str]]] = {
+    # ytd_value of the price indices is the Jan–month average index (same period last year = 100): the official
+    # cumulative figure, and in December the annual inflation rate that targets are judged against.
+    "cpi": {"yoy": ("cpi_yoy", 1.0), "ytd_value": ("cpi_ytd", INDEX_PREV_YEAR_100)},
+    "ppi": {"yoy": ("ppi_yoy", 1.0), "ytd_value": ("ppi_ytd", INDEX_PREV_YEAR_100)},
     "manufacturing_pmi": {"value": ("pmi_manufacturing", 1.0), "nonmfg": ("pmi_non_manufacturing", 1.0)},
     "retail_sales": {
         "value": ("retail_sales", 1.0),
@@ -175,7 +177,10 @@ def _numeric(series: pd.Series, path: Path, column: str, row_offset: int = 2) ->
     return values.astype("float64")
 
 
-def _scale(values: pd.Series, factor: float) -> pd.Series:
+def _scale(values: pd.Series, factor: float | str) -> pd.Series:
+    """Apply a unit conversion: a factor, or INDEX_PREV_YEAR_100 (index → % change = value − 100)."""
+    if factor == INDEX_PREV_YEAR_100:
+        return (values - 100).round(10)
     # Round away float artefacts of unit conversion (1e-4 steps) without touching reported precision.
     return values if factor == 1.0 else (values * factor).round(10)
 
@@ -322,8 +327,7 @@ def load_cn_gdp_quarterly(root: Path | None = None) -> pd.DataFrame:
         quarters, rows = parsed[file]
         if label not in rows:
             raise DataFormatError(f"{path}: row {label!r} not found")
-        values = _numeric(pd.Series(rows[label]), path, label)
-        values = (values - 100).round(10) if conversion == INDEX_PREV_YEAR_100 else _scale(values, conversion)
+        values = _scale(_numeric(pd.Series(rows[label]), path, label), conversion)
         parts.append(_frame(ind, [NATIONAL_CODE] * len(quarters), quarters, "Q", values))
     return _concat(parts)
 

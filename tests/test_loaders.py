@@ -258,3 +258,10 @@ def test_damaged_file_names_row_column_and_problem(shipped_copy, loader, relativ
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataFormatError, match=message):
         loader(root=shipped_copy)
+
+
+@pytest.mark.parametrize(("year", "annual_cpi"), [(2019, 2.9), (2020, 2.5), (2021, 0.9), (2022, 2.0), (2023, 0.2)])
+def test_cumulative_cpi_in_december_is_the_annual_rate(year, annual_cpi):
+    # NBS annual CPI inflation as published in the statistical communiqués of each year.
+    frame = load_cn_macro_monthly()
+    assert value(frame, "cpi_ytd", "100000", f"{year}-12-01") == pytest.approx(annual_cpi)

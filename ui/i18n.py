@@ -1,7 +1,7 @@
 """Interface strings in Chinese (default) and English.
 
-Every string a page shows comes from strings.yaml through `t(key, **values)`; a test fails when a key used in the
-code is missing or lacks a translation.
+Every string a page shows comes from ui/strings/*.yaml (one file per page or area) through `t(key, **values)`;
+a test fails when a key used in the code is missing or lacks a translation.
 """
 
 from __future__ import annotations
@@ -12,15 +12,25 @@ from pathlib import Path
 import streamlit as st
 import yaml
 
-STRINGS_FILE = Path(__file__).resolve().parent / "strings.yaml"
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 
 @lru_cache(maxsize=1)
 def strings() -> dict[str, dict[str, str]]:
-    """All interface strings: key → {zh, en}."""
-    return yaml.safe_load(STRINGS_FILE.read_text(encoding="utf-8"))
+    """All interface strings: key → {zh, en}, merged from every file in ui/strings/.
+
+    Raises:
+        ValueError: a key is defined in two files.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(STRINGS_DIR.glob("*.yaml")):
+        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: string key {key!r} is already defined in another file")
+            merged[key] = texts
+    return merged
 
 
 def current_lang() -> str:
