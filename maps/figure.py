@@ -1,0 +1,271 @@
+"""The choropleth figure: China provinces or world countries, classified, with legend, hover, footer.
+
+One Plotly choropleth trace per class (a real legend with each class's range and count), one grey trace for regions
+without data, the South China Sea dashed line on China maps, uncoded world features as plain background. Each trace
+carries only its own features, so the boundaries travel to the browser once. Every region trace has
+``locations`` = region code and ``customdata[0]`` = region code, so a click yields the code (see
+:func:`selected_regions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.colors
+import plotly.graph_objects as go
+
+from data import region_registry
+from indicators.metadata import Indicator
+from maps import labels
+from maps.boundaries import (
+    BOUNDARY_DATASET,
+    DASHED_LINE_CODE,
+    dashed_line,
+    feature_collection,
+    region_shapes,
+    uncoded_shapes,
+)
+from maps.classify import K_MAX, NO_DATA, SCHEMES, Classification, classify
+from maps.labels import text
+from maps.values import JoinReport, join_report, level_kind, rank, region_name, year_values
+
+NO_DATA_COLOUR = "#cccccc"
+BACKGROUND_COLOUR = "#ebebeb"  # land without an ISO code: visibly not a data region, lighter than "no data"
+BORDER_COLOUR = "#ffffff"
+DASH_COLOUR = "#555555"
+# Polar indicators: darker = better (the scale is reversed when lower is better). Neutral: another single hue,
+# darker = higher, so a reader never takes "more" for "better".
+PALETTE = {"higher_is_better": ("Blues", False), "lower_is_better": ("Blues", True), "neutral": ("Purples", False)}
+# Explicit projection and lon/lat window rather than fitbounds: plotly.js silently turns fitbounds off once a
+# rotation is set, and on the world it centres the view on the Pacific because Russia and Fiji cross 180°.
+VIEW = {
+    "china": {
+        "projection": {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}},
+        "lonaxis": {"range": [73, 136]},
+        "lataxis": {"range": [3, 54]},  # down to the dashed line's southern end (3.4°N)
+    },
+    "world": {
+        # Centred on 150°E like the world maps of China's SinoMaps Press; the cut runs through the Atlantic.
+        "projection": {"type": "natural earth", "rotation": {"lon": 150}},
+        "lonaxis": {"range": [-30, 330]},
+        "lataxis": {"range": [-58, 85]},  # Cape Horn to northern Greenland; the file has no Antarctica
+    },
+}
+# The topojson stub in static/topojson/ is named after these two (plotly.js fetches <scope>_<resolution>m.json).
+GEO_SCOPE, GEO_RESOLUTION = "world", 110
+
+
+def class_colours(k: int, polarity: str) -> list[str]:
+    """Colours of classes 0..k-1 (class 0 holds the lowest values); the light end is skipped to stay off grey."""
+    name, reverse = PALETTE.get(polarity, PALETTE["neutral"])
+    steps = list(np.linspace(0.3, 1.0, k)) if k > 1 else [0.7]
+    colours = plotly.colors.sample_colorscale(getattr(plotly.colors.sequential, name), steps)
+    return colours[::-1] if reverse else colours
+
+
+def _hover(lang: str) -> str:
+    return (
+        "<b>%{customdata[1]}</b><br>"
+        + f"{text('value', lang)}: %{{customdata[2]}}<br>"
+        + f"{text('rank', lang)}: %{{customdata[3]}}<br>"
+        + f"{text('year', lang)}: %{{customdata[4]}}<extra></extra>"
+    )
+
+
+def _region_trace(
+    shapes: pd.DataFrame, codes: list[str], klass: int, colour: str, name: str, customdata: pd.DataFrame, lang: str
+) -> go.Choropleth:
+    """One class (or the no-data group): z is the class index (NO_DATA = -1), the colour is fixed."""
+    return go.Choropleth(
+        geojson=feature_collection(shapes.geometry.loc[codes]),
+        locations=codes,
+        z=[klass] * len(codes),
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker={"line": {"color": BORDER_COLOUR, "width": 0.6}},
+        unselected={"marker": {"opacity": 0.45}},  # after a click the rest of the map stays readable
+        customdata=customdata.loc[codes].to_numpy().tolist(),
+        hovertemplate=_hover(lang),
+        name=name,
+        showlegend=True,
+        legendrank=klass if klass != NO_DATA else K_MAX + 1,
+    )
+
+
+def _empty_class_entry(colour: str, name: str, rank: int) -> go.Scattergeo:
+    """A legend row for a class no region falls in (an empty choropleth trace would vanish from the legend)."""
+    return go.Scattergeo(
+        lon=[None],
+        lat=[None],
+        mode="markers",
+        marker={"symbol": "square", "size": 12, "color": colour},
+        name=name,
+        showlegend=True,
+        legendrank=rank,
+        hoverinfo="skip",
+    )
+
+
+def _fixed_trace(geojson: dict, codes: list[str], colour: str, outline: float = 0.0) -> go.Choropleth:
+    """A non-data layer (dashed line, uncoded land): one colour, no hover, no legend, not clickable."""
+    return go.Choropleth(
+        geojson=geojson,
+        locations=codes,
+        z=[0] * len(codes),
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        marker={"line": {"width": outline, "color": colour}},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _customdata(
+    drawn: pd.Series, values: pd.Series, shapes: pd.DataFrame, meta: Indicator, year: int, lang: str
+) -> pd.DataFrame:
+    """Per region: code, name, value with unit, rank among all reporting regions, period."""
+    ranks = rank(values, meta.polarity)
+    n = int(values.notna().sum())
+    rows = {}
+    for code in drawn.index:
+        value = drawn[code]
+        place = ranks.get(code, pd.NA)
+        rows[code] = [
+            code,
+            region_name(code, lang, shapes["name"].get(code)),
+            labels.with_unit(value, meta.decimals, meta.unit[lang], lang),
+            "—" if pd.isna(place) else text("rank_of", lang, rank=int(place), n=n),
+            text("period", lang, year=year),
+        ]
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _legend_title(meta: Indicator, classes: Classification, lang: str) -> str:
+    unit = text("unit", lang, unit=meta.unit[lang])
+    if classes.k == 0:  # nothing reported that year: no colour scale to explain
+        return unit
+    direction = "darker_higher" if meta.polarity == "neutral" else "darker_better"
+    scheme = text("scheme", lang, scheme=SCHEMES[classes.scheme].label[lang], k=classes.k)
+    return f"{unit}<br><sup>{text(direction, lang)}<br>{scheme}</sup>"
+
+
+def _footer(meta: Indicator, report: JoinReport, lang: str) -> str:
+    lines = labels.footer(meta, BOUNDARY_DATASET, lang)
+    sep = labels.SEPARATOR[lang]
+    if report.unmatched:
+        names = sep.join(f"{region_name(c, lang)} ({c})" for c in report.unmatched)
+        lines.append(text("unmatched", lang, regions=names))
+    if report.borrowed:
+        lines.append(text("borrowed", lang, regions=sep.join(region_name(c, lang) for c in report.borrowed)))
+    return "<br>".join(lines)
+
+
+def choropleth(
+    obs: pd.DataFrame,
+    level: str,
+    meta: Indicator,
+    year: int,
+    scheme: str = "quantiles",
+    k: int = 5,
+    lang: str = "zh",
+) -> go.Figure:
+    """A classified choropleth of one indicator in one year.
+
+    Args:
+        obs: the canonical long frame (``data.load_observations()``); only ``meta.id``'s annual values for the
+            level's regions in ``year`` are used, so the page can pass its cached frame as is.
+        level: "china" (provinces, adcode) or "world" (countries, ISO alpha-3).
+        meta: the indicator (``catalogue().get(id)``): name, unit, decimals, polarity and source are used.
+        year: calendar year.
+        scheme: "quantiles", "equal_interval" or "natural_breaks" (mapclassify).
+        k: number of classes, 2–9 (fewer when there are fewer distinct values).
+        lang: "zh" or "en" for names, legend, hover and footer.
+
+    Returns:
+        The figure; data regions without geometry are named in its footer (and in :func:`maps.join_report`).
+
+    Raises:
+        UnknownLevel, UnknownScheme, MapError: bad arguments or duplicate values.
+    """
+    level_kind(level)
+    values = year_values(obs, meta.id, level, year)
+    report = join_report(values, level)
+    shapes = region_shapes(level, report.borrowed.keys())
+    drawn = values.reindex(shapes.index)
+    classes = classify(drawn, scheme, k)
+    customdata = _customdata(drawn, values, shapes, meta, year, lang)
+    colours = class_colours(classes.k, meta.polarity)
+
+    traces: list[Any] = []
+    if level == "world":
+        uncoded = uncoded_shapes()
+        ids = [f"uncoded-{i}" for i in uncoded.index]
+        traces.append(_fixed_trace(feature_collection(uncoded.geometry.set_axis(ids)), ids, BACKGROUND_COLOUR))
+    for i, ((low, high), count) in enumerate(zip(classes.intervals(), classes.counts(), strict=True)):
+        name = f"{labels.interval(low, high, meta.decimals, lang)} ({count})"
+        codes = classes.classes.index[classes.classes == i].tolist()
+        if codes:
+            traces.append(_region_trace(shapes, codes, i, colours[i], name, customdata, lang))
+        else:
+            traces.append(_empty_class_entry(colours[i], name, rank=i))
+    missing = classes.no_data()
+    if missing:
+        name = f"{text('no_data', lang)} ({len(missing)})"
+        traces.append(_region_trace(shapes, missing, NO_DATA, NO_DATA_COLOUR, name, customdata, lang))
+    if level == "china":
+        dash = feature_collection(pd.Series([dashed_line()], index=[DASHED_LINE_CODE]))
+        # The dashes are slivers a few hundred metres wide: an outline keeps them visible at any zoom.
+        traces.append(_fixed_trace(dash, [DASHED_LINE_CODE], DASH_COLOUR, outline=1.0))
+
+    fig = go.Figure(traces)
+    fig.update_layout(
+        title={"text": text("title", lang, name=meta.name[lang], year=year), "x": 0.01},
+        geo={
+            "visible": False,  # no base layers: they would need the real world_110m topojson from a CDN
+            "scope": GEO_SCOPE,
+            "resolution": GEO_RESOLUTION,
+            "fitbounds": False,
+            **VIEW[level],
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        legend={"title": {"text": _legend_title(meta, classes, lang)}, "itemclick": False, "itemdoubleclick": False},
+        annotations=[
+            {
+                "text": _footer(meta, report, lang),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 10, "color": "#666666"},
+            }
+        ],
+        margin={"l": 10, "r": 10, "t": 50, "b": 70},
+        height=600,
+        uirevision=level,  # keep the user's zoom when only the year or scheme changes
+    )
+    return fig
+
+
+def selected_regions(event: Mapping | Any, level: str) -> list[str]:
+    """Region codes clicked or lasso-selected in ``st.plotly_chart(..., on_select="rerun")``'s event.
+
+    Reads ``event["selection"]["points"][i]["location"]`` (falling back to ``customdata[0]``) and keeps only
+    regions of the level, so clicks on the dashed line or background land give nothing.
+    """
+    selection = event.get("selection", {}) if isinstance(event, Mapping) else getattr(event, "selection", {})
+    points = selection.get("points", []) if isinstance(selection, Mapping) else getattr(selection, "points", [])
+    kind = level_kind(level)
+    registry = region_registry()
+    codes = []
+    for point in points:
+        code = point.get("location") or (point.get("customdata") or [None])[0]
+        if code is not None and code in registry and registry.get(code).kind == kind and code not in codes:
+            codes.append(str(code))
+    return codes

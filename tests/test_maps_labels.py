@@ -1,0 +1,40 @@
+"""Map wording and number formats in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.metadata import catalogue
+from maps.labels import TEXT, footer, interval, number, text, with_unit
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "unit", "lang", "shown"),
+    [
+        (129118.6, 1, "亿元", "zh", "129,118.6亿元"),
+        (129118.6, 1, "100 million yuan", "en", "129,118.6 100 million yuan"),
+        (3.14159, 2, "%", "en", "3.14%"),
+        (0.98466, 4, "index (0–1)", "en", "0.9847 index (0–1)"),
+        (float("nan"), 1, "亿元", "zh", "无数据"),
+        (None, 1, "yuan", "en", "no data"),
+    ],
+)
+def test_value_with_unit(value, decimals, unit, lang, shown):
+    assert with_unit(value, decimals, unit, lang) == shown
+
+
+def test_interval_collapses_when_both_ends_round_alike():
+    assert interval(2132.6, 15901.04, 1) == "2,132.6 – 15,901.0"
+    assert interval(4.0, 4.0, 0) == "4"
+
+
+def test_every_text_has_both_languages_and_unknown_languages_fall_back_to_chinese():
+    assert all(set(entry) == {"zh", "en"} for entry in TEXT.values())
+    assert text("no_data", "fr") == "无数据"
+    assert number(float("nan"), 2, "en") == "no data"
+
+
+def test_footer_names_producer_version_and_licence_of_data_and_boundaries():
+    lines = footer(catalogue().get("egdi"), "boundaries_echarts", "en")
+    assert lines[0].startswith("Data: UN DESA") and "not an open licence" in lines[0]
+    assert lines[1] == "Boundaries: pyecharts-assets (China's boundary conventions) · MIT"
