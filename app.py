@@ -1,14 +1,19 @@
 """决策驾驶舱 — the app frame: page config, navigation over the declared pages, the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.i18n import LANGS, current_lang, t
 
-st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon="📊", layout="wide")
+# A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=FAVICON, layout="wide")
 
 # Pages that really work, in navigation order: (file, title key, icon, url path).
 PAGES = [
-    ("pages/indicators.py", "nav.indicators", "📈", "indicators"),
+    ("pages/indicators.py", "nav.indicators", ":material/query_stats:", "indicators"),
+    ("pages/map.py", "nav.map", ":material/map:", "map"),
 ]
 
 lang = current_lang()

@@ -59,11 +59,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start the app the way `make run` does (streamlit run app.py, repo config) and yield its base URL."""
+def start_app(log: Path):
+    """Start the app the way `make run` does (streamlit run app.py with the repo config); yield its base URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "streamlit.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     streamlit = Path(sys.executable).with_name("streamlit")
     with open(log, "w") as out:
@@ -94,6 +92,12 @@ def app_url(tmp_path_factory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app running for the whole test session; its base URL."""
+    yield from start_app(tmp_path_factory.mktemp("app") / "streamlit.log")
 
 
 @pytest.fixture(scope="session")

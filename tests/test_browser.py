@@ -4,6 +4,7 @@ and nothing is requested from outside this machine."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,68 @@ def test_deep_link_reproduces_the_view_and_language_switch(app_url, browser_page
     assert "lang=en" in page.url and "indicator=wb_gdp_usd" in page.url
     page.wait_for_selector(".js-plotly-plot:has-text('United States')", timeout=TIMEOUT_MS)
     assert browser_page.external == []
+
+
+def choropleth_paths(fig) -> tuple[int, list[str]]:
+    """How many paths plotly.js draws for a figure, and the region codes in drawing order."""
+    total, regions = 0, []
+    for trace in fig.data:
+        if trace.type != "choropleth":
+            continue
+        total += len(trace.locations)
+        if trace.customdata is not None:
+            regions += list(trace.locations)
+        else:
+            regions += [None] * len(trace.locations)
+    return total, regions
+
+
+@pytest.mark.parametrize(("level", "indicator", "year"), [("china", "gdp", 2022), ("world", "egdi", 2024)])
+def test_map_draws_every_region_offline(app_url, browser_page, obs, cat, level, indicator, year):
+    import maps
+
+    fig = maps.choropleth(obs, level, cat.get(indicator), year)
+    total, regions = choropleth_paths(fig)
+    page = browser_page.page
+    page.goto(f"{app_url}/map?level={level}&indicator={indicator}&year={year}")
+    wait_for_app(page)
+    page.wait_for_selector(".choroplethlayer path.choroplethlocation", timeout=TIMEOUT_MS)
+    drawn = page.locator(".choroplethlayer path.choroplethlocation").count()
+    assert drawn == total
+    assert sum(code is not None for code in regions) == (34 if level == "china" else len(regions) - 4)
+    assert browser_page.external == [], f"requests left the machine: {browser_page.external}"
+
+
+def test_clicking_a_province_opens_it_in_indicators(app_url, browser_page, obs, cat):
+    import maps
+
+    fig = maps.choropleth(obs, "china", cat.get("gdp"), 2022)
+    _, regions = choropleth_paths(fig)
+    page = browser_page.page
+    page.goto(f"{app_url}/map?level=china&indicator=gdp&year=2022")
+    wait_for_app(page)
+    page.wait_for_selector(".choroplethlayer path.choroplethlocation", timeout=TIMEOUT_MS)
+    page.locator(".choroplethlayer path.choroplethlocation").nth(regions.index("510000")).click(force=True)
+    # The Indicators page writes its own parameters (years, view) once it has run with the clicked region.
+    page.wait_for_url(re.compile(r"indicator=gdp&regions=510000&years=.*view="), timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid='stMultiSelectTagsContainer'] [aria-label='四川']", timeout=TIMEOUT_MS)
+    assert browser_page.external == []
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path):
+    """A server of our own whose very first request is a deep link (not the home page)."""
+    from tests.conftest import start_app
+
+    yield from start_app(tmp_path / "fresh.log")
+
+
+def test_first_request_to_a_deep_link_runs_inside_the_frame(fresh_app_url, browser_page):
+    page = browser_page.page
+    page.goto(f"{fresh_app_url}/map?level=world&indicator=egdi&lang=en")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == "Map"
+    # The sidebar of app.py (language switch) is there: the page did not run on its own.
+    page.wait_for_selector("[data-testid='stSidebar'] :text('English')", timeout=TIMEOUT_MS)
+    assert page.locator('[data-testid="stException"]').count() == 0

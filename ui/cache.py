@@ -8,12 +8,18 @@ the page itself); everything derived from it is small and goes through `cache_da
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 import data
 import indicators
+import maps
+from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
 from indicators.metadata import Catalogue
+from indicators.standings import Standings, standing_years, standings
+from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
+from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 
 HOUR = 3600
 
@@ -54,3 +60,112 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
 def targets() -> pd.DataFrame:
     """Published national targets."""
     return data.load_cn_targets()
+
+
+# --- maps ---------------------------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+def mappable(level: str) -> list[str]:
+    """Indicators with data for the regions of a map level."""
+    return maps.mappable_indicators(observations(), level)
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def map_years(indicator_id: str, level: str) -> list[int]:
+    """Years with data for an indicator on a map level."""
+    return maps.available_years(observations(), indicator_id, level)
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, lang: str) -> go.Figure:
+    """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class)."""
+    return maps.choropleth(observations(), level, catalogue().get(indicator_id), year, scheme=scheme, k=k, lang=lang)
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFrame:
+    """The map's values as a table (every drawn region, gaps as missing)."""
+    return maps.values_table(observations(), catalogue().get(indicator_id), level, year, lang)
+
+
+# --- overview ------------------------------------------------------------------------------------------------------
+
+
+@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+def target_book() -> TargetBook:
+    """Published targets read through data/targets.yaml, plus the office's own (immutable)."""
+    return load_targets()
+
+
+@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+def warning_rules() -> RuleSet:
+    """Threshold rules and anomaly settings (immutable)."""
+    return load_rules()
+
+
+@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+def headlines() -> Headlines:
+    """Default KPI cards per scope and the standings indicators (immutable)."""
+    return load_headlines()
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def indicators_in_region(region_code: str) -> list[str]:
+    """Catalogue ids (in catalogue order) with at least one reported value in the region."""
+    obs = observations()
+    present = set(obs.loc[(obs["region_code"] == region_code) & obs["value"].notna(), "indicator_id"])
+    return [i for i in catalogue().ids if i in present]
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def kpis(region_code: str, indicator_ids: tuple[str, ...]) -> list[Kpi]:
+    """KPI cards of some indicators in one region."""
+    return headline_kpis(observations(), list(indicator_ids), region_code, catalogue())
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def card_status(indicator_id: str, region_code: str, year: int) -> TargetStatus | None:
+    """The status of the target a card shows (this year's, else the latest earlier one), or None."""
+    target = target_book().for_card(indicator_id, region_code, year)
+    return None if target is None else target_status(target, observations(), catalogue())
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def target_statuses(region_code: str, year: int) -> list[TargetStatus]:
+    """Every target of a region and year with its status."""
+    return [target_status(t, observations(), catalogue()) for t in target_book().for_region(region_code, year)]
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def alerts(region_code: str, indicator_ids: tuple[str, ...]) -> list[Alert]:
+    """Current warnings of a region, most severe first."""
+    return current_alerts(observations(), region_code, list(indicator_ids), warning_rules(), target_book(), catalogue())
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def first_year(indicator_id: str, region_code: str) -> int | None:
+    """First year with a reported value of an indicator in a region."""
+    rows = indicator_rows(indicator_id)
+    reported = rows.loc[(rows["region_code"] == region_code) & rows["value"].notna(), "period"]
+    return int(reported.min().year) if len(reported) else None
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def province_years(indicator_id: str) -> list[int]:
+    """Years in which provinces can be ranked on an indicator."""
+    return standing_years(indicator_rows(indicator_id), indicator_id, [r.code for r in regions().provinces()])
+
+
+@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+def province_standings(indicator_id: str, year: int) -> Standings:
+    """Provinces ranked on an indicator in a year, with top and bottom five."""
+    codes = [r.code for r in regions().provinces()]
+    return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
+
+
+@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+def reporting_regions() -> list[str]:
+    """Codes of regions with at least one reported value of any indicator."""
+    obs = observations()
+    return sorted(obs.loc[obs["value"].notna(), "region_code"].unique())

@@ -1,0 +1,86 @@
+"""Map / 地图: China provinces or world countries, one indicator and year, classified; click opens Indicators."""
+
+import streamlit as st
+
+import maps
+from ui import cache, state
+from ui.frame import require_frame
+from ui.i18n import current_lang, pick, t
+
+require_frame()
+lang = current_lang()
+cat = cache.catalogue()
+st.title(t("map.title"))
+
+col_level, col_ind = st.columns([1, 3])
+state.from_url("map_level", "level", "china", valid=lambda v: v in maps.LEVELS)
+level = col_level.radio(t("map.level"), maps.LEVELS, key="map_level", format_func=lambda v: t(f"map.level_{v}"))
+indicator_ids = cache.mappable(level)
+state.from_url("map_indicator", "indicator", indicator_ids[0], valid=lambda v: v in indicator_ids)
+state.reset_if_invalid("map_indicator", indicator_ids, indicator_ids[0])
+ind = cat.get(
+    col_ind.selectbox(
+        t("map.indicator"),
+        indicator_ids,
+        key="map_indicator",
+        format_func=lambda i: f"{pick(cat.get(i).name)}（{pick(cat.get(i).unit)}）",
+    )
+)
+
+years = cache.map_years(ind.id, level)
+state.from_url("map_year", "year", years[-1], valid=lambda v: v in years, cast=int)
+state.reset_if_invalid("map_year", years, years[-1])
+schemes = list(maps.SCHEMES)
+state.from_url("map_scheme", "scheme", "quantiles", valid=lambda v: v in schemes)
+state.from_url("map_k", "k", 5, valid=lambda v: maps.K_MIN <= v <= maps.K_MAX, cast=int)
+col_scheme, col_k, col_play = st.columns([2, 2, 1])
+scheme = col_scheme.selectbox(
+    t("map.scheme"), schemes, key="map_scheme", format_func=lambda s: maps.SCHEMES[s].label[lang]
+)
+k = col_k.slider(t("map.classes"), maps.K_MIN, maps.K_MAX, key="map_k")
+playing = col_play.toggle(t("map.play"), key="map_play", disabled=len(years) < 2)
+
+
+@st.fragment(run_every=1.5 if playing else None)
+def map_and_table() -> None:
+    """The year slider, map and table; while playing, each timed rerun moves to the next year."""
+    if playing and st.session_state.get("map_year") in years:
+        st.session_state["map_year"] = years[(years.index(st.session_state["map_year"]) + 1) % len(years)]
+    single = len(years) == 1  # a select_slider needs two values
+    year = st.session_state["map_year"] if single else st.select_slider(t("map.year"), years, key="map_year")
+    state.to_url({"level": level, "indicator": ind.id, "year": year, "scheme": scheme, "k": k})
+    col_map, col_table = st.columns([3, 2])
+    with col_map:
+        event = st.plotly_chart(
+            cache.map_figure(level, ind.id, year, scheme, k, lang),
+            key="map_chart",
+            config=maps.plotly_config(),
+            on_select="rerun",
+            selection_mode="points",
+        )
+        st.caption(t("map.click_hint"))
+    codes = maps.selected_regions(event, level)
+    if codes:
+        st.switch_page(
+            "pages/indicators.py", query_params={"indicator": ind.id, "regions": ",".join(codes), "lang": lang}
+        )
+    with col_table:
+        table = cache.map_table(level, ind.id, year, lang)
+        st.dataframe(
+            table.rename(
+                columns={
+                    "region_code": t("table.region_code"),
+                    "name": t("table.region"),
+                    "value": t("table.value", unit=pick(ind.unit)),
+                    "rank": t("table.rank"),
+                }
+            ),
+            hide_index=True,
+            height=560,
+            column_config={
+                t("table.value", unit=pick(ind.unit)): st.column_config.NumberColumn(format=f"%.{ind.decimals}f")
+            },
+        )
+
+
+map_and_table()
