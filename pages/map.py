@@ -43,13 +43,20 @@ playing = col_play.toggle(t("map.play"), key="map_play", disabled=len(years) < 2
 
 @st.fragment(run_every=1.5 if playing else None)
 def map_and_table() -> None:
-    """The year slider, map and table; while playing, each timed rerun moves to the next year."""
-    if playing and st.session_state.get("map_year") in years:
-        st.session_state["map_year"] = years[(years.index(st.session_state["map_year"]) + 1) % len(years)]
-    single = len(years) == 1  # a select_slider needs two values
-    year = st.session_state["map_year"] if single else st.select_slider(t("map.year"), years, key="map_year")
+    """The year slider, map and table; while playing, each timed rerun shows the next year."""
+    if playing:
+        # A keyed slider does not redraw a value set from code inside a fragment: show a disabled copy instead.
+        current = st.session_state.get("map_play_year", st.session_state.get("map_year", years[0]))
+        year = years[(years.index(current) + 1) % len(years)] if current in years else years[0]
+        st.session_state["map_play_year"] = year
+        st.select_slider(t("map.year"), years, value=year, disabled=True)
+    else:
+        if "map_play_year" in st.session_state:  # stopped: stay on the year the play reached
+            st.session_state["map_year"] = st.session_state.pop("map_play_year")
+        single = len(years) == 1  # a select_slider needs two values
+        year = st.session_state["map_year"] if single else st.select_slider(t("map.year"), years, key="map_year")
     state.to_url({"level": level, "indicator": ind.id, "year": year, "scheme": scheme, "k": k})
-    col_map, col_table = st.columns([3, 2])
+    col_map, col_table = st.columns([5, 2])
     with col_map:
         event = st.plotly_chart(
             cache.map_figure(level, ind.id, year, scheme, k, lang),
