@@ -81,10 +81,15 @@ class RegionRegistry:
         Raises:
             UnknownRegion: the text matches no region (of that kind); carries the closest names.
         """
-        region = self._by_code.get(str(text).strip()) or self._by_key.get(_key(text))
-        if region is None or (kind is not None and region.kind != kind):
+        region = self.find(text, kind)
+        if region is None:
             raise UnknownRegion(str(text), self.suggest(str(text), kind))
         return region
+
+    def find(self, text: str, kind: str | None = None) -> Region | None:
+        """Like `resolve`, but None when nothing matches (no suggestions computed: cheap for bulk lookups)."""
+        region = self._by_code.get(str(text).strip()) or self._by_key.get(_key(text))
+        return None if region is None or (kind is not None and region.kind != kind) else region
 
     def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
         """The closest known spellings, for error messages."""

@@ -1,0 +1,119 @@
+"""Saved app objects (scenarios, office targets, …) in the store: a kind, a unique name and a JSON payload.
+
+Other features own what a payload means; the store only keeps it, with who saved it and when.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data.bilingual_errors import ObjectNotFound
+from data.errors import DataFormatError
+from data.store_schema import objects_table, write_transaction
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant as an aware UTC datetime (SQLite hands back naive ones)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class AppObject:
+    """One saved object."""
+
+    kind: str
+    name: str
+    payload: Any
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+
+
+def _from_row(row) -> AppObject:
+    return AppObject(
+        kind=row.kind,
+        name=row.name,
+        payload=row.payload,
+        created_by=row.created_by,
+        created_at=utc(row.created_at),
+        updated_by=row.updated_by,
+        updated_at=utc(row.updated_at),
+    )
+
+
+class AppObjects:
+    """Save, load, list and delete app objects by (kind, name)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def save(self, kind: str, name: str, payload: Any, *, by: str) -> AppObject:
+        """Create the object, or replace its payload if (kind, name) exists; returns what is stored.
+
+        Raises:
+            DataFormatError: the payload cannot be stored as JSON.
+        """
+        try:
+            payload = json.loads(json.dumps(payload, allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise DataFormatError(f"app object {kind}/{name}: payload is not JSON-serialisable ({exc})") from None
+        now = datetime.now(UTC)
+        t = objects_table
+        with write_transaction(self.engine) as conn:
+            found = conn.execute(sa.select(t.c.id).where(t.c.kind == kind, t.c.name == name)).scalar()
+            if found is None:
+                conn.execute(
+                    t.insert().values(
+                        kind=kind,
+                        name=name,
+                        payload=payload,
+                        created_by=by,
+                        created_at=now,
+                        updated_by=by,
+                        updated_at=now,
+                    )
+                )
+            else:
+                conn.execute(t.update().where(t.c.id == found).values(payload=payload, updated_by=by, updated_at=now))
+        return self.load(kind, name)
+
+    def load(self, kind: str, name: str) -> AppObject:
+        """The stored object.
+
+        Raises:
+            ObjectNotFound: nothing of this kind has this name.
+        """
+        t = objects_table
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.kind == kind, t.c.name == name)).first()
+        if row is None:
+            raise ObjectNotFound(kind, name)
+        return _from_row(row)
+
+    def list(self, kind: str | None = None) -> list[AppObject]:
+        """Objects of one kind (or all), by kind and name."""
+        t = objects_table
+        query = sa.select(t).order_by(t.c.kind, t.c.name)
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [_from_row(row) for row in conn.execute(query)]
+
+    def delete(self, kind: str, name: str) -> None:
+        """Remove one object (an explicit user action; uploads never call this).
+
+        Raises:
+            ObjectNotFound: nothing of this kind has this name.
+        """
+        t = objects_table
+        with write_transaction(self.engine) as conn:
+            gone = conn.execute(t.delete().where(t.c.kind == kind, t.c.name == name)).rowcount
+        if not gone:
+            raise ObjectNotFound(kind, name)

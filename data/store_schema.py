@@ -1,0 +1,174 @@
+"""Tables of the versioned store and the engine that holds them (SQLite by default, PostgreSQL by URL).
+
+The store lives outside the source tree, in a folder the app owns: ``$COCKPIT_DATA_DIR`` or
+``~/.local/share/decision-cockpit/`` (``$XDG_DATA_HOME`` respected). ``$COCKPIT_DATABASE_URL`` points it at a
+server instead, e.g. ``postgresql+psycopg://cockpit:…@db.internal/cockpit``. The same SQLAlchemy Core code runs
+on both.
+
+Writes are serialised: SQLite takes its write lock at ``BEGIN IMMEDIATE``; PostgreSQL takes a transaction-level
+advisory lock. One writer at a time is plenty for a dashboard whose writes are uploads and rollbacks, and it
+makes "read the current version, then write the next" safe across app replicas.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Engine
+
+ENV_DATA_DIR = "COCKPIT_DATA_DIR"
+ENV_DATABASE_URL = "COCKPIT_DATABASE_URL"
+DB_FILE = "cockpit.sqlite3"
+WRITE_OPTION = "cockpit_write"
+# Arbitrary constant naming the store's writer lock among PostgreSQL advisory locks.
+PG_WRITE_LOCK = 7_240_615_001
+
+metadata = sa.MetaData()
+UtcDateTime = sa.DateTime(timezone=True)
+Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+datasets_table = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("title", Json, nullable=True),  # {zh, en}; shipped datasets also have data/datasets.yaml
+    sa.Column("current_version", sa.Integer, nullable=True),  # a number in dataset_versions; moved by rollback
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+versions_table = sa.Table(
+    "dataset_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.String(64), sa.ForeignKey("datasets.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # seed | upload
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("file_name", sa.String(500), nullable=False, server_default=""),
+    sa.Column("checksum", sa.String(80), nullable=False, server_default=""),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("base_version", sa.Integer, nullable=True),  # the version that was current when this one was made
+    sa.Column("diff", Json, nullable=True),  # {added, changed, removed} against base_version
+    sa.Column("summary", Json, nullable=True),  # validation summary: error and warning counts by code
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    # The unique pair is also what stops two replicas from seeding version 1 twice.
+    sa.UniqueConstraint("dataset_id", "number", name="uq_dataset_versions_number"),
+)
+
+observations_table = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("dataset_versions.id"), primary_key=True),
+    sa.Column("indicator_id", sa.String(64), primary_key=True),
+    sa.Column("region_code", sa.String(16), primary_key=True),
+    sa.Column("period", sa.Date, primary_key=True),
+    sa.Column("freq", sa.String(1), nullable=False),
+    sa.Column("value", sa.Double, nullable=True),  # NULL is a gap, never a zero
+    # Clustered on the key in SQLite: reading one version is one contiguous range scan.
+    sqlite_with_rowid=False,
+)
+
+events_table = sa.Table(
+    "dataset_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.String(64), sa.ForeignKey("datasets.id"), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # seed | commit | rollback
+    sa.Column("version", sa.Integer, nullable=False),  # the version made current
+    sa.Column("previous_version", sa.Integer, nullable=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)
+
+objects_table = sa.Table(
+    "app_objects",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(64), nullable=False),  # e.g. scenario, office_target
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("kind", "name", name="uq_app_objects_kind_name"),
+)
+
+
+def default_data_dir() -> Path:
+    """The app's own data folder: $COCKPIT_DATA_DIR, else $XDG_DATA_HOME/decision-cockpit."""
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "decision-cockpit"
+
+
+def database_url(url: str | None = None, data_dir: Path | str | None = None) -> str:
+    """The URL to open: the argument, else $COCKPIT_DATABASE_URL, else the SQLite file in the data folder."""
+    url = url or os.environ.get(ENV_DATABASE_URL)
+    if url:
+        return url
+    folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / DB_FILE}"
+
+
+def _sqlite_hooks(engine: Engine) -> None:
+    """Own SQLite's transactions: pysqlite's implicit BEGIN would defer the write lock and risk 'database is locked'."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets the app read while an upload is being written; NORMAL sync is durable at each commit in WAL.
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite's locking set up for several readers and one writer."""
+    if url.startswith("sqlite"):
+        # A long busy timeout: a second replica waits for a seed or an upload to finish instead of failing.
+        engine = sa.create_engine(url, connect_args={"timeout": 120})
+        _sqlite_hooks(engine)
+        return engine
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+
+        @sa.event.listens_for(engine, "connect")
+        def _iso_dates(dbapi_connection, _record) -> None:
+            # Reads cast dates to text and parse 'YYYY-MM-DD': pin the output style whatever the server's default.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET datestyle TO ISO, YMD")
+            dbapi_connection.commit()
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction holding the store's writer lock; commits on success, rolls back on any exception."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
+            yield conn
+
+
+def create_schema(engine: Engine) -> None:
+    """Create missing tables; safe when several replicas start at once (the writer lock serialises them)."""
+    with write_transaction(engine) as conn:
+        metadata.create_all(conn, checkfirst=True)

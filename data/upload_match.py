@@ -1,0 +1,108 @@
+"""Matching upload text to what the product knows: regions (the registry) and indicators (passed in).
+
+`data/` never imports the indicator catalogue; the caller describes each indicator it accepts as an
+`IndicatorSpec` (id, unit spellings, names used in headers, frequency, dataset), built from the catalogue.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from data.regions import RegionRegistry, region_registry
+from data.upload_values import clean, header_key, parse_period, split_trailing_unit, unit_key
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """What an upload may contain for one indicator.
+
+    Args:
+        id: the indicator id stored in observations.
+        units: accepted unit spellings (e.g. {"亿元", "100 million yuan"}); empty means "not checked".
+        names: other spellings that name the indicator in a header or an indicator column
+            (e.g. {"地区生产总值", "Gross regional product"}); the id always matches.
+        freq: "A", "Q" or "M": periods of another frequency are errors; dates map to this frequency.
+        dataset: the dataset id the indicator belongs to; uploads to another dataset are errors.
+    """
+
+    id: str
+    units: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    freq: str | None = None
+    dataset: str | None = None
+
+    def accepts_unit(self, unit: str) -> bool:
+        return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}
+
+    def unit_label(self) -> str:
+        return " / ".join(sorted(self.units)) if self.units else ""
+
+
+def _text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)  # 110000.0 from a spreadsheet is the code 110000
+    return clean(cell)
+
+
+class Matcher:
+    """Resolves region, period and indicator cells, caching each distinct text (uploads repeat them a lot)."""
+
+    def __init__(self, specs: Iterable[IndicatorSpec], registry: RegionRegistry | None = None):
+        self.specs = {spec.id: spec for spec in specs}
+        self.registry = registry or region_registry()
+        self._names: dict[str, str] = {}
+        for spec in self.specs.values():
+            for name in (spec.id, *spec.names):
+                self._names.setdefault(header_key(name), spec.id)
+        self._regions: dict[object, str | None] = {}
+        self._periods: dict[tuple, object] = {}
+        self._indicators: dict[object, tuple[str, str | None] | None] = {}
+
+    def region(self, cell: object) -> str | None:
+        """The region code a cell names, or None."""
+        key = cell if not isinstance(cell, float) else _text(cell)
+        if key not in self._regions:
+            region = self.registry.find(_text(cell))
+            self._regions[key] = region.code if region else None
+        return self._regions[key]
+
+    def region_suggestions(self, cell: object) -> list[str]:
+        return self.registry.suggest(_text(cell))
+
+    def period(self, cell: object, freq_hint: str | None = None):
+        """(period start, freq) or None; see `upload_values.parse_period`."""
+        key = (type(cell).__name__, cell, freq_hint)
+        if key not in self._periods:
+            self._periods[key] = parse_period(cell, freq_hint)
+        return self._periods[key]
+
+    def indicator(self, cell: object) -> tuple[str, str | None] | None:
+        """(indicator id, unit written with it) for 'gdp', '地区生产总值' or '地区生产总值（亿元）'; else None."""
+        if cell not in self._indicators:
+            self._indicators[cell] = self._indicator(cell)
+        return self._indicators[cell]
+
+    def _indicator(self, cell: object) -> tuple[str, str | None] | None:
+        text = _text(cell)
+        if header_key(text) in self._names:
+            return self._names[header_key(text)], None
+        name, unit = split_trailing_unit(text)
+        if unit is not None and header_key(name) in self._names:
+            return self._names[header_key(name)], unit
+        return None
+
+    def indicator_suggestions(self, cell: object) -> list[str]:
+        name = split_trailing_unit(_text(cell))[0]
+        keys = difflib.get_close_matches(header_key(name), list(self._names), n=3, cutoff=0.5)
+        return list(dict.fromkeys(self._names[k] for k in keys))
+
+    def indicator_in_title(self, title: str) -> tuple[str, str] | None:
+        """(indicator id, the name found) for the longest indicator name inside a title, if exactly one fits."""
+        key = header_key(title)
+        found = [(len(name), name) for name in self._names if len(name) >= 2 and name in key]
+        if not found:
+            return None
+        longest = max(found)[1]
+        return self._names[longest], longest

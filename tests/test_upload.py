@@ -1,0 +1,373 @@
+"""Reading uploads: encodings, XLSX sheets and title rows, layouts, cell parsing, and a round trip of shipped data."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from data.bilingual_errors import NothingToCommit, UnsupportedEncoding, WrongSheet
+from data.loaders import load_cn_prov_panel
+from data.regions import region_registry
+from data.store import Store
+from data.upload import IndicatorSpec, UploadOptions, commit_upload, prepare_upload, specs_from_units
+from data.upload_read import decode_text, read_upload
+from data.upload_values import format_period, parse_number, parse_period
+from indicators.metadata import catalogue
+
+SPECS = specs_from_units(
+    {"gdp": {"亿元", "100 million yuan"}, "population": {"万人"}, "cpi_yoy": {"%"}, "gdp_quarterly": {"亿元"}},
+    names={"gdp": {"地区生产总值", "GDP"}, "population": {"年末常住人口", "人口"}, "cpi_yoy": {"CPI同比"}},
+    freqs={"gdp": "A", "population": "A", "cpi_yoy": "M", "gdp_quarterly": "Q"},
+    datasets={"gdp": "prov", "population": "prov", "cpi_yoy": "monthly", "gdp_quarterly": "quarterly"},
+)
+
+
+def catalogue_specs() -> list[IndicatorSpec]:
+    """IndicatorSpecs from the shipped catalogue, as the UI layer builds them."""
+    return [
+        IndicatorSpec(
+            id=ind.id,
+            units=frozenset({ind.unit["zh"], ind.unit["en"], ind.short_unit}),
+            names=frozenset({ind.name["zh"], ind.name["en"]}),
+            freq=ind.freq,
+            dataset=ind.source,
+        )
+        for ind in catalogue()
+    ]
+
+
+def xlsx(rows: list[list], merges: tuple[str, ...] = (), sheets: tuple[str, ...] = ("Sheet1",)) -> bytes:
+    """An XLSX whose last sheet holds `rows` (earlier sheets are empty placeholders)."""
+    book = openpyxl.Workbook()
+    book.active.title = sheets[0]
+    for name in sheets[1:]:
+        book.create_sheet(name)
+    ws = book[sheets[-1]]
+    for row in rows:
+        ws.append(row)
+    for cells in merges:
+        ws.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read(content: bytes, name: str = "t.csv", **options):
+    return prepare_upload(content, name, indicators=SPECS, options=UploadOptions(**options))
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+# --- cells ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2023", (ts("2023-01-01"), "A")),
+        ("2023年", (ts("2023-01-01"), "A")),
+        ("2023年度", (ts("2023-01-01"), "A")),
+        (2023, (ts("2023-01-01"), "A")),
+        (2023.0, (ts("2023-01-01"), "A")),
+        ("2023Q1", (ts("2023-01-01"), "Q")),
+        ("2023-q3", (ts("2023-07-01"), "Q")),
+        ("2023年第一季度", (ts("2023-01-01"), "Q")),
+        ("2023年四季度", (ts("2023-10-01"), "Q")),
+        ("2023年2季度", (ts("2023-04-01"), "Q")),
+        ("1Q 2026", (ts("2026-01-01"), "Q")),
+        ("2023年3月", (ts("2023-03-01"), "M")),
+        ("2023年12月份", (ts("2023-12-01"), "M")),
+        ("2023-03", (ts("2023-03-01"), "M")),
+        ("2023/3", (ts("2023-03-01"), "M")),
+        ("2023M03", (ts("2023-03-01"), "M")),
+        ("202303", (ts("2023-03-01"), "M")),
+        ("２０２３年３月", (ts("2023-03-01"), "M")),
+        ("2023-03-01", (ts("2023-03-01"), "M")),
+        ("2023-03-31 00:00:00", (ts("2023-03-01"), "M")),
+        ("2023年3月15日", (ts("2023-03-01"), "M")),
+        (pd.Timestamp("2023-05-09").to_pydatetime(), (ts("2023-05-01"), "M")),
+        ("2023年13月", None),
+        ("去年", None),
+        ("110000", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_period(cell, expected):
+    assert parse_period(cell) == expected
+
+
+def test_a_date_names_the_period_of_the_indicator_frequency():
+    assert parse_period("2023-12-31", "A") == (ts("2023-01-01"), "A")
+    assert parse_period("2023-08-15", "Q") == (ts("2023-07-01"), "Q")
+    assert format_period(ts("2023-07-01"), "Q") == "2023Q3"
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "status"),
+    [
+        ("1,234.5", 1234.5, "ok"),
+        ("１２，３４５．６", 12345.6, "ok"),
+        ("1 234 567", 1234567.0, "ok"),
+        ("-3.2", -3.2, "ok"),
+        ("−3.2", -3.2, "ok"),
+        ("5.2%", 5.2, "percent"),
+        ("５．２％", 5.2, "percent"),
+        ("1e3", 1000.0, "ok"),
+        (42, 42.0, "ok"),
+        (3.5, 3.5, "ok"),
+        ("—", None, "missing"),
+        ("——", None, "missing"),
+        ("...", None, "missing"),
+        ("…", None, "missing"),
+        ("-", None, "missing"),
+        ("--", None, "missing"),
+        ("", None, "missing"),
+        (None, None, "missing"),
+        ("NA", None, "missing"),
+        ("=SUM(B2:B5)", None, "formula"),
+        ("#DIV/0!", None, "excel_error"),
+        ("12.3亿", None, "text"),
+        ("12,5", None, "text"),
+        ("123*", None, "text"),
+        (True, None, "text"),
+    ],
+)
+def test_parse_number(cell, value, status):
+    parsed = parse_number(cell)
+    assert parsed.status == status
+    assert np.isnan(parsed.value) if value is None else parsed.value == value
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030"), ("utf-16", "utf-16")],
+)
+def test_csv_encodings_are_detected(encoding, expected):
+    text = "地区,2022年\n内蒙古自治区,“23,158.6”\n黑龙江省,—\n"
+    assert decode_text(text.encode(encoding)) == (text, expected)
+
+
+def test_big5_is_named_not_misread():
+    with pytest.raises(UnsupportedEncoding) as caught:
+        decode_text("地區,2021年\n臺灣省,2\n內蒙古自治區,3\n".encode("big5"))
+    assert "Big5" in caught.value.message_zh
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_csv_delimiters(delimiter):
+    raw = read_upload(
+        delimiter.join(["地区", "2021", "2022"]).encode() + b"\n" + delimiter.join(["北京", "1", "2"]).encode()
+    )
+    assert raw.rows == [["地区", "2021", "2022"], ["北京", "1", "2"]]
+
+
+# --- layouts ------------------------------------------------------------------------------------------------------
+
+
+def frame_of(upload) -> list[tuple]:
+    f = upload.frame
+    return [
+        (i, r, format_period(p, q), None if np.isnan(v) else v)
+        for i, r, p, q, v in f.itertuples(index=False, name=None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "kind", "expected"),
+    [
+        pytest.param(
+            "地区,2021年,2022年\n北京市,1,2\nInner Mongolia,3,—\n", {"indicator_id": "gdp"}, "wide_periods",
+            [("gdp", "110000", "2021", 1.0), ("gdp", "110000", "2022", 2.0), ("gdp", "150000", "2021", 3.0),
+             ("gdp", "150000", "2022", None)],
+            id="regions-by-years",
+        ),
+        pytest.param(
+            "月份,北京,天津\n2023年1月,1.2,1.3\n2023年2月,1%,2\n", {"indicator_id": "cpi_yoy"}, "wide_regions",
+            [("cpi_yoy", "110000", "2023-01", 1.2), ("cpi_yoy", "110000", "2023-02", 1.0),
+             ("cpi_yoy", "120000", "2023-01", 1.3), ("cpi_yoy", "120000", "2023-02", 2.0)],
+            id="months-by-regions",
+        ),
+        pytest.param(
+            "年份,地区生产总值（亿元）,年末常住人口（万人）\n2021,100,5\n", {"region": "北京"}, "wide_indicators",
+            [("gdp", "110000", "2021", 100.0), ("population", "110000", "2021", 5.0)],
+            id="years-by-indicators",
+        ),
+        pytest.param(
+            "地区,年份,GDP,人口\n北京,2021,100,5\n", {}, "wide_indicators",
+            [("gdp", "110000", "2021", 100.0), ("population", "110000", "2021", 5.0)],
+            id="panel-by-indicators",
+        ),
+        pytest.param(
+            "indicator_id,region_code,period,freq,value\ngdp,110000,2021-01-01,A,100\ngdp,120000,2021-01-01,A,\n", {},
+            "long", [("gdp", "110000", "2021", 100.0), ("gdp", "120000", "2021", None)],
+            id="canonical-long",
+        ),
+        pytest.param(
+            "指标,地区,时间,数值,单位\n地区生产总值,北京市,2021年,\"1,000.5\",亿元\n", {}, "long",
+            [("gdp", "110000", "2021", 1000.5)],
+            id="chinese-long",
+        ),
+        pytest.param(
+            "地区\\年份,2021,2022\nBeijing,1,2\n", {"indicator_id": "gdp"}, "wide_periods",
+            [("gdp", "110000", "2021", 1.0), ("gdp", "110000", "2022", 2.0)],
+            id="diagonal-header",
+        ),
+        pytest.param(
+            ",2021,2022\n北京,1,2\n", {"indicator_id": "gdp"}, "wide_periods",
+            [("gdp", "110000", "2021", 1.0), ("gdp", "110000", "2022", 2.0)],
+            id="blank-corner",
+        ),
+        pytest.param(
+            "地区,2021年\n北京,1\n天津,2\n", {"indicator_id": "gdp", "layout": "wide_periods"}, "wide_periods",
+            [("gdp", "110000", "2021", 1.0), ("gdp", "120000", "2021", 2.0)],
+            id="layout-chosen",
+        ),
+    ],
+)  # fmt: skip
+def test_layouts_are_recognised(text, options, kind, expected):
+    upload = read(text.encode(), **options)
+    assert upload.layout.kind == kind
+    assert upload.report.ok, upload.report.to_frame("en").to_string()
+    assert frame_of(upload) == expected
+
+
+@pytest.mark.parametrize("spelling", ["北京", "北京市", "Beijing", "110000", "BJ", "Peking", " 北京 "])
+def test_region_spellings(spelling):
+    upload = read(f"地区,2021\n{spelling},1\n".encode(), indicator_id="gdp")
+    assert list(upload.frame["region_code"]) == ["110000"]
+
+
+def test_xlsx_title_rows_merged_cells_and_two_row_header():
+    content = xlsx(
+        [
+            ["2023年分季度国内生产总值"],
+            ["单位：亿元"],
+            ["地区", "2023年", None, None, None],
+            [None, "第一季度", "第二季度", "第三季度", "第四季度"],
+            ["全国", 284997, 308038.5, "319,515", "—"],
+            ["注：第四季度为初步核算数"],
+        ],
+        merges=("A1:E1", "B3:E3"),
+    )
+    upload = read(content, "q.xlsx", indicator_id="gdp_quarterly")
+    assert upload.layout.header_rows == (2, 3) and upload.layout.title_unit == "亿元"
+    assert frame_of(upload) == [
+        ("gdp_quarterly", "100000", "2023Q1", 284997.0),
+        ("gdp_quarterly", "100000", "2023Q2", 308038.5),
+        ("gdp_quarterly", "100000", "2023Q3", 319515.0),
+        ("gdp_quarterly", "100000", "2023Q4", None),
+    ]
+    assert set(upload.report.counts) == {"footnote_skipped", "missing_values"}
+
+
+def test_a_table_away_from_the_corner_keeps_the_file_s_row_and_column_names():
+    rows = [
+        [None],
+        [None, None, "表1 各地区生产总值", None, None, "单位：亿元"],  # title and unit on one row, not merged
+        [None, None, "地区", "2021年", "2022年"],
+        [None, None, "北京", 1, "x"],
+    ]
+    upload = read(xlsx(rows), "t.xlsx", indicator_id="gdp")
+    assert upload.layout.title_unit == "亿元" and upload.layout.header_rows == (2,)
+    assert [(p.code, p.row, p.column, p.header) for p in upload.report.errors] == [("not_a_number", 4, "E", "2022年")]
+    assert list(upload.preview().columns) == ["C", "D", "E", "F"]
+
+
+def test_xlsx_sheet_by_name_or_index_and_excel_dates():
+    content = xlsx([["日期", "北京"], [pd.Timestamp("2023-01-31").to_pydatetime(), 0.5]], sheets=("说明", "数据"))
+    by_name = read(content, "m.xlsx", sheet="数据", indicator_id="cpi_yoy")
+    by_index = read(content, "m.xlsx", sheet=1, indicator_id="cpi_yoy")
+    assert frame_of(by_name) == frame_of(by_index) == [("cpi_yoy", "110000", "2023-01", 0.5)]
+    assert by_name.raw.sheets == ("说明", "数据")
+    with pytest.raises(WrongSheet):
+        read(content, "m.xlsx", sheet=5)
+
+
+def test_file_objects_paths_and_progress(tmp_path):
+    path = tmp_path / "gdp.csv"
+    path.write_text("地区,2021\n北京,1\n", encoding="utf-8")
+    stages = []
+    upload = prepare_upload(
+        path, indicators=SPECS, options=UploadOptions(indicator_id="gdp"), progress=lambda s, d, t: stages.append(s)
+    )
+    assert upload.raw.file_name == "gdp.csv" and {"read", "parse", "validate"} <= set(stages)
+    stream = io.BytesIO(path.read_bytes())
+    stream.name = "upload.csv"
+    assert (
+        prepare_upload(stream, indicators=SPECS, options=UploadOptions(indicator_id="gdp")).raw.file_name
+        == "upload.csv"
+    )
+    assert upload.preview().loc[2, "A"] == "北京"
+
+
+# --- round trip of a shipped indicator --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_gdp() -> pd.DataFrame:
+    """gdp from the provincial panel, as the shipped loader gives it."""
+    panel = load_cn_prov_panel()
+    return panel[panel["indicator_id"] == "gdp"].reset_index(drop=True)
+
+
+def wide_table(gdp: pd.DataFrame) -> pd.DataFrame:
+    """Provinces (full Chinese names) × years (2021年…), the way yearbooks print it; absent cells NaN."""
+    registry = region_registry()
+    named = gdp.assign(name=gdp["region_code"].map(lambda c: registry.get(c).zh), year=gdp["period"].dt.year)
+    table = named.pivot(index="name", columns="year", values="value")
+    table.columns = [f"{y}年" for y in table.columns]
+    return table
+
+
+def gbk_csv(table: pd.DataFrame) -> bytes:
+    lines = ["各地区生产总值,,", "单位：亿元,,", "地区," + ",".join(table.columns)]
+    for name, row in table.iterrows():
+        cells = ["—" if np.isnan(v) else f'"{v:,}"' for v in row]  # thousands separators, "—" for gaps
+        lines.append(",".join([name, *cells]))
+    return "\r\n".join(lines).encode("gbk")
+
+
+def xlsx_table(table: pd.DataFrame) -> bytes:
+    width = len(table.columns) + 1
+    rows = [["各地区生产总值"] + [None] * (width - 1), ["单位：亿元"], ["地区", *table.columns]]
+    rows += [[name, *("—" if np.isnan(v) else float(v) for v in row)] for name, row in table.iterrows()]
+    return xlsx(rows, merges=(f"A1:{openpyxl.utils.get_column_letter(width)}1",))
+
+
+def assert_same_observations(upload, gdp: pd.DataFrame) -> None:
+    """The upload's numbers are the loader's numbers; its extra rows are the grid's empty cells."""
+    got = upload.frame
+    pd.testing.assert_frame_equal(got.dropna().reset_index(drop=True), gdp.dropna().reset_index(drop=True))
+    keys = ["region_code", "period"]
+    loader_gaps = set(map(tuple, gdp[gdp["value"].isna()][keys].itertuples(index=False)))
+    upload_gaps = set(map(tuple, got[got["value"].isna()][keys].itertuples(index=False)))
+    assert loader_gaps <= upload_gaps and len(upload_gaps - loader_gaps) == len(got) - len(gdp)
+
+
+@pytest.mark.parametrize("fmt", ["gbk-csv", "xlsx"])
+def test_a_wide_release_of_shipped_gdp_round_trips(fmt, shipped_gdp, tmp_path):
+    table = wide_table(shipped_gdp)
+    content, name = (gbk_csv(table), "gdp.csv") if fmt == "gbk-csv" else (xlsx_table(table), "gdp.xlsx")
+    store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store.seed({"cn_prov_panel": load_cn_prov_panel})
+    upload = prepare_upload(content, name, indicators=catalogue_specs(), store=store)
+    assert upload.dataset_id == "cn_prov_panel" and upload.layout.kind == "wide_periods"
+    assert upload.raw.encoding == ("gb18030" if fmt == "gbk-csv" else None)
+    assert upload.report.ok and set(upload.report.counts) == {"indicator_from_title", "missing_values"}
+    assert_same_observations(upload, shipped_gdp)
+    assert upload.report.diff.is_empty  # the same numbers as stored
+    with pytest.raises(NothingToCommit):
+        commit_upload(store, upload, by="test")
+    fresh = Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")  # an empty store: the upload is version 1
+    first = prepare_upload(content, name, indicators=catalogue_specs(), store=fresh)
+    assert commit_upload(fresh, first, by="test").row_count == len(first.frame)
+    pd.testing.assert_frame_equal(fresh.observations(), first.frame)
+    store.close()
+    fresh.close()
