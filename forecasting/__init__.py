@@ -1,0 +1,66 @@
+"""Forecasting library of 决策驾驶舱: models with honest intervals, backtests and accuracy metrics.
+
+Works on a long frame ``unique_id, ds, y`` (the statsforecast contract) and imports nothing else of this project.
+
+* :func:`forecast` — forecasts with calibrated 80/95% intervals; ``model="auto"`` picks per series by backtest, and
+  the output records the model used and the measured coverage of its intervals.
+* :func:`leaderboard` — per-series backtest table (MASE, sMAPE, coverage) with the chosen model marked.
+* :func:`batch_forecast` — the same over thousands of series on all cores, cached, with a progress callback.
+* :func:`cross_validation` and :func:`evaluate` — rolling-origin backtests and metrics from a registry
+  (:func:`register_metric`).
+* Models follow one contract (:class:`Forecaster`): ``Naive``, ``SeasonalNaive``, ``Drift``, ``ETS``, ``ARIMA``,
+  ``Theta``, ``ProphetModel``, ``Ensemble``; :func:`make_model` builds one by name.
+"""
+
+from forecasting.api import forecast, leaderboard
+from forecasting.base import Forecaster
+from forecasting.baseline import Drift, Naive, SeasonalNaive
+from forecasting.batch import ForecastResult, batch_forecast, clear_cache
+from forecasting.crossval import cross_validation
+from forecasting.ensemble import Ensemble
+from forecasting.errors import (
+    ForecastError,
+    ForecastInputError,
+    MissingDependencyError,
+    ModelFitError,
+    NotFittedError,
+    UnknownModelError,
+)
+from forecasting.metrics import METRICS, MetricInput, evaluate, register_metric
+from forecasting.prophet_model import ProphetModel
+from forecasting.registry import DEFAULT_CANDIDATES, MODELS, make_model, model_names
+from forecasting.statistical import ARIMA, ETS, Theta
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ARIMA",
+    "DEFAULT_CANDIDATES",
+    "ETS",
+    "METRICS",
+    "MODELS",
+    "Drift",
+    "Ensemble",
+    "ForecastError",
+    "ForecastInputError",
+    "ForecastResult",
+    "Forecaster",
+    "MetricInput",
+    "MissingDependencyError",
+    "ModelFitError",
+    "Naive",
+    "NotFittedError",
+    "ProphetModel",
+    "SeasonalNaive",
+    "Theta",
+    "UnknownModelError",
+    "batch_forecast",
+    "clear_cache",
+    "cross_validation",
+    "evaluate",
+    "forecast",
+    "leaderboard",
+    "make_model",
+    "model_names",
+    "register_metric",
+]
