@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import cache
 from ui.i18n import LANGS, current_lang, t
 
 # A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
@@ -12,10 +13,14 @@ st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=F
 
 # Pages that really work, in navigation order: (file, title key, icon, url path).
 PAGES = [
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
     ("pages/indicators.py", "nav.indicators", ":material/query_stats:", "indicators"),
     ("pages/map.py", "nav.map", ":material/map:", "map"),
+    ("pages/forecast.py", "nav.forecast", ":material/trending_up:", "forecast"),
+    ("pages/data.py", "nav.data", ":material/database:", "data"),
 ]
 
+cache.refresh_if_data_changed()
 lang = current_lang()
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")

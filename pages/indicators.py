@@ -25,7 +25,7 @@ category = col_cat.selectbox(
     t("indicators.category"),
     ["all", "macro", "service", "governance"],
     key="ind_category",
-    format_func=lambda c: t(f"category.{c}"),
+    format_func=lambda c: t(f"category.{c}", lang),
 )
 found = [i.id for i in cat.search(query, None if category == "all" else category)]
 if not found:
@@ -38,7 +38,7 @@ ind = cat.get(
         t("indicators.indicator", count=len(found)),
         found,
         key="ind_indicator",
-        format_func=lambda i: f"{pick(cat.get(i).name)}（{pick(cat.get(i).unit)}）",
+        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
     )
 )
 
@@ -59,7 +59,7 @@ views = available_views(ind)
 state.from_url("ind_view", "view", "level", valid=lambda v: v in views)
 state.reset_if_invalid("ind_view", views, "level")
 view = col_view.radio(
-    t("indicators.view"), views, key="ind_view", horizontal=True, format_func=lambda v: t(f"view.{v}")
+    t("indicators.view"), views, key="ind_view", horizontal=True, format_func=lambda v: t(f"view.{v}", lang)
 )
 state.to_url(
     {

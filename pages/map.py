@@ -14,7 +14,7 @@ st.title(t("map.title"))
 
 col_level, col_ind = st.columns([1, 3])
 state.from_url("map_level", "level", "china", valid=lambda v: v in maps.LEVELS)
-level = col_level.radio(t("map.level"), maps.LEVELS, key="map_level", format_func=lambda v: t(f"map.level_{v}"))
+level = col_level.radio(t("map.level"), maps.LEVELS, key="map_level", format_func=lambda v: t(f"map.level_{v}", lang))
 indicator_ids = cache.mappable(level)
 state.from_url("map_indicator", "indicator", indicator_ids[0], valid=lambda v: v in indicator_ids)
 state.reset_if_invalid("map_indicator", indicator_ids, indicator_ids[0])
@@ -23,7 +23,7 @@ ind = cat.get(
         t("map.indicator"),
         indicator_ids,
         key="map_indicator",
-        format_func=lambda i: f"{pick(cat.get(i).name)}（{pick(cat.get(i).unit)}）",
+        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
     )
 )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -15,6 +18,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The app under test (AppTest and the browser's server) uses a store of its own, never the user's.
+_STORE_DIR = tempfile.mkdtemp(prefix="cockpit-test-store-")
+atexit.register(shutil.rmtree, _STORE_DIR, ignore_errors=True)
+os.environ["COCKPIT_DATA_DIR"] = _STORE_DIR
+os.environ.pop("COCKPIT_DATABASE_URL", None)
 
 # Import the packages before any page runs: AppTest puts pages/ first on sys.path, where pages/indicators.py and
 # pages/data.py would otherwise shadow the `indicators` and `data` packages.

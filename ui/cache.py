@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import data
+import forecasting
 import indicators
 import maps
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
@@ -24,10 +25,46 @@ from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 HOUR = 3600
 
 
-@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
+def store() -> data.Store:
+    """The app's versioned store: SQLite in the app's data folder ($COCKPIT_DATA_DIR), or PostgreSQL from
+    $COCKPIT_DATABASE_URL; the shipped datasets are seeded as version 1 on first use."""
+    return data.open_store()
+
+
+@st.cache_data(ttl=30, max_entries=1, show_spinner=False)
+def data_versions() -> tuple[tuple[str, int | None], ...]:
+    """The current version of every dataset: a cheap token that changes when data are uploaded or rolled back
+    (also by another app replica sharing the database)."""
+    stored = store()
+    return tuple((dataset_id, stored.current_version(dataset_id)) for dataset_id in data.OBSERVATION_LOADERS)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
+def _observations_at(versions: tuple[tuple[str, int | None], ...]) -> pd.DataFrame:
+    return store().observations()
+
+
 def observations() -> pd.DataFrame:
-    """All observations in the canonical long format (shared, read-only)."""
-    return data.load_observations()
+    """All current observations in the canonical long format (shared, read-only)."""
+    return _observations_at(data_versions())
+
+
+_seen_versions: dict[str, tuple] = {}
+
+
+def refresh_if_data_changed() -> None:
+    """Drop every derived cache when the stored data changed since this process last looked (run by app.py)."""
+    token = data_versions()
+    if _seen_versions.get("token") not in (None, token):
+        data_changed()
+    _seen_versions["token"] = token
+
+
+def data_changed() -> None:
+    """After an upload or rollback: forget everything computed from the old data."""
+    st.cache_data.clear()
+    _observations_at.clear()
 
 
 @st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
@@ -169,3 +206,30 @@ def reporting_regions() -> list[str]:
     """Codes of regions with at least one reported value of any indicator."""
     obs = observations()
     return sorted(obs.loc[obs["value"].notna(), "region_code"].unique())
+
+
+# --- forecasting ----------------------------------------------------------------------------------------------------
+
+
+def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFrame:
+    """One indicator's series for some regions in the forecasting contract ``unique_id, ds, y`` (uid = region)."""
+    rows = indicator_rows(indicator_id)
+    rows = rows[rows["region_code"].isin(region_codes)]
+    return pd.DataFrame(
+        {"unique_id": rows["region_code"].to_numpy(), "ds": rows["period"].to_numpy(), "y": rows["value"].to_numpy()}
+    )
+
+
+@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
+    """Forecast of one series with calibrated intervals and the model actually used."""
+    frame = series_frame(indicator_id, (region_code,))
+    if model == forecasting.registry.AUTO:
+        return forecasting.batch_forecast(frame, h, model=model, models=models, n_jobs=1).forecast
+    return forecasting.forecast(frame, h, model=model)
+
+
+@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, ...]) -> pd.DataFrame:
+    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage)."""
+    return forecasting.leaderboard(series_frame(indicator_id, (region_code,)), h, models=models)

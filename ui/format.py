@@ -33,3 +33,14 @@ def period(value: pd.Timestamp | None, freq: str, lang: str = "zh") -> str:
     if value is None or pd.isna(value):
         return MISSING[lang]
     return period_label(value, freq, lang)
+
+
+CHANGE_SUFFIX = {"pp": {"zh": "个百分点", "en": " pp"}, "pct": {"zh": "%", "en": "%"}}
+
+
+def change(value: float | None, change_unit: str, decimals: int, lang: str = "zh") -> str:
+    """A signed change: ``+0.2个百分点`` / ``+0.2 pp`` for rates, ``+3.8%`` for amounts, ``-1.1`` for indices."""
+    text = number(value, decimals, lang, signed=True)
+    if text == MISSING[lang]:
+        return text
+    return text + CHANGE_SUFFIX.get(change_unit, {"zh": "", "en": ""})[lang]

@@ -1,0 +1,119 @@
+"""Data / 数据: datasets and their origins, version history with rollback, upload → report → commit."""
+
+import streamlit as st
+
+import data
+from ui import cache, state
+from ui import data_view as dv
+from ui.frame import require_frame
+from ui.i18n import current_lang, t
+
+require_frame()
+lang = current_lang()
+store = cache.store()
+st.title(t("data.title"))
+
+tab_sets, tab_history, tab_upload = st.tabs([t("data.tab_datasets"), t("data.tab_history"), t("data.tab_upload")])
+
+with tab_sets:
+    st.dataframe(dv.datasets_table(store.stored_datasets(), lang), hide_index=True)
+    st.caption(t("data.store_at", backend=store.backend, url=store.url))
+    for meta in data.datasets().values():
+        with st.expander(t("data.origin_of", title=meta.title[lang])):
+            st.markdown(f"**{t('data.col_producer')}**：{meta.producer[lang]} · {meta.distributor} · {meta.version}")
+            st.markdown(f"**{t('data.col_licence')}**：{meta.licence[lang]} · {meta.url}")
+            st.code(meta.source_text(), language="markdown")
+    if st.button(t("data.check_release"), key="data_check_release"):
+        st.session_state["data_release"] = store.shipped_updates()
+    updates = st.session_state.get("data_release")
+    if updates is not None and not updates:
+        st.info(t("data.release_none"))
+    for dataset_id, diff in (updates or {}).items():
+        st.write(
+            t("data.release_diff", dataset=dataset_id, added=diff.added, changed=diff.changed, removed=diff.removed)
+        )
+        if st.button(t("data.release_apply", dataset=dataset_id), key=f"data_release_{dataset_id}"):
+            version = store.update_shipped(dataset_id, by=st.session_state.get("data_user") or "staff")
+            st.session_state.pop("data_release")
+            cache.data_changed()
+            st.success(t("data.committed", dataset=dataset_id, version=version.number))
+
+with tab_history:
+    ids = list(data.OBSERVATION_LOADERS)
+    state.from_url("data_dataset", "dataset", ids[0], valid=lambda v: v in ids)
+    chosen = st.selectbox(t("data.dataset"), ids, key="data_dataset", format_func=lambda i: data.dataset(i).title[lang])
+    state.to_url({"dataset": chosen})
+    history = store.history(chosen)
+    st.dataframe(dv.history_table(history, lang), hide_index=True)
+    numbers = [v.number for v in history if not v.current]
+    if numbers:
+        col_version, col_button = st.columns([2, 1])
+        target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
+        if col_button.button(t("data.rollback"), key="data_rollback"):
+            store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            cache.data_changed()
+            st.success(t("data.rolled_back", dataset=chosen, version=target))
+            st.rerun()
+
+with tab_upload:
+    st.write(t("data.upload_intro"))
+    user = st.text_input(t("data.user"), key="data_user", value="staff")
+    upload_file = st.file_uploader(t("data.file"), type=["csv", "xlsx", "txt"], key="data_file")
+    col_layout, col_mode, col_sheet = st.columns(3)
+    layout = col_layout.selectbox(
+        t("data.layout"), dv.LAYOUTS, key="data_layout", format_func=lambda v: t(f"data.layout_{v}", lang)
+    )
+    mode = col_mode.radio(
+        t("data.mode"),
+        ["merge", "replace"],
+        key="data_mode",
+        horizontal=True,
+        format_func=lambda v: t(f"data.mode_{v}", lang),
+    )
+    sheet = col_sheet.text_input(t("data.sheet"), key="data_sheet")
+    if upload_file is not None:
+        options = data.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
+        bar = st.progress(0.0)
+        try:
+            upload = data.prepare_upload(
+                upload_file.getvalue(),
+                upload_file.name,
+                indicators=dv.upload_specs(cache.catalogue()),
+                store=store,
+                options=options,
+                progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
+            )
+        except (data.UploadError, data.StoreError) as err:
+            st.error(err.message(lang))
+            st.stop()
+        except data.UnknownRegion as err:
+            st.error(t("data.unknown_region", name=err.name, suggestions="、".join(err.suggestions)))
+            st.stop()
+        bar.empty()
+        st.subheader(t("data.preview"))
+        st.dataframe(upload.preview(), height=240)
+        report = upload.report
+        st.subheader(t("data.report", errors=report.error_count, warnings=report.warning_count))
+        if report.problems:
+            st.dataframe(dv.report_table(report, lang), hide_index=True)
+        diff = report.diff
+        if diff is not None:
+            st.write(
+                t(
+                    "data.would_change",
+                    dataset=upload.dataset_id,
+                    added=diff.added,
+                    changed=diff.changed,
+                    removed=diff.removed,
+                )
+            )
+        if not upload.ok:
+            st.error(t("data.blocked", errors=report.error_count))
+        elif st.button(t("data.commit"), key="data_commit", type="primary"):
+            try:
+                version = data.commit_upload(store, upload, by=user or "staff")
+            except (data.StoreError, data.UploadError) as err:
+                st.error(err.message(lang))
+                st.stop()
+            cache.data_changed()
+            st.success(t("data.committed", dataset=upload.dataset_id, version=version.number))

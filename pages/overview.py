@@ -1,0 +1,120 @@
+"""Overview / 总览: headline KPI cards with target status, warnings, targets of the year, regional standings."""
+
+import streamlit as st
+
+from data.regions import NATIONAL_CODE
+from ui import PLOTLY_CONFIG, cache, charts, state
+from ui import format as fmt
+from ui import overview as ov
+from ui.footer import source_line, sources_line
+from ui.frame import require_frame
+from ui.i18n import current_lang, t
+
+require_frame()
+lang = current_lang()
+cat, reg, book = cache.catalogue(), cache.regions(), cache.target_book()
+heads = cache.headlines()
+st.title(t("overview.title"))
+
+# --- scope and cards ---------------------------------------------------------------------------------------------
+reporting = set(cache.reporting_regions())
+scopes = [NATIONAL_CODE] + [r.code for r in reg.provinces() if r.code in reporting]
+state.from_url("ov_scope", "scope", NATIONAL_CODE, valid=lambda c: c in scopes)
+scope = st.selectbox(t("overview.scope"), scopes, key="ov_scope", format_func=lambda c: reg.name(c, lang))
+kind = "national" if scope == NATIONAL_CODE else "province"
+options = cache.indicators_in_region(scope)
+defaults = [i for i in (heads.national if kind == "national" else heads.province) if i in options]
+if st.session_state.get("ov_cards_kind", kind) != kind:  # national and provincial cards differ: start afresh
+    st.session_state["ov_cards"] = defaults
+st.session_state["ov_cards_kind"] = kind
+state.list_from_url("ov_cards", "cards", defaults, options)
+state.reset_if_invalid("ov_cards", options, defaults)
+with st.expander(t("overview.customise")):
+    cards = st.multiselect(
+        t("overview.cards"), options, key="ov_cards", format_func=lambda i: cat.get(i).name[lang], max_selections=12
+    )
+
+st.subheader(t("overview.cards_heading"))
+kpis = cache.kpis(scope, tuple(cards))
+if not kpis:
+    st.info(t("overview.no_cards"))
+columns = st.columns(3)
+for i, kpi in enumerate(kpis):
+    ind = cat.get(kpi.indicator_id)
+    status = cache.card_status(ind.id, scope, kpi.period.year) if kpi.period is not None else None
+    with columns[i % 3].container(border=True):
+        ov.render_card(kpi, ind, status, cache.first_year(ind.id, scope), lang)
+
+# --- warnings ----------------------------------------------------------------------------------------------------
+alerts = cache.alerts(scope, tuple(cards))
+st.subheader(t("overview.warnings", count=len(alerts)))
+if not alerts:
+    st.success(t("overview.no_warnings"))
+for alert in alerts:
+    heading = ov.alert_heading(alert, cat.get(alert.indicator_id), reg, lang)
+    getattr(st, ov.SEVERITY_BOX[alert.severity])(f"{heading}  \n{alert.message[lang]}")
+st.caption(t("overview.warnings_note"))
+
+# --- targets -----------------------------------------------------------------------------------------------------
+st.subheader(t("overview.targets_heading"))
+years, year = book.years(scope), None
+if not years:
+    st.info(t("overview.no_targets", region=reg.name(scope, lang)))
+else:
+    latest_data = max((k.period.year for k in kpis if k.period is not None), default=years[-1])
+    default_year = max([y for y in years if y <= latest_data] or years)
+    state.from_url("ov_target_year", "target_year", default_year, valid=lambda y: y in years, cast=int)
+    year = st.selectbox(t("overview.target_year"), years, key="ov_target_year")
+    table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
+    st.dataframe(ov.style_status(table, lang), hide_index=True)
+    st.caption(t("overview.status_rules"))
+
+# --- standings ---------------------------------------------------------------------------------------------------
+st.subheader(t("overview.standings"))
+ranked = [i for i in heads.standings if cache.province_years(i)]
+rank_id = rank_year = None
+if not ranked:
+    st.info(t("overview.no_standings"))
+else:
+    state.from_url("ov_rank", "rank", ranked[0], valid=lambda v: v in ranked)
+    col_ind, col_year = st.columns([3, 1])
+    rank_id = col_ind.selectbox(
+        t("overview.rank_indicator"), ranked, key="ov_rank", format_func=lambda i: cat.get(i).name[lang]
+    )
+    rank_ind, rank_years = cat.get(rank_id), cache.province_years(rank_id)
+    state.from_url("ov_year", "year", rank_years[-1], valid=lambda y: y in rank_years, cast=int)
+    state.reset_if_invalid("ov_year", rank_years, rank_years[-1])
+    rank_year = col_year.selectbox(t("overview.rank_year"), rank_years[::-1], key="ov_year")
+    result = cache.province_standings(rank_id, rank_year)
+    when = fmt.period(result.period, rank_ind.freq, lang)
+    if scope != NATIONAL_CODE:
+        st.markdown(ov.position_line(result, scope, reg, when, lang))
+    top, bottom = ov.standings_tables(result, reg, rank_ind, lang)
+    col_top, col_bottom = st.columns(2)
+    col_top.markdown(f"**{t('overview.top', n=len(top))}**")
+    col_top.dataframe(top, hide_index=True)
+    col_bottom.markdown(f"**{t('overview.bottom', n=len(bottom))}**")
+    col_bottom.dataframe(bottom, hide_index=True)
+    if result.previous_period is not None:
+        st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
+    title = f"{rank_ind.name[lang]} · {when}"
+    footer = source_line(rank_ind, result.period, lang)
+    highlight = None if scope == NATIONAL_CODE else scope
+    figure = charts.ranking_bars(
+        result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
+    )
+    st.plotly_chart(figure, config=PLOTLY_CONFIG)
+    st.caption(footer)
+
+# --- sources and URL ---------------------------------------------------------------------------------------------
+shown = [cat.get(k.indicator_id) for k in kpis]
+st.caption(f"{sources_line(shown, lang)} · {ov.targets_source(lang)}" if shown else ov.targets_source(lang))
+state.to_url(
+    {
+        "scope": scope,
+        "cards": cards if cards != defaults else None,
+        "target_year": year,
+        "rank": rank_id,
+        "year": rank_year,
+    }
+)

@@ -1,0 +1,79 @@
+"""AppTest of the Forecast page: the fan chart's numbers, the leaderboard and the batch table equal the library's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import forecasting
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "forecast.py")
+
+
+def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def series(obs: pd.DataFrame, indicator: str, regions: list[str]) -> pd.DataFrame:
+    rows = obs[(obs["indicator_id"] == indicator) & obs["region_code"].isin(regions)]
+    return pd.DataFrame({"unique_id": rows["region_code"], "ds": rows["period"], "y": rows["value"]})
+
+
+def test_single_series_matches_library(obs):
+    at = run_page({"indicator": "gdp", "region": "440000", "h": "4"})
+    assert not at.exception
+    assert at.title[0].value == "预测"
+    frame = series(obs, "gdp", ["440000"])
+    board = forecasting.leaderboard(frame, 4)
+    shown_board = at.dataframe[0].value
+    assert shown_board["模型"].tolist()[0] == "指数平滑（ETS）" if board["model"].iloc[0] == "ets" else True
+    assert shown_board["MASE"].tolist() == board["mase"].round(3).tolist()
+    assert shown_board["自动选择"].tolist() == ["✓" if c else "" for c in board["chosen"]]
+    expected = forecasting.batch_forecast(frame, 4, n_jobs=1).forecast
+    table = at.dataframe[1].value
+    assert len(table) == 4
+    assert table["预测值"].tolist() == expected["auto"].round(1).tolist()
+    assert table["95% 上限"].tolist() == expected["auto-hi-95"].round(1).tolist()
+    note = at.caption[0].value
+    chosen = board.loc[board["chosen"], "model"].iloc[0]
+    assert expected["model"].iloc[0] == chosen
+    assert f"{expected['coverage-80'].iloc[0]:.0f}%" in note and "MASE" in note
+
+
+def test_named_model_and_monthly_series(obs):
+    at = run_page({"indicator": "cpi_yoy", "region": "100000", "h": "6", "model": "theta"})
+    assert not at.exception
+    expected = forecasting.forecast(series(obs, "cpi_yoy", ["100000"]), 6, model="theta")
+    table = at.dataframe[1].value
+    assert table["时期"].iloc[0] == "2026年8月"
+    assert table["预测值"].tolist() == expected["theta"].round(1).tolist()
+
+
+def test_batch_over_all_regions(obs, registry):
+    at = run_page({"indicator": "population", "h": "2"})
+    at.button(key="fc_batch_run").click().run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert len(table) == 31
+    provinces = sorted(obs.loc[obs["indicator_id"] == "population", "region_code"].unique())
+    expected = forecasting.batch_forecast(series(obs, "population", provinces), 2, n_jobs=1).forecast
+    next_period = expected.sort_values("ds").groupby("unique_id").head(1).set_index("unique_id")["auto"]
+    shown = dict(zip(table["地区"], table["预测值"], strict=True))
+    for code, value in next_period.items():
+        assert shown[registry.name(code, "zh")] == pytest.approx(round(value, 1))
+    assert table["预测值"].is_monotonic_decreasing
+    assert any("31 个序列" in s.value for s in at.success)
+
+
+def test_english_labels():
+    at = run_page({"indicator": "pmi_manufacturing"}, lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Forecast"
+    assert "Model:" in at.caption[0].value and "measured coverage" in at.caption[0].value

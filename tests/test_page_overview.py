@@ -1,0 +1,191 @@
+"""AppTest of the Overview page: cards, warnings, targets and standings show what the libraries compute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.kpi import headline_kpis, load_headlines
+from indicators.standings import standings
+from indicators.targets import load_targets
+from indicators.warnings import current_alerts, load_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "pages" / "overview.py")
+NAT = "100000"
+
+
+def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _in_the_app(root: str) -> None:
+    """The page inside a navigation like app.py's, so that its links to Indicators resolve."""
+    import streamlit as st
+
+    pages = [
+        st.Page(f"{root}/pages/overview.py", url_path="overview", default=True),
+        st.Page(f"{root}/pages/indicators.py", url_path="indicators"),
+    ]
+    st.navigation(pages, position="hidden").run()
+
+
+def widget(elements, label: str):
+    matches = [e for e in elements if e.label == label]
+    assert len(matches) == 1, f"no single widget labelled {label!r}: {[e.label for e in elements]}"
+    return matches[0]
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    """Card label → (value, change). Cards fill a three-column grid, so AppTest lists them column by column."""
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def expected_card(kpi, ind, suffix: dict[str, str]) -> tuple[str, str]:
+    """The card's number and change written out from the library's KPI, independently of the page's helpers."""
+    decimals = 1 if kpi.change_unit == "pct" else ind.decimals
+    value = f"{kpi.value:,.{ind.decimals}f}" + ("%" if ind.short_unit == "%" else "")
+    return value, f"{kpi.change_previous:+,.{decimals}f}{suffix[kpi.change_unit]}"
+
+
+def test_national_cards_equal_the_library(obs, cat):
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    assert widget(at.selectbox, "范围").value == NAT
+    shown = metrics(at)
+    kpis = headline_kpis(obs, list(load_headlines().national), NAT, cat)
+    assert len(shown) == len(kpis) == 9
+    for kpi in kpis:
+        ind = cat.get(kpi.indicator_id)
+        assert shown[ind.name["zh"]] == expected_card(kpi, ind, {"pp": "个百分点", "pct": "%", "diff": ""})
+    assert shown["居民消费价格同比涨幅"] == ("0.5%", "-0.5个百分点")  # July 2026, as published
+    captions = [c.value for c in at.caption]
+    assert "2025年目标：5%左右 · 2025年第4季度实际 5.0% · 差距 +0.0个百分点 · 2026年目标未录入" in captions
+    assert "2025年目标：2%左右 · 2025年12月实际 0.0% · 差距 -2.0个百分点 · 2026年目标未录入" in captions
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges.count(":green-badge[:material/check_circle: 符合目标]") == 1
+    assert badges.count(":red-badge[:material/cancel: 偏离目标]") == 1
+    assert badges.count(":gray-badge[:material/remove_circle_outline: 无目标]") == 7
+    assert dict(at.query_params) == {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": "2022"}
+
+
+def test_national_warnings_are_the_library_alerts_most_severe_first(obs, cat):
+    at = run_page()
+    alerts = current_alerts(obs, NAT, list(load_headlines().national), load_rules(), load_targets(), cat)
+    assert [a.rule_id for a in alerts] == ["pmi_manufacturing_contraction", "pmi_non_manufacturing_contraction"]
+    boxes = [w.value for w in at.warning]
+    assert len(boxes) == 2 and not at.error
+    for box, alert in zip(boxes, alerts, strict=True):
+        assert box.startswith(f"**{cat.get(alert.indicator_id).name['zh']}** · 全国 · 2026年7月 · 阈值")
+        assert box.endswith(alert.message["zh"])
+    assert at.subheader[1].value == "预警（2 条）"
+
+
+def test_targets_of_the_year_show_gaps_as_no_data():
+    at = run_page()
+    table = at.dataframe[0].value.set_index("目标")
+    assert table.loc["国内生产总值增长", "状态"] == "符合目标"
+    assert table.loc["居民消费价格涨幅", "状态"] == "偏离目标"
+    for unshipped in ("城镇调查失业率", "城镇新增就业"):
+        assert table.loc[unshipped, "实际"] == "无数据" and table.loc[unshipped, "状态"] == "无数据"
+    at = run_page({"target_year": "2022"})
+    table = at.dataframe[0].value.set_index("目标")
+    assert table.loc["国内生产总值增长", ["表述", "实际", "差距"]].tolist() == ["5.5%左右", "3.1%", "-2.4个百分点"]
+
+
+def test_provincial_scope_in_english(obs, cat, registry):
+    at = run_page({"scope": "440000"}, lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    shown = metrics(at)
+    kpis = headline_kpis(obs, list(load_headlines().province), "440000", cat)
+    assert len(shown) == len(kpis)
+    for kpi in kpis:
+        ind = cat.get(kpi.indicator_id)
+        assert shown[ind.name["en"]] == expected_card(kpi, ind, {"pp": " pp", "pct": "%", "diff": ""})
+    assert shown["Gross regional product"] == ("129,118.6", "+3.8%")
+    provinces = [r.code for r in registry.provinces()]
+    result = standings(obs, cat.get("gdp"), 2022, provinces)
+    assert any(m.value == f"Guangdong ranks 1 of {result.ranked} in 2022; rank change +0." for m in at.markdown)
+    top = at.dataframe[0].value
+    assert top["Region"].tolist() == [registry.name(c, "en") for c in result.top["region_code"]]
+    infos = [i.value for i in at.info]
+    assert any("No targets on file for Guangdong" in i for i in infos)
+    assert any("Fixed-asset investment" in i and "no data since 2021 (the dataset runs to 2022)" in i for i in infos)
+
+
+def test_switching_scope_changes_the_cards_and_the_url(cat):
+    at = run_page()
+    widget(at.selectbox, "范围").set_value("540000").run()
+    assert not at.exception
+    assert set(metrics(at)) == {cat.get(i).name["zh"] for i in load_headlines().province}
+    assert at.query_params["scope"] == "540000"
+    assert any(w.value.startswith("**地区生产总值** · 西藏 · 2022年 · 异常") for w in at.warning)
+    widget(at.selectbox, "范围").set_value(NAT).run()
+    assert set(metrics(at)) == {cat.get(i).name["zh"] for i in load_headlines().national}
+
+
+def test_a_link_reopens_the_same_view(cat):
+    query = {"scope": "540000", "cards": "gdp,population", "rank": "fiscal_revenue", "year": "2010"}
+    at = run_page(query)
+    assert not at.exception
+    assert set(metrics(at)) == {cat.get("gdp").name["zh"], cat.get("population").name["zh"]}
+    assert widget(at.selectbox, "排名指标").value == "fiscal_revenue"
+    assert widget(at.selectbox, "年份").value == 2010
+    assert any(m.value.startswith("西藏在2010年排第") for m in at.markdown)
+    assert {k: at.query_params[k] for k in query} == query
+
+
+def test_bad_link_values_fall_back_to_defaults():
+    at = run_page({"scope": "999999", "cards": "nope", "rank": "nope", "year": "abc", "target_year": "1990"})
+    assert not at.exception
+    assert widget(at.selectbox, "范围").value == NAT
+    assert len(at.metric) == 9
+    assert widget(at.selectbox, "排名指标").value == "gdp" and widget(at.selectbox, "年份").value == 2022
+    assert widget(at.selectbox, "目标年份").value == 2025
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
+    at = AppTest.from_function(_in_the_app, args=(str(ROOT),), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.query_params["scope"] = "440000"
+    at.run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert len(links) == 9
+    first = links[0].proto
+    assert first.label == ("在指标页查看" if lang == "zh" else "Open in Indicators") and first.page == "indicators"
+    params = {k: v[0] for k, v in parse_qs(first.query_string).items()}
+    assert params == {"indicator": "gdp", "regions": "440000", "lang": lang, "years": "2002-2022"}
+    # Following the link: the Indicators page opens on that indicator, region and years.
+    target = AppTest.from_file(str(ROOT / "pages" / "indicators.py"), default_timeout=60)
+    target.session_state["lang"] = lang
+    for key, value in params.items():
+        target.query_params[key] = value
+    target.run()
+    assert not target.exception
+    assert next(s for s in target.selectbox if s.key == "ind_indicator").value == "gdp"
+    assert next(m for m in target.multiselect if m.key == "ind_regions").value == ["440000"]
+    assert next(s for s in target.slider if s.key == "ind_years").value == (2002, 2022)
+
+
+def test_every_status_reason_and_kind_has_its_words():
+    from indicators.targets import STATUSES
+    from indicators.warnings import KIND_ORDER
+    from ui.i18n import strings
+    from ui.overview import STATUS_COLOR
+
+    keys = [f"overview.status_{s}" for s in (*STATUSES, "no_target")]
+    keys += [f"overview.reason_{r}" for r in ("no_series", "no_value", "year_incomplete")]
+    keys += [f"overview.kind_{k}" for k in KIND_ORDER] + [f"overview.vs_previous_{f}" for f in "mqa"]
+    assert [k for k in keys if k not in strings()] == []
+    assert set(STATUS_COLOR) == {*STATUSES, "no_target"}

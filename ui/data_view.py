@@ -1,0 +1,86 @@
+"""Helpers for the Data page: indicator specs for uploads, dataset and history tables. No widgets here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import data
+from data.datasets import datasets
+from indicators.metadata import Catalogue
+from indicators.query import period_label
+from ui.i18n import t
+
+LAYOUTS = ("auto", "long", "wide_periods", "wide_regions", "wide_indicators")
+
+
+def upload_specs(catalogue: Catalogue) -> list[data.IndicatorSpec]:
+    """What an upload may contain: every catalogue indicator with the unit spellings it accepts."""
+    return [
+        data.IndicatorSpec(
+            id=i.id,
+            units=frozenset({i.unit["zh"], i.unit["en"], i.short_unit}),
+            names=frozenset({i.name["zh"], i.name["en"]}),
+            freq=i.freq,
+            dataset=i.source,
+        )
+        for i in catalogue
+    ]
+
+
+def _period(value, lang: str) -> str:
+    return "" if value is None or pd.isna(value) else period_label(value, "A", lang)
+
+
+def datasets_table(states: list[data.DatasetState], lang: str) -> pd.DataFrame:
+    """One row per stored dataset: title, producer, licence, current version, coverage."""
+    registry = datasets()
+    rows = []
+    for state in states:
+        meta = registry.get(state.id)
+        rows.append(
+            {
+                t("data.col_dataset", lang): meta.title[lang] if meta else state.id,
+                t("data.col_producer", lang): meta.producer[lang] if meta else "",
+                t("data.col_licence", lang): meta.licence[lang] if meta else "",
+                t("data.col_version", lang): state.current_version,
+                t("data.col_versions", lang): state.versions,
+                t("data.col_values", lang): state.values,
+                t("data.col_gaps", lang): state.row_count - state.values,
+                t("data.col_indicators", lang): state.indicators,
+                t("data.col_regions", lang): state.regions,
+                t(
+                    "data.col_coverage", lang
+                ): f"{_period(state.first_period, lang)} – {_period(state.last_period, lang)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def history_table(history: list[data.VersionInfo], lang: str) -> pd.DataFrame:
+    """Version history, newest first: who, when, file, rows, what changed against the version before."""
+    rows = []
+    for v in history:
+        diff = v.diff
+        rows.append(
+            {
+                t("data.col_version", lang): v.number,
+                t("data.col_current", lang): "✓" if v.current else "",
+                t("data.col_kind", lang): t(f"data.kind_{v.kind}", lang),
+                t("data.col_by", lang): v.created_by,
+                t("data.col_at", lang): v.created_at.strftime("%Y-%m-%d %H:%M"),
+                t("data.col_file", lang): v.file_name,
+                t("data.col_rows", lang): v.row_count,
+                t("data.col_added", lang): diff.added if diff else None,
+                t("data.col_changed", lang): diff.changed if diff else None,
+                t("data.col_removed", lang): diff.removed if diff else None,
+                t("data.col_note", lang): v.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def report_table(report: data.ValidationReport, lang: str) -> pd.DataFrame:
+    """The validation report with translated headers and severities."""
+    frame = report.to_frame(lang)
+    frame["severity"] = [t(f"data.severity_{s}", lang) for s in frame["severity"]]
+    return frame.rename(columns={c: t(f"data.col_{c}", lang) for c in frame.columns})

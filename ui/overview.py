@@ -1,0 +1,257 @@
+"""Helpers for the Overview page: card texts, target and warning wording, display tables, the link to Indicators.
+
+Everything here formats what the libraries computed; nothing is calculated that a test would need to check apart
+from the formatting itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+from streamlit.errors import StreamlitPageNotFoundError
+
+from data.datasets import dataset
+from data.regions import RegionRegistry
+from indicators.kpi import Kpi
+from indicators.metadata import Catalogue, Indicator, catalogue
+from indicators.standings import Standings
+from indicators.targets import Target, TargetStatus
+from indicators.warnings import Alert
+from ui import PLOTLY_CONFIG, charts
+from ui import format as fmt
+from ui.explore import default_years
+from ui.i18n import t
+
+INDICATORS_PAGE = Path(__file__).resolve().parents[1] / "pages" / "indicators.py"
+STATUS_COLOR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_data": "gray", "no_target": "gray"}
+# Material icons ship with Streamlit's own assets; emoji would need a colour-emoji font the office PCs may lack.
+STATUS_ICON = {
+    "on_track": ":material/check_circle:",
+    "at_risk": ":material/error:",
+    "off_track": ":material/cancel:",
+    "no_data": ":material/remove_circle_outline:",
+    "no_target": ":material/remove_circle_outline:",
+}
+STATUS_BACKGROUND = {"green": "#d5f5e3", "orange": "#fdebd0", "red": "#fadbd8", "gray": "#eaecee"}
+TARGETS_DATASET = "cn_national_targets"
+SEVERITY_BOX = {"critical": "error", "warning": "warning", "notice": "info"}
+
+
+@dataclass(frozen=True)
+class CardText:
+    """The strings of one KPI card."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    delta_arrow: str
+    delta_description: str
+    period: str
+    year_line: str | None
+    vintage: str
+
+
+def _delta_color(ind: Indicator, change: float | None) -> str:
+    if change is None or change == 0 or ind.polarity == "neutral":
+        return "off"
+    return "normal" if ind.polarity == "higher_is_better" else "inverse"
+
+
+def change_decimals(kpi: Kpi, ind: Indicator) -> int:
+    """Per cent changes of amounts get one decimal; differences keep the indicator's own precision."""
+    return 1 if kpi.change_unit == "pct" else ind.decimals
+
+
+def card_value(kpi: Kpi, ind: Indicator, lang: str) -> str:
+    """The card's big number: with % for rates; other units go in the line below."""
+    value = fmt.number(kpi.value, ind.decimals, lang)
+    return f"{value}%" if ind.short_unit == "%" and kpi.value is not None else value
+
+
+def card_text(kpi: Kpi, ind: Indicator, lang: str) -> CardText:
+    """Value, changes, period and vintage of a card, formatted from the KPI and the indicator's metadata."""
+    decimals = change_decimals(kpi, ind)
+    delta = None if kpi.change_previous is None else fmt.change(kpi.change_previous, kpi.change_unit, decimals, lang)
+    year_line = None
+    if ind.freq != "A":  # for annual data the previous period is the same period last year
+        year_line = t("overview.vs_year", lang, change=fmt.change(kpi.change_year, kpi.change_unit, decimals, lang))
+    return CardText(
+        label=ind.name[lang],
+        value=card_value(kpi, ind, lang),
+        delta=delta,
+        delta_color=_delta_color(ind, kpi.change_previous),
+        delta_arrow="off" if not kpi.change_previous else "auto",
+        delta_description=t(f"overview.vs_previous_{ind.freq.lower()}", lang),
+        period=fmt.period(kpi.period, ind.freq, lang),
+        year_line=year_line,
+        vintage=t("overview.vintage", lang, version=dataset(ind.source).version),
+    )
+
+
+def unit_note(ind: Indicator, lang: str) -> str:
+    """The unit under a card's value (the value itself carries only %)."""
+    return "" if ind.short_unit == "%" else ind.unit[lang]
+
+
+def status_key(status: TargetStatus | None) -> str:
+    return "no_target" if status is None else status.status
+
+
+def _gap(status: TargetStatus, lang: str) -> str:
+    unit = "pp" if status.target.unit["zh"] == "%" else "diff"
+    text = fmt.change(status.gap, unit, 1, lang)
+    return text if unit == "pp" or status.gap is None else f"{text}{_unit(status.target, lang)}"
+
+
+def _unit(target: Target, lang: str) -> str:
+    unit = target.unit[lang].strip()
+    return unit if unit == "%" or lang == "zh" else f" {unit}"
+
+
+def _outturn(status: TargetStatus, cat: Catalogue, lang: str) -> tuple[str, str]:
+    """The outturn with its unit, and its period ("no data" for either when missing)."""
+    out, ind_id = status.outturn, status.target.indicator_id
+    ind = cat.get(ind_id) if ind_id else None
+    when = fmt.period(out.period, ind.freq if ind else "A", lang)
+    if out.value is None:
+        return fmt.MISSING[lang], when
+    value = fmt.number(out.value, ind.decimals if ind else 1, lang)
+    return f"{value}{_unit(status.target, lang)}", when
+
+
+def status_line(status: TargetStatus | None, kpi_year: int | None, cat: Catalogue, lang: str) -> str:
+    """One sentence: the target's wording and year, the outturn it is judged on, and the gap."""
+    if status is None:
+        return t("overview.no_target", lang)
+    target, out = status.target, status.outturn
+    parts = [t("overview.target_wording", lang, year=target.year, wording=target.wording[lang])]
+    if out.value is None:
+        parts.append(target.note[lang] if target.note else t(f"overview.reason_{out.reason or 'no_value'}", lang))
+    else:
+        value, when = _outturn(status, cat, lang)
+        label = "overview.outturn_final" if out.final else "overview.outturn_ytd"
+        parts.append(t(label, lang, period=when, value=value))
+        parts.append(t("overview.gap", lang, gap=_gap(status, lang)))
+    if kpi_year is not None and target.year < kpi_year:
+        parts.append(t("overview.no_target_for_year", lang, year=kpi_year))
+    return " · ".join(parts)
+
+
+def targets_table(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> pd.DataFrame:
+    """The year's targets as a table: what was promised, the outturn, the gap and the status."""
+    rows = []
+    for s in statuses:
+        value, when = _outturn(s, cat, lang)
+        rows.append(
+            {
+                t("overview.col_target", lang): s.target.name[lang],
+                t("overview.col_wording", lang): s.target.wording[lang],
+                t("overview.col_outturn", lang): value,
+                t("overview.col_period", lang): when,
+                t("overview.col_gap", lang): fmt.MISSING[lang] if s.gap is None else _gap(s, lang),
+                t("overview.col_status", lang): t(f"overview.status_{s.status}", lang),
+                t("overview.col_source", lang): s.target.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def style_status(table: pd.DataFrame, lang: str) -> Styler:
+    """The targets table with its status cells coloured red / amber / green / grey."""
+    colors = {t(f"overview.status_{key}", lang): STATUS_BACKGROUND[color] for key, color in STATUS_COLOR.items()}
+    column = t("overview.col_status", lang)
+    return table.style.map(lambda v: f"background-color: {colors.get(v, 'white')}", subset=[column])
+
+
+def alert_heading(alert: Alert, ind: Indicator, registry: RegionRegistry, lang: str) -> str:
+    """Indicator · region · period · kind, for the head of a warning."""
+    when = fmt.period(alert.period, ind.freq, lang)
+    kind = t(f"overview.kind_{alert.kind}", lang)
+    return f"**{ind.name[lang]}** · {registry.name(alert.region_code, lang)} · {when} · {kind}"
+
+
+def standings_tables(
+    result: Standings, registry: RegionRegistry, ind: Indicator, lang: str
+) -> tuple[pd.DataFrame, ...]:
+    """Top and bottom regions with value and rank change, headers translated."""
+
+    def table(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                t("table.rank", lang): rows["rank"].astype("Int64"),
+                t("table.region", lang): [registry.name(c, lang) for c in rows["region_code"]],
+                t("table.value", lang, unit=ind.unit[lang]): rows["value"].round(ind.decimals),
+                t("table.rank_change", lang): rows["rank_change"].astype("Int64"),
+            }
+        )
+
+    return table(result.top), table(result.bottom)
+
+
+def position_line(result: Standings, region_code: str, registry: RegionRegistry, when: str, lang: str) -> str:
+    """Where one region stands: its rank of how many, and its rank change (or that it has no figure)."""
+    row, name = result.position(region_code), registry.name(region_code, lang)
+    if row is None:
+        return t("overview.no_position", lang, region=name, period=when)
+    change = fmt.number(row["rank_change"], 0, lang, signed=True)
+    return t(
+        "overview.position", lang, region=name, period=when, rank=int(row["rank"]), count=result.ranked, change=change
+    )
+
+
+def link_params(kpi: Kpi, ind: Indicator, first_year: int | None, lang: str) -> dict[str, str]:
+    """What the Indicators page needs to open on this card: indicator, region, years and language."""
+    params = {"indicator": ind.id, "regions": kpi.region_code, "lang": lang}
+    if kpi.period is not None and first_year is not None:
+        start, end = default_years(first_year, kpi.period.year, ind.freq)
+        params["years"] = f"{start}-{end}"
+    return params
+
+
+def indicator_link(label: str, params: dict[str, str]) -> None:
+    """A link that opens the Indicators page with `params` in its URL.
+
+    Inside the app (app.py's navigation) this is an `st.page_link`. When the page runs on its own — a benchmark or
+    an AppTest of the page file — Indicators is not a registered page, so a plain link to its URL is drawn instead.
+    """
+    try:
+        # No `help` tooltip: Streamlit would draw a hidden second copy of the link, ambiguous for browser tests.
+        st.page_link(INDICATORS_PAGE, label=label, icon=":material/show_chart:", query_params=params)
+    except StreamlitPageNotFoundError:
+        st.markdown(f":material/show_chart: [{label}](indicators?{urlencode(params)})")
+
+
+def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:
+    """One KPI card: value and change, period and unit, sparkline, target status, vintage, link to Indicators."""
+    text = card_text(kpi, ind, lang)
+    st.metric(
+        text.label,
+        text.value,
+        text.delta,
+        delta_color=text.delta_color,
+        delta_arrow=text.delta_arrow,
+        delta_description=text.delta_description,
+        help=ind.definition[lang],
+    )
+    st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
+    if kpi.spark["value"].notna().any():
+        st.plotly_chart(charts.sparkline(kpi.spark), config=PLOTLY_CONFIG, key=f"ov_spark_{ind.id}")
+    key = status_key(status)
+    st.badge(t(f"overview.status_{key}", lang), icon=STATUS_ICON[key], color=STATUS_COLOR[key])
+    kpi_year = kpi.period.year if kpi.period is not None else None
+    st.caption(status_line(status, kpi_year, catalogue(), lang))
+    stale = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
+    st.caption(text.vintage + (" · " + t("overview.stale", lang, period=text.period) if stale else ""))
+    indicator_link(t("overview.open_indicator", lang), link_params(kpi, ind, first_year, lang))
+
+
+def targets_source(lang: str) -> str:
+    """Where the published targets come from, for the page footer."""
+    ds = dataset(TARGETS_DATASET)
+    return f"{ds.title[lang]}：{ds.attribution(lang)}" if lang == "zh" else f"{ds.title[lang]}: {ds.attribution(lang)}"
