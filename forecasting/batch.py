@@ -13,9 +13,12 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import os
 import pickle
+import sys
+import types
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -99,6 +102,23 @@ def _run_chunk(items: list[Item], settings: dict) -> list[tuple[object, SeriesRe
         except ForecastError as err:
             out.append((uid, None, str(err)))
     return out
+
+
+@contextlib.contextmanager
+def _workers_skip_main() -> Iterable[None]:
+    """While workers start, show them a bare ``__main__``.
+
+    A spawned worker re-runs the parent's ``__main__`` file before it can unpickle a task. Under Streamlit (and in
+    AppTest) ``__main__`` is the page script being run, so every worker would run the page again — and fail when
+    that page's folder shadows a package. The workers only need this package, which they import by name.
+    """
+    real = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if real is not None:
+            sys.modules["__main__"] = real
 
 
 def _executor(n_jobs: int) -> ProcessPoolExecutor:
@@ -192,8 +212,9 @@ def _run(items: list[Item], settings: dict, jobs: int, progress: Progress | None
     chunks = _chunks(items, jobs, chunk_size)
     if jobs > 1 and len(chunks) > 1:
         try:
-            pool = _executor(jobs)
-            futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
+            with _workers_skip_main():  # workers start lazily, inside submit()
+                pool = _executor(jobs)
+                futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
             for future in as_completed(futures):
                 record(future.result())
         except BrokenProcessPool:

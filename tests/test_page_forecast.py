@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -58,7 +59,12 @@ def test_named_model_and_monthly_series(obs):
 
 def test_batch_over_all_regions(obs, registry):
     at = run_page({"indicator": "population", "h": "2"})
-    at.button(key="fc_batch_run").click().run()
+    forecasting.clear_cache()
+    with warnings.catch_warnings():
+        # The batch must run in worker processes: under Streamlit they used to re-run the page as __main__ and die,
+        # and the library then warned and finished in-process.
+        warnings.simplefilter("error", RuntimeWarning)
+        at.button(key="fc_batch_run").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
     assert len(table) == 31
