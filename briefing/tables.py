@@ -1,0 +1,225 @@
+"""Tables to CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and XLSX (styled header, units, real numbers).
+
+Text from data that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) is written as text:
+prefixed with ' in CSV, a string cell with Excel's quote prefix in XLSX. Numbers, negative ones included, stay
+numbers; a missing value stays an empty cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from numbers import Number
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from briefing.errors import BadItem
+from briefing.labels import check_lang, label
+from briefing.text import text_width
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="34495E")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+THIN = Side(style="thin", color="BFBFBF")
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """A table's title and source line; units and decimals per column (units go into the header)."""
+
+    title: str
+    source: str = ""
+    units: Mapping[str, str] = field(default_factory=dict)
+    decimals: Mapping[str, int] = field(default_factory=dict)
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, prefixed with ' ; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def header(column: Any, meta: TableMeta, lang: str) -> str:
+    """Column name with its unit: 数值（亿元） / Value (100 million yuan)."""
+    unit = meta.units.get(column)
+    if not unit:
+        return str(column)
+    return f"{column}（{unit}）" if lang == "zh" else f"{column} ({unit})"
+
+
+def _check(frame: pd.DataFrame) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise BadItem(f"expected a pandas DataFrame; got {type(frame).__name__}")
+
+
+def plain(value: Any) -> Any:
+    """A cell value as Python: numbers as int/float, gaps as None, timestamps as datetimes, the rest as given."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating | Decimal):
+        value = float(value)
+        return None if math.isnan(value) else value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if value is pd.NA:
+        return None
+    return value
+
+
+def to_csv(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh") -> bytes:
+    """The table as CSV bytes in UTF-8 with BOM, header with units, and the source as a last row after a blank one."""
+    _check(frame)
+    lang = check_lang(lang)
+    meta = meta or TableMeta(title="")
+    out = frame.copy()
+    out.columns = [neutralise(header(c, meta, lang)) for c in frame.columns]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    text = out.to_csv(index=False)
+    if meta.source:
+        text += "\n" + pd.DataFrame([[neutralise(label("table.source", lang, source=meta.source))]]).to_csv(
+            index=False, header=False
+        )
+    return text.encode("utf-8-sig")
+
+
+def number_format(column: Any, values: pd.Series, meta: TableMeta) -> str:
+    """Excel number format: thousands separators and the column's decimals when known."""
+    decimals = meta.decimals.get(column)
+    if decimals is None and pd.api.types.is_integer_dtype(values):
+        decimals = 0
+    if decimals is None:
+        return "General"
+    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+
+
+def _display_width(value: Any, fmt: str) -> float:
+    if value is None:
+        return 0
+    if isinstance(value, Number) and not isinstance(value, bool):
+        decimals = len(fmt.split(".")[1]) if "." in fmt else 2
+        return len(f"{value:,.{decimals}f}")
+    if isinstance(value, dt.datetime | dt.date):
+        return 10
+    return text_width(str(value)) * 2 if not str(value).isascii() else len(str(value))
+
+
+def _write_cell(ws, row: int, col: int, value: Any, fmt: str) -> None:
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if is_formula_like(value):
+        # openpyxl would store "=..." as a formula; force a string cell and Excel's quote prefix so that editing
+        # the cell in Excel does not turn it into one either.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, Number) and not isinstance(value, bool):
+        cell.number_format = fmt
+    elif isinstance(value, dt.datetime | dt.date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def sheet_title(title: str) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\ ."""
+    return re.sub(r"[\[\]:*?/\\]", "_", title).strip()[:31] or "Sheet1"
+
+
+def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh") -> bytes:
+    """The table as an XLSX workbook: styled, frozen, filterable header with units; numbers as numbers; the source
+    in a row below the data."""
+    _check(frame)
+    lang = check_lang(lang)
+    meta = meta or TableMeta(title="")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(meta.title)
+    wb.properties.title = meta.title
+    wb.properties.creator = "决策驾驶舱 · Decision Cockpit"
+    widths = []
+    for j, column in enumerate(frame.columns, start=1):
+        values = frame[column]
+        fmt = number_format(column, values, meta)
+        name = header(column, meta, lang)
+        _write_cell(ws, 1, j, name, "General")
+        width = text_width(name) * 2 if not name.isascii() else len(name)
+        for i, raw in enumerate(values, start=2):
+            value = plain(raw)
+            _write_cell(ws, i, j, value, fmt)
+            width = max(width, _display_width(value, fmt))
+        widths.append(width)
+    for j, width in enumerate(widths, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=THIN, top=THIN, left=THIN, right=THIN)
+        ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+    ws.freeze_panes = "A2"
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    if meta.source:
+        cell = ws.cell(row=len(frame) + 3, column=1)
+        _write_cell(ws, cell.row, 1, label("table.source", lang, source=meta.source), "General")
+        cell.font = Font(italic=True, color="555555")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The first rows of a table as display text, for slides and printed pages."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]  # per column: right-align
+    total: int
+
+
+GAP = "—"
+
+
+def display_text(value: Any, decimals: int | None) -> str:
+    """A cell as text: numbers with separators (the column's decimals, else 0 for whole numbers and 2 otherwise)."""
+    value = plain(value)
+    if value is None:
+        return GAP
+    if isinstance(value, Number) and not isinstance(value, bool):
+        if decimals is None:
+            decimals = 0 if float(value).is_integer() else 2
+        return f"{value:,.{decimals}f}"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return str(value)
+
+
+def shown(frame: pd.DataFrame, meta: TableMeta | None, lang: str, max_rows: int) -> Shown:
+    """The header (with units) and the first `max_rows` rows of `frame` as text."""
+    _check(frame)
+    meta = meta or TableMeta(title="")
+    head = frame.head(max_rows)
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame]
+    rows = [
+        [display_text(value, meta.decimals.get(column)) for column, value in zip(frame.columns, row, strict=True)]
+        for row in head.itertuples(index=False, name=None)
+    ]
+    return Shown([header(c, meta, lang) for c in frame.columns], rows, numeric, len(frame))

@@ -1,0 +1,55 @@
+"""Briefing / 简报: order and caption what was collected in the basket, then build the pack (PPTX and/or PDF)."""
+
+import streamlit as st
+
+from ui import basket
+from ui.frame import require_frame
+from ui.i18n import LANGS, current_lang, t
+
+require_frame()
+lang = current_lang()
+st.title(t("briefing.title"))
+
+entries = basket.entries()
+if not entries:
+    st.info(t("briefing.empty"))
+    st.stop()
+
+st.caption(t("briefing.count", count=len(entries)))
+pack_lang = st.session_state.get("brief_lang", lang)
+for n, entry in enumerate(entries):
+    basket.show_entry(n, entry, len(entries), pack_lang)
+st.button(t("briefing.clear"), key="brief_clear", on_click=basket.clear, type="tertiary")
+
+st.subheader(t("briefing.options"))
+col_lang, col_format = st.columns(2)
+pack_lang = col_lang.radio(
+    t("briefing.lang"),
+    LANGS,
+    index=LANGS.index(lang),
+    key="brief_lang",
+    horizontal=True,
+    format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+)
+choice = col_format.radio(
+    t("briefing.format"),
+    ["pptx", "pdf", "both"],
+    key="brief_format",
+    horizontal=True,
+    format_func=lambda f: t(f"briefing.format_{f}"),
+)
+col_title, col_scope = st.columns(2)
+title = col_title.text_input(t("briefing.pack_title"), key="brief_title", placeholder=t("briefing.pack_title_hint"))
+scope = col_scope.text_input(t("briefing.scope"), key="brief_scope", placeholder=t("briefing.scope_hint"))
+
+if st.button(t("briefing.build"), key="brief_build", type="primary", icon=":material/slideshow:"):
+    formats = ("pptx", "pdf") if choice == "both" else (choice,)
+    st.session_state["brief_result"] = basket.build(formats, pack_lang, title, scope)
+
+result = st.session_state.get("brief_result")
+if result:
+    if result["version"] != basket.version():
+        st.warning(t("briefing.stale"))
+    else:
+        st.success(t("briefing.built", items=result["items"], seconds=result["seconds"]))
+    basket.pack_download_buttons(result)

@@ -1,0 +1,118 @@
+"""AppTest of the Briefing page: list the basket, reorder and caption it, build the pack and check its contents."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+from briefing_support import pdf_page_count, sample_figure
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.testing.v1 import AppTest
+
+from briefing import Facts, PackItem, narrative
+from briefing.renderer import renderer
+from ui.basket import BASKET, Entry
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "briefing.py")
+FACTS = Facts(
+    name={"zh": "地区生产总值", "en": "Gross regional product"},
+    unit={"zh": "亿元", "en": "100 million yuan"},
+    decimals=1,
+    freq="A",
+    latest=129118.6,
+    period=pd.Timestamp("2022-01-01"),
+    region={"zh": "广东", "en": "Guangdong"},
+)
+
+
+def basket() -> list[Entry]:
+    return [
+        Entry(
+            "gd", PackItem("chart", "广东", "广东说明", "来源：国家统计局", figure=sample_figure("广东"), facts=FACTS)
+        ),
+        Entry("js", PackItem("chart", "江苏", "江苏说明", "来源：世界银行", figure=sample_figure("江苏"))),
+    ]
+
+
+def run_page(entries: list[Entry] | None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state["lang"] = lang
+    if entries is not None:
+        at.session_state[BASKET] = entries
+    return at.run()
+
+
+def test_empty_basket_shows_a_hint():
+    at = run_page(None)
+    assert not at.exception
+    assert at.title[0].value == "简报"
+    assert "简报篮是空的" in at.info[0].value
+    assert not at.button
+
+
+def test_basket_is_listed_with_captions_and_narrative():
+    at = run_page(basket())
+    assert not at.exception
+    assert "简报篮中共 2 项" in at.caption[0].value
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert headings == ["**1. 广东** · 图表", "**2. 江苏** · 图表"]
+    assert [a.value for a in at.text_area] == ["广东说明", "江苏说明"]
+    captions = " ".join(c.value for c in at.caption)
+    assert narrative(FACTS, "zh") in captions and "来源：世界银行" in captions
+
+
+def test_reorder_caption_and_remove():
+    at = run_page(basket())
+    at.button(key="brief_down_gd").click().run()
+    assert [e.key for e in at.session_state[BASKET]] == ["js", "gd"]
+    at.text_area(key="brief_caption_gd").input("新的说明").run()
+    assert at.session_state[BASKET][1].item.caption == "新的说明"
+    at.button(key="brief_remove_js").click().run()
+    assert [e.key for e in at.session_state[BASKET]] == ["gd"]
+
+
+def test_build_both_formats_through_the_page():
+    renderer()  # the shared browser (started here when this file runs alone)
+    at = run_page(basket())
+    at.button(key="brief_down_gd").click().run()  # 江苏 first
+    at.text_area(key="brief_caption_gd").input("广东的新说明").run()
+    at.radio(key="brief_format").set_value("both").run()
+    at.text_input(key="brief_scope").input("长三角与珠三角").run()
+    at.button(key="brief_build").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["brief_result"]
+    assert "简报已生成（2 项" in at.success[0].value
+    assert set(result["files"]) == {"pptx", "pdf"}
+    assert pdf_page_count(result["files"]["pdf"]) == 4
+
+    slides = list(Presentation(io.BytesIO(result["files"]["pptx"])).slides)
+    assert len(slides) == 4
+    texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
+    assert "范围：长三角与珠三角" in texts[0]
+    assert texts[1].startswith("江苏") and "江苏说明" in texts[1] and "来源：世界银行" in texts[1]
+    assert texts[2].startswith("广东") and "广东的新说明" in texts[2] and narrative(FACTS, "zh") in texts[2]
+    for slide in slides[1:3]:
+        assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes) == 1
+    assert "1. 来源：世界银行" in texts[3] and "2. 来源：国家统计局" in texts[3]
+
+    at.text_area(key="brief_caption_js").input("改过的说明").run()
+    assert "重新生成" in at.warning[0].value  # the files no longer match the basket
+
+
+def test_english_pack_from_a_chinese_session():
+    at = run_page(basket()[:1])
+    at.radio(key="brief_lang").set_value("en").run()
+    assert narrative(FACTS, "en") in " ".join(c.value for c in at.caption)
+    at.button(key="brief_build").click().run()
+    deck = Presentation(io.BytesIO(at.session_state["brief_result"]["files"]["pptx"]))
+    closing = " ".join(s.text_frame.text for s in list(deck.slides)[-1].shapes if s.has_text_frame)
+    assert closing.startswith("Sources")
+
+
+def test_english_interface():
+    at = run_page(None, lang="en")
+    assert at.title[0].value == "Briefing"
+    assert "basket is empty" in at.info[0].value
