@@ -6,7 +6,8 @@ import time
 import streamlit as st
 
 import forecasting
-from ui import PLOTLY_CONFIG, cache, charts, explore, state
+from briefing import ChartMeta, TableMeta, series_facts
+from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
 from ui import forecast_view as fv
 from ui import format as fmt
 from ui.footer import source_line
@@ -71,22 +72,37 @@ with tab_one:
         region=reg.name(region, lang),
         model=fv.model_label(fc["model"].iloc[0], lang),
     )
-    st.plotly_chart(
-        charts.fan_chart(history, fc, model, title, pick(ind.unit), ind.decimals, labels), config=PLOTLY_CONFIG
+    fan = charts.fan_chart(history, fc, model, title, pick(ind.unit), ind.decimals, labels)
+    st.plotly_chart(fan, config=PLOTLY_CONFIG)
+    selection = f"{ind.id}-{region}-{h}-{model}-{'.'.join(candidates)}"
+    facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
+    basket.controls(
+        "chart",
+        fan,
+        title,
+        footer,
+        key=f"fc-fan-{selection}",
+        caption=fv.accuracy_note(fc, lang),
+        meta=ChartMeta(title=title, source=footer, unit=pick(ind.unit)),
+        facts=facts,
     )
     st.caption(fv.accuracy_note(fc, lang))
     st.caption(t("forecast.interval_note"))
     st.caption(f"{footer} · " + t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today()))
     st.subheader(t("forecast.leaderboard"))
-    st.dataframe(fv.leaderboard_table(board, lang), hide_index=True)
+    leaders = fv.leaderboard_table(board, lang)
+    st.dataframe(leaders, hide_index=True)
+    basket.controls("table", leaders, f"{title} · {t('forecast.leaderboard')}", footer, key=f"fc-board-{selection}")
     st.subheader(t("forecast.table"))
     table = fv.forecast_table(fc, model, ind.freq, ind.decimals, lang)
     st.dataframe(table, hide_index=True)
-    st.download_button(
-        t("forecast.download"),
-        table.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"forecast_{ind.id}_{region}_{model}.csv",
-        mime="text/csv",
+    basket.controls(
+        "table",
+        table,
+        title,
+        footer,
+        key=f"fc-table-{selection}",
+        meta=TableMeta(title, footer, units={c: pick(ind.unit) for c in table.columns[1:]}),
     )
 
 with tab_batch:
@@ -107,14 +123,11 @@ with tab_batch:
         st.success(t("forecast.batch_done", n=result.forecast["unique_id"].nunique(), seconds=f"{seconds:.1f}"))
         table = fv.batch_table(result, reg, ind.freq, ind.decimals, lang)
         st.dataframe(table, hide_index=True)
+        batch_title = t("forecast.batch_title", name=pick(ind.name), h=h)
+        basket.controls(
+            "table", table, batch_title, footer, key=f"fc-batch-{ind.id}-{h}", meta=TableMeta(batch_title, footer)
+        )
         if len(result.errors):
             st.warning(t("forecast.batch_errors", n=len(result.errors)))
             st.dataframe(result.errors, hide_index=True)
-        st.download_button(
-            t("forecast.download"),
-            table.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"forecast_{ind.id}_all_regions.csv",
-            mime="text/csv",
-            key="fc_batch_dl",
-        )
         st.caption(footer)

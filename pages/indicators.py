@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import PLOTLY_CONFIG, cache, charts, explore, state
+from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
 from ui import format as fmt
 from ui.footer import source_line
 from ui.frame import require_frame
@@ -81,21 +82,21 @@ title, unit = pick(info.name), pick(info.unit)
 tab_chart, tab_rank, tab_multi, tab_meta = st.tabs(
     [t("indicators.tab_chart"), t("indicators.tab_ranking"), t("indicators.tab_multiples"), t("indicators.tab_meta")]
 )
+selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
+meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
-        st.plotly_chart(charts.time_series(shown, reg, title, unit, info.decimals, lang), config=PLOTLY_CONFIG)
+        fig = charts.time_series(shown, reg, title, unit, info.decimals, lang)
+        st.plotly_chart(fig, config=PLOTLY_CONFIG)
+        facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
+        basket.controls("chart", fig, title, footer, key=f"ind-ts-{selection}", meta=meta, facts=facts)
     else:
         st.info(t("indicators.no_values"))
     st.caption(footer)
     if info.derived:
         st.caption(t("indicators.derived_note", how=pick(info.derived)))
     export = explore.series_export(shown, reg, info, ind.freq, lang)
-    st.download_button(
-        t("indicators.download_csv"),
-        export.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{ind.id}_{view}_{start}-{end}.csv",
-        mime="text/csv",
-    )
+    basket.controls("table", export, title, footer, key=f"ind-series-{selection}", meta=TableMeta(title, footer))
 
 with tab_rank:
     periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())
@@ -113,15 +114,34 @@ with tab_rank:
         table = derived.ranking_table(frame, at, info.polarity)
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
-        st.dataframe(explore.ranking_display(table, reg, info, ind.freq, lang, cagr), hide_index=True)
-        st.plotly_chart(
-            charts.ranking_bars(table, reg, f"{title} · {labels[at]}", unit, info.decimals, lang), config=PLOTLY_CONFIG
+        ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
+        st.dataframe(ranking, hide_index=True)
+        rank_title = f"{title} · {labels[at]}"
+        basket.controls(
+            "table",
+            ranking,
+            rank_title,
+            footer,
+            key=f"ind-rank-table-{selection}-{at:%Y%m}",
+            meta=TableMeta(rank_title, footer),
+        )
+        bars = charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang)
+        st.plotly_chart(bars, config=PLOTLY_CONFIG)
+        basket.controls(
+            "chart",
+            bars,
+            rank_title,
+            footer,
+            key=f"ind-rank-bars-{selection}-{at:%Y%m}",
+            meta=ChartMeta(title=rank_title, source=footer, unit=unit),
         )
         st.caption(footer)
 
 with tab_multi:
     if shown["value"].notna().any():
-        st.plotly_chart(charts.small_multiples(shown, reg, title, unit, info.decimals, lang), config=PLOTLY_CONFIG)
+        multiples = charts.small_multiples(shown, reg, title, unit, info.decimals, lang)
+        st.plotly_chart(multiples, config=PLOTLY_CONFIG)
+        basket.controls("chart", multiples, title, footer, key=f"ind-multi-{selection}", meta=meta)
     st.caption(footer)
 
 with tab_meta:

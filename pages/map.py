@@ -1,14 +1,19 @@
 """Map / 地图: China provinces or world countries, one indicator and year, classified; click opens Indicators."""
 
+import pandas as pd
 import streamlit as st
 
 import maps
-from ui import cache, state
+from briefing import ChartMeta, TableMeta
+from data.datasets import dataset
+from ui import basket, cache, state
+from ui.footer import source_line
 from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
 
 require_frame()
 lang = current_lang()
+boundaries = dataset(maps.BOUNDARY_DATASET)
 cat = cache.catalogue()
 st.title(t("map.title"))
 
@@ -58,12 +63,24 @@ def map_and_table() -> None:
     state.to_url({"level": level, "indicator": ind.id, "year": year, "scheme": scheme, "k": k})
     col_map, col_table = st.columns([5, 2])
     with col_map:
+        figure = cache.map_figure(level, ind.id, year, scheme, k, lang)
         event = st.plotly_chart(
-            cache.map_figure(level, ind.id, year, scheme, k, lang),
+            figure,
             key="map_chart",
             config=maps.plotly_config(),
             on_select="rerun",
             selection_mode="points",
+        )
+        map_title = t("map.chart_title", name=ind.name[lang], year=year)
+        footer = f"{source_line(ind, pd.Timestamp(f'{year}-01-01'), lang)} · {boundaries.attribution(lang)}"
+        selection = f"{level}-{ind.id}-{year}-{scheme}-{k}"
+        basket.controls(
+            "chart",
+            figure,
+            map_title,
+            footer,
+            key=f"map-{selection}",
+            meta=ChartMeta(title=map_title, source=footer, unit=ind.unit[lang]),
         )
         st.caption(t("map.click_hint"))
     codes = maps.selected_regions(event, level)
@@ -73,20 +90,18 @@ def map_and_table() -> None:
         )
     with col_table:
         table = cache.map_table(level, ind.id, year, lang)
+        shown = table.drop(columns="region_code").rename(
+            columns={"name": t("table.region"), "value": t("table.value", unit=pick(ind.unit)), "rank": t("table.rank")}
+        )
+        value_column = t("table.value", unit=pick(ind.unit))
         st.dataframe(
-            table.rename(
-                columns={
-                    "region_code": t("table.region_code"),
-                    "name": t("table.region"),
-                    "value": t("table.value", unit=pick(ind.unit)),
-                    "rank": t("table.rank"),
-                }
-            ),
+            shown,
             hide_index=True,
             height=560,
-            column_config={
-                t("table.value", unit=pick(ind.unit)): st.column_config.NumberColumn(format=f"%.{ind.decimals}f")
-            },
+            column_config={value_column: st.column_config.NumberColumn(format=f"%.{ind.decimals}f")},
+        )
+        basket.controls(
+            "table", shown, map_title, footer, key=f"map-table-{selection}", meta=TableMeta(map_title, footer)
         )
 
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from briefing import ChartMeta
 from data.regions import NATIONAL_CODE
-from ui import PLOTLY_CONFIG, cache, charts, state
+from ui import PLOTLY_CONFIG, basket, cache, charts, state
 from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
@@ -67,6 +68,15 @@ else:
     year = st.selectbox(t("overview.target_year"), years, key="ov_target_year")
     table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
     st.dataframe(ov.style_status(table, lang), hide_index=True)
+    targets_title = t("overview.targets_title", year=year, region=reg.name(scope, lang))
+    basket.controls(
+        "table",
+        table,
+        targets_title,
+        ov.targets_source(lang),
+        key=f"ov-targets-{scope}-{year}",
+        caption=t("overview.status_rules"),
+    )
     st.caption(t("overview.status_rules"))
 
 # --- standings ---------------------------------------------------------------------------------------------------
@@ -104,6 +114,14 @@ else:
         result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
     )
     st.plotly_chart(figure, config=PLOTLY_CONFIG)
+    basket.controls(
+        "chart",
+        figure,
+        title,
+        footer,
+        key=f"ov-standings-{rank_id}-{rank_year}-{scope}",
+        meta=ChartMeta.from_indicator(rank_ind, result.period, lang, title=title),
+    )
     st.caption(footer)
 
 # --- sources and URL ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import data
 import forecasting
 import indicators
 import maps
+from forecasting import scenarios
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
 from indicators.metadata import Catalogue
 from indicators.standings import Standings, standing_years, standings
@@ -233,3 +234,23 @@ def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tu
 def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, ...]) -> pd.DataFrame:
     """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage)."""
     return forecasting.leaderboard(series_frame(indicator_id, (region_code,)), h, models=models)
+
+
+# --- scenarios ------------------------------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def scenario_comparison(
+    set_text: str, indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...], polarity: str
+) -> scenarios.Comparison:
+    """Scenarios (a compact scenario file, which is the cache key) compared with their series' baseline forecast.
+
+    Raises:
+        ScenarioError: the library's message (an adjustment outside the horizon, a driver too short to estimate…).
+    """
+    file = scenarios.loads(set_text)
+    fc = forecast(indicator_id, region_code, h, model, models)
+    baseline = scenarios.Baseline.from_forecast(series_frame(indicator_id, (region_code,)), fc)
+    keys = {key for s in file.scenarios for key in s.drivers}
+    drivers = {key: series_frame(key[0], (key[1],)) for key in keys}
+    return scenarios.compare(file.scenarios, baseline, drivers, file.target, polarity=polarity)

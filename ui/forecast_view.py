@@ -94,3 +94,19 @@ def batch_table(
     out[t("forecast.coverage", lang, level=80)] = first["coverage-80"].round(0).to_numpy()
     out["MASE"] = first["mase"].round(3).to_numpy()
     return out.sort_values(t("forecast.mean", lang), ascending=False, ignore_index=True)
+
+
+def first_step(fc: pd.DataFrame, column: str, lang: str, level: int = 80) -> dict:
+    """The first forecast step as narrative facts: period, value, interval, model and its backtest MASE."""
+    row = fc.sort_values("ds").iloc[0]
+    return {
+        "period": pd.Timestamp(row["ds"]),
+        "value": float(row[column]),
+        "lo": float(row[f"{column}-lo-{level}"]),
+        "hi": float(row[f"{column}-hi-{level}"]),
+        "level": level,
+        "model": f"{model_label(row['model'], lang)}（{row['spec']}）"
+        if lang == "zh"
+        else f"{model_label(row['model'], lang)} ({row['spec']})",
+        "mase": float(row["mase"]),
+    }

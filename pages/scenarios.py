@@ -1,0 +1,304 @@
+"""Scenarios / 情景: a baseline forecast against up to five scenarios of explicit assumptions, compared with their
+uncertainty; saved in the store, downloaded as JSON and shared by link."""
+
+import dataclasses
+from urllib.parse import urlencode
+
+import streamlit as st
+
+import forecasting
+from data.bilingual_errors import ObjectNotFound
+from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile, ScenarioFileError, dumps, loads
+from ui import PLOTLY_CONFIG, cache, explore, state
+from ui import forecast_view as fv
+from ui import scenario_charts as charts
+from ui import scenario_forms as forms
+from ui import scenario_state as ss
+from ui import scenario_view as sv
+from ui.footer import source_line
+from ui.frame import require_frame
+from ui.i18n import current_lang, pick, t
+
+require_frame()
+lang = current_lang()
+cat, reg = cache.catalogue(), cache.regions()
+models, candidates = list(forecasting.model_names()), forecasting.DEFAULT_CANDIDATES
+st.title(t("scenarios.title"))
+st.caption(t("scenarios.intro"))
+
+
+def regions_of(indicator_id: str) -> list[str]:
+    return explore.regions_with_data(cache.indicator_rows(indicator_id), reg)
+
+
+def check(file: ScenarioFile) -> None:
+    sv.check_set(file, cat, regions_of, models, lang)
+
+
+ss.start(check, lang)
+ss.open_pending()
+ss.show_notices()
+
+# --- the series, horizon and baseline model ------------------------------------------------------------------------
+ids = sv.series_ids(cat)
+state.from_url("sc_indicator", "indicator", "gdp", valid=lambda v: v in ids)
+state.reset_if_invalid("sc_indicator", ids, "gdp")
+col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
+ind = cat.get(
+    col_ind.selectbox(
+        t("scenarios.indicator"),
+        ids,
+        key="sc_indicator",
+        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
+    )
+)
+rows = cache.indicator_rows(ind.id)
+available = regions_of(ind.id)
+default_region = "440000" if "440000" in available else explore.default_regions(rows, reg, ind.polarity)[0]
+state.from_url("sc_region", "region", default_region, valid=lambda v: v in available)
+state.reset_if_invalid("sc_region", available, default_region)
+region = col_reg.selectbox(t("scenarios.region"), available, key="sc_region", format_func=lambda c: reg.name(c, lang))
+max_h = fv.MAX_HORIZON[ind.freq]
+state.from_url("sc_h", "h", fv.DEFAULT_HORIZON[ind.freq], valid=lambda v: 1 <= v <= max_h, cast=int)
+state.reset_if_invalid("sc_h", range(1, max_h + 1), fv.DEFAULT_HORIZON[ind.freq])
+h = col_h.slider(t("scenarios.horizon"), 1, max_h, key="sc_h")
+state.from_url("sc_model", "model", "auto", valid=lambda v: v in models)
+model = col_model.selectbox(t("scenarios.model"), models, key="sc_model", format_func=lambda m: fv.model_label(m, lang))
+
+history = cache.series_frame(ind.id, (region,))
+try:
+    fc = cache.forecast(ind.id, region, h, model, candidates)
+except forecasting.ForecastError as err:
+    st.error(t("scenarios.baseline_failed", error=err))
+    st.stop()
+used, kind, periods = str(fc["model"].iloc[0]), sv.scenario_kind(ind), sv.labels_of(fc["ds"], ind.freq)
+work = ss.working_set(ind.id, region, h, used)
+link = sv.encode_link(work) if work.scenarios else None
+state.to_url({"indicator": ind.id, "region": region, "h": h, "model": model, "set": link})
+names, unit, end_value = sv.display_names(work, cat, reg, lang), ind.unit[lang], round(float(fc[model].iloc[-1]), 4)
+
+
+def edit(change, pick_name: str | None = None) -> None:
+    ss.edit(ind.id, region, change, pick_name)
+
+
+# --- building scenarios --------------------------------------------------------------------------------------------
+st.header(t("scenarios.build"))
+scenario_names = [s.name for s in work.scenarios]
+with st.form("sc_new_form", clear_on_submit=True):
+    col_name, col_new = st.columns([4, 1], vertical_alignment="bottom")
+    new_name = col_name.text_input(t("scenarios.new_name"), key="sc_new_name", placeholder=t("scenarios.name_hint"))
+    series = {
+        "indicator_id": ind.id,
+        "region_code": region,
+        "horizon": h,
+        "model": used,
+        "freq": ind.freq,
+        "kind": kind,
+    }
+    if col_new.form_submit_button(t("scenarios.new"), key="sc_new"):
+        edit(lambda: sv.add_scenario(work, new_name, series, lang), new_name.strip())
+
+if not work.scenarios:
+    st.info(t("scenarios.none_yet"))
+else:
+    state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
+    current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
+    i = scenario_names.index(current)
+    scenario = work.scenarios[i]
+    st.markdown(f"**{t('scenarios.assumptions_of', name=scenario.name)}**")
+    lines = sv.adjustment_lines(scenario, ind, names, lang)
+    for j, line in enumerate(lines):
+        col_text, col_rm = st.columns([12, 1], vertical_alignment="center")
+        col_text.markdown(f"{j + 1}. {line}")
+        if col_rm.button(t("scenarios.remove"), key=f"sc_rm_{j}", type="tertiary"):
+            edit(lambda j=j: sv.replace_at(work, i, scenario.without_adjustment(j)))
+    if not lines:
+        st.caption(t("scenarios.no_adjustments"))
+
+    tabs = st.tabs([t(f"scenarios.tab_{k}") for k in ("growth", "level", "path", "driver", "manage")])
+    with tabs[0]:
+        make = forms.growth_form(periods, ind.freq, lang) if kind == "level" else None
+        if kind == "rate":
+            st.info(t("scenarios.growth_rate"))
+    with tabs[1]:
+        make = forms.level_form(periods, ind.freq, kind, lang) or make
+    with tabs[2]:
+        make = forms.path_form(periods, ind.freq, round(end_value, ind.decimals), unit, lang) or make
+    with tabs[3]:
+        observed = sv.labels_of(history.dropna(subset=["y"])["ds"], ind.freq)
+        drivers = sv.driver_ids(cat, ind.freq)
+
+        def positive(driver: str) -> list[str]:
+            return sv.positive_regions(cache.indicator_rows(driver), reg, regions_of(driver))
+
+        make = forms.driver_form(ind, region, periods, observed, cat, reg, drivers, positive, lang) or make
+    if make:
+        # Simulate the scenario with the new adjustment before keeping it: a driver too short to estimate, say, is
+        # refused here with the library's reason instead of breaking the comparison below.
+        def added() -> ScenarioFile:
+            trial = sv.replace_at(work, i, scenario.with_adjustment(make()))
+            only = sv.compact(ScenarioFile((trial.scenarios[i],)))
+            cache.scenario_comparison(only, ind.id, region, h, model, candidates, ind.polarity)
+            return trial
+
+        edit(added)
+    with tabs[4]:
+        with st.form("sc_rename_form"):
+            new = st.text_input(t("scenarios.name"), value=scenario.name, key=f"sc_rename_{scenario.name}")
+            note = st.text_area(t("scenarios.note"), value=scenario.note, key=f"sc_note_{scenario.name}")
+            if st.form_submit_button(t("scenarios.rename"), key="sc_rename"):
+                edit(lambda: sv.rename(work, i, new, note, lang), new.strip())
+        c1, c2 = st.columns(2)
+        copy = sv.copy_name(scenario_names, scenario.name, lang)
+        if c1.button(t("scenarios.duplicate"), key="sc_duplicate"):
+            edit(lambda: sv.duplicate(work, i, copy, lang), copy)
+        if c2.button(t("scenarios.delete"), key="sc_delete"):
+            edit(lambda: sv.drop_at(work, i))
+
+# --- the target ----------------------------------------------------------------------------------------------------
+st.header(t("scenarios.target"))
+if work.target is not None:
+    col_text, col_clear = st.columns([6, 1], vertical_alignment="center")
+    col_text.markdown(t("scenarios.target_now", text=sv.target_text(work.target, ind, lang)))
+    if col_clear.button(t("scenarios.clear_target"), key="sc_t_clear"):
+        edit(lambda: dataclasses.replace(work, target=None))
+fits = sv.fitting_targets(cache.target_book(), ind, region, periods, lang)
+if fits:
+    col_pick, col_use = st.columns([6, 1], vertical_alignment="bottom")
+    chosen = col_pick.selectbox(
+        t("scenarios.known_targets"), range(len(fits)), key="sc_t_known", format_func=lambda k: fits[k].label
+    )
+    if col_use.button(t("scenarios.use_target"), key="sc_t_use"):
+        edit(lambda: dataclasses.replace(work, target=fits[chosen]))
+else:
+    st.caption(t("scenarios.no_known_targets"))
+with st.expander(t("scenarios.own_target"), expanded=work.target is None and not fits):
+    make_target = forms.target_form(periods, ind.freq, kind, round(end_value, ind.decimals), lang)
+if make_target:
+    edit(lambda: dataclasses.replace(work, target=make_target()))
+
+# --- the comparison ------------------------------------------------------------------------------------------------
+st.header(t("scenarios.compare"))
+comp = None
+if not work.scenarios:
+    st.info(t("scenarios.none_yet"))
+else:
+    target = work.target if work.target is not None and work.target.period in periods else None
+    if work.target is not None and target is None:
+        st.warning(t("scenarios.target_outside", period=sv.period_name(work.target.period, ind.freq, lang)))
+    try:
+        key = sv.compact(dataclasses.replace(work, target=target))
+        comp = cache.scenario_comparison(key, ind.id, region, h, model, candidates, ind.polarity)
+    except ScenarioError as err:
+        st.error(t("scenarios.compare_failed", error=err))
+if comp is not None:
+    last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
+    source, accuracy = source_line(ind, last, lang), fv.accuracy_note(fc, lang)
+    labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
+    title = t(
+        "scenarios.chart_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
+    )
+    footer = f"{source}<br>{accuracy}"
+    st.plotly_chart(
+        charts.scenario_fans(history, comp, title, unit, ind.decimals, labels, footer), config=PLOTLY_CONFIG
+    )
+    st.caption(accuracy)
+    st.caption(t("scenarios.simulation_note", draws=DEFAULT_DRAWS))
+    st.caption(source)
+    st.subheader(t("scenarios.panels"))
+    panels_title = t("scenarios.panels_title", name=pick(ind.name), region=reg.name(region, lang))
+    fig = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels, footer)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    st.subheader(t("scenarios.delta_table"))
+    if comp.target is not None:
+        st.markdown(t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang)))
+    st.dataframe(sv.comparison_table(comp, ind, lang), hide_index=True)
+    st.caption(t("scenarios.table_note") + (" " + t("scenarios.neutral_note") if ind.polarity == "neutral" else ""))
+    estimates = sv.estimates_table(comp, names, lang)
+    if len(estimates):
+        st.subheader(t("scenarios.estimates"))
+        st.dataframe(estimates, hide_index=True)
+        st.caption(t("scenarios.estimates_note"))
+    st.subheader(t("scenarios.assumptions"))
+    for outcome in comp.outcomes:
+        log = outcome.assumptions(lang, sv.describe_unit(ind, lang), names)
+        st.markdown(f"**{outcome.name}**\n" + "\n".join(f"- {line}" for line in log))
+        if outcome.scenario.note:
+            st.caption(t("scenarios.note_shown", note=outcome.scenario.note))
+    with st.expander(t("scenarios.per_period")):
+        st.dataframe(sv.deltas_table(comp, ind, lang), hide_index=True)
+    with st.expander(t("scenarios.pairwise")):
+        st.dataframe(sv.beats_table(comp, lang))
+        st.caption(t("scenarios.pairwise_note"))
+
+# --- save, load, share ---------------------------------------------------------------------------------------------
+st.header(t("scenarios.files"))
+objects = cache.store().objects
+tab_store, tab_file, tab_link = st.tabs([t("scenarios.tab_store"), t("scenarios.tab_file"), t("scenarios.tab_link")])
+with tab_store:
+    with st.form("sc_save_form"):
+        c1, c2 = st.columns(2)
+        set_name = c1.text_input(t("scenarios.set_name"), key="sc_save_name", max_chars=200)
+        by = c2.text_input(t("scenarios.saved_by"), key="sc_save_by", max_chars=100)
+        if st.form_submit_button(t("scenarios.save"), key="sc_save"):
+            if not work.scenarios:
+                st.error(t("scenarios.nothing_to_save"))
+            elif not set_name.strip() or not by.strip():
+                st.error(t("scenarios.save_needs"))
+            else:
+                objects.save(sv.SET_KIND, set_name.strip(), {"file": sv.compact(work)}, by=by.strip())
+                st.success(t("scenarios.saved", name=set_name.strip()))
+    saved = {o.name: o for o in objects.list(sv.SET_KIND)}
+    if not saved:
+        st.caption(t("scenarios.none_saved"))
+    else:
+        chosen_set = st.selectbox(
+            t("scenarios.saved_sets"),
+            list(saved),
+            key="sc_saved",
+            format_func=lambda n: t(
+                "scenarios.saved_entry",
+                lang,
+                name=n,
+                by=saved[n].updated_by,
+                at=f"{saved[n].updated_at:%Y-%m-%d %H:%M}",
+            ),
+        )
+        c1, c2 = st.columns(2)
+        if c1.button(t("scenarios.load"), key="sc_load"):
+            try:
+                payload = objects.load(sv.SET_KIND, chosen_set).payload
+                opened = loads(payload.get("file") if isinstance(payload, dict) else None)
+                check(opened)
+            except ObjectNotFound as err:
+                st.error(err.message(lang))
+            except ScenarioFileError as err:
+                st.error(t("scenarios.load_bad", name=chosen_set, error=err))
+            else:
+                ss.request_open(opened, t("scenarios.opened_saved", name=chosen_set, n=len(opened.scenarios)))
+        if c2.button(t("scenarios.delete_saved"), key="sc_delete_saved"):
+            try:
+                objects.delete(sv.SET_KIND, chosen_set)
+            except ObjectNotFound as err:
+                st.error(err.message(lang))
+            else:
+                ss.notify("success", t("scenarios.deleted_saved", name=chosen_set))
+                st.rerun()
+with tab_file:
+    st.download_button(
+        t("scenarios.download"),
+        dumps(work.scenarios, work.target).encode("utf-8"),
+        file_name=f"scenarios_{ind.id}_{region}.json",
+        mime="application/json",
+        disabled=not work.scenarios,
+        key="sc_download",
+    )
+    uploaded = st.file_uploader(t("scenarios.upload"), type=["json"], key="sc_upload")
+    ss.take_upload(uploaded, check, lang)
+with tab_link:
+    if link is None:
+        st.caption(t("scenarios.link_empty"))
+    else:
+        st.code((st.context.url or "") + "?" + urlencode(dict(st.query_params)), language=None, wrap_lines=True)
+        st.caption(t("scenarios.link_note"))
