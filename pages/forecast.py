@@ -19,7 +19,7 @@ lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
-ids = cat.ids
+ids = [i for i in cat.ids if i in cache.present_indicators()]
 state.from_url("fc_indicator", "indicator", "gdp", valid=lambda v: v in ids)
 col_ind, col_reg = st.columns([3, 2])
 ind = cat.get(

@@ -28,7 +28,8 @@ category = col_cat.selectbox(
     key="ind_category",
     format_func=lambda c: t(f"category.{c}", lang),
 )
-found = [i.id for i in cat.search(query, None if category == "all" else category)]
+present = cache.present_indicators()
+found = [i.id for i in cat.search(query, None if category == "all" else category) if i.id in present]
 if not found:
     st.info(t("indicators.no_match", query=query))
     st.stop()

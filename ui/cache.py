@@ -80,6 +80,14 @@ def regions() -> data.RegionRegistry:
     return data.region_registry()
 
 
+@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+def present_indicators() -> frozenset[str]:
+    """Catalogue indicators with at least one reported value in the current data (an upload in "replace" mode or
+    an older store can lack some)."""
+    obs = observations()
+    return frozenset(obs.loc[obs["value"].notna(), "indicator_id"].unique())
+
+
 @st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
 def indicator_rows(indicator_id: str) -> pd.DataFrame:
     """Observations of one indicator, all regions."""
