@@ -17,6 +17,7 @@ PAGES = [
     ("pages/indicators.py", "nav.indicators", ":material/query_stats:", "indicators"),
     ("pages/map.py", "nav.map", ":material/map:", "map"),
     ("pages/forecast.py", "nav.forecast", ":material/trending_up:", "forecast"),
+    ("pages/scenarios.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
     ("pages/briefing.py", "nav.briefing", ":material/slideshow:", "briefing"),
     ("pages/data.py", "nav.data", ":material/database:", "data"),
 ]

@@ -36,7 +36,7 @@ choice = col_format.radio(
     ["pptx", "pdf", "both"],
     key="brief_format",
     horizontal=True,
-    format_func=lambda f: t(f"briefing.format_{f}"),
+    format_func=lambda f: t(f"briefing.format_{f}", lang),
 )
 col_title, col_scope = st.columns(2)
 title = col_title.text_input(t("briefing.pack_title"), key="brief_title", placeholder=t("briefing.pack_title_hint"))

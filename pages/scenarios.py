@@ -2,19 +2,20 @@
 uncertainty; saved in the store, downloaded as JSON and shared by link."""
 
 import dataclasses
-from urllib.parse import urlencode
 
 import streamlit as st
 
 import forecasting
-from data.bilingual_errors import ObjectNotFound
-from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile, ScenarioFileError, dumps, loads
-from ui import PLOTLY_CONFIG, cache, explore, state
+from briefing import ChartMeta, TableMeta, series_facts
+from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile
+from ui import PLOTLY_CONFIG, basket, cache, explore, state
 from ui import forecast_view as fv
 from ui import scenario_charts as charts
+from ui import scenario_files as files
 from ui import scenario_forms as forms
 from ui import scenario_state as ss
 from ui import scenario_view as sv
+from ui.charts import fan_chart
 from ui.footer import source_line
 from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
@@ -40,7 +41,7 @@ ss.open_pending()
 ss.show_notices()
 
 # --- the series, horizon and baseline model ------------------------------------------------------------------------
-ids = sv.series_ids(cat)
+ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
 state.from_url("sc_indicator", "indicator", "gdp", valid=lambda v: v in ids)
 state.reset_if_invalid("sc_indicator", ids, "gdp")
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
@@ -60,11 +61,12 @@ state.reset_if_invalid("sc_region", available, default_region)
 region = col_reg.selectbox(t("scenarios.region"), available, key="sc_region", format_func=lambda c: reg.name(c, lang))
 max_h = fv.MAX_HORIZON[ind.freq]
 state.from_url("sc_h", "h", fv.DEFAULT_HORIZON[ind.freq], valid=lambda v: 1 <= v <= max_h, cast=int)
-state.reset_if_invalid("sc_h", range(1, max_h + 1), fv.DEFAULT_HORIZON[ind.freq])
+ss.keep_horizon(ind.freq, fv.DEFAULT_HORIZON[ind.freq], max_h)
 h = col_h.slider(t("scenarios.horizon"), 1, max_h, key="sc_h")
 state.from_url("sc_model", "model", "auto", valid=lambda v: v in models)
 model = col_model.selectbox(t("scenarios.model"), models, key="sc_model", format_func=lambda m: fv.model_label(m, lang))
 
+ss.forget_on_series_change(ind.id, region, forms.SERIES_INPUTS)
 history = cache.series_frame(ind.id, (region,))
 try:
     fc = cache.forecast(ind.id, region, h, model, candidates)
@@ -75,7 +77,11 @@ used, kind, periods = str(fc["model"].iloc[0]), sv.scenario_kind(ind), sv.labels
 work = ss.working_set(ind.id, region, h, used)
 link = sv.encode_link(work) if work.scenarios else None
 state.to_url({"indicator": ind.id, "region": region, "h": h, "model": model, "set": link})
-names, unit, end_value = sv.display_names(work, cat, reg, lang), ind.unit[lang], round(float(fc[model].iloc[-1]), 4)
+names, unit, end_value = (
+    sv.display_names(work, cat, reg, lang),
+    ind.unit[lang],
+    round(float(fc[model].iloc[-1]), ind.decimals),
+)
 
 
 def edit(change, pick_name: str | None = None) -> None:
@@ -101,6 +107,13 @@ with st.form("sc_new_form", clear_on_submit=True):
 
 if not work.scenarios:
     st.info(t("scenarios.none_yet"))
+    # The baseline the scenarios will be measured against, so the page is never empty.
+    base_labels = {k: t(f"forecast.{k}") for k in ("history", "forecast", "band80", "band95")}
+    base_title = t(
+        "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
+    )
+    st.plotly_chart(fan_chart(history, fc, model, base_title, unit, ind.decimals, base_labels), config=PLOTLY_CONFIG)
+    st.caption(fv.accuracy_note(fc, lang))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
@@ -124,10 +137,10 @@ else:
     with tabs[1]:
         make = forms.level_form(periods, ind.freq, kind, lang) or make
     with tabs[2]:
-        make = forms.path_form(periods, ind.freq, round(end_value, ind.decimals), unit, lang) or make
+        make = forms.path_form(periods, ind.freq, end_value, unit, lang) or make
     with tabs[3]:
         observed = sv.labels_of(history.dropna(subset=["y"])["ds"], ind.freq)
-        drivers = sv.driver_ids(cat, ind.freq)
+        drivers = [d for d in sv.driver_ids(cat, ind.freq) if d in cache.present_indicators()]
 
         def positive(driver: str) -> list[str]:
             return sv.positive_regions(cache.indicator_rows(driver), reg, regions_of(driver))
@@ -174,46 +187,53 @@ if fits:
 else:
     st.caption(t("scenarios.no_known_targets"))
 with st.expander(t("scenarios.own_target"), expanded=work.target is None and not fits):
-    make_target = forms.target_form(periods, ind.freq, kind, round(end_value, ind.decimals), lang)
+    make_target = forms.target_form(periods, ind.freq, kind, end_value, lang)
 if make_target:
     edit(lambda: dataclasses.replace(work, target=make_target()))
 
 # --- the comparison ------------------------------------------------------------------------------------------------
-st.header(t("scenarios.compare"))
 comp = None
-if not work.scenarios:
-    st.info(t("scenarios.none_yet"))
-else:
+if work.scenarios:
+    st.header(t("scenarios.compare"))
     target = work.target if work.target is not None and work.target.period in periods else None
     if work.target is not None and target is None:
         st.warning(t("scenarios.target_outside", period=sv.period_name(work.target.period, ind.freq, lang)))
     try:
-        key = sv.compact(dataclasses.replace(work, target=target))
-        comp = cache.scenario_comparison(key, ind.id, region, h, model, candidates, ind.polarity)
+        compared = sv.compact(dataclasses.replace(work, target=target))
+        comp = cache.scenario_comparison(compared, ind.id, region, h, model, candidates, ind.polarity)
     except ScenarioError as err:
         st.error(t("scenarios.compare_failed", error=err))
 if comp is not None:
     last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
     source, accuracy = source_line(ind, last, lang), fv.accuracy_note(fc, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
-    title = t(
-        "scenarios.chart_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
-    )
-    footer = f"{source}<br>{accuracy}"
-    st.plotly_chart(
-        charts.scenario_fans(history, comp, title, unit, ind.decimals, labels, footer), config=PLOTLY_CONFIG
+    place = {"name": pick(ind.name), "region": reg.name(region, lang)}
+    title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
+    selection = f"{ind.id}-{region}-{h}-{model}-{sv.fingerprint(compared)}"
+    fans = charts.scenario_fans(history, comp, title, unit, ind.decimals, labels)
+    st.plotly_chart(fans, config=PLOTLY_CONFIG)
+    chart_meta = ChartMeta(title=title, source=source, unit=unit)
+    facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
+    basket.controls(
+        "chart", fans, title, source, f"sc-fans-{selection}", caption=accuracy, meta=chart_meta, facts=facts
     )
     st.caption(accuracy)
     st.caption(t("scenarios.simulation_note", draws=DEFAULT_DRAWS))
     st.caption(source)
     st.subheader(t("scenarios.panels"))
-    panels_title = t("scenarios.panels_title", name=pick(ind.name), region=reg.name(region, lang))
-    fig = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels, footer)
-    st.plotly_chart(fig, config=PLOTLY_CONFIG)
+    panels_title = t("scenarios.panels_title", **place, model=fv.model_label(used, lang))
+    panels = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels)
+    st.plotly_chart(panels, config=PLOTLY_CONFIG)
+    panels_meta = ChartMeta(title=panels_title, source=source, unit=unit)
+    basket.controls("chart", panels, panels_title, source, f"sc-panels-{selection}", caption=accuracy, meta=panels_meta)
+    st.caption(f"{accuracy} · {source}")
     st.subheader(t("scenarios.delta_table"))
     if comp.target is not None:
         st.markdown(t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang)))
-    st.dataframe(sv.comparison_table(comp, ind, lang), hide_index=True)
+    deltas = sv.comparison_table(comp, ind, lang)
+    st.dataframe(deltas, hide_index=True)
+    table_title = f"{title} · {t('scenarios.delta_table')}"
+    basket.controls("table", deltas, table_title, source, f"sc-table-{selection}", meta=TableMeta(table_title, source))
     st.caption(t("scenarios.table_note") + (" " + t("scenarios.neutral_note") if ind.polarity == "neutral" else ""))
     estimates = sv.estimates_table(comp, names, lang)
     if len(estimates):
@@ -234,71 +254,10 @@ if comp is not None:
 
 # --- save, load, share ---------------------------------------------------------------------------------------------
 st.header(t("scenarios.files"))
-objects = cache.store().objects
 tab_store, tab_file, tab_link = st.tabs([t("scenarios.tab_store"), t("scenarios.tab_file"), t("scenarios.tab_link")])
 with tab_store:
-    with st.form("sc_save_form"):
-        c1, c2 = st.columns(2)
-        set_name = c1.text_input(t("scenarios.set_name"), key="sc_save_name", max_chars=200)
-        by = c2.text_input(t("scenarios.saved_by"), key="sc_save_by", max_chars=100)
-        if st.form_submit_button(t("scenarios.save"), key="sc_save"):
-            if not work.scenarios:
-                st.error(t("scenarios.nothing_to_save"))
-            elif not set_name.strip() or not by.strip():
-                st.error(t("scenarios.save_needs"))
-            else:
-                objects.save(sv.SET_KIND, set_name.strip(), {"file": sv.compact(work)}, by=by.strip())
-                st.success(t("scenarios.saved", name=set_name.strip()))
-    saved = {o.name: o for o in objects.list(sv.SET_KIND)}
-    if not saved:
-        st.caption(t("scenarios.none_saved"))
-    else:
-        chosen_set = st.selectbox(
-            t("scenarios.saved_sets"),
-            list(saved),
-            key="sc_saved",
-            format_func=lambda n: t(
-                "scenarios.saved_entry",
-                lang,
-                name=n,
-                by=saved[n].updated_by,
-                at=f"{saved[n].updated_at:%Y-%m-%d %H:%M}",
-            ),
-        )
-        c1, c2 = st.columns(2)
-        if c1.button(t("scenarios.load"), key="sc_load"):
-            try:
-                payload = objects.load(sv.SET_KIND, chosen_set).payload
-                opened = loads(payload.get("file") if isinstance(payload, dict) else None)
-                check(opened)
-            except ObjectNotFound as err:
-                st.error(err.message(lang))
-            except ScenarioFileError as err:
-                st.error(t("scenarios.load_bad", name=chosen_set, error=err))
-            else:
-                ss.request_open(opened, t("scenarios.opened_saved", name=chosen_set, n=len(opened.scenarios)))
-        if c2.button(t("scenarios.delete_saved"), key="sc_delete_saved"):
-            try:
-                objects.delete(sv.SET_KIND, chosen_set)
-            except ObjectNotFound as err:
-                st.error(err.message(lang))
-            else:
-                ss.notify("success", t("scenarios.deleted_saved", name=chosen_set))
-                st.rerun()
+    files.saved_sets(work, check, lang)
 with tab_file:
-    st.download_button(
-        t("scenarios.download"),
-        dumps(work.scenarios, work.target).encode("utf-8"),
-        file_name=f"scenarios_{ind.id}_{region}.json",
-        mime="application/json",
-        disabled=not work.scenarios,
-        key="sc_download",
-    )
-    uploaded = st.file_uploader(t("scenarios.upload"), type=["json"], key="sc_upload")
-    ss.take_upload(uploaded, check, lang)
+    files.json_file(work, f"scenarios_{ind.id}_{region}.json", check, lang)
 with tab_link:
-    if link is None:
-        st.caption(t("scenarios.link_empty"))
-    else:
-        st.code((st.context.url or "") + "?" + urlencode(dict(st.query_params)), language=None, wrap_lines=True)
-        st.caption(t("scenarios.link_note"))
+    files.share_link(link is not None, lang)

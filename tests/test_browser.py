@@ -26,8 +26,9 @@ def declared_pages() -> list[tuple[str, str, str, str]]:
 
 
 PAGES = declared_pages()
-# Pages whose main content is tables and forms, not charts: they must show a table instead.
-TABLE_PAGES = {"data", "briefing"}
+# What each page must show on first load: a chart, except the Data page (tables) and the Briefing page (an empty
+# basket in a fresh session: the hint saying how to fill it).
+FIRST_CONTENT = {"data": '[data-testid="stDataFrame"]', "briefing": '[data-testid="stAlert"]'}
 
 
 def page_url(base: str, index: int, url_path: str) -> str:
@@ -46,7 +47,7 @@ def test_every_page_renders_offline(app_url, browser_page, index, entry, lang):
     page = browser_page.page
     page.goto(page_url(app_url, index, url_path) + f"?lang={lang}")
     wait_for_app(page)
-    content = '[data-testid="stDataFrame"]' if url_path in TABLE_PAGES else ".js-plotly-plot .main-svg"
+    content = FIRST_CONTENT.get(url_path, ".js-plotly-plot .main-svg")
     page.wait_for_selector(content, timeout=TIMEOUT_MS)
     heading = page.locator("h1").first.inner_text()
     assert heading.strip() == strings()[title_key.replace("nav.", "") + ".title"][lang]
@@ -148,4 +149,30 @@ def test_overview_card_opens_the_indicator(app_url, browser_page):
     assert page.locator("h1").first.inner_text().strip() == "指标"
     page.wait_for_selector("[data-testid='stMultiSelectTagsContainer'] [aria-label='全国']", timeout=TIMEOUT_MS)
     assert page.locator(".js-plotly-plot").count() >= 1
+    assert browser_page.external == []
+
+
+def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page):
+    import io
+
+    from pptx import Presentation
+
+    page = browser_page.page
+    page.goto(f"{app_url}/indicators?indicator=gdp&regions=440000,320000&years=2012-2022&lang=zh")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="加入简报").first.click()
+    page.wait_for_selector("button:has-text('已加入简报')", timeout=TIMEOUT_MS)
+    page.locator("[data-testid='stSidebarNav'] a:has-text('简报')").click()
+    page.wait_for_selector("h1:has-text('简报')", timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    assert page.get_by_text("1. 地区生产总值").count() == 1
+    page.get_by_role("button", name="生成简报").click()
+    page.get_by_role("button", name="下载 PPTX").wait_for(timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="下载 PPTX").click()
+    deck = Presentation(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(deck.slides) == 3  # title, the chart, the sources
+    texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "地区生产总值" in texts and "国家统计局" in texts
     assert browser_page.external == []

@@ -90,27 +90,12 @@ def _baseline(comp: Comparison, labels: dict[str, str], decimals: int, unit: str
     ]
 
 
-def _finish(fig: go.Figure, title: str, unit: str, footer: str | None, height: int) -> go.Figure:
-    """Common layout, then legend and footer placed in pixels below the plot: the footer may run to two lines
-    (source; baseline model and measured coverage), which the shared layout's single-line footer would clip."""
+def _finish(fig: go.Figure, title: str, unit: str, height: int) -> go.Figure:
+    """The shared layout, with the legend a fixed distance below the plot whatever the figure's height (the
+    source, model and coverage go in the captions under the chart and in the briefing's footer)."""
     fig = _layout(fig, title, unit, None)
-    bottom = 150 if footer else 90
-    plot_height = height - 60 - bottom
-    fig.update_layout(height=height, hovermode="closest", margin={"b": bottom})
-    fig.update_layout(legend={"orientation": "h", "y": -45 / plot_height, "yanchor": "top", "x": 0})
-    if footer:
-        fig.add_annotation(
-            text=footer,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-95 / plot_height,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            font={"size": 10, "color": "#666"},
-        )
+    fig.update_layout(height=height, hovermode="closest", margin={"b": 90})
+    fig.update_layout(legend={"orientation": "h", "y": -45 / (height - 150), "yanchor": "top", "x": 0})
     return fig
 
 
@@ -121,7 +106,6 @@ def scenario_fans(
     unit: str,
     decimals: int,
     labels: dict[str, str],
-    footer: str | None = None,
 ) -> go.Figure:
     """Recent history, the baseline's 95% and 80% bands and mean, and each scenario's mean with its 80% band.
 
@@ -137,7 +121,7 @@ def scenario_fans(
         band_name = labels["band80"].format(name=outcome.name)
         fig.add_trace(_band(outcome.bands(), 80, _rgba(color, 0.15), band_name, outcome.name, False))
         fig.add_trace(_mean(outcome, color, outcome.name, None, decimals, unit, True))
-    return _finish(fig, title, unit, footer, 520)
+    return _finish(fig, title, unit, 520)
 
 
 def scenario_panels(
@@ -147,7 +131,6 @@ def scenario_panels(
     unit: str,
     decimals: int,
     labels: dict[str, str],
-    footer: str | None = None,
     columns: int = 3,
 ) -> go.Figure:
     """One panel per scenario on a shared y axis: recent history, the baseline's 80% band and mean behind the
@@ -177,4 +160,4 @@ def scenario_panels(
         ]
         for trace in traces:
             fig.add_trace(trace, row=row, col=col)
-    return _finish(fig, title, unit, footer, 300 * n_rows + 210)
+    return _finish(fig, title, unit, 300 * n_rows + 150)

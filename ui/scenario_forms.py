@@ -21,6 +21,24 @@ from ui.scenario_view import period_name
 
 OPEN = "open"
 Factory = Callable[[], Adjustment]
+# Inputs whose defaults depend on the series (values in its units, its periods): forgotten when the series changes.
+SERIES_INPUTS = (
+    "sc_g_start",
+    "sc_g_end",
+    "sc_l_amount",
+    "sc_l_unit",
+    "sc_l_start",
+    "sc_l_end",
+    "sc_p_value",
+    "sc_p_period",
+    "sc_d_start",
+    "sc_d_end",
+    "sc_d_since",
+    "sc_t_measure",
+    "sc_t_value",
+    "sc_t_period",
+    "sc_t_tolerance",
+)
 
 
 def _end(value: str) -> str | None:

@@ -8,7 +8,7 @@ first thing. Nothing is opened unless the whole set was read and checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -30,17 +30,23 @@ def _key(indicator_id: str, region_code: str) -> str:
     return f"{indicator_id}|{region_code}"
 
 
-def _open(file: ScenarioFile) -> None:
-    """Make ``file`` the working set of its series and point the widgets at it (before they are drawn)."""
+def _open(file: ScenarioFile, model_from_url: bool = False) -> None:
+    """Make ``file`` the working set of its series and point the widgets at it (before they are drawn).
+
+    The set records the model its baseline actually used (``ets`` when ``auto`` chose ETS), which reproduces that
+    baseline; a link also names the model chosen on the page (``auto``), and that choice is kept.
+    """
     first = file.scenarios[0]
     st.session_state[SETS][_key(first.indicator_id, first.region_code)] = compact(file)
     st.session_state.update(
         sc_indicator=first.indicator_id,
         sc_region=first.region_code,
         sc_h=first.horizon,
-        sc_model=first.model,
+        sc_h_freq=first.freq,
         sc_current=first.name,
     )
+    if not model_from_url:
+        st.session_state["sc_model"] = first.model
 
 
 def start(check: Check, lang: str) -> None:
@@ -57,7 +63,7 @@ def start(check: Check, lang: str) -> None:
     except ScenarioFileError as err:
         notify("warning", t("scenarios.link_bad", lang, error=err))
         return
-    _open(file)
+    _open(file, model_from_url=True)
 
 
 def open_pending() -> None:
@@ -75,6 +81,26 @@ def request_open(file: ScenarioFile, message: str) -> None:
     st.session_state[PENDING] = compact(file)
     notify("success", message)
     st.rerun()
+
+
+def keep_horizon(freq: str, default: int, max_h: int) -> None:
+    """Seed the horizon slider: the frequency's default when the frequency changed (5 years are not 5 months),
+    else the current value if it fits. Streamlit resets a slider to its minimum when its bounds change unless the
+    value is handed over through the Session State API, hence the assignment to itself."""
+    if st.session_state.get("sc_h_freq") not in (None, freq) or not 1 <= st.session_state["sc_h"] <= max_h:
+        st.session_state["sc_h"] = default
+    st.session_state["sc_h_freq"] = freq
+    st.session_state["sc_h"] = st.session_state["sc_h"]
+
+
+def forget_on_series_change(indicator_id: str, region_code: str, keys: Sequence[str]) -> None:
+    """Drop the inputs in ``keys`` when the series changed, so they start again from the new series' defaults (a
+    target of 160,000 亿元 means nothing for CPI)."""
+    series = _key(indicator_id, region_code)
+    if st.session_state.get("sc_series") not in (None, series):
+        for key in keys:
+            st.session_state.pop(key, None)
+    st.session_state["sc_series"] = series
 
 
 def working_set(indicator_id: str, region_code: str, horizon: int, model: str) -> ScenarioFile:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -174,6 +175,11 @@ def check_set(
 def compact(file: ScenarioFile) -> str:
     """The set as one line of JSON (the cache key of a comparison, and what a link carries)."""
     return dumps(file.scenarios, file.target, indent=None)
+
+
+def fingerprint(text: str) -> str:
+    """A short digest of a compact set, for keys that must change when the set does (basket entries)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def encode_link(file: ScenarioFile) -> str:
