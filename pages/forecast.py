@@ -39,7 +39,7 @@ region = col_reg.selectbox(t("forecast.region"), available, key="fc_region", for
 
 col_h, col_model, col_cands = st.columns([2, 2, 3])
 state.from_url("fc_h", "h", fv.DEFAULT_HORIZON[ind.freq], valid=lambda v: 1 <= v <= fv.MAX_HORIZON[ind.freq], cast=int)
-state.reset_if_invalid("fc_h", range(1, fv.MAX_HORIZON[ind.freq] + 1), fv.DEFAULT_HORIZON[ind.freq])
+state.keep_horizon("fc_h", ind.freq, fv.DEFAULT_HORIZON[ind.freq], fv.MAX_HORIZON[ind.freq])
 h = col_h.slider(t("forecast.horizon"), 1, fv.MAX_HORIZON[ind.freq], key="fc_h")
 names = list(forecasting.model_names())
 state.from_url("fc_model", "model", "auto", valid=lambda v: v in names)

@@ -61,7 +61,7 @@ state.reset_if_invalid("sc_region", available, default_region)
 region = col_reg.selectbox(t("scenarios.region"), available, key="sc_region", format_func=lambda c: reg.name(c, lang))
 max_h = fv.MAX_HORIZON[ind.freq]
 state.from_url("sc_h", "h", fv.DEFAULT_HORIZON[ind.freq], valid=lambda v: 1 <= v <= max_h, cast=int)
-ss.keep_horizon(ind.freq, fv.DEFAULT_HORIZON[ind.freq], max_h)
+state.keep_horizon("sc_h", ind.freq, fv.DEFAULT_HORIZON[ind.freq], max_h)
 h = col_h.slider(t("scenarios.horizon"), 1, max_h, key="sc_h")
 state.from_url("sc_model", "model", "auto", valid=lambda v: v in models)
 model = col_model.selectbox(t("scenarios.model"), models, key="sc_model", format_func=lambda m: fv.model_label(m, lang))

@@ -83,3 +83,14 @@ def test_english_labels():
     assert not at.exception
     assert at.title[0].value == "Forecast"
     assert "Model:" in at.caption[0].value and "measured coverage" in at.caption[0].value
+
+
+def test_horizon_follows_the_frequency():
+    at = run_page({"indicator": "gdp", "h": "4"})
+    assert at.slider(key="fc_h").value == 4
+    at.selectbox(key="fc_indicator").set_value("cpi_yoy").run()
+    assert at.slider(key="fc_h").value == 12  # a monthly series starts at 12 months, not at 4 or the slider's 1
+    at.slider(key="fc_h").set_value(24).run()
+    at.selectbox(key="fc_indicator").set_value("m2_yoy").run()
+    assert at.slider(key="fc_h").value == 24  # same frequency: the choice is kept
+    assert not at.exception

@@ -83,16 +83,6 @@ def request_open(file: ScenarioFile, message: str) -> None:
     st.rerun()
 
 
-def keep_horizon(freq: str, default: int, max_h: int) -> None:
-    """Seed the horizon slider: the frequency's default when the frequency changed (5 years are not 5 months),
-    else the current value if it fits. Streamlit resets a slider to its minimum when its bounds change unless the
-    value is handed over through the Session State API, hence the assignment to itself."""
-    if st.session_state.get("sc_h_freq") not in (None, freq) or not 1 <= st.session_state["sc_h"] <= max_h:
-        st.session_state["sc_h"] = default
-    st.session_state["sc_h_freq"] = freq
-    st.session_state["sc_h"] = st.session_state["sc_h"]
-
-
 def forget_on_series_change(indicator_id: str, region_code: str, keys: Sequence[str]) -> None:
     """Drop the inputs in ``keys`` when the series changed, so they start again from the new series' defaults (a
     target of 160,000 亿元 means nothing for CPI)."""

@@ -84,3 +84,14 @@ def range_from_url(key: str, param: str, low: int, high: int, default: tuple[int
         except ValueError:
             pass
     st.session_state[key] = value
+
+
+def keep_horizon(key: str, freq: str, default: int, max_h: int) -> None:
+    """Seed a horizon slider: the frequency's default when the frequency changed (5 years are not 5 months), else
+    the current value if it fits. Streamlit resets a slider to its minimum when its bounds change unless the value
+    is handed over through the Session State API, hence the assignment to itself."""
+    freq_key = f"{key}_freq"
+    if st.session_state.get(freq_key) not in (None, freq) or not 1 <= st.session_state[key] <= max_h:
+        st.session_state[key] = default
+    st.session_state[freq_key] = freq
+    st.session_state[key] = st.session_state[key]
