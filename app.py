@@ -6,21 +6,11 @@ import streamlit as st
 
 from ui import cache
 from ui.i18n import LANGS, current_lang, t
+from ui.navigation import PAGES
 
 # A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=FAVICON, layout="wide")
-
-# Pages that really work, in navigation order: (file, title key, icon, url path).
-PAGES = [
-    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
-    ("pages/indicators.py", "nav.indicators", ":material/query_stats:", "indicators"),
-    ("pages/map.py", "nav.map", ":material/map:", "map"),
-    ("pages/forecast.py", "nav.forecast", ":material/trending_up:", "forecast"),
-    ("pages/scenarios.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
-    ("pages/briefing.py", "nav.briefing", ":material/slideshow:", "briefing"),
-    ("pages/data.py", "nav.data", ":material/database:", "data"),
-]
 
 cache.refresh_if_data_changed()
 lang = current_lang()
@@ -40,8 +30,8 @@ with st.sidebar:
         st.rerun()
 
 pages = [
-    st.Page(path, title=t(key), icon=icon, url_path=url, default=(i == 0))
-    for i, (path, key, icon, url) in enumerate(PAGES)
+    st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path, default=(i == 0))
+    for i, page in enumerate(PAGES)
 ]
 st.navigation(pages).run()
 

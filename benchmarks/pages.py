@@ -8,7 +8,6 @@ framework's own cost on this machine. Usage: .venv/bin/python benchmarks/pages.p
 from __future__ import annotations
 
 import argparse
-import ast
 import logging
 import statistics
 import sys
@@ -25,20 +24,13 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import briefing  # noqa: E402,F401  (the packages first: pages/ must not shadow them)
 import data  # noqa: E402,F401
 import indicators  # noqa: E402,F401
+from ui.navigation import PAGES  # noqa: E402
 
 # AppTest outside a server warns about a missing run context on cached calls; keep the output to the figures.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
 
 TARGET_WARM_MS = 300
-
-
-def declared_pages() -> list[tuple[str, str, str, str]]:
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PAGES":
-            return ast.literal_eval(node.value)
-    raise SystemExit("app.py declares no PAGES list")
 
 
 def timed_run(at: AppTest) -> float:
@@ -72,7 +64,7 @@ def main() -> None:
         ref_cold, ref_warm = measure(reference, args.runs)
     print(f"{'page':<28}{'cold ms':>10}{'warm ms':>10}{'warm / reference':>18}  target warm < {TARGET_WARM_MS} ms")
     print(f"{'(reference: st.title only)':<28}{ref_cold:>10.0f}{ref_warm:>10.0f}{1.0:>18.1f}")
-    for path, _, _, url in declared_pages():
+    for path, _, _, url in PAGES:
         cold, warm = measure(ROOT / path, args.runs)
         verdict = "ok" if warm < TARGET_WARM_MS else "SLOW"
         print(f"{url:<28}{cold:>10.0f}{warm:>10.0f}{warm / ref_warm:>18.1f}  {verdict}")

@@ -3,29 +3,19 @@ and nothing is requested from outside this machine."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
 
 from ui.i18n import strings
+from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 
 
-def declared_pages() -> list[tuple[str, str, str, str]]:
-    """The PAGES list of app.py, read without running Streamlit."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PAGES":
-            return ast.literal_eval(node.value)
-    raise AssertionError("app.py declares no PAGES list")
-
-
-PAGES = declared_pages()
 # What each page must show on first load: a chart, except the Data page (tables) and the Briefing page (an empty
 # basket in a fresh session: the hint saying how to fill it).
 FIRST_CONTENT = {"data": '[data-testid="stDataFrame"]', "briefing": '[data-testid="stAlert"]'}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
+from apptest import open_page
 from briefing_support import pdf_page_count, sample_figure
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -15,7 +15,6 @@ from briefing import Facts, PackItem, narrative
 from briefing.renderer import renderer
 from ui.basket import BASKET, Entry
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "briefing.py")
 FACTS = Facts(
     name={"zh": "地区生产总值", "en": "Gross regional product"},
     unit={"zh": "亿元", "en": "100 million yuan"},
@@ -37,11 +36,7 @@ def basket() -> list[Entry]:
 
 
 def run_page(entries: list[Entry] | None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    at.session_state["lang"] = lang
-    if entries is not None:
-        at.session_state[BASKET] = entries
-    return at.run()
+    return open_page("briefing", lang=lang, timeout=90, state=None if entries is None else {BASKET: entries})
 
 
 def test_empty_basket_shows_a_hint():

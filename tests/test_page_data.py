@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import data
 from data.loaders import load_cn_prov_panel
 from ui import cache
-
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "data.py")
 
 
 @pytest.fixture
@@ -27,11 +24,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def run_page(lang: str = "zh", query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("data", query, lang, timeout=120)
 
 
 def gdp_2022_wide_gbk() -> bytes:

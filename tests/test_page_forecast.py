@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import forecasting
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "forecast.py")
-
 
 def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("forecast", query, lang, timeout=180)
 
 
 def series(obs: pd.DataFrame, indicator: str, regions: list[str]) -> pd.DataFrame:

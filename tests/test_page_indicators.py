@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from indicators import derived
 from indicators.views import apply_view
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "indicators.py")
-
 
 def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("indicators", query, lang, timeout=60)
 
 
 def widget(elements, label_start: str):

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import maps
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "map.py")
-
 
 def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("map", query, lang, timeout=60)
 
 
 def test_default_china_map_table_matches_library(obs, cat):

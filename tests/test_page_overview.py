@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from indicators.kpi import headline_kpis, load_headlines
@@ -14,16 +15,11 @@ from indicators.targets import load_targets
 from indicators.warnings import current_alerts, load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "overview.py")
 NAT = "100000"
 
 
 def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("overview", query, lang, timeout=60)
 
 
 def _in_the_app(root: str) -> None:

@@ -4,11 +4,11 @@ sets survive the store, a JSON file and a link; a bad file or link changes nothi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import data
@@ -28,7 +28,6 @@ from indicators.targets import TargetBook
 from ui import cache
 from ui import scenario_view as sv
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "scenarios.py")
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {
     "end": "2027 (100 million yuan)",
@@ -54,11 +53,7 @@ def own_store(tmp_path, monkeypatch):
 
 
 def run_page(query: dict | None = None, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.session_state["lang"] = lang
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("scenarios", query, lang, timeout=180)
 
 
 def series(obs: pd.DataFrame, indicator: str, region: str) -> pd.DataFrame:

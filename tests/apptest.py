@@ -1,0 +1,33 @@
+"""Run one page script under Streamlit's AppTest, with a language and URL parameters, as every page test does.
+
+Pages are run directly (not through app.py): AppTest reruns skip the entry point when page files live in a folder
+named pages/ (streamlit #9446); navigation is tested in the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+
+
+def open_page(
+    name: str,
+    query: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    timeout: float = 120,
+    state: Mapping[str, Any] | None = None,
+    run: bool = True,
+) -> AppTest:
+    """The page `pages/<name>.py` with `lang` and `state` in its session and `query` in its URL, run once."""
+    at = AppTest.from_file(str(PAGES_DIR / f"{name}.py"), default_timeout=timeout)
+    at.session_state["lang"] = lang
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run() if run else at
