@@ -48,6 +48,14 @@ class Forecaster:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({params})"
 
+    def frozen(self) -> Forecaster:
+        """An unfitted copy whose automatic choices (ETS form, ARIMA orders) are fixed to what this fit chose.
+
+        Backtests choose once, on the oldest window, and refit only the parameters on later windows. Models
+        without automatic choices return a plain clone.
+        """
+        return self.clone()
+
     @property
     def is_fitted(self) -> bool:
         return hasattr(self, "y_")

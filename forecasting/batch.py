@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 import types
 import warnings
 from collections import OrderedDict
@@ -38,7 +39,7 @@ from forecasting.registry import check_model_name
 from forecasting.series import prepare_series, split_frame
 from forecasting.validation import check_series, validate_count, validate_frame, validate_horizon, validate_level
 
-CACHE_VERSION = "forecasting-batch-1"  # bump when results change for the same input
+CACHE_VERSION = "forecasting-batch-2"  # bump when results change for the same input
 MEMORY_CACHE_SIZE = 16
 Progress = Callable[[int, int], None]
 Item = tuple[object, np.ndarray, np.ndarray]
@@ -72,11 +73,14 @@ class ForecastResult:
 
 _MEMORY: OrderedDict[str, ForecastResult] = OrderedDict()
 _POOL: dict[str, ProcessPoolExecutor] = {}
+# A web server calls from several threads: the cache and the worker pool are shared, so guard their bookkeeping.
+_LOCK = threading.RLock()
 
 
 def clear_cache() -> None:
     """Empty the in-memory cache (files in a ``cache_dir`` are left alone)."""
-    _MEMORY.clear()
+    with _LOCK:
+        _MEMORY.clear()
 
 
 def cache_key(frame: pd.DataFrame, **settings: object) -> str:
@@ -123,19 +127,21 @@ def _workers_skip_main() -> Iterable[None]:
 
 def _executor(n_jobs: int) -> ProcessPoolExecutor:
     key = str(n_jobs)
-    pool = _POOL.get(key)
-    if pool is None or getattr(pool, "_broken", False):
-        pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"))
-        _POOL[key] = pool
-    return pool
+    with _LOCK:
+        pool = _POOL.get(key)
+        if pool is None or getattr(pool, "_broken", False):
+            pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"))
+            _POOL[key] = pool
+        return pool
 
 
 @atexit.register
 def shutdown_workers() -> None:
     """Stop the worker processes (also run at interpreter exit)."""
-    for pool in _POOL.values():
-        pool.shutdown(wait=False, cancel_futures=True)
-    _POOL.clear()
+    with _LOCK:
+        for pool in _POOL.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+        _POOL.clear()
 
 
 def _chunks(items: list[Item], n_jobs: int, chunk_size: int | None) -> list[list[Item]]:
@@ -220,7 +226,8 @@ def _run(items: list[Item], settings: dict, jobs: int, progress: Progress | None
         except BrokenProcessPool:
             # A worker died (killed, out of memory, or a script without a __main__ guard under spawn): finish the
             # remaining series in this process rather than fail the batch.
-            _POOL.pop(str(jobs), None)
+            with _LOCK:
+                _POOL.pop(str(jobs), None)
             warnings.warn("worker processes failed; finishing the batch in this process", RuntimeWarning, stacklevel=3)
     for chunk in chunks:
         if chunk[0][0] not in outcomes:
@@ -242,9 +249,12 @@ def _assemble(items: list[Item], outcomes: dict, settings: dict) -> ForecastResu
 def _cached(key: str, cache: bool, cache_dir: str | Path | None) -> ForecastResult | None:
     if not cache:
         return None
-    if key in _MEMORY:
-        _MEMORY.move_to_end(key)
-        return _MEMORY[key].copy(cached=True)
+    with _LOCK:
+        hit = _MEMORY.get(key)
+        if hit is not None:
+            _MEMORY.move_to_end(key)
+    if hit is not None:
+        return hit.copy(cached=True)
     path = Path(cache_dir) / f"{key}.pkl" if cache_dir else None
     if path is not None and path.exists():
         with path.open("rb") as handle:
@@ -266,7 +276,8 @@ def _store(key: str, result: ForecastResult, cache_dir: str | Path | None) -> No
 
 
 def _remember(key: str, result: ForecastResult) -> None:
-    _MEMORY[key] = result
-    _MEMORY.move_to_end(key)
-    while len(_MEMORY) > MEMORY_CACHE_SIZE:
-        _MEMORY.popitem(last=False)
+    with _LOCK:
+        _MEMORY[key] = result
+        _MEMORY.move_to_end(key)
+        while len(_MEMORY) > MEMORY_CACHE_SIZE:
+            _MEMORY.popitem(last=False)

@@ -2,9 +2,10 @@
 
 Windows end at the series end and step back ``step_size`` periods (default ``h``); each model is refitted on the data
 up to and including the window's ``cutoff`` and forecasts the ``h`` periods after it. Intervals are the models' own
-at 80 and 95% (calibration is the business of :func:`forecasting.forecast`). A model that fails on a window (e.g.
-ETS on fewer than 8 points) leaves that window's forecasts missing; failures are counted per model in
-``frame.attrs["failed_windows"]``.
+at 80 and 95% (calibration is the business of :func:`forecasting.forecast`). Automatic choices (ETS form, ARIMA
+orders) are made on the oldest window and kept (see :mod:`forecasting.backtest`). A model that fails on a window
+(e.g. ETS on fewer than 8 points) leaves that window's forecasts missing; failures are counted per model in
+``frame.attrs["failed_windows"]``. Here ``"ensemble"`` is the fixed mean of ETS, Theta and drift.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """The per-series pipeline: backtest the candidates, pick a model, fit it on all the data, calibrate its intervals.
 
 ``model="auto"`` ranks the candidates by their backtest error (MASE; MAE when the scale is undefined, e.g. a
-constant history), adds an ensemble of the best ``ENSEMBLE_SIZE`` and keeps the lowest error, simpler models winning
-ties. Candidates too long for the series are left out, so a 10-point annual series is decided between naive and
-drift. ``model="ensemble"`` always takes that ensemble. A named model is backtested alone (for its calibration and
-its measured coverage) and falls back to naive, recorded in ``model``, when it cannot fit.
+constant history), adds the mean of the best ``ENSEMBLE_SIZE`` as a further candidate and keeps the lowest error,
+simpler models winning ties; a model that failed on any window is not chosen. Candidates needing more data than the
+oldest backtest window holds are left out, so a 10-point annual series is decided between naive and drift, and a
+series kept with its gaps between the gap-aware models. ``model="ensemble"`` always takes that mean. A named model
+is backtested alone (for its calibration and its measured coverage) and falls back to naive, recorded in ``model``,
+when it cannot fit.
 """
 
 from __future__ import annotations

@@ -82,19 +82,29 @@ class ETS(_StatsForecastModel):
         season_length: periods per seasonal cycle (1 = no season).
         damped: ``None`` to let AICc choose, ``True``/``False`` to force a damped or undamped trend.
         engine: ``"statsforecast"`` (fast) or ``"statsmodels"`` (reference implementation, ~10× slower).
+        form: error, trend and season letters (``A``, ``M``, ``N``; ``Z`` = choose by AICc), e.g. ``"AAN"``.
     """
 
     name = "ets"
 
-    def __init__(self, season_length: int = 1, damped: bool | None = None, engine: str = "statsforecast") -> None:
+    def __init__(
+        self, season_length: int = 1, damped: bool | None = None, engine: str = "statsforecast", form: str = "ZZZ"
+    ) -> None:
         self.season_length = season_length
         self.damped = damped
         self.engine = engine
+        self.form = form
 
     def _engine(self) -> Any:
         from statsforecast.models import AutoETS
 
-        return AutoETS(season_length=self.season_length, damped=self.damped)
+        return AutoETS(season_length=self.season_length, model=self.form, damped=self.damped)
+
+    def frozen(self) -> ETS:
+        if self.engine != "statsforecast" or not self.is_fitted:
+            return self.clone()
+        components = str(self.model_.model_["components"])
+        return ETS(self.season_length, damped=components[3] == "D", engine=self.engine, form=components[:3])
 
     def _fit(self, y: np.ndarray, index: pd.DatetimeIndex | None) -> None:
         if self.engine == "statsmodels":
@@ -120,17 +130,48 @@ class ARIMA(_StatsForecastModel):
 
     The search costs 30–100× an ETS fit on monthly data, so ARIMA is not among the default candidates of
     ``model="auto"``; ask for it by name or list it in ``models``.
+
+    Args:
+        season_length: periods per seasonal cycle.
+        order, seasonal_order, include_mean, include_drift: a fixed specification; ``order=None`` searches.
     """
 
     name = "arima"
 
-    def __init__(self, season_length: int = 1) -> None:
+    def __init__(
+        self,
+        season_length: int = 1,
+        order: tuple[int, int, int] | None = None,
+        seasonal_order: tuple[int, int, int] = (0, 0, 0),
+        include_mean: bool = True,
+        include_drift: bool = False,
+    ) -> None:
         self.season_length = season_length
+        self.order = order
+        self.seasonal_order = seasonal_order
+        self.include_mean = include_mean
+        self.include_drift = include_drift
 
     def _engine(self) -> Any:
+        from statsforecast.models import ARIMA as FixedARIMA
         from statsforecast.models import AutoARIMA
 
-        return AutoARIMA(season_length=self.season_length)
+        if self.order is None:
+            return AutoARIMA(season_length=self.season_length)
+        return FixedARIMA(
+            order=self.order,
+            season_length=self.season_length,
+            seasonal_order=self.seasonal_order,
+            include_mean=self.include_mean,
+            include_drift=self.include_drift,
+        )
+
+    def frozen(self) -> ARIMA:
+        if not self.is_fitted:
+            return self.clone()
+        p, q, sp, sq, _, d, sd = self.model_.model_["arma"]
+        coef = self.model_.model_["coef"]
+        return ARIMA(self.season_length, (p, d, q), (sp, sd, sq), "intercept" in coef, "drift" in coef)
 
     def describe(self) -> str:
         if not self.is_fitted:

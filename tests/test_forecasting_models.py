@@ -216,3 +216,29 @@ def test_prophet_missing_library_says_how_to_install(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_prophet)
     with pytest.raises(MissingDependencyError, match="pip install prophet"):
         ProphetModel().fit(np.arange(10.0))
+
+
+@pytest.mark.parametrize("build", [lambda: ETS(season_length=4), lambda: ARIMA(season_length=4)], ids=["ets", "arima"])
+def test_frozen_keeps_the_automatic_choices(build, trending):
+    """Backtests reuse the form chosen on the oldest window: refitting it on the same data gives the same model."""
+    fitted = build().fit(trending.to_numpy())
+    frozen = fitted.frozen()
+    assert not frozen.is_fitted and frozen.get_params() != build().get_params()
+    refitted = frozen.fit(trending.to_numpy())
+    assert refitted.describe() == fitted.describe()
+    pd.testing.assert_frame_equal(refitted.predict(4), fitted.predict(4), rtol=1e-4)
+    assert Naive().frozen().get_params() == {}
+
+
+def test_cached_normal_quantiles_match_scipy():
+    """The cache that spares statsforecast a scipy call per predict returns the same numbers."""
+    from scipy.stats import norm
+    from statsforecast import utils
+
+    ETS().fit(np.arange(10.0) + np.sin(np.arange(10.0)))  # installs the cache
+    assert getattr(utils._quantiles, "cached_normal", False)
+    np.testing.assert_allclose(utils._quantiles(np.array([80, 95])), norm.ppf([0.9, 0.975]), rtol=1e-12)
+    from statsforecast.distributions import frozen_error_distribution
+
+    other = frozen_error_distribution(1.0, "t", {"df": 5}).ppf([0.75])  # other distributions take the original path
+    np.testing.assert_allclose(utils._quantiles([50], "t", {"df": 5}), other, rtol=1e-12)
