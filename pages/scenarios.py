@@ -15,7 +15,7 @@ from ui import scenario_files as files
 from ui import scenario_forms as forms
 from ui import scenario_state as ss
 from ui import scenario_view as sv
-from ui.charts import fan_chart
+from ui.charts import fan_chart, recent
 from ui.footer import source_line
 from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
@@ -112,7 +112,10 @@ if not work.scenarios:
     base_title = t(
         "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
     )
-    st.plotly_chart(fan_chart(history, fc, model, base_title, unit, ind.decimals, base_labels), config=PLOTLY_CONFIG)
+    st.plotly_chart(
+        fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels),
+        config=PLOTLY_CONFIG,
+    )
     st.caption(fv.accuracy_note(fc, lang))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])

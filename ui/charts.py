@@ -191,6 +191,15 @@ def period_ticks(periods: list[pd.Timestamp], freq: str, lang: str) -> list[str]
     return [period_label(p, freq, lang) for p in periods]
 
 
+# Recent history shown before a forecast: enough to see the trend, not so much that the fan shrinks to a sliver.
+HISTORY_SHOWN = {"A": 20, "Q": 16, "M": 48}
+
+
+def recent(history: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The last periods of a history frame ``ds, y`` (gaps kept as gaps), for display next to a forecast."""
+    return history.sort_values("ds").tail(HISTORY_SHOWN.get(freq, 20))
+
+
 def fan_chart(
     history: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -217,6 +226,7 @@ def fan_chart(
                 x=list(forecast["ds"]) + list(forecast["ds"])[::-1],
                 y=list(hi) + list(lo)[::-1],
                 fill="toself",
+                mode="lines",  # plotly adds markers to short traces by default: a band has none
                 fillcolor=f"rgba(192,57,43,{alpha})",
                 line={"width": 0},
                 name=labels[f"band{level}"],

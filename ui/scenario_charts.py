@@ -8,10 +8,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from forecasting.scenarios import Comparison, Outcome
-from ui.charts import PALETTE, _layout
+from ui.charts import PALETTE, _layout, recent
 
-# Recent history shown before the horizon: enough to see the trend, not so much that the fan shrinks to a sliver.
-HISTORY_SHOWN = {"A": 15, "Q": 16, "M": 36}
 BASELINE_COLOR = "#7f8c8d"
 HISTORY_COLOR = "#2c3e50"
 
@@ -24,11 +22,6 @@ def _rgba(hex_color: str, alpha: float) -> str:
 def scenario_color(i: int) -> str:
     """The colour of the i-th scenario (the palette's first, red, is kept for nothing else here)."""
     return PALETTE[i % len(PALETTE)]
-
-
-def recent(history: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """The last periods of the history ``ds, y`` (gaps kept as gaps)."""
-    return history.sort_values("ds").tail(HISTORY_SHOWN[freq])
 
 
 def _band(bands: pd.DataFrame, level: int, color: str, name: str, group: str, legend: bool) -> go.Scatter:
