@@ -28,6 +28,8 @@ with st.sidebar:
         st.session_state["lang"] = chosen
         st.query_params["lang"] = chosen
         st.rerun()
+    # Before the page runs: a page may st.stop(), and nothing after navigation.run() would be drawn.
+    st.caption(t("app.offline_note"))
 
 pages = [
     st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path, default=(i == 0))
@@ -35,5 +37,3 @@ pages = [
 ]
 st.navigation(pages).run()
 
-with st.sidebar:
-    st.caption(t("app.offline_note"))
