@@ -27,7 +27,7 @@ ind = cat.get(
         t("forecast.indicator"),
         ids,
         key="fc_indicator",
-        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
+        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
 rows = cache.indicator_rows(ind.id)

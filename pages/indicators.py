@@ -40,7 +40,7 @@ ind = cat.get(
         t("indicators.indicator", count=len(found)),
         found,
         key="ind_indicator",
-        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
+        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
 

@@ -6,7 +6,7 @@ import streamlit as st
 import maps
 from briefing import ChartMeta, TableMeta
 from data.datasets import dataset
-from ui import basket, cache, state
+from ui import basket, cache, explore, state
 from ui.footer import source_line
 from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
@@ -28,7 +28,7 @@ ind = cat.get(
         t("map.indicator"),
         indicator_ids,
         key="map_indicator",
-        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
+        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
 

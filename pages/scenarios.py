@@ -50,7 +50,7 @@ ind = cat.get(
         t("scenarios.indicator"),
         ids,
         key="sc_indicator",
-        format_func=lambda i: f"{cat.get(i).name[lang]}（{cat.get(i).unit[lang]}）",
+        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
 rows = cache.indicator_rows(ind.id)

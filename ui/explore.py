@@ -140,3 +140,8 @@ def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) 
     if info.derived:
         rows.append((t("meta.derived", lang), info.derived[lang]))
     return rows
+
+
+def indicator_label(ind: Indicator, lang: str) -> str:
+    """An indicator as offered in a select box: its name and unit, e.g. 地区生产总值（亿元）."""
+    return f"{ind.name[lang]}（{ind.unit[lang]}）" if lang == "zh" else f"{ind.name[lang]} ({ind.unit[lang]})"
