@@ -8,7 +8,7 @@ PORT   ?= 8501
 .PHONY: run test lint bench sysdeps venv
 
 run: venv sysdeps
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.serverPort $(PORT)
 
 test: venv sysdeps
 	$(BIN)/python -m pytest
