@@ -102,12 +102,6 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
     return apply_view(view_id, catalogue().get(indicator_id), observations(), catalogue(), base_period=base)
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
-def targets() -> pd.DataFrame:
-    """Published national targets."""
-    return data.load_cn_targets()
-
-
 # --- maps ---------------------------------------------------------------------------------------------------------
 
 
@@ -230,18 +224,29 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
 
 
 @st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
-def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
-    """Forecast of one series with calibrated intervals and the model actually used."""
+def _forecast_run(
+    indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One backtest and forecast of one series: the forecast rows and the leaderboard come from the same run.
+
+    Raises:
+        ForecastError: the series cannot be forecast (the reason the batch recorded for it).
+    """
     frame = series_frame(indicator_id, (region_code,))
-    if model == forecasting.registry.AUTO:
-        return forecasting.batch_forecast(frame, h, model=model, models=models, n_jobs=1).forecast
-    return forecasting.forecast(frame, h, model=model)
+    result = forecasting.batch_forecast(frame, h, model=model, models=models, n_jobs=1, cache=False)
+    if len(result.errors):
+        raise forecasting.ForecastInputError(str(result.errors["error"].iloc[0]))
+    return result.forecast, result.leaderboard
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
+    """Forecast of one series with calibrated intervals, the model actually used and its measured coverage."""
+    return _forecast_run(indicator_id, region_code, h, model, models)[0]
+
+
 def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, ...]) -> pd.DataFrame:
-    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage)."""
-    return forecasting.leaderboard(series_frame(indicator_id, (region_code,)), h, models=models)
+    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage), as `auto` saw it."""
+    return _forecast_run(indicator_id, region_code, h, forecasting.registry.AUTO, models)[1]
 
 
 # --- scenarios ------------------------------------------------------------------------------------------------------
