@@ -90,6 +90,7 @@ with tab_one:
     st.caption(t("forecast.interval_note"))
     st.caption(f"{footer} · " + t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today()))
     st.subheader(t("forecast.leaderboard"))
+    st.caption(t("forecast.leaderboard_note"))
     leaders = fv.leaderboard_table(board, lang)
     st.dataframe(leaders, hide_index=True)
     basket.controls("table", leaders, f"{title} · {t('forecast.leaderboard')}", footer, key=f"fc-board-{selection}")
