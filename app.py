@@ -36,4 +36,3 @@ pages = [
     for i, page in enumerate(PAGES)
 ]
 st.navigation(pages).run()
-

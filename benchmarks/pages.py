@@ -21,9 +21,6 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import briefing  # noqa: E402,F401  (the packages first: pages/ must not shadow them)
-import data  # noqa: E402,F401
-import indicators  # noqa: E402,F401
 from ui.navigation import PAGES  # noqa: E402
 
 # AppTest outside a server warns about a missing run context on cached calls; keep the output to the figures.

@@ -112,9 +112,11 @@ def _run_chunk(items: list[Item], settings: dict) -> list[tuple[object, SeriesRe
 def _workers_skip_main() -> Iterable[None]:
     """While workers start, show them a bare ``__main__``.
 
-    A spawned worker re-runs the parent's ``__main__`` file before it can unpickle a task. Under Streamlit (and in
-    AppTest) ``__main__`` is the page script being run, so every worker would run the page again — and fail when
-    that page's folder shadows a package. The workers only need this package, which they import by name.
+    A spawned worker re-runs the parent's ``__main__`` file before it can unpickle a task (multiprocessing's
+    ``_fixup_main_from_path``). Streamlit installs the script it is running as ``__main__`` (``app.py`` on the
+    server, the page under AppTest), so without this every worker would run the whole app once more in bare mode:
+    open the store, load the data, draw the page into nowhere. The workers only need this package, which they
+    import by name.
     """
     real = sys.modules.get("__main__")
     sys.modules["__main__"] = types.ModuleType("__main__")

@@ -12,7 +12,14 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+from ui import navigation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def page_path(url_path: str) -> Path:
+    """The script of the page served at `/<url_path>`, as app.py declares it."""
+    return ROOT / navigation.script(url_path)
 
 
 def open_page(
@@ -23,8 +30,8 @@ def open_page(
     state: Mapping[str, Any] | None = None,
     run: bool = True,
 ) -> AppTest:
-    """The page `pages/<name>.py` with `lang` and `state` in its session and `query` in its URL, run once."""
-    at = AppTest.from_file(str(PAGES_DIR / f"{name}.py"), default_timeout=timeout)
+    """The page served at `/<name>` with `lang` and `state` in its session and `query` in its URL, run once."""
+    at = AppTest.from_file(str(page_path(name)), default_timeout=timeout)
     at.session_state["lang"] = lang
     for key, value in (state or {}).items():
         at.session_state[key] = value

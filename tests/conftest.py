@@ -24,13 +24,8 @@ atexit.register(shutil.rmtree, _STORE_DIR, ignore_errors=True)
 os.environ["COCKPIT_DATA_DIR"] = _STORE_DIR
 os.environ.pop("COCKPIT_DATABASE_URL", None)
 
-# Import the packages before any page runs: AppTest puts pages/ first on sys.path, where pages/indicators.py and
-# pages/data.py and pages/briefing.py would otherwise shadow the packages of the same name.
-import briefing  # noqa: E402, F401
 import data  # noqa: E402
-import forecasting  # noqa: E402, F401
 import indicators  # noqa: E402
-import ui  # noqa: E402, F401
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from apptest import open_page
+from apptest import open_page, page_path
 from streamlit.testing.v1 import AppTest
 
 from indicators.kpi import headline_kpis, load_headlines
@@ -27,8 +27,8 @@ def _in_the_app(root: str) -> None:
     import streamlit as st
 
     pages = [
-        st.Page(f"{root}/pages/overview.py", url_path="overview", default=True),
-        st.Page(f"{root}/pages/indicators.py", url_path="indicators"),
+        st.Page(f"{root}/pages/overview_page.py", url_path="overview", default=True),
+        st.Page(f"{root}/pages/indicators_page.py", url_path="indicators"),
     ]
     st.navigation(pages, position="hidden").run()
 
@@ -163,7 +163,7 @@ def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
     params = {k: v[0] for k, v in parse_qs(first.query_string).items()}
     assert params == {"indicator": "gdp", "regions": "440000", "lang": lang, "years": "2002-2022"}
     # Following the link: the Indicators page opens on that indicator, region and years.
-    target = AppTest.from_file(str(ROOT / "pages" / "indicators.py"), default_timeout=60)
+    target = AppTest.from_file(str(page_path("indicators")), default_timeout=60)
     target.session_state["lang"] = lang
     for key, value in params.items():
         target.query_params[key] = value

@@ -25,8 +25,8 @@ from forecasting.scenarios import (
 )
 from indicators.targets import Target as PlanTarget
 from indicators.targets import TargetBook
+from pages.scenarios_page import scenario_view as sv
 from ui import cache
-from ui import scenario_view as sv
 
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {

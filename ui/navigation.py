@@ -16,11 +16,23 @@ class PageEntry(NamedTuple):
 
 # Pages that really work, in navigation order; the first is the home page.
 PAGES = [
-    PageEntry("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
-    PageEntry("pages/indicators.py", "nav.indicators", ":material/query_stats:", "indicators"),
-    PageEntry("pages/map.py", "nav.map", ":material/map:", "map"),
-    PageEntry("pages/forecast.py", "nav.forecast", ":material/trending_up:", "forecast"),
-    PageEntry("pages/scenarios.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
-    PageEntry("pages/briefing.py", "nav.briefing", ":material/slideshow:", "briefing"),
-    PageEntry("pages/data.py", "nav.data", ":material/database:", "data"),
+    PageEntry("pages/overview_page.py", "nav.overview", ":material/dashboard:", "overview"),
+    PageEntry("pages/indicators_page.py", "nav.indicators", ":material/query_stats:", "indicators"),
+    PageEntry("pages/map_page.py", "nav.map", ":material/map:", "map"),
+    PageEntry("pages/forecast_page.py", "nav.forecast", ":material/trending_up:", "forecast"),
+    PageEntry("pages/scenarios_page/page.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
+    PageEntry("pages/briefing_page.py", "nav.briefing", ":material/slideshow:", "briefing"),
+    PageEntry("pages/data_page.py", "nav.data", ":material/database:", "data"),
 ]
+
+
+def script(url_path: str) -> str:
+    """The script (relative to the app's folder) of the page served at `/<url_path>`.
+
+    Raises:
+        KeyError: no declared page has that path.
+    """
+    for page in PAGES:
+        if page.url_path == url_path:
+            return page.path
+    raise KeyError(f"no page is served at /{url_path}; declared: {', '.join(p.url_path for p in PAGES)}")

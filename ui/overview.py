@@ -22,12 +22,12 @@ from indicators.metadata import Catalogue, Indicator, catalogue
 from indicators.standings import Standings
 from indicators.targets import Target, TargetStatus
 from indicators.warnings import Alert
-from ui import PLOTLY_CONFIG, charts
+from ui import PLOTLY_CONFIG, charts, navigation
 from ui import format as fmt
 from ui.explore import default_years
 from ui.i18n import t
 
-INDICATORS_PAGE = Path(__file__).resolve().parents[1] / "pages" / "indicators.py"
+INDICATORS_PAGE = Path(__file__).resolve().parents[1] / navigation.script("indicators")
 STATUS_COLOR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_data": "gray", "no_target": "gray"}
 # Material icons ship with Streamlit's own assets; emoji would need a colour-emoji font the office PCs may lack.
 STATUS_ICON = {

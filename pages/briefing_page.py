@@ -3,10 +3,8 @@
 import streamlit as st
 
 from ui import basket
-from ui.frame import require_frame
 from ui.i18n import LANGS, current_lang, t
 
-require_frame()
 lang = current_lang()
 st.title(t("briefing.title"))
 

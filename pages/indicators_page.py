@@ -9,10 +9,8 @@ from indicators.views import available_views
 from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
 from ui import format as fmt
 from ui.footer import source_line
-from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
 
-require_frame()
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("indicators.title"))

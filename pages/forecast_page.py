@@ -11,10 +11,8 @@ from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
 from ui import forecast_view as fv
 from ui import format as fmt
 from ui.footer import source_line
-from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
 
-require_frame()
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))

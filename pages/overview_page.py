@@ -8,10 +8,8 @@ from ui import PLOTLY_CONFIG, basket, cache, charts, state
 from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
-from ui.frame import require_frame
 from ui.i18n import current_lang, t
 
-require_frame()
 lang = current_lang()
 cat, reg, book = cache.catalogue(), cache.regions(), cache.target_book()
 heads = cache.headlines()

@@ -15,9 +15,9 @@ import streamlit as st
 from data.regions import RegionRegistry
 from forecasting.scenarios import Adjustment, DriverChange, GrowthShock, LevelShift, Target, TargetPath
 from indicators.metadata import Catalogue, Indicator
+from pages.scenarios_page.scenario_view import period_name
 from ui import state
 from ui.i18n import t
-from ui.scenario_view import period_name
 
 OPEN = "open"
 Factory = Callable[[], Adjustment]

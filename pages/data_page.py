@@ -5,10 +5,8 @@ import streamlit as st
 import data
 from ui import cache, state
 from ui import data_view as dv
-from ui.frame import require_frame
 from ui.i18n import current_lang, t
 
-require_frame()
 lang = current_lang()
 store = cache.store()
 st.title(t("data.title"))

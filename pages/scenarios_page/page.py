@@ -8,19 +8,17 @@ import streamlit as st
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
 from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile
+from pages.scenarios_page import scenario_charts as charts
+from pages.scenarios_page import scenario_files as files
+from pages.scenarios_page import scenario_forms as forms
+from pages.scenarios_page import scenario_state as ss
+from pages.scenarios_page import scenario_view as sv
 from ui import PLOTLY_CONFIG, basket, cache, explore, state
 from ui import forecast_view as fv
-from ui import scenario_charts as charts
-from ui import scenario_files as files
-from ui import scenario_forms as forms
-from ui import scenario_state as ss
-from ui import scenario_view as sv
 from ui.charts import fan_chart, recent
 from ui.footer import source_line
-from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
 
-require_frame()
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
 models, candidates = list(forecasting.model_names()), forecasting.DEFAULT_CANDIDATES

@@ -1,8 +1,8 @@
 """The Scenarios page's save, load and share section: sets saved in the store, a JSON file, a link.
 
-A saved set is an app object of kind ``scenario_set`` (:data:`ui.scenario_view.SET_KIND`) whose payload is
+A saved set is an app object of kind ``scenario_set`` (:data:`scenario_view.SET_KIND`) whose payload is
 ``{"file": <scenario file JSON>}``, saved with a name and who saved it. Whatever the source, a set is opened only
-after it was read whole and checked (:mod:`ui.scenario_state`); a bad one is reported and changes nothing.
+after it was read whole and checked (:mod:`scenario_state`); a bad one is reported and changes nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import streamlit as st
 
 from data.bilingual_errors import ObjectNotFound
 from forecasting.scenarios import ScenarioFile, ScenarioFileError, dumps, loads
+from pages.scenarios_page import scenario_state as ss
+from pages.scenarios_page.scenario_view import SET_KIND, compact
 from ui import cache
-from ui import scenario_state as ss
 from ui.i18n import t
-from ui.scenario_view import SET_KIND, compact
 
 
 def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:

@@ -6,12 +6,10 @@ import streamlit as st
 import maps
 from briefing import ChartMeta, TableMeta
 from data.datasets import dataset
-from ui import basket, cache, explore, state
+from ui import basket, cache, explore, navigation, state
 from ui.footer import source_line
-from ui.frame import require_frame
 from ui.i18n import current_lang, pick, t
 
-require_frame()
 lang = current_lang()
 boundaries = dataset(maps.BOUNDARY_DATASET)
 cat = cache.catalogue()
@@ -86,7 +84,8 @@ def map_and_table() -> None:
     codes = maps.selected_regions(event, level)
     if codes:
         st.switch_page(
-            "pages/indicators.py", query_params={"indicator": ind.id, "regions": ",".join(codes), "lang": lang}
+            navigation.script("indicators"),
+            query_params={"indicator": ind.id, "regions": ",".join(codes), "lang": lang},
         )
     with col_table:
         table = cache.map_table(level, ind.id, year, lang)

@@ -14,8 +14,8 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from forecasting.scenarios import ScenarioError, ScenarioFile, ScenarioFileError, loads
+from pages.scenarios_page.scenario_view import compact, decode_link, rebase
 from ui.i18n import t
-from ui.scenario_view import compact, decode_link, rebase
 
 SETS = "sc_sets"
 PENDING = "sc_pending"
