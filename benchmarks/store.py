@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from data import load_observations  # noqa: E402
 from data.loaders import load_wb_wdi  # noqa: E402
 from data.store import Store  # noqa: E402
-from data.upload import commit_upload, prepare_upload, specs_from_units  # noqa: E402
+from data.upload import commit, prepare, specs_from_units  # noqa: E402
 
 RUNS = 5
 
@@ -63,12 +63,10 @@ def main() -> int:
         specs = specs_from_units(
             {i: set() for i in wdi["indicator_id"].unique()}, freqs={i: "A" for i in wdi["indicator_id"].unique()}
         )
-        seconds, upload = timed(
-            lambda: prepare_upload(content, "wdi.csv", indicators=specs, dataset_id="wb_wdi", store=store)
-        )
+        seconds, upload = timed(lambda: prepare(content, "wdi.csv", indicators=specs, dataset_id="wb_wdi", store=store))
         size = len(content) / 1e6
         print(f"prepare a {size:.1f} MB long CSV ({len(wdi):,} rows): {seconds:.2f} s; report ok: {upload.ok}")
-        seconds, info = timed(lambda: commit_upload(store, upload, by="bench"))
+        seconds, info = timed(lambda: commit(store, upload, by="bench"))
         print(f"commit it as version {info.number} ({info.diff.changed:,} changed): {seconds:.2f} s")
         seconds, _ = timed(lambda: store.rollback("wb_wdi", 1, by="bench"))
         print(f"rollback to version 1: {seconds * 1000:.0f} ms")

@@ -3,6 +3,8 @@
 import streamlit as st
 
 import data
+import data.store
+import data.upload
 from ui import cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
@@ -70,10 +72,10 @@ with tab_upload:
     )
     sheet = col_sheet.text_input(t("data.sheet"), key="data_sheet")
     if upload_file is not None:
-        options = data.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
+        options = data.upload.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
         bar = st.progress(0.0)
         try:
-            upload = data.prepare_upload(
+            upload = data.upload.prepare(
                 upload_file.getvalue(),
                 upload_file.name,
                 indicators=dv.upload_specs(cache.catalogue()),
@@ -81,7 +83,7 @@ with tab_upload:
                 options=options,
                 progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
             )
-        except (data.UploadError, data.StoreError) as err:
+        except (data.upload.UploadError, data.store.StoreError) as err:
             st.error(err.message(lang))
             st.stop()
         except data.UnknownRegion as err:
@@ -109,8 +111,8 @@ with tab_upload:
             st.error(t("data.blocked", errors=report.error_count))
         elif st.button(t("data.commit"), key="data_commit", type="primary"):
             try:
-                version = data.commit_upload(store, upload, by=user or "staff")
-            except (data.StoreError, data.UploadError) as err:
+                version = data.upload.commit(store, upload, by=user or "staff")
+            except (data.store.StoreError, data.upload.UploadError) as err:
                 st.error(err.message(lang))
                 st.stop()
             cache.data_changed()

@@ -8,6 +8,7 @@ from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import data
+import data.store
 from data.loaders import load_cn_prov_panel
 from ui import cache
 
@@ -18,7 +19,7 @@ def own_store(tmp_path, monkeypatch):
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
     cache.store.clear()
     cache.data_changed()
-    yield data.open_store()
+    yield data.store.open_store()
     cache.store.clear()
     cache.data_changed()
 
@@ -42,7 +43,7 @@ def gdp_2022_wide_gbk() -> bytes:
     return ("2022年分省地区生产总值（亿元）\n" + table.to_csv(index=False)).encode("gbk")
 
 
-def without_2022(store: data.Store) -> None:
+def without_2022(store: data.store.Store) -> None:
     """Make the current version the panel as it was before the 2022 release (real rows, 2022 removed)."""
     current = store.observations(["cn_prov_panel"])
     older = current[current["period"] < pd.Timestamp("2022-01-01")]

@@ -11,7 +11,7 @@ import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
-import data
+import data.store
 import forecasting
 from forecasting.scenarios import (
     Baseline,
@@ -48,7 +48,7 @@ def own_store(tmp_path, monkeypatch):
     """The page runs on a store of its own, seeded from the shipped data, for this test only."""
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
     cache.store.clear()
-    yield data.open_store()
+    yield data.store.open_store()
     cache.store.clear()
 
 

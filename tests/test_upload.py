@@ -13,9 +13,9 @@ from data.bilingual_errors import NothingToCommit, UnsupportedEncoding, WrongShe
 from data.loaders import load_cn_prov_panel
 from data.regions import region_registry
 from data.store import Store
-from data.upload import IndicatorSpec, UploadOptions, commit_upload, prepare_upload, specs_from_units
-from data.upload_read import decode_text, read_upload
-from data.upload_values import format_period, parse_number, parse_period
+from data.upload import IndicatorSpec, UploadOptions, commit, prepare, specs_from_units
+from data.upload.read import decode_text, read_upload
+from data.upload.values import format_period, parse_number, parse_period
 from indicators.metadata import catalogue
 
 SPECS = specs_from_units(
@@ -57,7 +57,7 @@ def xlsx(rows: list[list], merges: tuple[str, ...] = (), sheets: tuple[str, ...]
 
 
 def read(content: bytes, name: str = "t.csv", **options):
-    return prepare_upload(content, name, indicators=SPECS, options=UploadOptions(**options))
+    return prepare(content, name, indicators=SPECS, options=UploadOptions(**options))
 
 
 def ts(text: str) -> pd.Timestamp:
@@ -294,16 +294,13 @@ def test_file_objects_paths_and_progress(tmp_path):
     path = tmp_path / "gdp.csv"
     path.write_text("地区,2021\n北京,1\n", encoding="utf-8")
     stages = []
-    upload = prepare_upload(
+    upload = prepare(
         path, indicators=SPECS, options=UploadOptions(indicator_id="gdp"), progress=lambda s, d, t: stages.append(s)
     )
     assert upload.raw.file_name == "gdp.csv" and {"read", "parse", "validate"} <= set(stages)
     stream = io.BytesIO(path.read_bytes())
     stream.name = "upload.csv"
-    assert (
-        prepare_upload(stream, indicators=SPECS, options=UploadOptions(indicator_id="gdp")).raw.file_name
-        == "upload.csv"
-    )
+    assert prepare(stream, indicators=SPECS, options=UploadOptions(indicator_id="gdp")).raw.file_name == "upload.csv"
     assert upload.preview().loc[2, "A"] == "北京"
 
 
@@ -357,17 +354,17 @@ def test_a_wide_release_of_shipped_gdp_round_trips(fmt, shipped_gdp, tmp_path):
     content, name = (gbk_csv(table), "gdp.csv") if fmt == "gbk-csv" else (xlsx_table(table), "gdp.xlsx")
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
     store.seed({"cn_prov_panel": load_cn_prov_panel})
-    upload = prepare_upload(content, name, indicators=catalogue_specs(), store=store)
+    upload = prepare(content, name, indicators=catalogue_specs(), store=store)
     assert upload.dataset_id == "cn_prov_panel" and upload.layout.kind == "wide_periods"
     assert upload.raw.encoding == ("gb18030" if fmt == "gbk-csv" else None)
     assert upload.report.ok and set(upload.report.counts) == {"indicator_from_title", "missing_values"}
     assert_same_observations(upload, shipped_gdp)
     assert upload.report.diff.is_empty  # the same numbers as stored
     with pytest.raises(NothingToCommit):
-        commit_upload(store, upload, by="test")
+        commit(store, upload, by="test")
     fresh = Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")  # an empty store: the upload is version 1
-    first = prepare_upload(content, name, indicators=catalogue_specs(), store=fresh)
-    assert commit_upload(fresh, first, by="test").row_count == len(first.frame)
+    first = prepare(content, name, indicators=catalogue_specs(), store=fresh)
+    assert commit(fresh, first, by="test").row_count == len(first.frame)
     pd.testing.assert_frame_equal(fresh.observations(), first.frame)
     store.close()
     fresh.close()

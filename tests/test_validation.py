@@ -21,9 +21,9 @@ from data import bilingual_errors as errors
 from data.loaders import load_cn_prov_panel
 from data.messages import catalogue
 from data.store import Store
-from data.upload import UploadOptions, commit_upload, prepare_upload, specs_from_units
-from data.upload_read import Limits
-from data.validation import ERROR_CODES, WARNING_CODES, Thresholds
+from data.upload import UploadOptions, commit, prepare, specs_from_units
+from data.upload.read import Limits
+from data.upload.validation import ERROR_CODES, WARNING_CODES, Thresholds
 
 DATASET = "prov"
 SPECS = specs_from_units(
@@ -273,13 +273,11 @@ def test_a_bad_file_gets_its_specific_message_and_the_store_is_unchanged(case: B
     options = UploadOptions(**case.options)
     if case.raises is not None:
         with pytest.raises(case.raises) as caught:
-            prepare_upload(case.content, case.name, indicators=SPECS, dataset_id=DATASET, store=store, options=options)
+            prepare(case.content, case.name, indicators=SPECS, dataset_id=DATASET, store=store, options=options)
         assert caught.value.code == case.raises.code
         assert case.zh in caught.value.message("zh") and case.en in caught.value.message("en")
     else:
-        upload = prepare_upload(
-            case.content, case.name, indicators=SPECS, dataset_id=DATASET, store=store, options=options
-        )
+        upload = prepare(case.content, case.name, indicators=SPECS, dataset_id=DATASET, store=store, options=options)
         found = [p for p in upload.report.errors if p.code == case.code]
         assert found, upload.report.to_frame("en").to_string()
         problem = found[0]
@@ -287,7 +285,7 @@ def test_a_bad_file_gets_its_specific_message_and_the_store_is_unchanged(case: B
         assert case.zh in problem.message_zh and case.en in problem.message_en
         assert not upload.report.ok
         with pytest.raises(errors.ValidationFailed):
-            commit_upload(store, upload, by="test")
+            commit(store, upload, by="test")
     after = snapshot(store)
     pd.testing.assert_frame_equal(after[0], before[0])
     assert after[1:] == before[1:]
@@ -308,7 +306,7 @@ def test_warnings_flag_outliers_revisions_gaps_and_missing_periods_without_block
         f"北京,—,{bj21 * 1.2:.1f},{bj21 * 10:.1f}\n"  # 2020 blank over a stored value; 2021 revised +20 %; 2023 ×10
         f"天津,{stored(store, '120000', 2020)},{tj21},{tj21 * 1.05:.1f}\n"
     )
-    upload = prepare_upload(text.encode("gbk"), "r.csv", indicators=SPECS, dataset_id=DATASET, store=store)
+    upload = prepare(text.encode("gbk"), "r.csv", indicators=SPECS, dataset_id=DATASET, store=store)
     report = upload.report
     assert report.ok and report.error_count == 0
     by_code = {p.code: p for p in report.warnings}
@@ -326,7 +324,7 @@ def test_an_outlier_is_flagged_by_its_row_and_column(store):
     text = (
         f"地区,2022年\n北京,{stored(store, '110000', 2021) * 10:.1f}\n天津,{stored(store, '120000', 2021) * 1.04:.1f}\n"
     )
-    upload = prepare_upload(text.encode(), "r.csv", indicators=SPECS, store=store, options=UploadOptions(**GDP))
+    upload = prepare(text.encode(), "r.csv", indicators=SPECS, store=store, options=UploadOptions(**GDP))
     outliers = [p for p in upload.report.warnings if p.code == "outlier"]
     assert [(p.row, p.column) for p in outliers] == [(2, "B")]
     assert "2021" in outliers[0].message_zh and "far outside" in outliers[0].message_en
@@ -336,25 +334,25 @@ def test_a_clean_upload_with_warnings_commits_and_records_its_summary(tmp_path):
     own = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
     own.seed({DATASET: history})
     text = "地区,2022年\n北京,41610.9\n天津,16311.3\n"
-    upload = prepare_upload(text.encode(), "gdp2022.csv", indicators=SPECS, store=own, options=UploadOptions(**GDP))
+    upload = prepare(text.encode(), "gdp2022.csv", indicators=SPECS, store=own, options=UploadOptions(**GDP))
     assert upload.report.ok and upload.dataset_id == DATASET
-    info = commit_upload(own, upload, by="王芳", note="2022 年鉴")
+    info = commit(own, upload, by="王芳", note="2022 年鉴")
     assert (info.number, info.file_name, info.created_by, info.note) == (2, "gdp2022.csv", "王芳", "2022 年鉴")
     assert info.checksum == upload.raw.checksum and info.diff == upload.report.diff
     assert info.summary["errors"] == 0 and info.summary["by_code"] == dict(upload.report.counts)
     json.dumps(info.summary)
-    stale = prepare_upload(
+    stale = prepare(
         text.replace("41610.9", "41611").encode(), "x.csv", indicators=SPECS, store=own, options=UploadOptions(**GDP)
     )
     own.rollback(DATASET, 1, by="b")
     with pytest.raises(errors.StaleVersion):
-        commit_upload(own, stale, by="a")
+        commit(own, stale, by="a")
     own.close()
 
 
 def test_a_file_full_of_errors_is_counted_in_full_and_listed_in_part():
     text = "地区,2021\n" + "".join(f"火星{i},1\n" for i in range(300))
-    upload = prepare_upload(
+    upload = prepare(
         text.encode(),
         "r.csv",
         indicators=SPECS,

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import data
+import data.store
 import forecasting
 import indicators
 import maps
@@ -27,10 +28,10 @@ HOUR = 3600
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
-def store() -> data.Store:
+def store() -> data.store.Store:
     """The app's versioned store: SQLite in the app's data folder ($COCKPIT_DATA_DIR), or PostgreSQL from
     $COCKPIT_DATABASE_URL; the shipped datasets are seeded as version 1 on first use."""
-    return data.open_store()
+    return data.store.open_store()
 
 
 @st.cache_data(ttl=30, max_entries=1, show_spinner=False)

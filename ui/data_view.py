@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-import data
 from data.datasets import datasets
+from data.store import DatasetState, VersionInfo
+from data.upload import IndicatorSpec, ValidationReport
 from indicators.metadata import Catalogue
 from indicators.query import period_label
 from ui.i18n import t
@@ -13,10 +14,10 @@ from ui.i18n import t
 LAYOUTS = ("auto", "long", "wide_periods", "wide_regions", "wide_indicators")
 
 
-def upload_specs(catalogue: Catalogue) -> list[data.IndicatorSpec]:
+def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
     """What an upload may contain: every catalogue indicator with the unit spellings it accepts."""
     return [
-        data.IndicatorSpec(
+        IndicatorSpec(
             id=i.id,
             units=frozenset({i.unit["zh"], i.unit["en"], i.short_unit}),
             names=frozenset({i.name["zh"], i.name["en"]}),
@@ -31,7 +32,7 @@ def _period(value, lang: str) -> str:
     return "" if value is None or pd.isna(value) else period_label(value, "A", lang)
 
 
-def datasets_table(states: list[data.DatasetState], lang: str) -> pd.DataFrame:
+def datasets_table(states: list[DatasetState], lang: str) -> pd.DataFrame:
     """One row per stored dataset: title, producer, licence, current version, coverage."""
     registry = datasets()
     rows = []
@@ -56,7 +57,7 @@ def datasets_table(states: list[data.DatasetState], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def history_table(history: list[data.VersionInfo], lang: str) -> pd.DataFrame:
+def history_table(history: list[VersionInfo], lang: str) -> pd.DataFrame:
     """Version history, newest first: who, when, file, rows, what changed against the version before."""
     rows = []
     for v in history:
@@ -79,7 +80,7 @@ def history_table(history: list[data.VersionInfo], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def report_table(report: data.ValidationReport, lang: str) -> pd.DataFrame:
+def report_table(report: ValidationReport, lang: str) -> pd.DataFrame:
     """The validation report with translated headers and severities."""
     frame = report.to_frame(lang)
     frame["severity"] = [t(f"data.severity_{s}", lang) for s in frame["severity"]]

@@ -1,10 +1,10 @@
 """Uploading a data release: read → recognise the table → normalise → validate → (a person reads the report) → commit.
 
-    upload = prepare_upload(file, indicators=specs, dataset_id="cn_prov_panel", store=store)
+    upload = prepare(file, indicators=specs, dataset_id="cn_prov_panel", store=store)
     upload.report.ok, upload.report.to_frame("zh"), upload.report.diff   # show these
-    commit_upload(store, upload, by="王芳", note="2023 年鉴")            # only when report.ok
+    commit(store, upload, by="王芳", note="2023 年鉴")                   # only when report.ok
 
-`prepare_upload` raises a named `UploadError` (bilingual) when the file cannot be used at all, and otherwise
+`prepare` raises a named `UploadError` (bilingual) when the file cannot be used at all, and otherwise
 returns an `Upload` whose report lists every problem by row and column. It never writes to the store.
 """
 
@@ -20,13 +20,13 @@ from openpyxl.utils import get_column_letter
 
 from data.bilingual_errors import DatasetRequired, ValidationFailed
 from data.store import Store, VersionInfo
-from data.upload_checks import check_against_history
-from data.upload_layout import Layout, detect_layout
-from data.upload_match import IndicatorSpec, Matcher
-from data.upload_normalise import Choices, normalise
-from data.upload_read import Limits, RawTable, read_upload
-from data.validation import ProblemLog, Thresholds, ValidationReport
-from data.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
+from data.store.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
+from data.upload.checks import check_against_history
+from data.upload.layout import Layout, detect_layout
+from data.upload.match import IndicatorSpec, Matcher
+from data.upload.normalise import Choices, normalise
+from data.upload.read import Limits, RawTable, read_upload
+from data.upload.validation import ProblemLog, Thresholds, ValidationReport
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stages: read, parse, validate, write
 
@@ -103,7 +103,7 @@ def _infer_dataset(frame: pd.DataFrame, matcher: Matcher) -> str | None:
     return found.pop() if found else None
 
 
-def prepare_upload(
+def prepare(
     source: bytes | str | Path | BinaryIO,
     file_name: str | None = None,
     *,
@@ -155,14 +155,12 @@ def prepare_upload(
     return Upload(raw, layout, read.frame, read.sources, report, dataset_id, base_version, options.mode)
 
 
-def commit_upload(
-    store: Store, upload: Upload, *, by: str, note: str = "", progress: Progress | None = None
-) -> VersionInfo:
+def commit(store: Store, upload: Upload, *, by: str, note: str = "", progress: Progress | None = None) -> VersionInfo:
     """Store a validated upload as the new current version of its dataset, in one transaction.
 
     Raises:
         ValidationFailed: the report has errors (nothing is written).
-        StaleVersion: another version became current since `prepare_upload`; prepare it again.
+        StaleVersion: another version became current since `prepare`; prepare it again.
         NothingToCommit: the upload changes nothing.
     """
     if not upload.report.ok or upload.dataset_id is None:

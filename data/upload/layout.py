@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from openpyxl.utils import get_column_letter
 
 from data.bilingual_errors import BadLayoutOption, NoHeader, UnrecognisedLayout
-from data.upload_match import Matcher
-from data.upload_values import header_key, parse_number, split_trailing_unit, unit_in_text
+from data.upload.match import Matcher
+from data.upload.values import header_key, parse_number, split_trailing_unit, unit_in_text
 
 LAYOUTS = ("long", "wide_periods", "wide_regions", "wide_indicators")
 DIMENSIONS = ("region", "period", "indicator")

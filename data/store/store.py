@@ -19,11 +19,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data import store_sql as sql
-from data.app_objects import AppObjects, utc
 from data.bilingual_errors import NothingToCommit, StaleVersion
 from data.loaders import OBSERVATION_LOADERS
-from data.store_schema import (
+from data.store import sql
+from data.store.app_objects import AppObjects, utc
+from data.store.schema import (
     create_schema,
     database_url,
     datasets_table,
@@ -33,8 +33,8 @@ from data.store_schema import (
     versions_table,
     write_transaction,
 )
-from data.store_sql import NewVersion, Progress
-from data.versioning import DiffSummary, check_canonical, diff_frames, diff_rows, frame_checksum, merge_upload
+from data.store.sql import NewVersion, Progress
+from data.store.versioning import DiffSummary, check_canonical, diff_frames, diff_rows, frame_checksum, merge_upload
 
 SYSTEM_USER = "system"
 MODES = ("merge", "replace")
@@ -239,7 +239,7 @@ class Store:
         return diff_frames(self.version_observations(dataset_id, old), self.version_observations(dataset_id, new))
 
     def diff_rows(self, dataset_id: str, old: int, new: int) -> pd.DataFrame:
-        """The differing rows between two versions (see `data.versioning.diff_rows`)."""
+        """The differing rows between two versions (see `data.store.versioning.diff_rows`)."""
         return diff_rows(self.version_observations(dataset_id, old), self.version_observations(dataset_id, new))
 
     # --- writing ----------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from data.regions import RegionRegistry, region_registry
-from data.upload_values import clean, header_key, parse_period, split_trailing_unit, unit_key
+from data.upload.values import clean, header_key, parse_period, split_trailing_unit, unit_key
 
 
 @dataclass(frozen=True)

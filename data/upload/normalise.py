@@ -16,11 +16,11 @@ import pandas as pd
 from data.bilingual_errors import UnrecognisedLayout
 from data.loaders import COLUMNS
 from data.messages import FIELD_NAMES, FREQ_NAMES
-from data.upload_layout import Column, Layout
-from data.upload_match import IndicatorSpec, Matcher
-from data.upload_values import clean, format_period, parse_number
-from data.validation import ProblemLog
-from data.versioning import KEY, empty_frame
+from data.store.versioning import KEY, empty_frame
+from data.upload.layout import Column, Layout
+from data.upload.match import IndicatorSpec, Matcher
+from data.upload.validation import ProblemLog
+from data.upload.values import clean, format_period, parse_number
 
 PROGRESS_EVERY = 5_000
 NOTE_PREFIXES = ("注", "说明", "资料来源", "数据来源", "来源", "note", "source", "*", "※")

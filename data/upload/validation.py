@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data.messages import render
-from data.versioning import DiffSummary
+from data.store.versioning import DiffSummary
 
 ERROR, WARNING = "error", "warning"
 ERROR_CODES = frozenset(

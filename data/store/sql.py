@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 from data.bilingual_errors import UnknownStoredDataset, UnknownVersion
 from data.datasets import datasets as shipped_datasets
 from data.loaders import COLUMNS
-from data.store_schema import datasets_table, events_table, observations_table, versions_table
-from data.versioning import DiffSummary
+from data.store.schema import datasets_table, events_table, observations_table, versions_table
+from data.store.versioning import DiffSummary
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 WRITE_CHUNK = 10_000

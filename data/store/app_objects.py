@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from data.bilingual_errors import ObjectNotFound
 from data.errors import DataFormatError
-from data.store_schema import objects_table, write_transaction
+from data.store.schema import objects_table, write_transaction
 
 
 def utc(moment: datetime) -> datetime:

@@ -11,9 +11,9 @@ import pandas as pd
 
 from data.messages import Text
 from data.regions import region_registry
-from data.upload_values import format_period
-from data.validation import ProblemLog, Thresholds
-from data.versioning import KEY
+from data.store.versioning import KEY
+from data.upload.validation import ProblemLog, Thresholds
+from data.upload.values import format_period
 
 SERIES = ["indicator_id", "region_code", "freq"]
 MAD_TO_SD = 1.4826  # median absolute deviation → standard deviation, for normal data
