@@ -2,7 +2,8 @@
 
 Two sub-packages sit beside them, each with its own face and imported only where used (so `import data` stays
 free of SQLAlchemy and openpyxl): `data.store` (the versioned store: `open_store`, `Store`) and `data.upload`
-(an upload release: `prepare`, then `commit`). Imports nothing else of this project.
+(an upload release: `prepare`, then `commit`). Every error of the layer is a `DataError` (data/errors.py) with
+its message in Chinese and English. Imports nothing else of this project.
 """
 
 from data.datasets import Dataset, dataset, datasets

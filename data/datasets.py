@@ -40,7 +40,7 @@ class Dataset:
         """The dataset's SOURCE.md, the full account of its origin."""
         path = self.source_path()
         if not path.is_file():
-            raise DataFileMissing(f"{path}: SOURCE.md of dataset {self.id!r} is missing")
+            raise DataFileMissing(code="source_md_missing", path=path, dataset=self.id)
         return path.read_text(encoding="utf-8")
 
     def attribution(self, lang: str = "zh") -> str:
@@ -64,5 +64,4 @@ def dataset(dataset_id: str) -> Dataset:
     try:
         return datasets()[dataset_id]
     except KeyError:
-        known = ", ".join(datasets())
-        raise UnknownDataset(f"unknown dataset {dataset_id!r}; known: {known}") from None
+        raise UnknownDataset(dataset_id, list(datasets())) from None

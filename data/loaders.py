@@ -150,17 +150,17 @@ TARGET_COMPARATORS = {"about", "at_least", "at_most"}
 
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
     if not path.is_file():
-        raise DataFileMissing(f"{path}: file not found")
+        raise DataFileMissing(code="file_missing", path=path)
     try:
         return pd.read_csv(path, **kwargs)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataFormatError(f"{path}: cannot be read as CSV ({exc})") from exc
+        raise DataFormatError(code="csv_unreadable", path=path, detail=str(exc)) from exc
 
 
 def _require_columns(frame: pd.DataFrame, columns, path: Path) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataFormatError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(frame.columns)}")
+        raise DataFormatError(code="columns_missing", path=path, missing=missing, found=list(frame.columns))
 
 
 def _numeric(series: pd.Series, path: Path, column: str, row_offset: int = 2) -> pd.Series:
@@ -171,8 +171,12 @@ def _numeric(series: pd.Series, path: Path, column: str, row_offset: int = 2) ->
     if bad.any():
         idx = bad.idxmax()
         raise DataFormatError(
-            f"{path}: row {idx + row_offset}, column {column!r}: {text[idx]!r} is not a number"
-            f" ({int(bad.sum())} such cell(s))"
+            code="cell_not_a_number",
+            path=path,
+            row=idx + row_offset,
+            column=column,
+            value=text[idx],
+            count=int(bad.sum()),
         )
     return values.astype("float64")
 
@@ -218,7 +222,7 @@ def load_cn_prov_panel(root: Path | None = None) -> pd.DataFrame:
     registry = region_registry()
     for i, code in enumerate(wide["adcode"]):
         if code not in registry or registry.get(code).kind != "province":
-            raise DataFormatError(f"{path}: row {i + 2}, column 'adcode': {code!r} is not a province code")
+            raise DataFormatError(code="cell_not_a_province", path=path, row=i + 2, column="adcode", value=code)
     periods = _year_start(_numeric(wide["year"], path, "year"))
     parts = [
         _frame(ind, wide["adcode"], periods, "A", _scale(_numeric(wide[col], path, col), factor))
@@ -245,13 +249,20 @@ def load_cn_prov_budget(root: Path | None = None) -> pd.DataFrame:
         try:
             codes.append(registry.resolve(name).code)
         except UnknownRegion as exc:
-            raise DataFormatError(f"{path}: row {i + 2}, column 'province': {exc}") from None
+            raise DataFormatError(
+                code="cell_unknown_region",
+                path=path,
+                row=i + 2,
+                column="province",
+                value=name,
+                suggestions=exc.suggestions,
+            ) from None
     units = set(raw["units"])
     if units != {"亿元"}:
-        raise DataFormatError(f"{path}: column 'units' must be 亿元 throughout; found {sorted(units)}")
+        raise DataFormatError(code="column_wrong_unit", path=path, column="units", expected="亿元", found=sorted(units))
     unknown_items = set(raw["item_en"]) - set(CN_BUDGET_ITEMS)
     if unknown_items:
-        raise DataFormatError(f"{path}: column 'item_en' has unknown item(s) {sorted(unknown_items)}")
+        raise DataFormatError(code="column_unknown_items", path=path, column="item_en", items=sorted(unknown_items))
     frame = pd.DataFrame(
         {
             "indicator_id": raw["item_en"].map(CN_BUDGET_ITEMS),
@@ -275,9 +286,9 @@ def load_cn_macro_monthly(root: Path | None = None) -> pd.DataFrame:
         periods = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
         if periods.isna().any():
             i = int(periods.isna().idxmax())
-            raise DataFormatError(f"{path}: row {i + 2}, column 'date': {raw['date'][i]!r} is not a YYYY-MM-DD date")
+            raise DataFormatError(code="cell_not_a_date", path=path, row=i + 2, column="date", value=raw["date"][i])
         if (periods.dt.day != 1).any():
-            raise DataFormatError(f"{path}: column 'date' must hold the first day of each month")
+            raise DataFormatError(code="column_not_month_start", path=path, column="date")
         for col, (ind, factor) in columns.items():
             parts.append(
                 _frame(ind, [NATIONAL_CODE] * len(raw), periods, "M", _scale(_numeric(raw[col], path, col), factor))
@@ -291,11 +302,11 @@ _QUARTER = re.compile(r"^([1-4])Q (\d{4})$")
 def _parse_nbs_quarterly(path: Path) -> tuple[list[pd.Timestamp], dict[str, list[str]]]:
     """Parse an NBS data.stats.gov.cn export: a 'Indicators' header row of quarters, then one row per series."""
     if not path.is_file():
-        raise DataFileMissing(f"{path}: file not found")
+        raise DataFileMissing(code="file_missing", path=path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     header_idx = next((i for i, line in enumerate(lines) if line.startswith("Indicators")), None)
     if header_idx is None:
-        raise DataFormatError(f"{path}: no 'Indicators' header row found")
+        raise DataFormatError(code="nbs_no_header", path=path)
     cells = [c.strip() for c in lines[header_idx].split("\t,")[1:]]
     quarters = []
     for cell in (c.rstrip(",").strip() for c in cells):
@@ -303,7 +314,7 @@ def _parse_nbs_quarterly(path: Path) -> tuple[list[pd.Timestamp], dict[str, list
             continue
         m = _QUARTER.match(cell)
         if not m:
-            raise DataFormatError(f"{path}: line {header_idx + 1}: {cell!r} is not a quarter like '1Q 2026'")
+            raise DataFormatError(code="nbs_bad_quarter", path=path, line=header_idx + 1, value=cell)
         quarters.append(pd.Timestamp(year=int(m.group(2)), month=3 * int(m.group(1)) - 2, day=1))
     rows = {}
     for line in lines[header_idx + 1 :]:
@@ -326,7 +337,7 @@ def load_cn_gdp_quarterly(root: Path | None = None) -> pd.DataFrame:
             parsed[file] = _parse_nbs_quarterly(path)
         quarters, rows = parsed[file]
         if label not in rows:
-            raise DataFormatError(f"{path}: row {label!r} not found")
+            raise DataFormatError(code="row_missing", path=path, label=label)
         values = _scale(_numeric(pd.Series(rows[label]), path, label), conversion)
         parts.append(_frame(ind, [NATIONAL_CODE] * len(quarters), quarters, "Q", values))
     return _concat(parts)
@@ -370,8 +381,12 @@ def load_cn_targets(root: Path | None = None) -> pd.DataFrame:
     if bad.any():
         i = int(bad.idxmax())
         raise DataFormatError(
-            f"{path}: row {i + 2}, column 'comparator': {raw['comparator'][i]!r} is not one of"
-            f" {sorted(TARGET_COMPARATORS)}"
+            code="cell_not_allowed",
+            path=path,
+            row=i + 2,
+            column="comparator",
+            value=raw["comparator"][i],
+            allowed=sorted(TARGET_COMPARATORS),
         )
     out = raw.copy()
     out["year"] = _numeric(raw["year"], path, "year").astype(int)

@@ -1,4 +1,4 @@
-"""Bilingual messages of the store and the upload library, read from messages.yaml beside this module.
+"""Bilingual messages of the data layer (its errors and the upload's validation report), read from messages.yaml.
 
 `render(code, **fields)` returns the Chinese and the English text. A field may be a `Text` (one value per
 language, e.g. a frequency name) or a list (joined with 、 in Chinese and , in English).

@@ -132,7 +132,7 @@ def _country_regions(overrides: dict) -> list[Region]:
         wb = pd.read_csv(meta_path, dtype=str, keep_default_na=False)
         egdi = pd.read_csv(egdi_path, dtype=str, usecols=["iso3", "country_name"], keep_default_na=False)
     except (OSError, ValueError) as exc:
-        raise DataFormatError(f"cannot read country lists ({meta_path}, {egdi_path}): {exc}") from exc
+        raise DataFormatError(code="country_lists_unreadable", paths=[meta_path, egdi_path], detail=str(exc)) from exc
     economies = wb[wb["Region"] != ""]
     names = dict(zip(economies["Country Code"], economies["TableName"], strict=True))
     for iso3, name in zip(egdi["iso3"], egdi["country_name"], strict=True):

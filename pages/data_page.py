@@ -83,11 +83,8 @@ with tab_upload:
                 options=options,
                 progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
             )
-        except (data.upload.UploadError, data.store.StoreError) as err:
+        except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
             st.error(err.message(lang))
-            st.stop()
-        except data.UnknownRegion as err:
-            st.error(t("data.unknown_region", name=err.name, suggestions="、".join(err.suggestions)))
             st.stop()
         bar.empty()
         st.subheader(t("data.preview"))

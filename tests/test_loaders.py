@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -193,8 +194,9 @@ def shipped_copy(tmp_path):
 
 def test_missing_file_names_the_file(shipped_copy):
     (shipped_copy / "cn_prov_panel" / "cn_prov_panel_1949_2022_wide.csv").unlink()
-    with pytest.raises(DataFileMissing, match="cn_prov_panel_1949_2022_wide.csv: file not found"):
+    with pytest.raises(DataFileMissing, match="cn_prov_panel_1949_2022_wide.csv: file not found") as caught:
         load_cn_prov_panel(root=shipped_copy)
+    assert caught.value.message("zh").endswith("cn_prov_panel_1949_2022_wide.csv：找不到文件。")
 
 
 @pytest.mark.parametrize(
@@ -256,8 +258,17 @@ def test_damaged_file_names_row_column_and_problem(shipped_copy, loader, relativ
     text = path.read_text(encoding="utf-8-sig")
     assert old in text, "the damage must apply to the real file"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(DataFormatError, match=message):
+    with pytest.raises(DataFormatError, match=message) as caught:
         loader(root=shipped_copy)
+    # The Chinese message names the same file, row, column and value as the English one.
+    err = caught.value
+    zh = err.message("zh")
+    assert path.name in zh and re.search(r"[\u4e00-\u9fff]", zh.replace(str(path), ""))
+    named = [name for name in ("row", "column", "value", "label", "missing") if name in err.fields]
+    assert named, err.fields
+    for name in named:
+        field = err.fields[name]
+        assert all(str(item) in zh for item in (field if isinstance(field, list) else [field])), (name, zh)
 
 
 @pytest.mark.parametrize(("year", "annual_cpi"), [(2019, 2.9), (2020, 2.5), (2021, 0.9), (2022, 2.0), (2023, 0.2)])

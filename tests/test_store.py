@@ -14,8 +14,14 @@ from pg import postgres_url
 import data.store.sql as store_sql
 import data.store.store as store_module
 from data import load_observations
-from data.bilingual_errors import NothingToCommit, ObjectNotFound, StaleVersion, UnknownStoredDataset, UnknownVersion
-from data.errors import DataFormatError
+from data.errors import (
+    DataFormatError,
+    NothingToCommit,
+    ObjectNotFound,
+    StaleVersion,
+    UnknownStoredDataset,
+    UnknownVersion,
+)
 from data.store import Store, open_store
 from data.store.schema import DB_FILE, ENV_DATA_DIR, ENV_DATABASE_URL, database_url, make_engine, observations_table
 from data.store.versioning import DiffSummary

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data.bilingual_errors import NothingToCommit, UnsupportedEncoding, WrongSheet
+from data.errors import NothingToCommit, UnsupportedEncoding, WrongSheet
 from data.loaders import load_cn_prov_panel
 from data.regions import region_registry
 from data.store import Store

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from pg import postgres_url
 
-from data import bilingual_errors as errors
+from data import errors
 from data.loaders import load_cn_prov_panel
 from data.messages import catalogue
 from data.store import Store
@@ -375,9 +375,10 @@ def placeholders(text: str) -> set[str]:
 def test_every_message_exists_in_both_languages_with_the_same_placeholders():
     messages = catalogue()
     exception_codes = {
-        cls.code
+        code
         for cls in vars(errors).values()
-        if isinstance(cls, type) and issubclass(cls, errors.BilingualError) and cls.code != "error"
+        if isinstance(cls, type) and issubclass(cls, errors.DataError)
+        for code in {cls.code, *cls.codes} - {""}
     }
     for code in ERROR_CODES | WARNING_CODES | exception_codes:
         assert set(messages[code]) == {"zh", "en"}, code

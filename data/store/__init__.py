@@ -7,7 +7,7 @@ The face is `open_store()` (the app's store, created and seeded on first use) an
 importing this package loads SQLAlchemy.
 """
 
-from data.bilingual_errors import (
+from data.errors import (
     NothingToCommit,
     ObjectNotFound,
     StaleVersion,

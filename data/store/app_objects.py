@@ -13,8 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data.bilingual_errors import ObjectNotFound
-from data.errors import DataFormatError
+from data.errors import DataFormatError, ObjectNotFound
 from data.store.schema import objects_table, write_transaction
 
 
@@ -63,7 +62,7 @@ class AppObjects:
         try:
             payload = json.loads(json.dumps(payload, allow_nan=False))
         except (TypeError, ValueError) as exc:
-            raise DataFormatError(f"app object {kind}/{name}: payload is not JSON-serialisable ({exc})") from None
+            raise DataFormatError(code="payload_not_json", kind=kind, name=name, detail=str(exc)) from None
         now = datetime.now(UTC)
         t = objects_table
         with write_transaction(self.engine) as conn:

@@ -13,8 +13,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data.bilingual_errors import UnknownStoredDataset, UnknownVersion
 from data.datasets import datasets as shipped_datasets
+from data.errors import UnknownStoredDataset, UnknownVersion
 from data.loaders import COLUMNS
 from data.store.schema import datasets_table, events_table, observations_table, versions_table
 from data.store.versioning import DiffSummary

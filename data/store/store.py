@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data.bilingual_errors import NothingToCommit, StaleVersion
+from data.errors import NothingToCommit, StaleVersion
 from data.loaders import OBSERVATION_LOADERS
 from data.store import sql
 from data.store.app_objects import AppObjects, utc

@@ -61,7 +61,7 @@ def check_canonical(frame: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise DataFormatError(f"observations frame lacks column(s) {', '.join(missing)}; has {list(frame.columns)}")
+        raise DataFormatError(code="frame_columns_missing", missing=missing, found=[str(c) for c in frame.columns])
     out = frame[COLUMNS].copy()
     for col in ("indicator_id", "region_code", "freq"):
         out[col] = out[col].astype(object)
@@ -69,19 +69,19 @@ def check_canonical(frame: pd.DataFrame) -> pd.DataFrame:
     try:
         out["value"] = pd.to_numeric(out["value"]).astype("float64")
     except (ValueError, TypeError) as exc:
-        raise DataFormatError(f"observations frame: column 'value' is not numeric ({exc})") from None
+        raise DataFormatError(code="frame_value_not_numeric", detail=str(exc)) from None
     null_keys = out[[*KEY, "freq"]].isna().any(axis=1)
     if null_keys.any():
-        raise DataFormatError(f"observations frame: row {int(null_keys.idxmax())} has an empty key or frequency")
+        raise DataFormatError(code="frame_empty_key", row=int(null_keys.idxmax()))
     bad_freq = ~out["freq"].isin(FREQS)
     if bad_freq.any():
         i = int(bad_freq.idxmax())
-        raise DataFormatError(f"observations frame: row {i} has frequency {out['freq'][i]!r}; expected A, Q or M")
+        raise DataFormatError(code="frame_bad_freq", row=i, value=out["freq"][i])
     dup = out.duplicated(KEY)
     if dup.any():
         i = int(dup.idxmax())
         key = ", ".join(str(out[c][i]) for c in KEY)
-        raise DataFormatError(f"observations frame: key ({key}) appears more than once")
+        raise DataFormatError(code="frame_duplicate_key", key=key)
     return sort_frame(out)
 
 

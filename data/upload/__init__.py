@@ -8,7 +8,7 @@ indicators and units an upload may hold. A file that cannot be used at all raise
 Importing this package loads openpyxl and SQLAlchemy.
 """
 
-from data.bilingual_errors import UploadError, ValidationFailed
+from data.errors import UploadError, ValidationFailed
 from data.upload.match import IndicatorSpec
 from data.upload.pipeline import Upload, UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import Limits

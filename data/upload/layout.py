@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from openpyxl.utils import get_column_letter
 
-from data.bilingual_errors import BadLayoutOption, NoHeader, UnrecognisedLayout
+from data.errors import BadLayoutOption, NoHeader, UnrecognisedLayout
 from data.upload.match import Matcher
 from data.upload.values import header_key, parse_number, split_trailing_unit, unit_in_text
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data.bilingual_errors import UnrecognisedLayout
+from data.errors import UnrecognisedLayout
 from data.loaders import COLUMNS
 from data.messages import FIELD_NAMES, FREQ_NAMES
 from data.store.versioning import KEY, empty_frame

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from data.bilingual_errors import DatasetRequired, ValidationFailed
+from data.errors import DatasetRequired, ValidationFailed
 from data.store import Store, VersionInfo
 from data.store.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
 from data.upload.checks import check_against_history

@@ -23,7 +23,7 @@ import charset_normalizer
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from data.bilingual_errors import (
+from data.errors import (
     MB,
     EmptyFile,
     FileTooLarge,

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from data.bilingual_errors import ObjectNotFound
+from data.errors import ObjectNotFound
 from forecasting.scenarios import ScenarioFile, ScenarioFileError, dumps, loads
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page.scenario_view import SET_KIND, compact
