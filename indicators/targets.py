@@ -1,6 +1,6 @@
 """Targets and their status: published Government Work Report targets and an office's own, judged on outturns.
 
-How a status is decided (the reading of each target lives in data/targets.yaml):
+How a status is decided (the reading of each target lives in targets.yaml beside this module):
 
 * The **band** a target allows: ``at_least`` (以上) → [target, ∞); ``at_most`` (以内) → (−∞, target]; ``about`` (左右)
   → target ± tolerance, left open on the side the indicator's polarity favours — growth above "5%左右" is not a
@@ -27,7 +27,7 @@ from data.regions import NATIONAL_CODE, RegionRegistry, region_registry
 from indicators.metadata import Catalogue, Indicator, catalogue
 from indicators.yamlfile import ConfigFileError, line_of, load_schema, load_with_lines, validate
 
-TARGETS_FILE = Path(data.__file__).resolve().parent / "targets.yaml"
+TARGETS_FILE = Path(__file__).resolve().parent / "targets.yaml"
 SCHEMA_FILE = Path(__file__).resolve().parent / "targets_schema.yaml"
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 COMPARATOR_WORDS = {
@@ -42,7 +42,7 @@ PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$")
 
 
 class TargetFileError(ConfigFileError):
-    """data/targets.yaml (or an office's copy) is unreadable or wrong; names the line and field."""
+    """The targets file (indicators/targets.yaml or an office's copy) is wrong; names the file, line and field."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,7 @@ class TargetConfig:
 
     published: dict[str, dict]
     office: list[Target] = field(default_factory=list)
+    path: Path = TARGETS_FILE  # the file read, named in errors found later
 
 
 def _wording(comparator: str, value: float, unit: dict[str, str]) -> dict[str, str]:
@@ -326,7 +327,7 @@ def load_target_config(
             )
         seen.add(entry["id"])
         office.append(_office_target(entry, ("office", i), lines, path, cat, reg))
-    return TargetConfig(raw["published"], office)
+    return TargetConfig(raw["published"], office, path)
 
 
 def published_targets(frame: pd.DataFrame, config: TargetConfig, cat: Catalogue | None = None) -> list[Target]:
@@ -341,7 +342,7 @@ def published_targets(frame: pd.DataFrame, config: TargetConfig, cat: Catalogue 
         reading = config.published.get(row.target_id)
         if reading is None:
             raise TargetFileError(
-                TARGETS_FILE, None, f"published.{row.target_id}", "no reading for this published target"
+                config.path, None, f"published.{row.target_id}", "no reading for this published target"
             )
         ind_id = reading["indicator"]
         polarity = reading.get("polarity") or cat.get(ind_id).polarity

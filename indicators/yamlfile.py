@@ -1,7 +1,7 @@
 """YAML configuration files that answer with line numbers: load, check against a JSON Schema, name the bad line.
 
 Office-edited files (targets, warning rules, headline indicators) must fail with a message a clerk can act on:
-"data/targets.yaml, line 42, field office[3].region: 440000 is not of type 'string'". PyYAML's composed node tree
+"indicators/targets.yaml, line 42, field office[3].region: 440000 is not of type 'string'". PyYAML's composed node tree
 keeps the position of every key and value, so each path in the document is mapped to its line before validation.
 """
 

@@ -25,7 +25,7 @@ UP, DOWN, NEUTRAL = "higher_is_better", "lower_is_better", "neutral"
 
 @pytest.fixture(scope="module")
 def book():
-    """The shipped targets: published ones read through data/targets.yaml (no office targets shipped)."""
+    """The shipped targets: published ones read through indicators/targets.yaml (no office targets shipped)."""
     return load_targets()
 
 
@@ -238,3 +238,16 @@ def test_the_shipped_targets_file_is_valid():
     config = load_target_config(TARGETS_FILE)
     assert set(config.published) == {"gdp_growth", "cpi_yoy", "surveyed_urban_unemployment", "new_urban_jobs"}
     assert config.office == []
+
+
+def test_an_error_found_after_reading_names_the_file_that_was_read(tmp_path):
+    # A copy of the shipped file without the reading of one published target: the published targets need it.
+    text = TARGETS_FILE.read_text(encoding="utf-8")
+    start, end = text.index("  new_urban_jobs:\n"), text.index("\n# office:")
+    copy = write(tmp_path, text[:start] + text[end:])
+    with pytest.raises(TargetFileError) as caught:
+        load_targets(copy)
+    err = caught.value
+    assert err.field == "published.new_urban_jobs" and "no reading" in err.problem
+    assert err.path == str(copy) and str(err).startswith(f"{copy}, field published.new_urban_jobs: ")
+    assert str(TARGETS_FILE) not in str(err)

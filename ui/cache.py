@@ -135,7 +135,7 @@ def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFra
 
 @st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
 def target_book() -> TargetBook:
-    """Published targets read through data/targets.yaml, plus the office's own (immutable)."""
+    """Published targets read through indicators/targets.yaml, plus the office's own (immutable)."""
     return load_targets()
 
 
