@@ -157,6 +157,11 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise DataFormatError(code="csv_unreadable", path=path, detail=str(exc)) from exc
 
 
+def _bad_cell(code: str, path: Path, row: int, column: str, value: object, **fields: object) -> DataFormatError:
+    """An error naming the file, the row (as numbered in the file), the column and the value."""
+    return DataFormatError(code=code, path=path, row=row, column=column, value=value, **fields)
+
+
 def _require_columns(frame: pd.DataFrame, columns, path: Path) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -170,14 +175,7 @@ def _numeric(series: pd.Series, path: Path, column: str, row_offset: int = 2) ->
     bad = values.isna() & text.notna() & (text != "")
     if bad.any():
         idx = bad.idxmax()
-        raise DataFormatError(
-            code="cell_not_a_number",
-            path=path,
-            row=idx + row_offset,
-            column=column,
-            value=text[idx],
-            count=int(bad.sum()),
-        )
+        raise _bad_cell("cell_not_a_number", path, idx + row_offset, column, text[idx], count=int(bad.sum()))
     return values.astype("float64")
 
 
@@ -222,7 +220,7 @@ def load_cn_prov_panel(root: Path | None = None) -> pd.DataFrame:
     registry = region_registry()
     for i, code in enumerate(wide["adcode"]):
         if code not in registry or registry.get(code).kind != "province":
-            raise DataFormatError(code="cell_not_a_province", path=path, row=i + 2, column="adcode", value=code)
+            raise _bad_cell("cell_not_a_province", path, i + 2, "adcode", code)
     periods = _year_start(_numeric(wide["year"], path, "year"))
     parts = [
         _frame(ind, wide["adcode"], periods, "A", _scale(_numeric(wide[col], path, col), factor))
@@ -249,14 +247,7 @@ def load_cn_prov_budget(root: Path | None = None) -> pd.DataFrame:
         try:
             codes.append(registry.resolve(name).code)
         except UnknownRegion as exc:
-            raise DataFormatError(
-                code="cell_unknown_region",
-                path=path,
-                row=i + 2,
-                column="province",
-                value=name,
-                suggestions=exc.suggestions,
-            ) from None
+            raise _bad_cell("cell_unknown_region", path, i + 2, "province", name, suggestions=exc.suggestions) from None
     units = set(raw["units"])
     if units != {"亿元"}:
         raise DataFormatError(code="column_wrong_unit", path=path, column="units", expected="亿元", found=sorted(units))
@@ -286,7 +277,7 @@ def load_cn_macro_monthly(root: Path | None = None) -> pd.DataFrame:
         periods = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
         if periods.isna().any():
             i = int(periods.isna().idxmax())
-            raise DataFormatError(code="cell_not_a_date", path=path, row=i + 2, column="date", value=raw["date"][i])
+            raise _bad_cell("cell_not_a_date", path, i + 2, "date", raw["date"][i])
         if (periods.dt.day != 1).any():
             raise DataFormatError(code="column_not_month_start", path=path, column="date")
         for col, (ind, factor) in columns.items():
@@ -380,14 +371,8 @@ def load_cn_targets(root: Path | None = None) -> pd.DataFrame:
     bad = ~raw["comparator"].isin(TARGET_COMPARATORS)
     if bad.any():
         i = int(bad.idxmax())
-        raise DataFormatError(
-            code="cell_not_allowed",
-            path=path,
-            row=i + 2,
-            column="comparator",
-            value=raw["comparator"][i],
-            allowed=sorted(TARGET_COMPARATORS),
-        )
+        allowed = sorted(TARGET_COMPARATORS)
+        raise _bad_cell("cell_not_allowed", path, i + 2, "comparator", raw["comparator"][i], allowed=allowed)
     out = raw.copy()
     out["year"] = _numeric(raw["year"], path, "year").astype(int)
     out["value"] = _numeric(raw["value"], path, "value")
