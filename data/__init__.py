@@ -8,13 +8,16 @@ its message in Chinese and English. Imports nothing else of this project.
 
 from data.datasets import Dataset, dataset, datasets
 from data.errors import DataError, DataFileMissing, DataFormatError, UnknownDataset, UnknownRegion
-from data.loaders import COLUMNS, OBSERVATION_LOADERS, load_cn_targets, load_observations
+from data.loaders import COLUMNS, FLAG, PRELIMINARY, load_cn_targets
+from data.observations import OBSERVATION_LOADERS, load_observations
 from data.regions import NATIONAL_CODE, WORLD_CODE, Region, RegionRegistry, region_groups, region_registry
 
 __all__ = [
     "COLUMNS",
+    "FLAG",
     "NATIONAL_CODE",
     "OBSERVATION_LOADERS",
+    "PRELIMINARY",
     "WORLD_CODE",
     "DataError",
     "DataFileMissing",

@@ -79,7 +79,9 @@ class DataFormatError(DataError):
             "cell_not_a_date", "cell_not_allowed", "column_wrong_unit", "column_unknown_items",
             "column_not_month_start", "nbs_no_header", "nbs_bad_quarter", "row_missing", "country_lists_unreadable",
             "frame_columns_missing", "frame_value_not_numeric", "frame_empty_key", "frame_bad_freq",
-            "frame_duplicate_key", "payload_not_json",
+            "frame_bad_flag", "frame_duplicate_key", "payload_not_json", "portal_undecodable", "portal_no_header",
+            "portal_ragged_row", "portal_duplicate_region", "portal_bad_year", "portal_wrong_year",
+            "portal_wrong_indicator",
         }
     )  # fmt: skip
 

@@ -1,7 +1,8 @@
 """One loader per shipped source, each returning the canonical long frame.
 
 Columns: ``indicator_id, region_code, period, freq, value``. ``period`` is the first day of the period,
-``freq`` is ``A`` (annual), ``Q`` (quarterly) or ``M`` (monthly). Units are normalised so that one indicator
+``freq`` is ``A`` (annual), ``Q`` (quarterly) or ``M`` (monthly). A source that marks figures as preliminary adds a
+``flag`` column ("preliminary", or missing for a final figure). Units are normalised so that one indicator
 has one unit (万元 → 亿元, 万美元 → 亿美元, US$ → 亿美元, persons → 万人; index with previous year = 100 →
 % change). A gap in a source stays a missing value: nothing is filled, interpolated or smoothed.
 """
@@ -9,7 +10,6 @@ has one unit (万元 → 亿元, 万美元 → 亿美元, US$ → 亿美元, per
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,8 @@ from data.errors import DataFileMissing, DataFormatError, UnknownRegion
 from data.regions import NATIONAL_CODE, region_registry
 
 COLUMNS = ["indicator_id", "region_code", "period", "freq", "value"]
+FLAG = "flag"  # optional column: PRELIMINARY, or missing for a final figure
+PRELIMINARY = "preliminary"
 
 # Conversion factors, named so a reader can check them: value_in_target_unit = value_in_source_unit * factor.
 WAN_TO_YI = 1e-4  # 万元 → 亿元, 万美元 → 亿美元
@@ -200,7 +202,11 @@ def _frame(indicator_id: str, regions, periods, freq: str, values) -> pd.DataFra
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    out = pd.concat(parts, ignore_index=True)[COLUMNS]
+    """Parts stacked and sorted; the flag column is kept when a part has one (missing in the others)."""
+    out = pd.concat(parts, ignore_index=True)
+    out = out[[*COLUMNS, FLAG]] if FLAG in out.columns else out[COLUMNS]
+    if FLAG in out.columns:
+        out[FLAG] = out[FLAG].astype(object).where(out[FLAG].notna(), None)
     return out.sort_values(["indicator_id", "region_code", "period"], ignore_index=True)
 
 
@@ -377,19 +383,3 @@ def load_cn_targets(root: Path | None = None) -> pd.DataFrame:
     out["year"] = _numeric(raw["year"], path, "year").astype(int)
     out["value"] = _numeric(raw["value"], path, "value")
     return out
-
-
-# Observation loaders by dataset id: the union is everything the app can chart.
-OBSERVATION_LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
-    "cn_prov_panel": load_cn_prov_panel,
-    "cn_prov_budget_expenditure": load_cn_prov_budget,
-    "cn_macro_monthly": load_cn_macro_monthly,
-    "cn_gdp_quarterly": load_cn_gdp_quarterly,
-    "wb_wdi": load_wb_wdi,
-    "un_egdi": load_un_egdi,
-}
-
-
-def load_observations(root: Path | None = None) -> pd.DataFrame:
-    """All shipped observations in the canonical long format, sorted by indicator, region and period."""
-    return _concat([loader(root) for loader in OBSERVATION_LOADERS.values()])

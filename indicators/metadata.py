@@ -45,6 +45,8 @@ class Indicator:
     definition: dict[str, str]
     source: str
     source_field: str
+    vintage: dict[str, str]
+    revision: dict[str, str]
     conversion: dict[str, str] | None = None
     per_capita: PerCapita | None = None
     total: str | None = None

@@ -175,7 +175,8 @@ def test_targets_loaded_with_comparators():
 
 
 def test_observations_union_is_canonical(obs):
-    assert list(obs.columns) == loaders.COLUMNS
+    assert list(obs.columns) == [*loaders.COLUMNS, loaders.FLAG]
+    assert set(obs[loaders.FLAG].dropna()) == {loaders.PRELIMINARY}
     assert obs["value"].dtype == "float64" and str(obs["period"].dtype).startswith("datetime64")
     assert set(obs["freq"]) == {"A", "Q", "M"}
     assert not obs.duplicated(["indicator_id", "region_code", "period"]).any()

@@ -29,7 +29,7 @@ def test_metadata_frequency_and_source_match_the_data(obs, cat):
 
 def test_every_entry_is_complete_in_both_languages(cat):
     for ind in cat:
-        for field in ("name", "definition"):
+        for field in ("name", "definition", "vintage", "revision"):
             text = getattr(ind, field)
             assert CJK.search(text["zh"]), f"{ind.id}.{field}.zh is not Chinese"
             assert text["en"] and not CJK.search(text["en"]), f"{ind.id}.{field}.en is not English"
@@ -65,6 +65,8 @@ def _entry(raw, indicator_id):
         (lambda e: e.update(short_unit="亿 元"), r"indicators\.0\.short_unit.*'gdp'.*does not match"),
         (lambda e: e.update(polarity="good"), r"indicators\.0\.polarity.*'gdp'.*is not one of"),
         (lambda e: e.pop("definition"), r"indicators\.0.*'gdp'.*'definition' is a required property"),
+        (lambda e: e.pop("vintage"), r"indicators\.0.*'gdp'.*'vintage' is a required property"),
+        (lambda e: e["revision"].pop("zh"), r"indicators\.0\.revision.*'gdp'.*'zh' is a required property"),
         (lambda e: e.update(source="nowhere"), r"entry 'gdp': source 'nowhere' is not a shipped dataset"),
         (lambda e: e["per_capita"].update(denominator="people"), r"per_capita\.denominator 'people' unknown"),
     ],
@@ -86,3 +88,12 @@ def test_duplicate_ids_rejected(tmp_path: Path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(MetadataError, match="duplicate indicator id"):
         load_catalogue(path)
+
+
+def test_indicators_the_portal_reports_name_it_as_their_source(cat):
+    from data.nbs_portal import load_cn_prov_nbs
+
+    for indicator_id in set(load_cn_prov_nbs()["indicator_id"]):
+        ind = cat.get(indicator_id)
+        assert ind.source == "cn_prov_nbs", indicator_id
+        assert "第五次" in ind.vintage["zh"] or "国家数据" in ind.vintage["zh"], indicator_id

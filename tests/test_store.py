@@ -24,7 +24,7 @@ from data.errors import (
 )
 from data.store import Store, open_store
 from data.store.schema import DB_FILE, ENV_DATA_DIR, ENV_DATABASE_URL, database_url, make_engine, observations_table
-from data.store.versioning import DiffSummary
+from data.store.versioning import DiffSummary, with_flag
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -66,7 +66,8 @@ def seeded(store):
 
 
 def assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    """Frames equal; an expected frame made without a flag column means every figure is final (flag None)."""
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), with_flag(b).reset_index(drop=True))
 
 
 def test_default_store_lives_in_the_app_data_folder(monkeypatch, tmp_path):
@@ -143,13 +144,59 @@ def test_seeding_the_shipped_datasets_reads_back_what_the_loaders_give(store):
 
 def test_a_newer_shipped_release_is_offered_and_laid_over_uploads(seeded):
     seeded.commit("toy", frame([("gdp", "110000", 2023, 130.0)]), by="staff")  # an upload the release lacks
+    # The release revises 2021 and no longer ships Tianjin's 2020 gap row: that row is withdrawn.
     newer = {"toy": lambda: frame([("gdp", "110000", 2020, 100.0), ("gdp", "110000", 2021, 112.0)])}
-    assert seeded.shipped_updates(newer) == {"toy": DiffSummary(changed=1)}
+    assert seeded.shipped_updates(newer) == {"toy": DiffSummary(changed=1, removed=1)}
     info = seeded.update_shipped("toy", by="admin", loaders=newer)
     assert (info.number, info.kind, info.base_version) == (3, "seed", 2)
-    values = seeded.observations(["toy"]).set_index("period")["value"]
+    current = seeded.observations(["toy"])
+    values = current.set_index("period")["value"]
     assert values[pd.Timestamp("2021-01-01")] == 112.0 and values[pd.Timestamp("2023-01-01")] == 130.0
+    assert set(current["region_code"]) == {"110000"}
     assert seeded.shipped_updates(newer) == {}
+
+
+def test_a_release_withdraws_shipped_rows_but_not_rows_staff_changed(seeded):
+    # Staff revised Beijing 2020; the next release supersedes (no longer ships) both 2020 rows.
+    seeded.commit("toy", frame([("gdp", "110000", 2020, 101.0)]), by="staff")
+    newer = {"toy": lambda: frame([("gdp", "110000", 2021, 110.0)])}
+    assert seeded.shipped_updates(newer) == {"toy": DiffSummary(removed=1)}
+    seeded.update_shipped("toy", by="admin", loaders=newer)
+    kept = seeded.observations(["toy"]).set_index("period")["value"]
+    assert kept.to_dict() == {pd.Timestamp("2020-01-01"): 101.0, pd.Timestamp("2021-01-01"): 110.0}
+
+
+def test_reading_prefers_the_first_listed_dataset_when_two_hold_a_key(store, monkeypatch):
+    monkeypatch.setattr(store_module, "OBSERVATION_LOADERS", {"toy": None, "toy2": None})
+    store.seed({"toy2": lambda: frame([("gdp", "110000", 2020, 90.0), ("gdp", "110000", 2019, 80.0)])})
+    store.seed({"toy": lambda: V1})
+    current = store.observations().set_index(["region_code", "period"])["value"]
+    assert current[("110000", pd.Timestamp("2020-01-01"))] == 100.0  # toy is listed first
+    assert current[("110000", pd.Timestamp("2019-01-01"))] == 80.0  # a key only toy2 holds stays
+    assert len(current) == 4
+
+
+def test_a_preliminary_flag_is_stored_and_ends_when_the_final_figure_is_uploaded(store):
+    shipped = frame([("gdp_per_capita", "110000", 2025, 238705.0)]).assign(flag="preliminary")
+    store.seed({"toy": lambda: shipped})
+    assert store.observations(["toy"])["flag"].tolist() == ["preliminary"]
+    info = store.commit("toy", frame([("gdp_per_capita", "110000", 2025, 238705.0)]), by="staff")
+    assert info.diff == DiffSummary(changed=1)  # same number, now final: a change worth a version
+    assert store.observations(["toy"])["flag"].tolist() == [None]
+    assert store.version_observations("toy", 1)["flag"].tolist() == ["preliminary"]
+
+
+def test_a_store_of_an_earlier_release_gains_the_flag_column(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    with sa.create_engine(url).begin() as conn:  # the observations table as earlier releases made it
+        conn.exec_driver_sql(
+            "CREATE TABLE observations (version_id INTEGER, indicator_id VARCHAR(64), region_code VARCHAR(16),"
+            " period DATE, freq VARCHAR(1), value FLOAT, PRIMARY KEY (version_id, indicator_id, region_code, period))"
+        )
+    s = Store.open(url)
+    s.seed(LOADERS)
+    assert_same(s.observations(["toy"]), V1)
+    s.close()
 
 
 def test_merge_commit_adds_and_revises_and_keeps_the_old_version(seeded):

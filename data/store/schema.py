@@ -70,6 +70,7 @@ observations_table = sa.Table(
     sa.Column("period", sa.Date, primary_key=True),
     sa.Column("freq", sa.String(1), nullable=False),
     sa.Column("value", sa.Double, nullable=True),  # NULL is a gap, never a zero
+    sa.Column("flag", sa.String(16), nullable=True),  # "preliminary"; NULL for a final figure
     # Clustered on the key in SQLite: reading one version is one contiguous range scan.
     sqlite_with_rowid=False,
 )
@@ -169,6 +170,13 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables; safe when several replicas start at once (the writer lock serialises them)."""
+    """Create missing tables; safe when several replicas start at once (the writer lock serialises them).
+
+    A store made by an earlier release lacks the observations' `flag` column: it is added (every stored figure
+    then reads as final, which is what those releases meant).
+    """
     with write_transaction(engine) as conn:
         metadata.create_all(conn, checkfirst=True)
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("observations")}
+        if "flag" not in columns:
+            conn.execute(sa.text("ALTER TABLE observations ADD COLUMN flag VARCHAR(16)"))

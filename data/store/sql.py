@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from data.datasets import datasets as shipped_datasets
 from data.errors import UnknownStoredDataset, UnknownVersion
-from data.loaders import COLUMNS
+from data.loaders import COLUMNS, FLAG
 from data.store.schema import datasets_table, events_table, observations_table, versions_table
 from data.store.versioning import DiffSummary
 
@@ -37,34 +37,36 @@ class NewVersion:
     note: str = ""
 
 
-def frame_from_rows(rows: list[tuple]) -> pd.DataFrame:
-    """Canonical frame from (indicator, region, 'YYYY-MM-DD', freq, value) tuples, sorted like the loaders."""
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+def frame_from_rows(rows: list[tuple], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Canonical frame from (indicator, region, 'YYYY-MM-DD', freq, value, flag, *extra) tuples, sorted like the
+    loaders."""
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, FLAG, *extra])
     frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m-%d").astype("datetime64[ns]")
     frame["value"] = frame["value"].astype("float64")
+    frame[FLAG] = frame[FLAG].astype(object).where(frame[FLAG].notna(), None)
     return frame.sort_values(["indicator_id", "region_code", "period"], ignore_index=True)
 
 
 def observations_query(dataset_id: str | None = None, number: int | None = None) -> sa.Select:
-    """Observations of one version, or (no number) of the current version of each dataset."""
+    """Observations of one version, or (no number) of the current version of each dataset with its dataset id."""
     o, v, d = observations_table, versions_table, datasets_table
     # Period as text: parsing 'YYYY-MM-DD' in bulk is far faster than converting date objects row by row.
-    query = sa.select(o.c.indicator_id, o.c.region_code, sa.cast(o.c.period, sa.String), o.c.freq, o.c.value).join(
-        v, v.c.id == o.c.version_id
-    )
+    columns = [o.c.indicator_id, o.c.region_code, sa.cast(o.c.period, sa.String), o.c.freq, o.c.value, o.c.flag]
     if number is not None:
+        query = sa.select(*columns).join(v, v.c.id == o.c.version_id)
         return query.where(v.c.dataset_id == dataset_id, v.c.number == number)
+    query = sa.select(*columns, v.c.dataset_id).join(v, v.c.id == o.c.version_id)
     return query.join(d, sa.and_(d.c.id == v.c.dataset_id, d.c.current_version == v.c.number))
 
 
-def fetch_frame(conn: Connection, query: sa.Select) -> pd.DataFrame:
+def fetch_frame(conn: Connection, query: sa.Select, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     result = conn.execute(query)
     try:
         # Straight from the DB-API cursor: skipping SQLAlchemy's Row objects makes 100k rows ~3x faster.
         rows = result.cursor.fetchall()
     finally:
         result.close()
-    return frame_from_rows(rows)
+    return frame_from_rows(rows, extra)
 
 
 def current_version(conn: Connection, dataset_id: str) -> int | None:
@@ -126,7 +128,9 @@ def add_version(
 
 def insert_observations(conn: Connection, version_id: int, frame: pd.DataFrame, progress: Progress | None) -> None:
     values = frame["value"].astype(object).where(frame["value"].notna(), None)  # NaN → NULL on both backends
-    records = frame.assign(version_id=version_id, period=frame["period"].dt.date, value=values).to_dict("records")
+    flag = frame[FLAG] if FLAG in frame.columns else None
+    records = frame[[*COLUMNS]].assign(version_id=version_id, period=frame["period"].dt.date, value=values)
+    records = records.assign(flag=flag).to_dict("records")
     total = len(records)
     if progress:
         progress("write", 0, total)

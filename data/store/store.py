@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.errors import NothingToCommit, StaleVersion
-from data.loaders import OBSERVATION_LOADERS
+from data.observations import OBSERVATION_LOADERS
 from data.store import sql
 from data.store.app_objects import AppObjects, utc
 from data.store.schema import (
@@ -34,7 +34,16 @@ from data.store.schema import (
     write_transaction,
 )
 from data.store.sql import NewVersion, Progress
-from data.store.versioning import DiffSummary, check_canonical, diff_frames, diff_rows, frame_checksum, merge_upload
+from data.store.versioning import (
+    KEY,
+    DiffSummary,
+    check_canonical,
+    diff_frames,
+    diff_rows,
+    frame_checksum,
+    merge_upload,
+    release_version,
+)
 
 SYSTEM_USER = "system"
 MODES = ("merge", "replace")
@@ -144,13 +153,21 @@ class Store:
     def observations(self, dataset_ids: Iterable[str] | None = None) -> pd.DataFrame:
         """The current version of each dataset (or of the given ones) as one canonical long frame.
 
-        Sorted by indicator, region and period, like `data.load_observations()`.
+        Sorted by indicator, region and period, like `data.load_observations()`. Should two datasets hold the same
+        key (a store seeded by an earlier release still holds yearbook rows the portal vintage now supersedes),
+        the row of the dataset listed first in OBSERVATION_LOADERS is kept; datasets not shipped come last.
         """
         query = sql.observations_query()
         if dataset_ids is not None:
             query = query.where(datasets_table.c.id.in_(list(dataset_ids)))
         with self.engine.connect() as conn:
-            return sql.fetch_frame(conn, query)
+            frame = sql.fetch_frame(conn, query, extra=("dataset_id",))
+        order = {dataset_id: i for i, dataset_id in enumerate(OBSERVATION_LOADERS)}
+        rank = frame["dataset_id"].map(order).fillna(len(order))
+        duplicated = frame.assign(rank=rank).sort_values([*KEY, "rank"]).duplicated(KEY)
+        if duplicated.any():
+            frame = frame.loc[~duplicated.reindex(frame.index)]
+        return frame.drop(columns="dataset_id").reset_index(drop=True)
 
     def version_observations(self, dataset_id: str, version: int) -> pd.DataFrame:
         """The observations of one version of one dataset.
@@ -286,22 +303,31 @@ class Store:
             frame = check_canonical(loader())
             if frame_checksum(frame) != seeds[0].checksum:
                 current = self.observations([dataset_id])
-                diff = diff_frames(current, merge_upload(current, frame)[0])
+                diff = diff_frames(current, self._release_version(dataset_id, frame, current))
                 if not diff.is_empty:  # already there, e.g. uploaded by staff before the release shipped it
                     changes[dataset_id] = diff
         return changes
 
+    def _release_version(self, dataset_id: str, frame: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+        """The next version when a release's shipped data `frame` arrive (see `versioning.release_version`)."""
+        seeds = [v for v in self.history(dataset_id) if v.kind == "seed"]
+        shipped = self.version_observations(dataset_id, seeds[0].number) if seeds else None
+        return release_version(current, frame, shipped)
+
     def update_shipped(
         self, dataset_id: str, *, by: str, loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None
     ) -> VersionInfo:
-        """Lay this release's shipped data over the current version as a new version (uploads of other keys stay).
+        """Lay this release's shipped data over the current version as a new version (uploads of other keys stay;
+        rows the release withdrew go, unless an upload changed them since they were shipped).
 
         Raises:
             NothingToCommit: the shipped data change nothing in the current version.
         """
         frame = check_canonical((OBSERVATION_LOADERS if loaders is None else loaders)[dataset_id]())
+        version = self._release_version(dataset_id, frame, self.observations([dataset_id]))
         note = "shipped data of a newer app release"
-        return self.commit(dataset_id, frame, by=by, checksum=frame_checksum(frame), note=note, kind="seed")
+        checksum = frame_checksum(frame)
+        return self.commit(dataset_id, version, by=by, checksum=checksum, note=note, kind="seed", mode="replace")
 
     def commit(
         self,

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from data.errors import DataFormatError
-from data.loaders import COLUMNS
+from data.loaders import COLUMNS, FLAG, PRELIMINARY
 
 KEY = ["indicator_id", "region_code", "period"]
 FREQS = {"A", "Q", "M"}
+FLAGS = {None, PRELIMINARY}  # a figure's flag: final (None) or preliminary
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def empty_frame() -> pd.DataFrame:
             "period": pd.Series(dtype="datetime64[ns]"),
             "freq": pd.Series(dtype=object),
             "value": pd.Series(dtype="float64"),
+            FLAG: pd.Series(dtype=object),
         }
     )
 
@@ -52,17 +54,27 @@ def sort_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(KEY, ignore_index=True)
 
 
+def with_flag(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a flag column (missing = final), for frames made without one (an upload, a test)."""
+    return frame if FLAG in frame.columns else frame.assign(**{FLAG: None})
+
+
 def check_canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    """A sorted copy of `frame` in the canonical dtypes.
+    """A sorted copy of `frame` in the canonical dtypes, with its flag column (added, all final, if absent).
 
     Raises:
-        DataFormatError: columns missing, a key missing, an unknown frequency, a non-numeric value or a
-            duplicate key; the message names the first offending row.
+        DataFormatError: columns missing, a key missing, an unknown frequency or flag, a non-numeric value or
+            a duplicate key; the message names the first offending row.
     """
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataFormatError(code="frame_columns_missing", missing=missing, found=[str(c) for c in frame.columns])
-    out = frame[COLUMNS].copy()
+    out = with_flag(frame)[[*COLUMNS, FLAG]].copy()
+    out[FLAG] = out[FLAG].astype(object).where(out[FLAG].notna(), None)
+    bad_flag = ~out[FLAG].isin(FLAGS)
+    if bad_flag.any():
+        i = int(bad_flag.idxmax())
+        raise DataFormatError(code="frame_bad_flag", row=i, value=out[FLAG][i])
     for col in ("indicator_id", "region_code", "freq"):
         out[col] = out[col].astype(object)
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
@@ -86,13 +98,16 @@ def check_canonical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _aligned(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    return old.merge(new, on=KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+    return with_flag(old).merge(with_flag(new), on=KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
 
 
 def _differs(joined: pd.DataFrame) -> pd.Series:
+    """A row changed when its value, frequency or flag did (a preliminary figure confirmed as final is a change)."""
     a, b = joined["value_old"], joined["value_new"]
     same_value = (a == b) | (a.isna() & b.isna())
-    return ~same_value | (joined["freq_old"] != joined["freq_new"])
+    s, t = joined[f"{FLAG}_old"], joined[f"{FLAG}_new"]
+    same_flag = (s == t) | (s.isna() & t.isna())
+    return ~same_value | (joined["freq_old"] != joined["freq_new"]) | ~same_flag
 
 
 def diff_frames(old: pd.DataFrame, new: pd.DataFrame) -> DiffSummary:
@@ -124,19 +139,48 @@ def merge_upload(base: pd.DataFrame, upload: pd.DataFrame) -> tuple[pd.DataFrame
     "—", and reading that as a retraction would silently delete data. The kept rows are returned for a warning.
     A missing value for a key the base lacks adds nothing, so it adds no row either.
     """
-    joined = base.merge(upload, on=KEY, how="outer", suffixes=("_old", "_new"), indicator=True)
+    joined = _aligned(base, upload)
     keep_old = (joined["_merge"] == "both") & joined["value_new"].isna() & joined["value_old"].notna()
     joined = joined[~((joined["_merge"] == "right_only") & joined["value_new"].isna())]
     keep_old = keep_old[joined.index]
-    take_new = joined["_merge"] != "left_only"
-    value = np.where(take_new & ~keep_old, joined["value_new"], joined["value_old"])
-    freq = np.where(take_new & ~keep_old, joined["freq_new"], joined["freq_old"])
-    merged = joined[KEY].assign(freq=freq, value=value.astype("float64"))[COLUMNS]
+    take_new = (joined["_merge"] != "left_only") & ~keep_old
+    value = np.where(take_new, joined["value_new"], joined["value_old"])
+    freq = np.where(take_new, joined["freq_new"], joined["freq_old"])
+    # A figure takes the flag of the file it comes from: an upload of the final figure ends "preliminary".
+    flag = pd.Series(np.where(take_new, joined[f"{FLAG}_new"], joined[f"{FLAG}_old"]), index=joined.index)
+    flag = flag.astype(object).where(flag.notna(), None)
+    merged = joined[KEY].assign(freq=freq, value=value.astype("float64"), **{FLAG: flag})[[*COLUMNS, FLAG]]
     kept = joined.loc[keep_old, [*KEY, "value_old"]].reset_index(drop=True)
     return sort_frame(merged), kept
 
 
 def frame_checksum(frame: pd.DataFrame) -> str:
-    """sha256 of the frame's content (order-independent after sorting), for versions that have no file."""
-    hashed = pd.util.hash_pandas_object(sort_frame(frame[COLUMNS]), index=False).to_numpy()
-    return "sha256:" + hashlib.sha256(hashed.tobytes()).hexdigest()
+    """sha256 of the frame's content (order-independent after sorting), for versions that have no file.
+
+    The flag column counts only where a figure is not final, so a frame without preliminary figures keeps the
+    checksum it had before the column existed.
+    """
+    ordered = sort_frame(with_flag(frame))
+    digest = hashlib.sha256(pd.util.hash_pandas_object(ordered[COLUMNS], index=False).to_numpy().tobytes())
+    flagged = ordered[ordered[FLAG].notna()]
+    if len(flagged):
+        digest.update(pd.util.hash_pandas_object(flagged[[*KEY, FLAG]], index=False).to_numpy().tobytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def release_version(current: pd.DataFrame, release: pd.DataFrame, shipped: pd.DataFrame | None) -> pd.DataFrame:
+    """The next version when a release's shipped data arrive: `release` laid over `current`, minus the rows the
+    release withdrew (in the last shipped data `shipped`, not in `release`) that no upload has changed since.
+
+    A release withdraws rows when a better source supersedes them (the yearbook panel's years that the portal
+    vintage now covers); an office's own revision of such a row stays.
+    """
+    merged = merge_upload(current, release)[0]
+    if shipped is None:
+        return merged
+    gone = shipped.merge(release[KEY], on=KEY, how="left", indicator=True)
+    gone = gone.loc[gone["_merge"] == "left_only", [*KEY, "value"]].rename(columns={"value": "shipped"})
+    now = current.merge(gone, on=KEY)
+    untouched = (now["value"] == now["shipped"]) | (now["value"].isna() & now["shipped"].isna())
+    withdrawn = pd.MultiIndex.from_frame(now.loc[untouched, KEY])
+    return merged[~pd.MultiIndex.from_frame(merged[KEY]).isin(withdrawn)].reset_index(drop=True)
