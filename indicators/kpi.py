@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import FLAG, PRELIMINARY
 from indicators.metadata import Catalogue, Indicator, catalogue
 from indicators.yamlfile import ConfigFileError, field_name, line_of, load_with_lines, validate
 
@@ -60,6 +61,7 @@ class Kpi:
     change_unit: str  # "pp", "pct" or "diff"
     spark: pd.DataFrame  # period, value (gaps kept as NaN)
     last_row_period: pd.Timestamp | None  # the last period the data has a row for, reported or not
+    preliminary: bool = False  # the latest value is a preliminary figure
 
 
 def load_headlines(path: Path | None = None, cat: Catalogue | None = None) -> Headlines:
@@ -114,6 +116,7 @@ def compute_kpi(rows: pd.DataFrame, ind: Indicator, region_code: str) -> Kpi:
         return Kpi(ind.id, region_code, ind.freq, None, None, None, None, None, None, None, None, unit, empty, last_row)
     period = reported.index.max()
     value = float(reported[period])
+    flags = mine.set_index("period")[FLAG] if FLAG in mine.columns else pd.Series(dtype=object)
     previous_period, year_ago_period = period - STEP[ind.freq], period - pd.DateOffset(years=1)
     previous_value, year_ago_value = _value_at(series, previous_period), _value_at(series, year_ago_period)
     spark = mine.loc[mine["period"] <= period, ["period", "value"]].tail(SPARK_PERIODS[ind.freq])
@@ -132,6 +135,7 @@ def compute_kpi(rows: pd.DataFrame, ind: Indicator, region_code: str) -> Kpi:
         change_unit=unit,
         spark=spark.reset_index(drop=True),
         last_row_period=last_row,
+        preliminary=flags.get(period) == PRELIMINARY,
     )
 
 

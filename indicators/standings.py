@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data import FLAG, PRELIMINARY
 from indicators import derived
 from indicators.metadata import Indicator
 
@@ -25,6 +26,7 @@ class Standings:
     top: pd.DataFrame
     bottom: pd.DataFrame
     ranked: int
+    preliminary: tuple[str, ...] = ()  # regions whose value this period is a preliminary figure
 
     def position(self, region_code: str) -> pd.Series | None:
         """The row of one region, or None when it has no rank this period."""
@@ -60,6 +62,7 @@ def standings(obs: pd.DataFrame, ind: Indicator, year: int, regions: list[str], 
     table = derived.ranking_table(rows, period, ind.polarity)
     ranked = table.dropna(subset=["rank"])
     previous = table["previous_period"].iloc[0] if len(table) else None
+    flagged = rows[(rows["period"] == period) & rows.get(FLAG, pd.Series(index=rows.index)).eq(PRELIMINARY)]
     return Standings(
         indicator_id=ind.id,
         period=period,
@@ -68,4 +71,5 @@ def standings(obs: pd.DataFrame, ind: Indicator, year: int, regions: list[str], 
         top=ranked.head(n).reset_index(drop=True),
         bottom=ranked.tail(n).reset_index(drop=True),
         ranked=len(ranked),
+        preliminary=tuple(sorted(flagged["region_code"])),
     )

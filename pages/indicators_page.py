@@ -8,6 +8,7 @@ from indicators import derived
 from indicators.views import available_views
 from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
 from ui import format as fmt
+from ui import vintage as vn
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
@@ -75,7 +76,11 @@ state.to_url(
 frame, info = cache.view(view, ind.id, start if view == "index" else None)
 in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
 shown = in_range[in_range["region_code"].isin(chosen)]
-footer = source_line(ind, rows.loc[rows["value"].notna(), "period"].max(), lang)
+# Vintage marks: preliminary figures and probable revisions among the regions and years shown.
+prelim = explore.within(cache.preliminary(ind.id), chosen, start, end)
+revisions = vn.relevant_breaks(cache.indicator_revisions(ind.id), chosen, start, end)
+marks = vn.chart_marks(revisions, prelim, lang)
+footer = source_line(ind, rows.loc[rows["value"].notna(), "period"].max(), lang, preliminary=prelim["period"])
 title, unit = pick(info.name), pick(info.unit)
 
 tab_chart, tab_rank, tab_multi, tab_meta = st.tabs(
@@ -85,13 +90,15 @@ selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
 meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
-        fig = charts.time_series(shown, reg, title, unit, info.decimals, lang)
+        fig = charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks)
         st.plotly_chart(fig, config=PLOTLY_CONFIG)
         facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
         basket.controls("chart", fig, title, footer, key=f"ind-ts-{selection}", meta=meta, facts=facts)
     else:
         st.info(t("indicators.no_values"))
     st.caption(footer)
+    if revisions:
+        st.caption(vn.revisions_note(revisions, ind.freq, lang))
     if info.derived:
         st.caption(t("indicators.derived_note", how=pick(info.derived)))
     export = explore.series_export(shown, reg, info, ind.freq, lang)
@@ -111,16 +118,19 @@ with tab_rank:
             key="ind_rank_period",
         )
         table = derived.ranking_table(frame, at, info.polarity)
+        at_prelim = cache.preliminary(ind.id)["period"].eq(at).any()
+        rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else ())
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
         ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
         st.dataframe(ranking, hide_index=True)
         rank_title = f"{title} · {labels[at]}"
+        st.caption(rank_footer)
         basket.controls(
             "table",
             ranking,
             rank_title,
-            footer,
+            rank_footer,
             key=f"ind-rank-table-{selection}-{at:%Y%m}",
             meta=TableMeta(rank_title, footer),
         )
@@ -130,19 +140,21 @@ with tab_rank:
             "chart",
             bars,
             rank_title,
-            footer,
+            rank_footer,
             key=f"ind-rank-bars-{selection}-{at:%Y%m}",
-            meta=ChartMeta(title=rank_title, source=footer, unit=unit),
+            meta=ChartMeta(title=rank_title, source=rank_footer, unit=unit),
         )
-        st.caption(footer)
+        st.caption(rank_footer)
 
 with tab_multi:
     if shown["value"].notna().any():
-        multiples = charts.small_multiples(shown, reg, title, unit, info.decimals, lang)
+        multiples = charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks)
         st.plotly_chart(multiples, config=PLOTLY_CONFIG)
         basket.controls("chart", multiples, title, footer, key=f"ind-multi-{selection}", meta=meta)
     st.caption(footer)
 
 with tab_meta:
-    for label, value in explore.metadata_rows(ind, rows, info, lang):
+    checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
+    vintage_rows = vn.provenance_rows(ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang)
+    for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
         st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")

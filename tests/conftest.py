@@ -23,6 +23,8 @@ _STORE_DIR = tempfile.mkdtemp(prefix="cockpit-test-store-")
 atexit.register(shutil.rmtree, _STORE_DIR, ignore_errors=True)
 os.environ["COCKPIT_DATA_DIR"] = _STORE_DIR
 os.environ.pop("COCKPIT_DATABASE_URL", None)
+# Staleness depends on the date: tests see the day this data release was made (indicators/freshness.py).
+os.environ["COCKPIT_TODAY"] = "2026-12-02"
 
 import data  # noqa: E402
 import indicators  # noqa: E402

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 from apptest import open_page
@@ -21,20 +25,30 @@ def widget(elements, label_start: str):
     return matches[0]
 
 
+def latest_gdp(obs) -> pd.Timestamp:
+    """The latest reported period of provincial GDP in the shipped data (2024 in the portal exports)."""
+    return obs.loc[(obs["indicator_id"] == "gdp") & obs["value"].notna(), "period"].max()
+
+
 def test_default_view_shows_gdp_ranking_from_the_library(obs):
     at = run_page()
     assert not at.exception
     assert at.title[0].value == "指标"
     assert widget(at.selectbox, "指标（").value == "gdp"
-    table = derived.ranking_table(obs[obs["indicator_id"] == "gdp"], pd.Timestamp("2022-01-01"), "higher_is_better")
+    latest = latest_gdp(obs)
+    assert latest == pd.Timestamp("2024-01-01")  # the portal exports reach 2024
+    table = derived.ranking_table(obs[obs["indicator_id"] == "gdp"], latest, "higher_is_better")
     top5 = table["region_code"].head(5).tolist()
     assert widget(at.multiselect, "地区").value == top5
     shown = at.dataframe[0].value
     assert len(shown) == 31
     assert shown["地区"].iloc[0] == "广东"
-    assert shown["数值（亿元）"].iloc[0] == pytest.approx(129118.6)
+    assert shown["数值（亿元）"].iloc[0] == pytest.approx(table["value"].iloc[0])
     assert shown["变化率（%）"].iloc[0] == pytest.approx(round(table["change_pct"].iloc[0], 1))
-    assert "数据截至 2022年" in at.caption[0].value and "国家统计局" in at.caption[0].value
+    footer = at.caption[0].value
+    assert "数据截至 2024年" in footer and "国家统计局（国家数据" in footer
+    assert "2006年–2024年" in footer and "统计年鉴" in footer  # older years from the yearbook panel, named
+    assert "最新数据为" not in footer  # 2024 is current in December 2026
     assert at.query_params["indicator"] == "gdp"
 
 
@@ -80,7 +94,7 @@ def test_growth_view_matches_library(obs, cat):
     widget(at.radio, "视图").set_value("yoy").run()
     assert not at.exception
     frame, info = apply_view("yoy", cat.get("gdp"), obs, cat)
-    expected = frame[(frame["region_code"] == "440000") & (frame["period"] == "2022-01-01")]["value"].iloc[0]
+    expected = frame[(frame["region_code"] == "440000") & (frame["period"] == latest_gdp(obs))]["value"].iloc[0]
     ranking = at.dataframe[0].value.set_index("地区")
     assert ranking.loc["广东", "数值（%）"] == pytest.approx(round(expected, 1))
     assert any("上年同期" in c.value for c in at.caption)
@@ -98,7 +112,7 @@ def test_english(cat):
     assert cat.get("cpi_yoy").definition["en"] in meta
 
 
-def test_chart_and_table_go_into_the_briefing_basket():
+def test_chart_and_table_go_into_the_briefing_basket(obs):
     at = run_page({"indicator": "gdp", "regions": "440000,320000", "years": "2012-2022"})
     adds = [b for b in at.button if b.key and b.key.startswith("basket_add_ind-ts-")]
     assert len(adds) == 1
@@ -108,9 +122,77 @@ def test_chart_and_table_go_into_the_briefing_basket():
     assert [entry.item.kind for entry in basket] == ["chart"]
     item = basket[0].item
     assert item.title == "地区生产总值" and "国家统计局" in item.source
-    assert item.facts.latest == pytest.approx(129118.6) and item.facts.rank == 1  # Guangdong leads in 2022
+    gdp = obs[(obs["indicator_id"] == "gdp") & (obs["period"] == latest_gdp(obs))].set_index("region_code")["value"]
+    assert item.facts.latest == pytest.approx(gdp["440000"]) and item.facts.rank == 1  # Guangdong leads
     table_add = next(b for b in at.button if b.key and b.key.startswith("basket_add_ind-series-"))
     table_add.click().run()
     basket = at.session_state["briefing_basket"]
     assert [entry.item.kind for entry in basket] == ["chart", "table"]
     assert len(basket[1].item.frame) == 22  # two provinces × 11 years
+
+
+# --- vintage: preliminary figures, staleness, probable revisions, where the years come from -----------------------
+
+
+def chart_spec(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def numbers(array) -> list[float]:
+    """A trace's values as sent to the browser (plain list, or plotly's typed-array encoding)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+@pytest.mark.parametrize(("lang", "note"), [("zh", "2025年为初步数"), ("en", "2025: preliminary")])
+def test_preliminary_figures_are_ringed_and_noted(obs, lang, note):
+    at = run_page({"indicator": "gdp_per_capita", "regions": "110000,440000"}, lang=lang)
+    assert not at.exception
+    assert note in at.caption[0].value
+    rings = [tr for tr in chart_spec(at)["data"] if tr.get("name") == ("初步数" if lang == "zh" else "preliminary")]
+    assert len(rings) == 1
+    flagged = obs[(obs["indicator_id"] == "gdp_per_capita") & (obs["flag"] == "preliminary")]
+    expected = flagged[flagged["region_code"].isin(["110000", "440000"])]["value"]
+    assert sorted(numbers(rings[0]["y"])) == sorted(expected)  # Beijing 238,705 and Guangdong 113,769 (2025)
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("zh", "最新数据为 2022年（按发布周期应已有 2024年数据）"),
+        ("en", "Latest data: 2022 (2024 should have been published by now)"),
+    ],
+)
+def test_a_stale_indicator_says_so_under_every_chart_and_table(lang, note):
+    at = run_page({"indicator": "trade_total"}, lang=lang)  # the yearbook panel ends in 2022
+    assert not at.exception
+    footers = [c.value for c in at.caption if c.value.startswith(("来源", "Source"))]
+    assert len(footers) >= 3 and all(note in f for f in footers)
+
+
+def test_a_current_indicator_has_no_staleness_note():
+    at = run_page({"indicator": "disposable_income_pc"})
+    assert not at.exception
+    assert not any("最新数据为" in c.value for c in at.caption)
+
+
+def test_probable_revisions_are_marked_on_the_chart_and_named_below_it():
+    at = run_page({"indicator": "population_agri_hukou", "regions": "110000,120000", "years": "2000-2016"}, lang="en")
+    assert not at.exception
+    layout = chart_spec(at)["layout"]
+    lines = sorted(s["x0"][:4] for s in layout["shapes"])
+    assert lines == ["2011", "2012", "2015"]
+    assert [a["text"] for a in layout["annotations"]].count("probable revision") == 3
+    assert any(c.value.startswith("Probable revisions") and "2011 (18 regions)" in c.value for c in at.caption)
+
+
+def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
+    at = run_page({"indicator": "gdp"})
+    meta = " ".join(m.value for m in at.markdown)
+    assert cat.get("gdp").vintage["zh"] in meta and cat.get("gdp").revision["zh"] in meta
+    assert "**各年份来源**：2006年–2024年：中国分省年度数据（国家数据" in meta
+    assert "1 ± 2%" in meta and "/ 31 个地区保留了早年数据" in meta
+    assert "**疑似修订**：断点检查未发现疑似修订。" in meta
+    en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth"}, lang="en").markdown)
+    assert "**Vintage:**" in en and "Not a level indicator" in en

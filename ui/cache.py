@@ -12,7 +12,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import data
+import data.breaks
 import data.store
+import data.vintage
 import forecasting
 import indicators
 import maps
@@ -22,6 +24,9 @@ from indicators.metadata import Catalogue
 from indicators.standings import Standings, standing_years, standings
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
+from indicators.vintage import JoinSummary, SourceSpan, coverage_by_dataset, join_summary, level_revisions
+from indicators.vintage import preliminary_points as _preliminary_points
+from indicators.vintage import source_spans as _source_spans
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 
 HOUR = 3600
@@ -101,6 +106,60 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
     """A derived view of one indicator (all regions) and its metadata."""
     base = pd.Timestamp(f"{base_year}-01-01") if base_year is not None else None
     return apply_view(view_id, catalogue().get(indicator_id), observations(), catalogue(), base_period=base)
+
+
+# --- vintage: where the years come from, revisions, preliminary figures ----------------------------------------------
+
+
+@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+def coverage() -> pd.DataFrame:
+    """Per dataset and indicator, the span of the current figures: which years come from which source."""
+    return coverage_by_dataset(store().observations(with_dataset=True))
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def source_spans(indicator_id: str) -> list[SourceSpan]:
+    """The datasets an indicator's figures come from, its catalogue source first."""
+    return _source_spans(coverage(), indicator_id, catalogue().get(indicator_id).source)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+def join_decisions() -> pd.DataFrame:
+    """How the shipped yearbook panel extends the portal vintage, per indicator and province (immutable)."""
+    return data.vintage.shipped_join_decisions()
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def indicator_join(indicator_id: str) -> JoinSummary | None:
+    """How an indicator's older years were joined to the consistent vintage, or None."""
+    rule = data.vintage.join_rule()
+    return join_summary(join_decisions(), indicator_id, rule, data.vintage.NEW_DATASET, data.vintage.OLD_DATASET)
+
+
+@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+def revisions() -> list[data.breaks.Break]:
+    """Probable revisions in every level indicator of the current data (the Data page's break check)."""
+    return level_revisions(observations(), catalogue())
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def indicator_revisions(indicator_id: str) -> list[data.breaks.Break]:
+    """Probable revisions in one indicator (none for rates, indices and ranks)."""
+    return level_revisions(indicator_rows(indicator_id), catalogue(), [indicator_id])
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def preliminary(indicator_id: str) -> pd.DataFrame:
+    """Region and period of every preliminary figure of an indicator."""
+    return _preliminary_points(indicator_rows(indicator_id), indicator_id)
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None) -> pd.Timestamp | None:
+    """The last period with a reported value of an indicator (in some regions)."""
+    rows = indicator_rows(indicator_id)
+    rows = rows[rows["value"].notna() & (rows["region_code"].isin(region_codes) if region_codes else True)]
+    return rows["period"].max() if len(rows) else None
 
 
 # --- maps ---------------------------------------------------------------------------------------------------------

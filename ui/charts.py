@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -53,6 +55,42 @@ def _layout(fig: go.Figure, title: str, unit: str, footer: str | None) -> go.Fig
     return fig
 
 
+@dataclass(frozen=True)
+class ChartMarks:
+    """Vintage marks on a time-series chart: probable revisions (dotted vertical lines, labelled) and preliminary
+    figures (a ring around the point, with its own legend entry)."""
+
+    revisions: tuple[tuple[pd.Timestamp, str], ...] = ()
+    preliminary: tuple[tuple[str, pd.Timestamp], ...] = ()  # (region_code, period)
+    preliminary_label: str = ""
+
+
+def _revision_lines(fig: go.Figure, marks: ChartMarks, **where) -> None:
+    for period, label in marks.revisions:
+        fig.add_vline(x=period, line={"color": "#7f8c8d", "dash": "dot", "width": 1}, **where)
+        fig.add_annotation(
+            x=period, y=1, xref="x", yref="paper", text=label, showarrow=False, yanchor="bottom",
+            font={"size": 10, "color": "#7f8c8d"},
+        )  # fmt: skip
+
+
+def _preliminary_rings(frame: pd.DataFrame, marks: ChartMarks) -> go.Scatter | None:
+    if not marks.preliminary:
+        return None
+    wanted = pd.DataFrame(list(marks.preliminary), columns=["region_code", "period"])
+    points = frame.merge(wanted, on=["region_code", "period"]).dropna(subset=["value"])
+    if points.empty:
+        return None
+    return go.Scatter(
+        x=points["period"],
+        y=points["value"],
+        mode="markers",
+        name=marks.preliminary_label,
+        marker={"symbol": "circle-open", "size": 12, "color": "#34495e", "line": {"width": 2}},
+        hoverinfo="skip",
+    )
+
+
 def _hover(decimals: int, unit: str) -> str:
     return f"%{{fullData.name}}: %{{y:,.{decimals}f}} {unit}<extra></extra>"
 
@@ -65,8 +103,10 @@ def time_series(
     decimals: int,
     lang: str,
     footer: str | None = None,
+    marks: ChartMarks | None = None,
 ) -> go.Figure:
-    """One line per region; missing values break the line (a gap is shown as a gap)."""
+    """One line per region; missing values break the line (a gap is shown as a gap). `marks` adds probable
+    revisions and preliminary figures."""
     fig = go.Figure()
     for i, (code, rows) in enumerate(frame.groupby("region_code", sort=False)):
         rows = rows.sort_values("period")
@@ -83,6 +123,11 @@ def time_series(
                 hovertemplate=_hover(decimals, unit),
             )
         )
+    if marks is not None:
+        rings = _preliminary_rings(frame, marks)
+        if rings is not None:
+            fig.add_trace(rings)
+        _revision_lines(fig, marks)
     return _layout(fig, title, unit, footer)
 
 
@@ -127,8 +172,9 @@ def small_multiples(
     lang: str,
     columns: int = 4,
     footer: str | None = None,
+    marks: ChartMarks | None = None,
 ) -> go.Figure:
-    """One small panel per region on a shared x axis and independent y axes."""
+    """One small panel per region on a shared x axis and independent y axes; `marks` as for `time_series`."""
     codes = list(dict.fromkeys(frame["region_code"]))
     n_rows = max(1, -(-len(codes) // columns))
     fig = make_subplots(
@@ -154,6 +200,13 @@ def small_multiples(
             row=i // columns + 1,
             col=i % columns + 1,
         )
+        rings = _preliminary_rings(rows, marks) if marks is not None else None
+        if rings is not None:  # one legend entry for all panels
+            shown = any(trace.name == rings.name and trace.showlegend is not False for trace in fig.data)
+            fig.add_trace(rings.update(showlegend=not shown), row=i // columns + 1, col=i % columns + 1)
+    if marks is not None:
+        for period, _label in marks.revisions:
+            fig.add_vline(x=period, line={"color": "#7f8c8d", "dash": "dot", "width": 1}, row="all", col="all")
     fig = _layout(fig, title, unit, footer)
     fig.update_layout(height=max(300, 220 * n_rows + 120), hovermode="closest", yaxis_title=None)
     return fig

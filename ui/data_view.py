@@ -23,6 +23,7 @@ def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
             names=frozenset({i.name["zh"], i.name["en"]}),
             freq=i.freq,
             dataset=i.source,
+            level=i.kind == "level",
         )
         for i in catalogue
     ]

@@ -142,6 +142,12 @@ def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) 
     return rows
 
 
+def within(points: pd.DataFrame, regions: list[str], start: int, end: int) -> pd.DataFrame:
+    """Rows of `points` (region_code, period) for the chosen regions and years."""
+    years = points["period"].dt.year
+    return points[points["region_code"].isin(regions) & (years >= start) & (years <= end)]
+
+
 def indicator_label(ind: Indicator, lang: str) -> str:
     """An indicator as offered in a select box: its name and unit, e.g. 地区生产总值（亿元）."""
     return f"{ind.name[lang]}（{ind.unit[lang]}）" if lang == "zh" else f"{ind.name[lang]} ({ind.unit[lang]})"

@@ -150,12 +150,13 @@ class Store:
         with self.engine.connect() as conn:
             return sql.current_version(conn, dataset_id)
 
-    def observations(self, dataset_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    def observations(self, dataset_ids: Iterable[str] | None = None, *, with_dataset: bool = False) -> pd.DataFrame:
         """The current version of each dataset (or of the given ones) as one canonical long frame.
 
-        Sorted by indicator, region and period, like `data.load_observations()`. Should two datasets hold the same
-        key (a store seeded by an earlier release still holds yearbook rows the portal vintage now supersedes),
-        the row of the dataset listed first in OBSERVATION_LOADERS is kept; datasets not shipped come last.
+        Sorted by indicator, region and period, like `data.load_observations()`; `with_dataset` adds the column
+        `dataset_id` (which dataset each row comes from). Should two datasets hold the same key (a store seeded by an
+        earlier release still holds yearbook rows the portal vintage now supersedes), the row of the dataset listed
+        first in OBSERVATION_LOADERS is kept; datasets not shipped come last.
         """
         query = sql.observations_query()
         if dataset_ids is not None:
@@ -167,7 +168,7 @@ class Store:
         duplicated = frame.assign(rank=rank).sort_values([*KEY, "rank"]).duplicated(KEY)
         if duplicated.any():
             frame = frame.loc[~duplicated.reindex(frame.index)]
-        return frame.drop(columns="dataset_id").reset_index(drop=True)
+        return (frame if with_dataset else frame.drop(columns="dataset_id")).reset_index(drop=True)
 
     def version_observations(self, dataset_id: str, version: int) -> pd.DataFrame:
         """The observations of one version of one dataset.

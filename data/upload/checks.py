@@ -1,7 +1,7 @@
-"""Warnings that compare an upload with what is stored: revisions, outliers and missing periods.
+"""Warnings that compare an upload with what is stored: revisions, outliers, missing periods, probable vintage breaks.
 
 None of these blocks a commit — a revision can be genuine, a jump can be real — but each is shown with its row
-and column so a person checks it before committing.
+and column (or, for a break many regions share, its indicator and period) so a person checks it before committing.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data.breaks import vintage_breaks
 from data.messages import Text
 from data.regions import region_registry
-from data.store.versioning import KEY
+from data.store.versioning import KEY, merge_upload
 from data.upload.validation import ProblemLog, Thresholds
 from data.upload.values import format_period
 
@@ -43,8 +44,10 @@ def check_against_history(
     log: ProblemLog,
     thresholds: Thresholds,
     mode: str = "merge",
+    levels: frozenset[str] = frozenset(),
 ) -> None:
-    """Add revision, gap, outlier and missing-period warnings for `frame` (the upload) against `history`."""
+    """Add revision, gap, outlier, missing-period and probable-break warnings for `frame` (the upload) against
+    `history`; the break check examines the indicators in `levels` (amounts, not rates)."""
     if frame.empty:
         return
     located = frame.join(sources)
@@ -52,6 +55,7 @@ def check_against_history(
         _revisions(located, history, log, thresholds, mode)
         _outliers(located, history, log, thresholds)
     _missing_periods(frame, history, log)
+    _probable_breaks(frame, history, log, levels, mode)
 
 
 def _revisions(located: pd.DataFrame, history: pd.DataFrame, log: ProblemLog, t: Thresholds, mode: str) -> None:
@@ -145,3 +149,39 @@ def _ord_label(o: int, freq: str) -> str:
     if freq == "Q":
         return f"{o // 4}Q{o % 4 + 1}"
     return f"{o // 12}-{o % 12 + 1:02d}"
+
+
+MAX_LISTED_REGIONS = 8
+STEP = {"A": pd.DateOffset(years=1), "Q": pd.DateOffset(months=3), "M": pd.DateOffset(months=1)}
+
+
+def _probable_breaks(frame: pd.DataFrame, history: pd.DataFrame, log: ProblemLog, levels, mode: str) -> None:
+    """A jump the upload makes (into or out of one of its periods) that many regions share, far outside their
+    history: probably a revision or another vintage, reported once per indicator and period."""
+    mine = frame[frame["indicator_id"].isin(levels) & frame["value"].notna()]
+    if mine.empty:
+        return
+    base = history[history["indicator_id"].isin(set(mine["indicator_id"]))]
+    merged = merge_upload(base, mine)[0] if mode == "merge" and not base.empty else mine
+    touched = set(zip(mine["indicator_id"], mine["period"], strict=True))
+    registry = region_registry()
+    for brk in vintage_breaks(merged, set(mine["indicator_id"])):
+        if (brk.indicator_id, brk.period) not in touched and (
+            brk.indicator_id,
+            brk.period - STEP[brk.freq],
+        ) not in touched:
+            continue
+        listed = [
+            Text(f"{registry.name(r, 'zh')} {c:+.1f}%", f"{registry.name(r, 'en')} {c:+.1f}%")
+            for r, c in zip(brk.regions, brk.changes, strict=True)
+        ][:MAX_LISTED_REGIONS]
+        if len(brk.regions) > MAX_LISTED_REGIONS:
+            listed.append(f"… (+{len(brk.regions) - MAX_LISTED_REGIONS})")
+        log.add(
+            "probable_revision",
+            indicator=brk.indicator_id,
+            period=format_period(brk.period, brk.freq),
+            count=len(brk.regions),
+            reporting=brk.reporting,
+            changes=listed,
+        )

@@ -25,6 +25,7 @@ class IndicatorSpec:
             (e.g. {"地区生产总值", "Gross regional product"}); the id always matches.
         freq: "A", "Q" or "M": periods of another frequency are errors; dates map to this frequency.
         dataset: the dataset id the indicator belongs to; uploads to another dataset are errors.
+        level: True for an amount (GDP, revenue, population): its series are checked for probable revisions.
     """
 
     id: str
@@ -32,6 +33,7 @@ class IndicatorSpec:
     names: frozenset[str] = frozenset()
     freq: str | None = None
     dataset: str | None = None
+    level: bool = False
 
     def accepts_unit(self, unit: str) -> bool:
         return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}

@@ -144,7 +144,8 @@ def prepare(
         base_version = store.current_version(dataset_id)
         if base_version is not None:
             history = store.version_observations(dataset_id, base_version)
-    check_against_history(read.frame, read.sources, history, log, options.thresholds, options.mode)
+    levels = frozenset(spec.id for spec in matcher.specs.values() if spec.level)
+    check_against_history(read.frame, read.sources, history, log, options.thresholds, options.mode, levels)
     diff = None
     if log.error_count == 0 and dataset_id is not None:
         merged = merge_upload(history, read.frame)[0] if options.mode == "merge" else read.frame

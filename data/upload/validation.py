@@ -27,7 +27,7 @@ ERROR_CODES = frozenset(
 WARNING_CODES = frozenset(
     {
         "no_unit", "indicator_from_title", "outlier", "large_revision", "missing_period", "gap_kept",
-        "missing_values", "footnote_skipped",
+        "missing_values", "footnote_skipped", "probable_revision",
     }
 )  # fmt: skip
 
