@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import FLAG, PRELIMINARY
 from indicators.anomaly import check_latest
 from indicators.kpi import STEP
 from indicators.metadata import Catalogue, Indicator, catalogue
@@ -235,8 +236,14 @@ def anomaly_alert(series: pd.Series, ind: Indicator, region_code: str, settings:
 
 
 def dataset_latest(obs: pd.DataFrame, cat: Catalogue) -> dict[tuple[str, str], pd.Timestamp]:
-    """The newest reported period of each (dataset, frequency): what an up-to-date series should reach."""
+    """The newest reported period of each (dataset, frequency): what an up-to-date series should reach.
+
+    Preliminary figures do not count: a release that gives one early figure (GDP per capita 2025) does not leave
+    its other series behind.
+    """
     reported = obs[obs["value"].notna()]
+    if FLAG in reported.columns:
+        reported = reported[reported[FLAG] != PRELIMINARY]
     last = reported.groupby(["indicator_id", "freq"])["period"].max().reset_index()
     last["source"] = [cat.get(i).source if i in cat else None for i in last["indicator_id"]]
     return {(s, f): p for (s, f), p in last.groupby(["source", "freq"])["period"].max().items()}

@@ -95,6 +95,7 @@ else:
     rank_year = col_year.selectbox(t("overview.rank_year"), rank_years[::-1], key="ov_year")
     result = cache.province_standings(rank_id, rank_year)
     when = fmt.period(result.period, rank_ind.freq, lang)
+    st.markdown(f"**{ov.standings_heading(result, rank_ind, lang)}**")
     if scope != NATIONAL_CODE:
         st.markdown(ov.position_line(result, scope, reg, when, lang))
     top, bottom = ov.standings_tables(result, reg, rank_ind, lang)
@@ -106,7 +107,7 @@ else:
     if result.previous_period is not None:
         st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
     title = f"{rank_ind.name[lang]} · {when}"
-    footer = source_line(rank_ind, result.period, lang)
+    footer = source_line(rank_ind, result.period, lang, preliminary=[result.period] if result.preliminary else ())
     highlight = None if scope == NATIONAL_CODE else scope
     figure = charts.ranking_bars(
         result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight

@@ -9,6 +9,7 @@ import pytest
 from apptest import open_page, page_path
 from streamlit.testing.v1 import AppTest
 
+from data.nbs_portal import load_cn_prov_nbs
 from indicators.kpi import headline_kpis, load_headlines
 from indicators.standings import standings
 from indicators.targets import load_targets
@@ -48,7 +49,14 @@ def expected_card(kpi, ind, suffix: dict[str, str]) -> tuple[str, str]:
     """The card's number and change written out from the library's KPI, independently of the page's helpers."""
     decimals = 1 if kpi.change_unit == "pct" else ind.decimals
     value = f"{kpi.value:,.{ind.decimals}f}" + ("%" if ind.short_unit == "%" else "")
+    if kpi.change_previous is None:  # e.g. no 2023 population in the shipped data: no change is shown
+        return value, ""
     return value, f"{kpi.change_previous:+,.{decimals}f}{suffix[kpi.change_unit]}"
+
+
+def latest_year(obs, indicator_id: str) -> int:
+    """The latest year the shipped data report an indicator in (GDP: 2024, from the portal exports)."""
+    return int(obs.loc[(obs["indicator_id"] == indicator_id) & obs["value"].notna(), "period"].max().year)
 
 
 def test_national_cards_equal_the_library(obs, cat):
@@ -70,7 +78,9 @@ def test_national_cards_equal_the_library(obs, cat):
     assert badges.count(":green-badge[:material/check_circle: 符合目标]") == 1
     assert badges.count(":red-badge[:material/cancel: 偏离目标]") == 1
     assert badges.count(":gray-badge[:material/remove_circle_outline: 无目标]") == 7
-    assert dict(at.query_params) == {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": "2022"}
+    year = str(latest_year(obs, "gdp"))
+    assert year == "2024"
+    assert dict(at.query_params) == {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": year}
 
 
 def test_national_warnings_are_the_library_alerts_most_severe_first(obs, cat):
@@ -107,24 +117,31 @@ def test_provincial_scope_in_english(obs, cat, registry):
     for kpi in kpis:
         ind = cat.get(kpi.indicator_id)
         assert shown[ind.name["en"]] == expected_card(kpi, ind, {"pp": " pp", "pct": "%", "diff": ""})
-    assert shown["Gross regional product"] == ("129,118.6", "+3.8%")
+    # Guangdong GDP 2024 and its change on 2023, from the portal export itself.
+    source = load_cn_prov_nbs().query("indicator_id == 'gdp' and region_code == '440000'").set_index("period")
+    now, before = source.loc["2024-01-01", "value"], source.loc["2023-01-01", "value"]
+    assert shown["Gross regional product"] == (f"{now:,.1f}", f"{(now / before - 1) * 100:+.1f}%")
     provinces = [r.code for r in registry.provinces()]
-    result = standings(obs, cat.get("gdp"), 2022, provinces)
-    assert any(m.value == f"Guangdong ranks 1 of {result.ranked} in 2022; rank change +0." for m in at.markdown)
+    year = latest_year(obs, "gdp")
+    result = standings(obs, cat.get("gdp"), year, provinces)
+    assert any(m.value == f"Guangdong ranks 1 of {result.ranked} in {year}; rank change +0." for m in at.markdown)
     top = at.dataframe[0].value
     assert top["Region"].tolist() == [registry.name(c, "en") for c in result.top["region_code"]]
     infos = [i.value for i in at.info]
     assert any("No targets on file for Guangdong" in i for i in infos)
-    assert any("Fixed-asset investment" in i and "no data since 2021 (the dataset runs to 2022)" in i for i in infos)
+    # The provincial cards are current (2024): no data-gap notice, although GDP per capita already has 2025.
+    assert not any("Data gap" in i for i in infos)
 
 
-def test_switching_scope_changes_the_cards_and_the_url(cat):
+def test_switching_scope_changes_the_cards_and_the_url(obs, cat):
     at = run_page()
     widget(at.selectbox, "范围").set_value("540000").run()
     assert not at.exception
     assert set(metrics(at)) == {cat.get(i).name["zh"] for i in load_headlines().province}
     assert at.query_params["scope"] == "540000"
-    assert any(w.value.startswith("**地区生产总值** · 西藏 · 2022年 · 异常") for w in at.warning)
+    alerts = current_alerts(obs, "540000", list(load_headlines().province), load_rules(), load_targets(), cat)
+    shown = [box.value for box in (*at.error, *at.warning, *at.info) if box.value.startswith("**")]
+    assert len(shown) == len(alerts)
     widget(at.selectbox, "范围").set_value(NAT).run()
     assert set(metrics(at)) == {cat.get(i).name["zh"] for i in load_headlines().national}
 
@@ -145,7 +162,7 @@ def test_bad_link_values_fall_back_to_defaults():
     assert not at.exception
     assert widget(at.selectbox, "范围").value == NAT
     assert len(at.metric) == 9
-    assert widget(at.selectbox, "排名指标").value == "gdp" and widget(at.selectbox, "年份").value == 2022
+    assert widget(at.selectbox, "排名指标").value == "gdp" and widget(at.selectbox, "年份").value == 2024
     assert widget(at.selectbox, "目标年份").value == 2025
 
 
@@ -161,7 +178,7 @@ def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
     first = links[0].proto
     assert first.label == ("在指标页查看" if lang == "zh" else "Open in Indicators") and first.page == "indicators"
     params = {k: v[0] for k, v in parse_qs(first.query_string).items()}
-    assert params == {"indicator": "gdp", "regions": "440000", "lang": lang, "years": "2002-2022"}
+    assert params == {"indicator": "gdp", "regions": "440000", "lang": lang, "years": "2004-2024"}
     # Following the link: the Indicators page opens on that indicator, region and years.
     target = AppTest.from_file(str(page_path("indicators")), default_timeout=60)
     target.session_state["lang"] = lang
@@ -171,7 +188,7 @@ def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
     assert not target.exception
     assert next(s for s in target.selectbox if s.key == "ind_indicator").value == "gdp"
     assert next(m for m in target.multiselect if m.key == "ind_regions").value == ["440000"]
-    assert next(s for s in target.slider if s.key == "ind_years").value == (2002, 2022)
+    assert next(s for s in target.slider if s.key == "ind_years").value == (2004, 2024)
 
 
 def test_every_status_reason_and_kind_has_its_words():
@@ -185,3 +202,58 @@ def test_every_status_reason_and_kind_has_its_words():
     keys += [f"overview.kind_{k}" for k in KIND_ORDER] + [f"overview.vs_previous_{f}" for f in "mqa"]
     assert [k for k in keys if k not in strings()] == []
     assert set(STATUS_COLOR) == {*STATUSES, "no_target"}
+
+
+# --- vintage: staleness and preliminary figures, said on the cards and the standings -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("zh", "最新数据为 2026年7月（按发布周期应已有 2026年10月数据）"),
+        ("en", "Latest data: 2026-07 (2026-10 should have been published by now)"),
+    ],
+)
+def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note):
+    at = run_page(lang=lang)  # the shipped monthly series end in July 2026; it is December 2026
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert sum(note in c for c in captions) == 8  # the eight monthly cards; the quarterly GDP card says its own
+    quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026Q1 (2026Q3 should"
+    assert any(quarterly in c for c in captions)
+
+
+@pytest.mark.parametrize(
+    ("lang", "card", "heading", "footer"),
+    [
+        ("zh", "2025年（初步数） · 元", "排名年份：2025年，初步数（各指标按其最新年份排名）", "2025年为初步数"),
+        (
+            "en",
+            "2025 (preliminary) · yuan",
+            "Ranked in 2025, preliminary (each indicator in its latest year)",
+            "2025: preliminary",
+        ),
+    ],
+)
+def test_preliminary_gdp_per_capita_is_marked_on_the_card_and_the_standings(lang, card, heading, footer):
+    at = run_page({"scope": "440000", "rank": "gdp_per_capita"}, lang=lang)
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert card in captions
+    assert not any("最新数据为" in c or "Latest data" in c for c in captions)  # provincial cards are current
+    assert any(m.value == f"**{heading}**" for m in at.markdown)
+    assert any(c.startswith(("来源", "Source")) and footer in c for c in captions)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "note"),
+    [
+        ("zh", "排名年份：2022年（各指标按其最新年份排名）", "最新数据为 2022年（按发布周期应已有 2024年数据）"),
+        ("en", "Ranked in 2022 (each indicator in its latest year)", "Latest data: 2022 (2024 should have been"),
+    ],
+)
+def test_standings_of_a_stale_indicator_say_which_year_and_that_it_is_old(lang, heading, note):
+    at = run_page({"rank": "trade_total"}, lang=lang)
+    assert not at.exception
+    assert any(m.value == f"**{heading}**" for m in at.markdown)
+    assert any(c.value.startswith(("来源", "Source")) and note in c.value for c in at.caption)

@@ -24,6 +24,7 @@ from indicators.targets import Target, TargetStatus
 from indicators.warnings import Alert
 from ui import PLOTLY_CONFIG, charts, navigation
 from ui import format as fmt
+from ui import vintage as vn
 from ui.explore import default_years
 from ui.i18n import t
 
@@ -55,6 +56,7 @@ class CardText:
     period: str
     year_line: str | None
     vintage: str
+    stale: str | None = None  # 最新数据为 2022年… when the card's latest period is older than the calendar promises
 
 
 def _delta_color(ind: Indicator, change: float | None) -> str:
@@ -88,10 +90,20 @@ def card_text(kpi: Kpi, ind: Indicator, lang: str) -> CardText:
         delta_color=_delta_color(ind, kpi.change_previous),
         delta_arrow="off" if not kpi.change_previous else "auto",
         delta_description=t(f"overview.vs_previous_{ind.freq.lower()}", lang),
-        period=fmt.period(kpi.period, ind.freq, lang),
+        period=card_period(kpi, ind, lang),
         year_line=year_line,
         vintage=t("overview.vintage", lang, version=dataset(ind.source).version),
+        stale=vn.stale_note(ind, kpi.period, lang),
     )
+
+
+def card_period(kpi: Kpi, ind: Indicator, lang: str) -> str:
+    """The card's period, marked when its figure is preliminary: 2025年（初步数） / 2025 (preliminary)."""
+    when = fmt.period(kpi.period, ind.freq, lang)
+    if not kpi.preliminary:
+        return when
+    mark = t("vintage.preliminary_short", lang)
+    return f"{when}（{mark}）" if lang == "zh" else f"{when} ({mark})"
 
 
 def unit_note(ind: Indicator, lang: str) -> str:
@@ -176,6 +188,15 @@ def alert_heading(alert: Alert, ind: Indicator, registry: RegionRegistry, lang: 
     return f"**{ind.name[lang]}** · {registry.name(alert.region_code, lang)} · {when} · {kind}"
 
 
+def standings_heading(result: Standings, ind: Indicator, lang: str) -> str:
+    """The standings heading with the year ranked, marked when its figures are preliminary."""
+    when = fmt.period(result.period, ind.freq, lang)
+    if result.preliminary:
+        mark = t("vintage.preliminary_short", lang)
+        when = f"{when}，{mark}" if lang == "zh" else f"{when}, {mark}"
+    return t("overview.standings_of", lang, period=when)
+
+
 def standings_tables(
     result: Standings, registry: RegionRegistry, ind: Indicator, lang: str
 ) -> tuple[pd.DataFrame, ...]:
@@ -246,8 +267,8 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
     st.badge(t(f"overview.status_{key}", lang), icon=STATUS_ICON[key], color=STATUS_COLOR[key])
     kpi_year = kpi.period.year if kpi.period is not None else None
     st.caption(status_line(status, kpi_year, catalogue(), lang))
-    stale = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
-    st.caption(text.vintage + (" · " + t("overview.stale", lang, period=text.period) if stale else ""))
+    gap = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
+    st.caption(vn.with_notes(text.vintage, t("overview.stale", lang, period=text.period) if gap else None, text.stale))
     indicator_link(t("overview.open_indicator", lang), link_params(kpi, ind, first_year, lang))
 
 
