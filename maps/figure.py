@@ -18,6 +18,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from data import region_registry
+from indicators.freshness import freshness
 from indicators.metadata import Indicator
 from maps import labels
 from maps.boundaries import (
@@ -30,7 +31,16 @@ from maps.boundaries import (
 )
 from maps.classify import K_MAX, NO_DATA, SCHEMES, Classification, classify
 from maps.labels import text
-from maps.values import JoinReport, join_report, level_kind, rank, region_name, year_values
+from maps.values import (
+    JoinReport,
+    is_preliminary,
+    join_report,
+    latest_year,
+    level_kind,
+    rank,
+    region_name,
+    year_values,
+)
 
 NO_DATA_COLOUR = "#cccccc"
 BACKGROUND_COLOUR = "#ebebeb"  # land without an ISO code: visibly not a data region, lighter than "no data"
@@ -152,8 +162,10 @@ def _legend_title(meta: Indicator, classes: Classification, lang: str) -> str:
     return f"{unit}<br><sup>{text(direction, lang)}<br>{scheme}</sup>"
 
 
-def _footer(meta: Indicator, report: JoinReport, lang: str) -> str:
-    lines = labels.footer(meta, BOUNDARY_DATASET, lang)
+def _footer(
+    meta: Indicator, report: JoinReport, lang: str, notes: tuple[str, ...] = (), sources: tuple[str, ...] = ()
+) -> str:
+    lines = labels.footer(meta, BOUNDARY_DATASET, lang, sources) + list(notes)
     sep = labels.SEPARATOR[lang]
     if report.unmatched:
         names = sep.join(f"{region_name(c, lang)} ({c})" for c in report.unmatched)
@@ -171,6 +183,7 @@ def choropleth(
     scheme: str = "quantiles",
     k: int = 5,
     lang: str = "zh",
+    sources: tuple[str, ...] = (),
 ) -> go.Figure:
     """A classified choropleth of one indicator in one year.
 
@@ -183,6 +196,7 @@ def choropleth(
         scheme: "quantiles", "equal_interval" or "natural_breaks" (mapclassify).
         k: number of classes, 2–9 (fewer when there are fewer distinct values).
         lang: "zh" or "en" for names, legend, hover and footer.
+        sources: the datasets that year's values come from, for the footer (default the indicator's source).
 
     Returns:
         The figure; data regions without geometry are named in its footer (and in :func:`maps.join_report`).
@@ -220,9 +234,17 @@ def choropleth(
         # The dashes are slivers a few hundred metres wide: an outline keeps them visible at any zoom.
         traces.append(_fixed_trace(dash, [DASHED_LINE_CODE], DASH_COLOUR, outline=1.0))
 
+    # Vintage notes: a preliminary year, and data older than the release calendar promises.
+    preliminary = is_preliminary(obs, meta.id, level, year)
+    notes = [text("preliminary", lang, year=year)] if preliminary else []
+    latest = latest_year(obs, meta.id, level)
+    fresh = freshness(pd.Timestamp(f"{latest}-01-01") if latest else None, "A", meta.id)
+    if fresh.stale and latest is not None:
+        notes.append(text("stale", lang, latest=latest, expected=fresh.expected.year))
+    title = text("title_preliminary" if preliminary else "title", lang, name=meta.name[lang], year=year)
     fig = go.Figure(traces)
     fig.update_layout(
-        title={"text": text("title", lang, name=meta.name[lang], year=year), "x": 0.01},
+        title={"text": title, "x": 0.01},
         geo={
             "visible": False,  # no base layers: they would need the real world_110m topojson from a CDN
             "scope": GEO_SCOPE,
@@ -234,7 +256,7 @@ def choropleth(
         legend={"title": {"text": _legend_title(meta, classes, lang)}, "itemclick": False, "itemdoubleclick": False},
         annotations=[
             {
-                "text": _footer(meta, report, lang),
+                "text": _footer(meta, report, lang, tuple(notes), sources),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

@@ -15,6 +15,12 @@ LANGS = ("zh", "en")
 TEXT: dict[str, dict[str, str]] = {
     "no_data": {"zh": "无数据", "en": "no data"},
     "title": {"zh": "{name}（{year}年）", "en": "{name} ({year})"},
+    "title_preliminary": {"zh": "{name}（{year}年，初步数）", "en": "{name} ({year}, preliminary)"},
+    "preliminary": {"zh": "{year}年数值为初步数", "en": "{year} figures are preliminary"},
+    "stale": {
+        "zh": "最新数据为 {latest}年（按发布周期应已有 {expected}年数据）",
+        "en": "Latest data: {latest} ({expected} should have been published by now)",
+    },
     "period": {"zh": "{year}年", "en": "{year}"},
     "rank": {"zh": "排名", "en": "Rank"},
     "rank_of": {"zh": "第 {rank} 名 / 共 {n} 个", "en": "{rank} of {n}"},
@@ -62,10 +68,14 @@ def interval(lower: float, upper: float, decimals: int, lang: str = "zh") -> str
     return low if low == high else f"{low} – {high}"
 
 
-def footer(meta: Indicator, boundary_dataset: str, lang: str = "zh") -> list[str]:
-    """Source lines: the data's producer, version and licence; the boundaries' producer and licence."""
-    data, bounds = dataset(meta.source), dataset(boundary_dataset)
-    return [
-        text("data_source", lang, producer=data.producer[lang], version=data.version, licence=data.licence[lang]),
-        text("boundary_source", lang, producer=bounds.producer[lang], licence=bounds.licence[lang]),
-    ]
+def footer(meta: Indicator, boundary_dataset: str, lang: str = "zh", sources: tuple[str, ...] = ()) -> list[str]:
+    """Source lines: the data's producer, version and licence (each of `sources`, default the indicator's own
+    dataset); the boundaries' producer and licence."""
+    bounds = dataset(boundary_dataset)
+    lines = []
+    for source in sources or (meta.source,):
+        data = dataset(source)
+        lines.append(
+            text("data_source", lang, producer=data.producer[lang], version=data.version, licence=data.licence[lang])
+        )
+    return [*lines, text("boundary_source", lang, producer=bounds.producer[lang], licence=bounds.licence[lang])]

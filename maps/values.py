@@ -13,7 +13,7 @@ from functools import lru_cache
 import pandas as pd
 import pycountry
 
-from data import NATIONAL_CODE, WORLD_CODE, region_registry
+from data import FLAG, NATIONAL_CODE, PRELIMINARY, WORLD_CODE, region_registry
 from indicators.metadata import Indicator, catalogue
 from maps.boundaries import BORROWABLE, LEVELS, dropped_features, region_shapes, uncoded_shapes
 from maps.errors import MapError, UnknownLevel
@@ -66,6 +66,20 @@ def year_values(obs: pd.DataFrame, indicator_id: str, level: str, year: int) -> 
     if len(dupes):
         raise MapError(f"{indicator_id} {year}: more than one value for region(s) {', '.join(sorted(dupes))}")
     return rows.set_index("region_code")["value"].rename(indicator_id).astype("float64")
+
+
+def is_preliminary(obs: pd.DataFrame, indicator_id: str, level: str, year: int) -> bool:
+    """Whether any of one year's values on the map is a preliminary figure."""
+    if FLAG not in obs.columns:
+        return False
+    rows = _annual(obs, indicator_id, level)
+    return bool(((rows["period"].dt.year == int(year)) & (rows[FLAG] == PRELIMINARY)).any())
+
+
+def latest_year(obs: pd.DataFrame, indicator_id: str, level: str) -> int | None:
+    """The last year with a value for a region of the level, or None."""
+    years = available_years(obs, indicator_id, level)
+    return years[-1] if years else None
 
 
 def rank(values: pd.Series, polarity: str) -> pd.Series:

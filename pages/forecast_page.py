@@ -53,7 +53,8 @@ candidates = tuple(
 state.to_url({"indicator": ind.id, "region": region, "h": h, "model": model, "models": list(candidates)})
 
 last = rows.loc[rows["value"].notna(), "period"].max()
-footer = source_line(ind, last, lang)
+prelim = cache.preliminary(ind.id)
+footer = source_line(ind, last, lang, preliminary=prelim.loc[prelim["region_code"] == region, "period"])
 tab_one, tab_batch = st.tabs([t("forecast.tab_single"), t("forecast.tab_batch")])
 with tab_one:
     history = cache.series_frame(ind.id, (region,))

@@ -70,7 +70,9 @@ def map_and_table() -> None:
             selection_mode="points",
         )
         map_title = t("map.chart_title", name=ind.name[lang], year=year)
-        footer = f"{source_line(ind, pd.Timestamp(f'{year}-01-01'), lang)} · {boundaries.attribution(lang)}"
+        shown_year = pd.Timestamp(f"{year}-01-01")
+        prelim = [shown_year] if cache.preliminary(ind.id)["period"].eq(shown_year).any() else []
+        footer = f"{source_line(ind, shown_year, lang, preliminary=prelim)} · {boundaries.attribution(lang)}"
         selection = f"{level}-{ind.id}-{year}-{scheme}-{k}"
         basket.controls(
             "chart",
@@ -99,6 +101,7 @@ def map_and_table() -> None:
             height=560,
             column_config={value_column: st.column_config.NumberColumn(format=f"%.{ind.decimals}f")},
         )
+        st.caption(footer)
         basket.controls(
             "table", shown, map_title, footer, key=f"map-table-{selection}", meta=TableMeta(map_title, footer)
         )

@@ -81,12 +81,14 @@ def test_classes_are_mapclassify_classes_with_distinct_colours(obs, china_zh):
     classes = [t for t in region_traces(china_zh) if t.colorscale[0][1] != NO_DATA_COLOUR]
     assert [len(t.locations) for t in classes] == expected.counts()
     assert len({t.colorscale[0][1] for t in classes}) == 5
-    assert classes[0].name == "2,132.6 – 15,901.0 (7)"
+    low, high = expected.intervals()[0]
+    assert classes[0].name == f"{low:,.1f} – {high:,.1f} ({expected.counts()[0]})"
 
 
-def test_hover_shows_name_value_with_unit_rank_and_period(china_zh, world_en):
+def test_hover_shows_name_value_with_unit_rank_and_period(obs, china_zh, world_en):
     trace, row = by_code(china_zh)["440000"]
-    assert row == ["440000", "广东", "129,118.6亿元", "第 1 名 / 共 31 个", "2022年"]
+    guangdong = obs[(obs.indicator_id == "gdp") & (obs.region_code == "440000") & (obs.period.dt.year == 2022)]
+    assert row == ["440000", "广东", f"{guangdong['value'].iloc[0]:,.1f}亿元", "第 1 名 / 共 31 个", "2022年"]
     assert "%{customdata[1]}" in trace.hovertemplate and "%{customdata[2]}" in trace.hovertemplate
     assert "排名" in trace.hovertemplate
     _, row = by_code(world_en)["CHN"]
@@ -115,7 +117,7 @@ def test_dashed_line_is_drawn_on_china_maps_only(china_zh, world_en):
 
 def test_footer_names_data_and_boundary_sources_and_unmatched_regions(china_zh, world_en):
     footer = china_zh.layout.annotations[0].text
-    for ds, lang in ((dataset("cn_prov_panel"), "zh"), (dataset(BOUNDARY_DATASET), "zh")):
+    for ds, lang in ((dataset("cn_prov_nbs"), "zh"), (dataset(BOUNDARY_DATASET), "zh")):  # 2022: the portal
         assert ds.producer[lang] in footer and ds.licence[lang] in footer
     footer = world_en.layout.annotations[0].text
     assert "CC BY 4.0" in footer and "MIT" in footer
@@ -192,3 +194,28 @@ def test_bad_arguments_are_named(obs):
         choropleth(obs, "asia", catalogue().get("gdp"), 2022)
     with pytest.raises(UnknownScheme):
         choropleth(obs, "china", catalogue().get("gdp"), 2022, scheme="jenks")
+
+
+def test_a_map_drawn_from_two_sources_names_both(obs):
+    fig = choropleth(obs, "china", catalogue().get("gdp"), 2000, sources=("cn_prov_panel",))
+    footer = fig.layout.annotations[0].text
+    assert dataset("cn_prov_panel").producer["zh"] in footer and dataset("cn_prov_nbs").producer["zh"] not in footer
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "note"),
+    [("zh", "（2025年，初步数）", "2025年数值为初步数"), ("en", "(2025, preliminary)", "2025 figures are preliminary")],
+)
+def test_a_preliminary_year_is_marked_in_the_title_and_footer(obs, lang, title, note):
+    fig = choropleth(obs, "china", catalogue().get("gdp_per_capita"), 2025, lang=lang)
+    assert fig.layout.title.text.endswith(title)
+    assert note in fig.layout.annotations[0].text
+    final = choropleth(obs, "china", catalogue().get("gdp_per_capita"), 2024, lang=lang)
+    assert note not in final.layout.annotations[0].text
+
+
+def test_a_stale_indicator_says_so_in_the_footer(obs):
+    fig = choropleth(obs, "china", catalogue().get("trade_total"), 2022)  # COCKPIT_TODAY is 2026-12-02
+    assert "最新数据为 2022年（按发布周期应已有 2024年数据）" in fig.layout.annotations[0].text
+    current = choropleth(obs, "china", catalogue().get("gdp"), 2024)
+    assert "最新数据为" not in current.layout.annotations[0].text

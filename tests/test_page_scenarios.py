@@ -30,7 +30,7 @@ from ui import cache
 
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {
-    "end": "2027 (100 million yuan)",
+    "end": "2029 (100 million yuan)",
     "lo": "80% lower",
     "hi": "80% upper",
     "diff": "Difference from baseline (100 million yuan)",
@@ -101,22 +101,22 @@ def assert_table_matches(shown: pd.DataFrame, table: pd.DataFrame, names: list[s
 
 
 def two_scenarios(at: AppTest) -> None:
-    """Through the forms: +1 pp growth in 2023–2025, and a 5% higher level from 2024 on."""
+    """Through the forms: +1 pp growth in 2025–2027, and a 5% higher level from 2026 on (history ends in 2024)."""
     new_scenario(at, "Stimulus")
     at.number_input(key="sc_g_pp").set_value(1.0)
-    at.selectbox(key="sc_g_start").set_value("2023")
-    at.selectbox(key="sc_g_end").set_value("2025")
+    at.selectbox(key="sc_g_start").set_value("2025")
+    at.selectbox(key="sc_g_end").set_value("2027")
     at.button(key="sc_g_add").click().run()
     new_scenario(at, "Shift")
     at.number_input(key="sc_l_amount").set_value(5.0)
     at.selectbox(key="sc_l_unit").set_value("percent")
-    at.selectbox(key="sc_l_start").set_value("2024")
+    at.selectbox(key="sc_l_start").set_value("2026")
     at.button(key="sc_l_add").click().run()
     assert not at.exception and not at.error
 
 
-STIMULUS = gdp_scenario("Stimulus", GrowthShock(1.0, "2023", "2025"))
-SHIFT = gdp_scenario("Shift", LevelShift(5.0, "percent", "2024"))
+STIMULUS = gdp_scenario("Stimulus", GrowthShock(1.0, "2025", "2027"))
+SHIFT = gdp_scenario("Shift", LevelShift(5.0, "percent", "2026"))
 
 
 def test_two_scenarios_compare_as_the_library_does(obs):
@@ -130,9 +130,9 @@ def test_two_scenarios_compare_as_the_library_does(obs):
     for outcome in expected.outcomes:
         for line in outcome.assumptions("en", "100 million yuan"):
             assert line in shown
-    assert "Growth 1 pp a year higher in 2023–2025" in shown
+    assert "Growth 1 pp a year higher in 2025–2027" in shown
     captions = " ".join(c.value for c in at.caption)
-    assert "measured coverage" in captions and "Source:" in captions
+    assert "measured coverage" in captions and "Sources:" in captions  # GDP: the portal, and the panel's early years
     assert at.header[0].value == "Build scenarios"
 
 
@@ -154,17 +154,17 @@ def test_driver_change_and_target_probability(obs):
     at.selectbox(key="sc_d_indicator").set_value("fiscal_expenditure").run()
     at.selectbox(key="sc_d_region").set_value("440000")
     at.number_input(key="sc_d_amount").set_value(10.0)
-    at.selectbox(key="sc_d_start").set_value("2023")
+    at.selectbox(key="sc_d_start").set_value("2025")
     at.selectbox(key="sc_d_method").set_value("elasticity")
     at.button(key="sc_d_add").click().run()
     at.selectbox(key="sc_t_comparator").set_value("at_least")
     at.number_input(key="sc_t_value").set_value(165000.0)
-    at.selectbox(key="sc_t_period").set_value("2027")
+    at.selectbox(key="sc_t_period").set_value("2029")
     at.button(key="sc_t_set").click().run()
     assert not at.exception and not at.error
-    scenario = gdp_scenario("Spending", DriverChange("fiscal_expenditure", "440000", 10.0, "2023"))
+    scenario = gdp_scenario("Spending", DriverChange("fiscal_expenditure", "440000", 10.0, "2025"))
     drivers = {("fiscal_expenditure", "440000"): series(obs, "fiscal_expenditure", "440000")}
-    target = Target(165000.0, "2027", "at_least")
+    target = Target(165000.0, "2029", "at_least")
     expected = library(obs, [scenario], target, drivers)
     shown = delta_table(at)
     assert_table_matches(shown, expected.table, ["Spending"])

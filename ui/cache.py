@@ -180,7 +180,11 @@ def map_years(indicator_id: str, level: str) -> list[int]:
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
 def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, lang: str) -> go.Figure:
     """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class)."""
-    return maps.choropleth(observations(), level, catalogue().get(indicator_id), year, scheme=scheme, k=k, lang=lang)
+    spans = source_spans(indicator_id)
+    sources = tuple(s.dataset_id for s in spans if s.first.year <= year <= s.last.year)
+    return maps.choropleth(
+        observations(), level, catalogue().get(indicator_id), year, scheme=scheme, k=k, lang=lang, sources=sources
+    )
 
 
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
