@@ -5,6 +5,7 @@ import streamlit as st
 import data
 import data.store
 import data.upload
+import data.vintage
 from ui import cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
@@ -13,7 +14,9 @@ lang = current_lang()
 store = cache.store()
 st.title(t("data.title"))
 
-tab_sets, tab_history, tab_upload = st.tabs([t("data.tab_datasets"), t("data.tab_history"), t("data.tab_upload")])
+tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
+    [t("data.tab_datasets"), t("data.tab_vintage"), t("data.tab_history"), t("data.tab_upload")]
+)
 
 with tab_sets:
     st.dataframe(dv.datasets_table(store.stored_datasets(), lang), hide_index=True)
@@ -37,6 +40,22 @@ with tab_sets:
             st.session_state.pop("data_release")
             cache.data_changed()
             st.success(t("data.committed", dataset=dataset_id, version=version.number))
+
+with tab_vintage:
+    st.write(t("data.vintage_intro"))
+    st.subheader(t("data.joins_heading"))
+    st.dataframe(dv.joins_table(cache.join_decisions(), cache.catalogue(), lang), hide_index=True)
+    rule = data.vintage.join_rule()
+    st.caption(t("data.joins_note", years=rule.overlap_years, tolerance=f"{rule.tolerance:.0%}"))
+    st.subheader(t("data.sources_heading"))
+    st.dataframe(dv.sources_table(cache.coverage(), cache.catalogue(), lang), hide_index=True)
+    st.subheader(t("data.revisions_heading"))
+    found = cache.revisions()
+    if found:
+        st.warning(t("data.revisions_found", count=len(found)))
+        st.dataframe(dv.revisions_table(found, cache.catalogue(), cache.regions(), lang), hide_index=True)
+    else:
+        st.success(t("data.no_revisions"))
 
 with tab_history:
     ids = list(data.OBSERVATION_LOADERS)

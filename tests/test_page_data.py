@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 import data
 import data.store
-from data.loaders import load_cn_prov_panel
+from data.nbs_portal import load_cn_prov_nbs
+from data.vintage import shipped_join_decisions
+from indicators.vintage import level_revisions
 from ui import cache
 
 
@@ -28,19 +30,20 @@ def run_page(lang: str = "zh", query: dict | None = None) -> AppTest:
     return open_page("data", query, lang, timeout=120)
 
 
-def gdp_2022_wide_gbk() -> bytes:
-    """The real 2022 GDP of the 31 provinces as a statistics office would send it: GBK, a title row above the
-    header, full province names, 省份 × 年份, thousands separators."""
-    panel = load_cn_prov_panel()
-    rows = panel[(panel["indicator_id"] == "gdp") & (panel["period"] == "2022-01-01")]
+def gdp_2024() -> pd.Series:
+    """The real 2024 GDP of the 31 provinces, read from the NBS portal export (亿元), by region code."""
+    nbs = load_cn_prov_nbs()
+    return nbs[(nbs["indicator_id"] == "gdp") & (nbs["period"] == "2024-01-01")].set_index("region_code")["value"]
+
+
+def gdp_wide_gbk(values: pd.Series, year: int = 2024) -> bytes:
+    """Provincial GDP as a statistics office would send it: GBK, a title row above the header, full province
+    names, 省份 × 年份, thousands separators."""
     registry = data.region_registry()
     table = pd.DataFrame(
-        {
-            "地区": [registry.get(c).zh for c in rows["region_code"]],
-            "2022年": [f"{v:,.1f}" for v in rows["value"]],
-        }
+        {"地区": [registry.get(c).zh for c in values.index], f"{year}年": [f"{v:,.1f}" for v in values]}
     )
-    return ("2022年分省地区生产总值（亿元）\n" + table.to_csv(index=False)).encode("gbk")
+    return (f"{year}年分省地区生产总值（亿元）\n" + table.to_csv(index=False)).encode("gbk")
 
 
 def without_2022(store: data.store.Store) -> None:
@@ -48,6 +51,20 @@ def without_2022(store: data.store.Store) -> None:
     current = store.observations(["cn_prov_panel"])
     older = current[current["period"] < pd.Timestamp("2022-01-01")]
     store.commit("cn_prov_panel", older, by="test", mode="replace", note="before the 2022 release")
+
+
+def without_2024(store: data.store.Store) -> None:
+    """Make the current version the portal data as they were before the 2024 release (real rows, 2024 on removed)."""
+    current = store.observations(["cn_prov_nbs"])
+    older = current[current["period"] < pd.Timestamp("2024-01-01")]
+    store.commit("cn_prov_nbs", older, by="test", mode="replace", note="before the 2024 release")
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table on the page with this column."""
+    tables = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]
 
 
 def test_datasets_with_origins_and_history(own_store):
@@ -58,7 +75,7 @@ def test_datasets_with_origins_and_history(own_store):
     assert len(datasets_shown) == len(data.OBSERVATION_LOADERS)
     assert "世界银行" in datasets_shown["发布机构"].tolist()
     assert any("CC BY 4.0" in v for v in datasets_shown["许可"])
-    history = at.dataframe[1].value
+    history = table_with(at, "当前")
     assert history["版本"].tolist() == [1] and history["当前"].tolist() == ["✓"]
     labels = [e.label for e in at.expander]
     assert "来源说明：中国分省年度面板（1949–2022）" in labels
@@ -66,41 +83,69 @@ def test_datasets_with_origins_and_history(own_store):
 
 
 def test_good_upload_commits_a_new_version(own_store):
-    without_2022(own_store)
-    before = own_store.observations(["cn_prov_panel"])
+    without_2024(own_store)
+    before = own_store.observations(["cn_prov_nbs"])
     at = run_page()
-    at.file_uploader(key="data_file").set_value(("gdp_2022.csv", gdp_2022_wide_gbk(), "text/csv")).run()
+    at.file_uploader(key="data_file").set_value(("gdp_2024.csv", gdp_wide_gbk(gdp_2024()), "text/csv")).run()
     assert not at.exception
     assert "0 个错误" in " ".join(h.value for h in at.subheader)
-    assert any("新增 31 行" in m.value for m in at.markdown)
+    assert any("新增 31 行" in m.value and "cn_prov_nbs" in m.value for m in at.markdown)
+    report = (
+        table_with(at, "问题代码")
+        if at.dataframe and any("问题代码" in d.value.columns for d in at.dataframe)
+        else None
+    )
+    assert report is None or "probable_revision" not in set(report["问题代码"])  # the real release: no break
     at.button(key="data_commit").click().run()
     assert not at.exception
     assert any("版本 3" in s.value for s in at.success)
-    after = own_store.observations(["cn_prov_panel"])
+    after = own_store.observations(["cn_prov_nbs"])
     added = after.merge(before, how="left", on=["indicator_id", "region_code", "period"], indicator=True)
     new_rows = added[added["_merge"] == "left_only"]
     assert len(new_rows) == 31 and set(new_rows["indicator_id"]) == {"gdp"}
     guangdong = after[
-        (after["indicator_id"] == "gdp") & (after["region_code"] == "440000") & (after["period"] == "2022-01-01")
+        (after["indicator_id"] == "gdp") & (after["region_code"] == "440000") & (after["period"] == "2024-01-01")
     ]["value"].iloc[0]
-    assert guangdong == pytest.approx(129118.6)
+    assert guangdong == pytest.approx(gdp_2024()["440000"])  # 141,488.9 in the export
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh", "统计口径或数据版本的修订"), ("en", "a revision or a change of data vintage")]
+)
+def test_an_upload_with_a_revision_jump_gets_a_break_warning(own_store, lang, words):
+    # A 2025 release in which eight provinces come out of a census revision 35 % higher, the rest 5 % up.
+    revised = ["120000", "150000", "210000", "220000", "230000", "450000", "630000", "640000"]
+    values = gdp_2024() * 1.05
+    values[revised] = gdp_2024()[revised] * 1.35
+    at = run_page(lang=lang)
+    at.file_uploader(key="data_file").set_value(("gdp_2025.csv", gdp_wide_gbk(values, 2025), "text/csv")).run()
+    assert not at.exception
+    column = "问题代码" if lang == "zh" else "Code"
+    report = table_with(at, column)
+    breaks = report[report[column] == "probable_revision"]
+    assert len(breaks) == 1
+    message = breaks.iloc[0, -1]
+    assert words in message and ("8 个地区（共 31 个）" in message or "8 of 31 regions" in message)
+    assert [b for b in at.button if b.key == "data_commit"]  # a warning: a person decides, the commit stays possible
 
 
 def test_bad_upload_is_reported_and_changes_nothing(own_store):
     before_obs = own_store.observations()
-    before_versions = [v.number for v in own_store.history("cn_prov_panel")]
-    bad = gdp_2022_wide_gbk().decode("gbk").replace("广东省", "广东深圳省").replace("41,611.0", "四万").encode("gbk")
+    before_versions = [v.number for v in own_store.history("cn_prov_nbs")]
+    henan = f"{gdp_2024()['410000']:,.1f}"
+    bad = gdp_wide_gbk(gdp_2024()).decode("gbk").replace("广东省", "广东深圳省").replace(henan, "四万").encode("gbk")
     at = run_page()
-    at.file_uploader(key="data_file").set_value(("gdp_2022_bad.csv", bad, "text/csv")).run()
+    at.file_uploader(key="data_file").set_value(("gdp_2024_bad.csv", bad, "text/csv")).run()
     assert not at.exception
     report = at.dataframe[-1].value
     messages = " ".join(report["说明"])
     assert "广东深圳省" in messages and "四万" in " ".join(report["单元格内容"].astype(str))
-    assert set(report["行"].dropna().astype(int)) >= {3}
+    order = list(gdp_2024().index)  # the file's rows: title, header, then the provinces in this order
+    assert set(report["行"].dropna().astype(int)) >= {3 + order.index("440000"), 3 + order.index("410000")}
     assert any("不能提交" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "data_commit"]
     pd.testing.assert_frame_equal(own_store.observations(), before_obs)
-    assert [v.number for v in own_store.history("cn_prov_panel")] == before_versions
+    assert [v.number for v in own_store.history("cn_prov_nbs")] == before_versions
 
 
 def test_unreadable_file_gets_a_clear_message(own_store):
@@ -113,9 +158,28 @@ def test_unreadable_file_gets_a_clear_message(own_store):
 def test_rollback_through_the_page(own_store):
     without_2022(own_store)
     at = run_page(query={"dataset": "cn_prov_panel"})
-    assert at.dataframe[1].value["版本"].tolist() == [2, 1]
+    assert table_with(at, "当前")["版本"].tolist() == [2, 1]
     at.selectbox(key="data_rollback_version").set_value(1)
     at.button(key="data_rollback").click().run()
     assert not at.exception
     assert own_store.current_version("cn_prov_panel") == 1
     assert [v.number for v in own_store.history("cn_prov_panel")] == [2, 1]  # nothing deleted
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_vintage_tab_shows_the_joins_and_the_break_check(own_store, cat, lang):
+    at = run_page(lang=lang)
+    assert not at.exception
+    indicator, joined = ("指标", "保留早年数据的地区") if lang == "zh" else ("Indicator", "Regions with earlier years")
+    joins = table_with(at, joined).set_index(indicator)
+    decisions = shipped_join_decisions()
+    gdp = decisions[decisions["indicator_id"] == "gdp"]
+    assert joins.loc[cat.get("gdp").name[lang], joined] == f"{gdp['kept_from'].notna().sum()} / {len(gdp)}"
+    jumping = "跳变地区 / 报告地区" if lang == "zh" else "Regions jumping / reporting"
+    revisions = table_with(at, jumping)
+    expected = level_revisions(own_store.observations(), cat)
+    assert len(revisions) == len(expected) > 0
+    # The provincial series of the consistent vintage are not among them; the yearbook's hukou split is.
+    assert cat.get("gdp").name[lang] not in set(revisions[indicator])
+    assert cat.get("population_nonagri_hukou").name[lang] in set(revisions[indicator])
+    assert at.warning and str(len(expected)) in at.warning[0].value

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.breaks import Break
 from data.datasets import datasets
+from data.regions import RegionRegistry
 from data.store import DatasetState, VersionInfo
 from data.upload import IndicatorSpec, ValidationReport
 from indicators.metadata import Catalogue
@@ -86,3 +88,52 @@ def report_table(report: ValidationReport, lang: str) -> pd.DataFrame:
     frame = report.to_frame(lang)
     frame["severity"] = [t(f"data.severity_{s}", lang) for s in frame["severity"]]
     return frame.rename(columns={c: t(f"data.col_{c}", lang) for c in frame.columns})
+
+
+def joins_table(decisions: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Per indicator: how the older yearbook panel extends the portal vintage (see data/vintage.py)."""
+    rows = []
+    for indicator_id, group in decisions.groupby("indicator_id", sort=False):
+        kept = group["kept_from"].notna()
+        rows.append(
+            {
+                t("data.col_indicator", lang): catalogue.get(indicator_id).name[lang],
+                t("data.col_test", lang): t(f"data.test_{group['test'].mode().iloc[0]}", lang),
+                t("data.col_new_from", lang): _period(group["new_first"].min(), lang),
+                t("data.col_joined", lang): f"{int(kept.sum())} / {len(group)}",
+                t("data.col_cut", lang): int((kept & group["cut_at"].notna()).sum()),
+                t("data.col_old_from", lang): _period(group["kept_from"].min(), lang),
+                t("data.col_deviation", lang): round(float(group["deviation"].median()) * 100, 2),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_table(coverage: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Indicators whose years come from more than one dataset: which years from which."""
+    shared = coverage[coverage.groupby("indicator_id")["dataset_id"].transform("nunique") > 1]
+    titles = {key: ds.title[lang] for key, ds in datasets().items()}
+    return pd.DataFrame(
+        {
+            t("data.col_indicator", lang): [catalogue.get(i).name[lang] for i in shared["indicator_id"]],
+            t("data.col_dataset", lang): [titles.get(d, d) for d in shared["dataset_id"]],
+            t("data.col_coverage", lang): [
+                f"{_period(a, lang)} – {_period(b, lang)}" for a, b in zip(shared["first"], shared["last"], strict=True)
+            ],
+            t("data.col_regions", lang): shared["regions"].to_numpy(),
+        }
+    )
+
+
+def revisions_table(found: list[Break], catalogue: Catalogue, registry: RegionRegistry, lang: str) -> pd.DataFrame:
+    """Probable revisions: indicator, period, how many regions jump, their median jump, and which."""
+    sep = "、" if lang == "zh" else ", "
+    return pd.DataFrame(
+        {
+            t("data.col_indicator", lang): [catalogue.get(b.indicator_id).name[lang] for b in found],
+            t("table.period", lang): [period_label(b.period, b.freq, lang) for b in found],
+            t("data.col_jumping", lang): [f"{len(b.regions)} / {b.reporting}" for b in found],
+            t("data.col_median_jump", lang): [round(float(pd.Series(b.changes).median()), 1) for b in found],
+            t("data.col_regions_list", lang): [sep.join(registry.name(r, lang) for r in b.regions) for b in found],
+        }
+    )
