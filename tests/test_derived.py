@@ -107,7 +107,9 @@ def test_views_on_shipped_data(obs, cat):
     assert available_views(cat.get("cpi_yoy")) == ["level"]
     pc, info = apply_view("per_capita", gdp, obs, cat)
     gd = pc[(pc["region_code"] == "440000") & (pc["period"] == "2022-01-01")]["value"].iloc[0]
-    assert gd == pytest.approx(129118.6 / 12657 * 10000, rel=1e-3)  # Guangdong 2022 resident population 12657 万人
+    gdp_2022 = obs[(obs["indicator_id"] == "gdp") & (obs["region_code"] == "440000") & (obs["period"] == "2022-01-01")]
+    assert gdp_2022["value"].iloc[0] == 132547.1  # the census-revised figure of the portal export
+    assert gd == pytest.approx(132547.1 / 12657 * 10000, rel=1e-3)  # Guangdong 2022 resident population 12657 万人
     assert info.unit["zh"] == "元/人" and "× 10000" in info.derived["zh"] and info.inputs == ("gdp", "population")
     share, info = apply_view("share", gdp, obs, cat)
     total_2022 = share[share["period"] == "2022-01-01"]["value"].sum()

@@ -29,13 +29,23 @@ def test_a_rate_changes_in_percentage_points(obs, cat):
 
 def test_an_amount_changes_in_per_cent_and_a_quarter_steps_by_three_months(obs, cat):
     kpi = compute_kpi(obs, cat.get("gdp"), "440000")
-    before = value(obs, "gdp", "440000", "2021-01-01")
-    assert kpi.value == pytest.approx(129118.6) and kpi.change_unit == "pct"
-    assert kpi.change_previous == pytest.approx((129118.6 / before - 1) * 100)
+    latest = obs.loc[(obs["indicator_id"] == "gdp") & obs["value"].notna(), "period"].max()
+    now, before = value(obs, "gdp", "440000", latest), value(obs, "gdp", "440000", latest - pd.DateOffset(years=1))
+    assert kpi.period == latest == pd.Timestamp("2024-01-01")  # the portal exports reach 2024
+    assert kpi.value == pytest.approx(now) and kpi.change_unit == "pct" and not kpi.preliminary
+    assert kpi.change_previous == pytest.approx((now / before - 1) * 100)
     assert kpi.change_year == kpi.change_previous  # annual data: the previous period is a year earlier
     gdp = compute_kpi(obs, cat.get("gdp_real_growth_ytd"), NAT)
     assert (gdp.period, gdp.previous_period) == (pd.Timestamp("2026-01-01"), pd.Timestamp("2025-10-01"))
     assert compute_kpi(obs, cat.get("pmi_manufacturing"), NAT).change_unit == "diff"
+
+
+def test_a_preliminary_latest_value_is_flagged(obs, cat):
+    kpi = compute_kpi(obs, cat.get("gdp_per_capita"), "110000")
+    assert kpi.period == pd.Timestamp("2025-01-01") and kpi.preliminary
+    assert kpi.value == value(obs, "gdp_per_capita", "110000", "2025-01-01")  # 238,705 (SOURCE.md)
+    final = obs[~((obs["indicator_id"] == "gdp_per_capita") & (obs["period"] == "2025-01-01"))]
+    assert not compute_kpi(final, cat.get("gdp_per_capita"), "110000").preliminary
 
 
 def test_a_gap_gives_a_missing_change_never_a_neighbour(obs, cat):

@@ -18,7 +18,7 @@ def provinces(registry):
 def test_gdp_2022_top_and_bottom(obs, cat, provinces):
     result = standings(obs, cat.get("gdp"), 2022, provinces)
     assert result.period == pd.Timestamp("2022-01-01") and result.previous_period == pd.Timestamp("2021-01-01")
-    assert result.ranked == 31  # Hong Kong, Macao and Taiwan are not in the yearbook panel
+    assert result.ranked == 31  # Hong Kong, Macao and Taiwan are not in the provincial data
     assert result.top["region_code"].tolist()[:2] == ["440000", "320000"]  # Guangdong, Jiangsu
     assert result.bottom["region_code"].iloc[-1] == "540000"  # Tibet
     assert result.top["rank"].tolist() == [1, 2, 3, 4, 5]
@@ -43,9 +43,16 @@ def test_a_neutral_indicator_ranks_largest_first(obs, cat, provinces):
 
 def test_years_that_can_be_ranked(obs, provinces):
     years = standing_years(obs, "gdp", provinces)
-    assert years[-1] == 2022 and 2023 not in years
+    latest = obs.loc[(obs["indicator_id"] == "gdp") & obs["value"].notna(), "period"].max().year
+    assert years[-1] == latest == 2024 and 2025 not in years  # the portal exports reach 2024
     assert standing_years(obs, "fixed_asset_investment", provinces)[-1] == 2021
     assert standing_years(obs, "cpi_yoy", provinces) == []  # a national series: nothing to rank
+
+
+def test_preliminary_figures_are_named_in_the_standings(obs, cat, provinces):
+    preliminary = standings(obs, cat.get("gdp_per_capita"), 2025, provinces)
+    assert preliminary.ranked == 31 and len(preliminary.preliminary) == 31
+    assert standings(obs, cat.get("gdp_per_capita"), 2024, provinces).preliminary == ()
 
 
 def test_a_year_without_data_is_refused(obs, cat, provinces):

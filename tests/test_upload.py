@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from data.errors import NothingToCommit, UnsupportedEncoding, WrongSheet
-from data.loaders import load_cn_prov_panel
+from data.loaders import COLUMNS, load_cn_prov_panel
+from data.nbs_portal import load_cn_prov_nbs
 from data.regions import region_registry
 from data.store import Store
+from data.store.versioning import with_flag
 from data.upload import IndicatorSpec, UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import decode_text, read_upload
 from data.upload.values import format_period, parse_number, parse_period
@@ -35,6 +37,7 @@ def catalogue_specs() -> list[IndicatorSpec]:
             names=frozenset({ind.name["zh"], ind.name["en"]}),
             freq=ind.freq,
             dataset=ind.source,
+            level=ind.kind == "level",
         )
         for ind in catalogue()
     ]
@@ -308,10 +311,11 @@ def test_file_objects_paths_and_progress(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def shipped_gdp() -> pd.DataFrame:
-    """gdp from the provincial panel, as the shipped loader gives it."""
+def shipped_trade() -> pd.DataFrame:
+    """Total trade (亿美元) from the provincial panel, as the shipped loader gives it: a yearbook series with gaps
+    that stays in the panel (GDP, which this test used to read, now comes from the portal vintage)."""
     panel = load_cn_prov_panel()
-    return panel[panel["indicator_id"] == "gdp"].reset_index(drop=True)
+    return panel[panel["indicator_id"] == "trade_total"].reset_index(drop=True)
 
 
 def wide_table(gdp: pd.DataFrame) -> pd.DataFrame:
@@ -324,7 +328,7 @@ def wide_table(gdp: pd.DataFrame) -> pd.DataFrame:
 
 
 def gbk_csv(table: pd.DataFrame) -> bytes:
-    lines = ["各地区生产总值,,", "单位：亿元,,", "地区," + ",".join(table.columns)]
+    lines = ["各地区进出口总额,,", "单位：亿美元,,", "地区," + ",".join(table.columns)]
     for name, row in table.iterrows():
         cells = ["—" if np.isnan(v) else f'"{v:,}"' for v in row]  # thousands separators, "—" for gaps
         lines.append(",".join([name, *cells]))
@@ -333,12 +337,13 @@ def gbk_csv(table: pd.DataFrame) -> bytes:
 
 def xlsx_table(table: pd.DataFrame) -> bytes:
     width = len(table.columns) + 1
-    rows = [["各地区生产总值"] + [None] * (width - 1), ["单位：亿元"], ["地区", *table.columns]]
+    rows = [["各地区进出口总额"] + [None] * (width - 1), ["单位：亿美元"], ["地区", *table.columns]]
     rows += [[name, *("—" if np.isnan(v) else float(v) for v in row)] for name, row in table.iterrows()]
     return xlsx(rows, merges=(f"A1:{openpyxl.utils.get_column_letter(width)}1",))
 
 
 def assert_same_observations(upload, gdp: pd.DataFrame) -> None:
+    gdp = gdp[COLUMNS]
     """The upload's numbers are the loader's numbers; its extra rows are the grid's empty cells."""
     got = upload.frame
     pd.testing.assert_frame_equal(got.dropna().reset_index(drop=True), gdp.dropna().reset_index(drop=True))
@@ -349,8 +354,8 @@ def assert_same_observations(upload, gdp: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["gbk-csv", "xlsx"])
-def test_a_wide_release_of_shipped_gdp_round_trips(fmt, shipped_gdp, tmp_path):
-    table = wide_table(shipped_gdp)
+def test_a_wide_release_of_a_shipped_series_round_trips(fmt, shipped_trade, tmp_path):
+    table = wide_table(shipped_trade)
     content, name = (gbk_csv(table), "gdp.csv") if fmt == "gbk-csv" else (xlsx_table(table), "gdp.xlsx")
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
     store.seed({"cn_prov_panel": load_cn_prov_panel})
@@ -358,13 +363,59 @@ def test_a_wide_release_of_shipped_gdp_round_trips(fmt, shipped_gdp, tmp_path):
     assert upload.dataset_id == "cn_prov_panel" and upload.layout.kind == "wide_periods"
     assert upload.raw.encoding == ("gb18030" if fmt == "gbk-csv" else None)
     assert upload.report.ok and set(upload.report.counts) == {"indicator_from_title", "missing_values"}
-    assert_same_observations(upload, shipped_gdp)
+    assert_same_observations(upload, shipped_trade)
     assert upload.report.diff.is_empty  # the same numbers as stored
     with pytest.raises(NothingToCommit):
         commit(store, upload, by="test")
     fresh = Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")  # an empty store: the upload is version 1
     first = prepare(content, name, indicators=catalogue_specs(), store=fresh)
     assert commit(fresh, first, by="test").row_count == len(first.frame)
-    pd.testing.assert_frame_equal(fresh.observations(), first.frame)
+    pd.testing.assert_frame_equal(fresh.observations(), with_flag(first.frame))  # uploads are final figures
     store.close()
     fresh.close()
+
+
+# --- a probable revision in an upload ------------------------------------------------------------------------------
+
+
+def revision_release(factor: float, revised: list[str]) -> bytes:
+    """GDP 2025 for the 31 provinces: 2024 × 1.05, and `revised` provinces × `factor` instead (GBK CSV)."""
+    nbs = load_cn_prov_nbs()
+    base = nbs[(nbs["indicator_id"] == "gdp") & (nbs["period"] == "2024-01-01")].set_index("region_code")["value"]
+    registry = region_registry()
+    lines = ["地区,2025年"] + [
+        f"{registry.get(c).zh},{v * (factor if c in revised else 1.05):.1f}" for c, v in base.items()
+    ]
+    return ("分省地区生产总值（亿元）\n" + "\n".join(lines)).encode("gbk")
+
+
+@pytest.fixture(scope="module")
+def portal_store(tmp_path_factory):
+    """A store holding the portal vintage, as shipped."""
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('portal') / 's.sqlite3'}")
+    store.seed({"cn_prov_nbs": load_cn_prov_nbs})
+    yield store
+    store.close()
+
+
+def test_a_jump_many_provinces_share_is_warned_as_a_probable_revision(portal_store):
+    revised = ["120000", "150000", "210000", "220000", "230000", "450000", "630000"]  # 7 of 31: over min_share
+    upload = prepare(revision_release(0.7, revised), "gdp_2025.csv", indicators=catalogue_specs(), store=portal_store)
+    assert upload.ok  # a warning, not an error: the person committing decides
+    warned = [p for p in upload.report.warnings if p.code == "probable_revision"]
+    assert len(warned) == 1 and upload.report.counts["probable_revision"] == 1
+    assert "gdp：在 2025，有 7 个地区（共 31 个）" in warned[0].message_zh and "辽宁 -30.0%" in warned[0].message_zh
+    assert "in 2025, 7 of 31 regions jump at once" in warned[0].message_en and "Liaoning -30.0%" in warned[0].message_en
+
+
+def test_an_ordinary_release_and_a_rate_get_no_break_warning(portal_store):
+    ordinary = prepare(revision_release(1.05, []), "gdp_2025.csv", indicators=catalogue_specs(), store=portal_store)
+    assert "probable_revision" not in ordinary.report.counts
+    two = prepare(
+        revision_release(0.7, ["120000", "150000"]), "gdp.csv", indicators=catalogue_specs(), store=portal_store
+    )
+    assert "probable_revision" not in two.report.counts  # two provinces are not "many" (min_regions = 3)
+    as_rate = [IndicatorSpec(s.id, s.units, s.names, s.freq, s.dataset, level=False) for s in catalogue_specs()]
+    rate = prepare(revision_release(0.7, ["120000", "150000", "210000", "220000"]), "g.csv", indicators=as_rate,
+                   store=portal_store)  # fmt: skip
+    assert "probable_revision" not in rate.report.counts  # only levels are examined
