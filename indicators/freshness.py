@@ -73,21 +73,26 @@ def lag_of(freq: str, indicator_id: str | None = None) -> Lag:
     return Lag(**own) if own else Lag(months=int(config["lags"][FREQ_NAMES[freq]]))
 
 
+def _start(index: int, step: int) -> pd.Timestamp:
+    months = index * step
+    return pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
+
+
 def expected_latest(freq: str, on: date, lag: Lag, phase: pd.Timestamp | None = None) -> pd.Timestamp:
-    """The latest period whose figures should be out `on` that day: it ended at least `lag.months` months ago.
+    """The latest period whose figures should be out `on` that day: its last day plus `lag.months` months is on
+    or before `on`.
 
     For a series published every `lag.every` periods, the latest such period in step with `phase` (a period the
     series has).
     """
     step = STEP_MONTHS[freq]
-    # The period containing (on − lag + 1 day) has not ended lag months ago; the one before it has.
-    shifted = pd.Timestamp(on) - pd.DateOffset(months=lag.months) + pd.Timedelta(days=1)
-    index = (shifted.year * 12 + shifted.month - 1) // step - 1
+    on = pd.Timestamp(on)
+    index = (on.year * 12 + on.month - 1) // step  # the period `on` falls in
+    while _start(index + 1, step) - pd.Timedelta(days=1) + pd.DateOffset(months=lag.months) > on:
+        index -= 1
     if lag.every > 1 and phase is not None:
-        phase_index = (phase.year * 12 + phase.month - 1) // step
-        index -= (index - phase_index) % lag.every
-    months = index * step
-    return pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
+        index -= (index - (phase.year * 12 + phase.month - 1) // step) % lag.every
+    return _start(index, step)
 
 
 def freshness(

@@ -11,7 +11,7 @@ import data
 import data.store
 from data.nbs_portal import load_cn_prov_nbs
 from data.vintage import shipped_join_decisions
-from indicators.vintage import level_revisions
+from indicators.provenance import level_revisions
 from ui import cache
 
 

@@ -21,12 +21,12 @@ import maps
 from forecasting import scenarios
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
 from indicators.metadata import Catalogue
+from indicators.provenance import JoinSummary, SourceSpan, coverage_by_dataset, join_summary, level_revisions
+from indicators.provenance import preliminary_points as _preliminary_points
+from indicators.provenance import source_spans as _source_spans
 from indicators.standings import Standings, standing_years, standings
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
-from indicators.vintage import JoinSummary, SourceSpan, coverage_by_dataset, join_summary, level_revisions
-from indicators.vintage import preliminary_points as _preliminary_points
-from indicators.vintage import source_spans as _source_spans
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 
 HOUR = 3600

@@ -14,7 +14,7 @@ from data.breaks import Break
 from data.datasets import dataset
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
-from indicators.vintage import JoinSummary, SourceSpan
+from indicators.provenance import JoinSummary, SourceSpan
 from ui.charts import ChartMarks
 from ui.format import period
 from ui.i18n import t
