@@ -123,9 +123,10 @@ def source_spans(indicator_id: str) -> list[SourceSpan]:
     return _source_spans(coverage(), indicator_id, catalogue().get(indicator_id).source)
 
 
-@st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def join_decisions() -> pd.DataFrame:
-    """How the shipped yearbook panel extends the portal vintage, per indicator and province (immutable)."""
+    """How the shipped yearbook panel extends the portal vintage, per indicator and province: computed from the
+    shipped files, which do not change while the app runs (a few seconds, once per process)."""
     return data.vintage.shipped_join_decisions()
 
 
