@@ -35,13 +35,13 @@ from data.store.schema import (
 )
 from data.store.sql import NewVersion, Progress
 from data.store.versioning import (
-    KEY,
     DiffSummary,
     check_canonical,
     diff_frames,
     diff_rows,
     frame_checksum,
     merge_upload,
+    prefer_first,
     release_version,
 )
 
@@ -162,13 +162,8 @@ class Store:
         if dataset_ids is not None:
             query = query.where(datasets_table.c.id.in_(list(dataset_ids)))
         with self.engine.connect() as conn:
-            frame = sql.fetch_frame(conn, query, extra=("dataset_id",))
-        order = {dataset_id: i for i, dataset_id in enumerate(OBSERVATION_LOADERS)}
-        rank = frame["dataset_id"].map(order).fillna(len(order))
-        duplicated = frame.assign(rank=rank).sort_values([*KEY, "rank"]).duplicated(KEY)
-        if duplicated.any():
-            frame = frame.loc[~duplicated.reindex(frame.index)]
-        return (frame if with_dataset else frame.drop(columns="dataset_id")).reset_index(drop=True)
+            frame = prefer_first(sql.fetch_frame(conn, query, extra=("dataset_id",)), list(OBSERVATION_LOADERS))
+        return frame if with_dataset else frame.drop(columns="dataset_id")
 
     def version_observations(self, dataset_id: str, version: int) -> pd.DataFrame:
         """The observations of one version of one dataset.

@@ -184,3 +184,11 @@ def release_version(current: pd.DataFrame, release: pd.DataFrame, shipped: pd.Da
     untouched = (now["value"] == now["shipped"]) | (now["value"].isna() & now["shipped"].isna())
     withdrawn = pd.MultiIndex.from_frame(now.loc[untouched, KEY])
     return merged[~pd.MultiIndex.from_frame(merged[KEY]).isin(withdrawn)].reset_index(drop=True)
+
+
+def prefer_first(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """`frame` (with a `dataset_id` column) with one row per key: where datasets share a key, the row of the dataset
+    earliest in `order` (datasets not in it come last)."""
+    rank = frame["dataset_id"].map({dataset_id: i for i, dataset_id in enumerate(order)}).fillna(len(order))
+    duplicated = frame.assign(rank=rank).sort_values([*KEY, "rank"]).duplicated(KEY)
+    return frame.loc[~duplicated.reindex(frame.index)].reset_index(drop=True) if duplicated.any() else frame
