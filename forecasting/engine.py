@@ -21,7 +21,7 @@ from forecasting.base import Arrays, Forecaster
 from forecasting.calibration import Adjustment, calibrate, calibrated_coverage, raw_coverage
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
-from forecasting.metrics import MetricInput, mase, smape
+from forecasting.metrics import SCALE_COLUMN, MetricInput, mase, smape
 from forecasting.registry import AUTO, DEFAULT_CANDIDATES, ENSEMBLE_SIZE, FALLBACK, make_model
 from forecasting.series import Series
 from forecasting.validation import level_key
@@ -47,6 +47,8 @@ class SeriesResult:
     smape: float
     board: list[dict] = field(default_factory=list)
     adjustments: dict[float, Adjustment] = field(default_factory=dict)
+    #: this series' rows of the backtest frame, column by column (see :func:`backtest_columns`); empty without one.
+    backtests: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def candidate_models(series: Series, names: tuple[str, ...], *, explicit: bool = False) -> dict[str, Forecaster]:
@@ -83,6 +85,26 @@ def selection_score(backtest: Backtest, arrays: Arrays) -> float:
     if data.scale is not None and (data.scale > 0).all():
         return mase(data)
     return float(np.nanmean(np.abs(data.y - data.mean))) if len(data.y) else float("nan")
+
+
+def backtest_columns(series: Series, backtest: Backtest, levels: tuple[float, ...]) -> dict[str, np.ndarray]:
+    """The backtest as cross-validation columns: ``cutoff`` (last training date), ``ds``, ``y``, ``mase_scale``, then
+    ``<model>, <model>-lo-<l>, <model>-hi-<l>…`` for every model scored, one row per window and observed test date."""
+    plan, horizon = backtest.plan, backtest.plan.horizon
+    cutoffs = np.asarray(plan.cutoffs)
+    observed = ~np.isnan(backtest.y.ravel())
+    columns = {
+        "cutoff": np.repeat(series.dates[cutoffs - 1].to_numpy(), horizon),
+        "ds": np.concatenate([series.dates[c : c + horizon].to_numpy() for c in cutoffs]),
+        "y": backtest.y.ravel(),
+        SCALE_COLUMN: np.repeat(backtest.scale, horizon),
+    }
+    for name, arrays in backtest.forecasts.items():
+        columns[name] = arrays["mean"].ravel()
+        for lv in levels:
+            for side in ("lo", "hi"):
+                columns[f"{name}-{side}-{level_key(lv)}"] = arrays[f"{side}-{level_key(lv)}"].ravel()
+    return {key: values[observed] for key, values in columns.items()}
 
 
 def _board(series: Series, backtest: Backtest, levels: tuple[float, ...], chosen: str) -> list[dict]:
@@ -168,6 +190,7 @@ def _finish(
     coverage = {lv: float("nan") for lv in levels}
     adjustments: dict[float, Adjustment] = {}
     board: list[dict] = []
+    backtests: dict[str, np.ndarray] = {}
     accuracy = (float("nan"), float("nan"))
     if backtest is not None:
         if used not in backtest.forecasts:  # the final fit fell back: calibrate with the fallback's own backtest
@@ -180,6 +203,7 @@ def _finish(
         coverage = {lv: row[f"calibrated_coverage_{level_key(lv)}"] for lv in levels}
         data = _metric_input(backtest, backtest.forecasts[used])
         accuracy = (mase(data), smape(data))
+        backtests = backtest_columns(series, backtest, levels)
     return SeriesResult(
         unique_id=series.unique_id,
         model=used,
@@ -195,4 +219,5 @@ def _finish(
         smape=accuracy[1],
         board=board,
         adjustments=adjustments,
+        backtests=backtests,
     )

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.frequency import grid, resolve_freq, season_length
+from forecasting.validation import check_series, validate_frame
 
 
 def min_segment(season: int) -> int:
@@ -85,3 +86,15 @@ def split_frame(frame: pd.DataFrame) -> Iterator[tuple[object, pd.DatetimeIndex,
     ends = np.r_[starts[1:], len(ids)]
     for start, end in zip(starts, ends, strict=True):
         yield ids[start], pd.DatetimeIndex(ds[start:end]), y[start:end]
+
+
+def prepared(df: object, freq: str | None) -> Iterator[Series]:
+    """Validate a long frame and yield its series on their grids (gap strategy applied).
+
+    Raises:
+        ForecastInputError: bad frame (see :func:`~forecasting.validation.validate_frame`), or a series with a single
+            observation.
+    """
+    for uid, ds, y in split_frame(validate_frame(df)):
+        check_series(uid, ds, y)
+        yield prepare_series(uid, ds, y, freq)

@@ -64,7 +64,7 @@ def series(obs: pd.DataFrame, indicator: str, region: str) -> pd.DataFrame:
 def library(obs, scenarios: list[Scenario], target: Target | None = None, drivers=None):
     """The comparison computed directly: the engine's auto forecast of Guangdong's GDP, then compare()."""
     frame = series(obs, "gdp", "440000")
-    baseline = Baseline.from_forecast(frame, forecasting.batch_forecast(frame, 5, n_jobs=1).forecast)
+    baseline = Baseline.from_forecast(frame, forecasting.forecast(frame, 5))
     return compare(scenarios, baseline, drivers, target, polarity="higher_is_better")
 
 
