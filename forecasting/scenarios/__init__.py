@@ -40,7 +40,6 @@ from forecasting.scenarios.periods import period_label
 from forecasting.scenarios.scenario import Scenario, Target
 from forecasting.scenarios.serialize import SCHEMA, SCHEMA_VERSION, ScenarioFile, dumps, loads, scenario_to_dict
 from forecasting.scenarios.simulate import (
-    BAND_COLUMNS,
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     Drivers,
@@ -51,7 +50,6 @@ from forecasting.scenarios.simulate import (
 
 __all__ = [
     "ADJUSTMENT_TYPES",
-    "BAND_COLUMNS",
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "DELTA_COLUMNS",
