@@ -18,7 +18,7 @@ import pandas as pd
 
 from forecasting.backtest import Backtest, WindowPlan, auto_plan, fit_forecast, run_backtest
 from forecasting.base import Arrays, Forecaster
-from forecasting.calibration import Adjustment, calibrate, calibrated_coverage, raw_coverage
+from forecasting.calibration import calibrate, calibrated_coverage, raw_coverage
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
 from forecasting.metrics import SCALE_COLUMN, MetricInput, mase, smape
@@ -36,7 +36,6 @@ class SeriesResult:
     unique_id: object
     model: str
     spec: str
-    strategy: str
     fit_start: pd.Timestamp
     dates: pd.DatetimeIndex
     forecast: Arrays
@@ -46,7 +45,6 @@ class SeriesResult:
     mase: float
     smape: float
     board: list[dict] = field(default_factory=list)
-    adjustments: dict[float, Adjustment] = field(default_factory=dict)
     #: this series' rows of the backtest frame, column by column (see :func:`backtest_columns`); empty without one.
     backtests: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -188,7 +186,6 @@ def _finish(
 ) -> SeriesResult:
     raw = arrays
     coverage = {lv: float("nan") for lv in levels}
-    adjustments: dict[float, Adjustment] = {}
     board: list[dict] = []
     backtests: dict[str, np.ndarray] = {}
     accuracy = (float("nan"), float("nan"))
@@ -197,7 +194,7 @@ def _finish(
             extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
             backtest.forecasts[used] = extra.forecasts[used]
             backtest.failures[used] = extra.failures[used]
-        arrays, adjustments = calibrate(arrays, backtest.y, backtest.forecasts[used], levels)
+        arrays, _ = calibrate(arrays, backtest.y, backtest.forecasts[used], levels)
         board = _board(series, backtest, levels, used)
         row = next(row for row in board if row["model"] == used)
         coverage = {lv: row[f"calibrated_coverage_{level_key(lv)}"] for lv in levels}
@@ -208,7 +205,6 @@ def _finish(
         unique_id=series.unique_id,
         model=used,
         spec=fitted.describe(),
-        strategy=series.strategy,
         fit_start=series.dates[0],
         dates=future_dates(series.dates[-1], h, series.freq),
         forecast=arrays,
@@ -218,6 +214,5 @@ def _finish(
         mase=accuracy[0],
         smape=accuracy[1],
         board=board,
-        adjustments=adjustments,
         backtests=backtests,
     )

@@ -39,11 +39,6 @@ class Series:
     freq: str
     season_length: int
     strategy: str
-    dropped: int = 0  # observations before the recent segment that the fit leaves out
-
-    @property
-    def n_observed(self) -> int:
-        return int(np.count_nonzero(~np.isnan(self.y)))
 
     def values(self, end: int | None = None, *, dated: bool = False) -> np.ndarray | pd.Series:
         """The first ``end`` values (all by default), as a dated ``pd.Series`` for models that need dates."""
@@ -72,8 +67,7 @@ def prepare_series(unique_id: object, ds: pd.DatetimeIndex, y: np.ndarray, freq:
         return Series(unique_id, on_grid, full, alias, season, "complete")
     start = int(gaps[-1]) + 1
     if len(on_grid) - start >= min_segment(season):
-        dropped = int(np.count_nonzero(~np.isnan(on_grid[:start])))
-        return Series(unique_id, on_grid[start:], full[start:], alias, season, "recent-segment", dropped)
+        return Series(unique_id, on_grid[start:], full[start:], alias, season, "recent-segment")
     return Series(unique_id, on_grid, full, alias, season, "with-gaps")
 
 
