@@ -41,7 +41,7 @@ def scenario_kind(ind: Indicator) -> str:
 
 def series_ids(cat: Catalogue) -> list[str]:
     """Indicators a scenario can be built on (ranks are left out)."""
-    return [ind.id for ind in cat if ind.kind in SERIES_KINDS]
+    return list(buildable(cat))
 
 
 def driver_ids(cat: Catalogue, freq: str) -> list[str]:
