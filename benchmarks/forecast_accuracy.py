@@ -22,8 +22,6 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasting.api import prepared  # noqa: E402
-from forecasting.engine import forecast_series  # noqa: E402
+import forecasting  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tourism"
 FREQUENCIES = {"yearly": 4, "quarterly": 8, "monthly": 24}
@@ -75,29 +72,23 @@ def load(frequency: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return train, test
 
 
-def run_chunk(train: pd.DataFrame, h: int, model: str) -> list[dict]:
-    """Forecast every series of ``train`` with ``model`` and keep the calibrated and raw arrays."""
-    out = []
-    for series in prepared(train, None):
-        result = forecast_series(series, h, LEVELS, model)
-        out.append(
-            {
-                "unique_id": series.unique_id,
-                "used": result.model,
-                "forecast": result.forecast,
-                "raw": result.raw_forecast,
-            }
-        )
-    return out
-
-
-def forecast_all(train: pd.DataFrame, h: int, model: str, pool: ProcessPoolExecutor, jobs: int) -> list[dict]:
-    ids = train["unique_id"].unique()
-    chunks = [train[train.unique_id.isin(part)] for part in np.array_split(ids, max(1, min(len(ids), jobs * 8)))]
-    results = []
-    for part in pool.map(run_chunk, chunks, [h] * len(chunks), [model] * len(chunks)):
-        results.extend(part)
-    return results
+def forecast_all(train: pd.DataFrame, h: int, model: str, jobs: int) -> list[dict]:
+    """Forecast every series of ``train`` with ``model`` in one run; keep the calibrated and raw arrays."""
+    result = forecasting.run(train, h, level=LEVELS, model=model, n_jobs=jobs)
+    column = model  # the forecast columns are named after the model asked for
+    keys = {column: "mean"} | {f"{column}-{side}-{lv}": f"{side}-{lv}" for lv in LEVELS for side in ("lo", "hi")}
+    used = result.forecast.groupby("unique_id", sort=False)["model"].first()
+    calibrated = dict(iter(result.forecast.groupby("unique_id", sort=False)))
+    raw = dict(iter(result.raw_forecast.groupby("unique_id", sort=False)))
+    return [
+        {
+            "unique_id": uid,
+            "used": used[uid],
+            "forecast": {key: calibrated[uid][name].to_numpy() for name, key in keys.items()},
+            "raw": {key: raw[uid][name].to_numpy() for name, key in keys.items()},
+        }
+        for uid in used.index
+    ]
 
 
 def interval_score(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> float:
@@ -162,7 +153,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
+    try:
         for frequency in args.frequencies:
             h = FREQUENCIES[frequency]
             train, test = load(frequency)
@@ -179,7 +170,7 @@ def main() -> None:
                     continue
                 chosen = slow_ids if model in SLOW_MODELS else ids
                 started = time.perf_counter()
-                results = forecast_all(train[train.unique_id.isin(chosen)], h, model, pool, args.jobs)
+                results = forecast_all(train[train.unique_id.isin(chosen)], h, model, args.jobs)
                 frame = scores(results, train, test, season)
                 (slow if model in SLOW_MODELS else per_model)[model] = frame
                 print(f"  {model}: {time.perf_counter() - started:.1f} s", flush=True)
@@ -195,6 +186,8 @@ def main() -> None:
                 base = {k: per_model[k] for k in ("naive", "seasonal_naive", "auto") if k in per_model}
                 print(f"-- sample of {len(slow_ids)} series --")
                 print(table({**base, **slow}, frequency, ids=slow_ids))
+    finally:
+        forecasting.shutdown_workers()
 
 
 if __name__ == "__main__":

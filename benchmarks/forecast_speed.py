@@ -1,7 +1,7 @@
 """Wall time to backtest and forecast every shipped series, against a plain loop of Prophet, in the same run.
 
-Ours: ``forecasting.batch_forecast(model="auto")`` over every indicator × region series with at least
-``--min-obs`` observations (fewer are listed and left out), on all cores, cache off. For each series that is a
+Ours: ``forecasting.run(model="auto")`` over every indicator × region series with at least ``--min-obs``
+observations (fewer are listed and left out), on all cores (the library keeps no cache). For each series that is a
 3-window backtest of naive, seasonal naive, drift, ETS and Theta, selection, the final fit, and interval calibration.
 Horizons: 3 years, 4 quarters, 12 months. The first run includes starting the worker processes; later runs reuse them.
 
@@ -52,7 +52,7 @@ def run_ours(frames: dict[str, pd.DataFrame], jobs: int) -> tuple[float, int, in
     started = time.perf_counter()
     forecasts = errors = 0
     for code, frame in frames.items():
-        result = forecasting.batch_forecast(frame, HORIZONS[code], n_jobs=jobs, cache=False)
+        result = forecasting.run(frame, HORIZONS[code], n_jobs=jobs)
         forecasts += result.forecast["unique_id"].nunique()
         errors += len(result.errors)
     return time.perf_counter() - started, forecasts, errors
@@ -104,7 +104,7 @@ def main() -> None:
             f"{1000 * seconds / total:.1f} ms/series; Prophet {1000 * prophet[-1]:.0f} ms/series "
             f"over {len(sample)} series"
         )
-    forecasting.batch.shutdown_workers()
+    forecasting.shutdown_workers()
     ours_median, prophet_median = statistics.median(ours), statistics.median(prophet)
     per_series = ours_median / total
     print(

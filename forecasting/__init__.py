@@ -2,10 +2,11 @@
 
 Works on a long frame ``unique_id, ds, y`` (the statsforecast contract) and imports nothing else of this project.
 
-* :func:`forecast` — forecasts with calibrated 80/95% intervals; ``model="auto"`` picks per series by backtest, and
-  the output records the model used and the measured coverage of its intervals.
-* :func:`leaderboard` — per-series backtest table (MASE, sMAPE, coverage) with the chosen model marked.
-* :func:`batch_forecast` — the same over thousands of series on all cores, cached, with a progress callback.
+* :func:`run` → :class:`ForecastRun` — one run over many series (in this process or on all cores, with a progress
+  callback): the forecast rows, the backtests, the leaderboard scored from them, and the series that failed.
+* :func:`forecast` — a view of a run: forecasts with calibrated 80/95% intervals; ``model="auto"`` picks per series by
+  backtest, and the output records the model used and the measured coverage of its intervals.
+* :func:`leaderboard` — a view of a run: per-series backtest table (MASE, sMAPE, coverage), the chosen model marked.
 * :func:`cross_validation` and :func:`evaluate` — rolling-origin backtests and metrics from a registry
   (:func:`register_metric`).
 * Models follow one contract (:class:`Forecaster`): ``Naive``, ``SeasonalNaive``, ``Drift``, ``ETS``, ``ARIMA``,
@@ -15,7 +16,6 @@ Works on a long frame ``unique_id, ds, y`` (the statsforecast contract) and impo
 from forecasting.api import forecast, leaderboard
 from forecasting.base import Forecaster
 from forecasting.baseline import Drift, Naive, SeasonalNaive
-from forecasting.batch import ForecastResult, batch_forecast, clear_cache
 from forecasting.crossval import cross_validation
 from forecasting.ensemble import Ensemble
 from forecasting.errors import (
@@ -27,8 +27,10 @@ from forecasting.errors import (
     UnknownModelError,
 )
 from forecasting.metrics import METRICS, MetricInput, evaluate, register_metric
+from forecasting.pool import shutdown_workers
 from forecasting.prophet_model import ProphetModel
 from forecasting.registry import DEFAULT_CANDIDATES, MODELS, make_model, model_names
+from forecasting.run import ForecastRun, run
 from forecasting.statistical import ARIMA, ETS, Theta
 
 __version__ = "0.1.0"
@@ -43,7 +45,7 @@ __all__ = [
     "Ensemble",
     "ForecastError",
     "ForecastInputError",
-    "ForecastResult",
+    "ForecastRun",
     "Forecaster",
     "MetricInput",
     "MissingDependencyError",
@@ -54,8 +56,6 @@ __all__ = [
     "SeasonalNaive",
     "Theta",
     "UnknownModelError",
-    "batch_forecast",
-    "clear_cache",
     "cross_validation",
     "evaluate",
     "forecast",
@@ -63,4 +63,6 @@ __all__ = [
     "make_model",
     "model_names",
     "register_metric",
+    "run",
+    "shutdown_workers",
 ]

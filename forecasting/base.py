@@ -12,6 +12,9 @@ input and makes every returned interval contain the mean and nest inside the wid
 from __future__ import annotations
 
 import inspect
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from statistics import NormalDist
 from typing import Any, ClassVar, Self
@@ -23,6 +26,14 @@ from forecasting.errors import ForecastInputError, ModelFitError, NotFittedError
 from forecasting.validation import level_key, validate_horizon, validate_level
 
 Arrays = dict[str, np.ndarray]
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence optimiser warnings ("possible convergence problem") that say nothing a user can act on."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 class Forecaster:

@@ -15,15 +15,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from forecasting.api import check_models, prepared
 from forecasting.backtest import rolling_plan, run_backtest
 from forecasting.base import Forecaster
-from forecasting.engine import candidate_models
+from forecasting.engine import backtest_columns, candidate_models
 from forecasting.errors import ForecastInputError
-from forecasting.metrics import SCALE_COLUMN
-from forecasting.registry import DEFAULT_CANDIDATES, make_model
-from forecasting.series import Series
-from forecasting.validation import level_key, validate_count, validate_horizon
+from forecasting.registry import DEFAULT_CANDIDATES, check_models, make_model
+from forecasting.series import Series, prepared
+from forecasting.validation import validate_count, validate_horizon
 
 CV_LEVELS = (80, 95)
 
@@ -82,17 +80,11 @@ def cross_validation(
         if not len(plan) or not prototypes:
             continue
         backtest = run_backtest(series, prototypes, plan, CV_LEVELS)
-        cutoffs = np.repeat(series.dates[np.array(plan.cutoffs) - 1], h)
-        ds = np.concatenate([series.dates[c : c + h] for c in plan.cutoffs])
-        frame = {"unique_id": np.repeat(np.array([series.unique_id], dtype=object), len(ds)), "cutoff": cutoffs}
-        frame |= {"ds": ds, "y": backtest.y.ravel(), SCALE_COLUMN: np.repeat(backtest.scale, h)}
-        for name, arrays in backtest.forecasts.items():
-            frame[name] = arrays["mean"].ravel()
-            for lv in CV_LEVELS:
-                for side in ("lo", "hi"):
-                    frame[f"{name}-{side}-{level_key(lv)}"] = arrays[f"{side}-{level_key(lv)}"].ravel()
+        columns = backtest_columns(series, backtest, CV_LEVELS)
+        uid = np.repeat(np.array([series.unique_id], dtype=object), len(columns["y"]))
+        frames.append(pd.DataFrame({"unique_id": uid, **columns}))
+        for name in backtest.forecasts:
             failures[name] = failures.get(name, 0) + backtest.failures[name]
-        frames.append(pd.DataFrame(frame).dropna(subset=["y"]))
     if not frames:
         raise ForecastInputError(f"no series is long enough for a backtest window of h={h} with 2 training points")
     out = pd.concat(frames, ignore_index=True)

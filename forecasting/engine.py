@@ -18,10 +18,10 @@ import pandas as pd
 
 from forecasting.backtest import Backtest, WindowPlan, auto_plan, fit_forecast, run_backtest
 from forecasting.base import Arrays, Forecaster
-from forecasting.calibration import Adjustment, calibrate, calibrated_coverage, raw_coverage
+from forecasting.calibration import calibrate, calibrated_coverage, raw_coverage
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
-from forecasting.metrics import MetricInput, mase, smape
+from forecasting.metrics import SCALE_COLUMN, MetricInput, mase, smape
 from forecasting.registry import AUTO, DEFAULT_CANDIDATES, ENSEMBLE_SIZE, FALLBACK, make_model
 from forecasting.series import Series
 from forecasting.validation import level_key
@@ -36,7 +36,6 @@ class SeriesResult:
     unique_id: object
     model: str
     spec: str
-    strategy: str
     fit_start: pd.Timestamp
     dates: pd.DatetimeIndex
     forecast: Arrays
@@ -46,7 +45,8 @@ class SeriesResult:
     mase: float
     smape: float
     board: list[dict] = field(default_factory=list)
-    adjustments: dict[float, Adjustment] = field(default_factory=dict)
+    #: this series' rows of the backtest frame, column by column (see :func:`backtest_columns`); empty without one.
+    backtests: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def candidate_models(series: Series, names: tuple[str, ...], *, explicit: bool = False) -> dict[str, Forecaster]:
@@ -83,6 +83,26 @@ def selection_score(backtest: Backtest, arrays: Arrays) -> float:
     if data.scale is not None and (data.scale > 0).all():
         return mase(data)
     return float(np.nanmean(np.abs(data.y - data.mean))) if len(data.y) else float("nan")
+
+
+def backtest_columns(series: Series, backtest: Backtest, levels: tuple[float, ...]) -> dict[str, np.ndarray]:
+    """The backtest as cross-validation columns: ``cutoff`` (last training date), ``ds``, ``y``, ``mase_scale``, then
+    ``<model>, <model>-lo-<l>, <model>-hi-<l>…`` for every model scored, one row per window and observed test date."""
+    plan, horizon = backtest.plan, backtest.plan.horizon
+    cutoffs = np.asarray(plan.cutoffs)
+    observed = ~np.isnan(backtest.y.ravel())
+    columns = {
+        "cutoff": np.repeat(series.dates[cutoffs - 1].to_numpy(), horizon),
+        "ds": np.concatenate([series.dates[c : c + horizon].to_numpy() for c in cutoffs]),
+        "y": backtest.y.ravel(),
+        SCALE_COLUMN: np.repeat(backtest.scale, horizon),
+    }
+    for name, arrays in backtest.forecasts.items():
+        columns[name] = arrays["mean"].ravel()
+        for lv in levels:
+            for side in ("lo", "hi"):
+                columns[f"{name}-{side}-{level_key(lv)}"] = arrays[f"{side}-{level_key(lv)}"].ravel()
+    return {key: values[observed] for key, values in columns.items()}
 
 
 def _board(series: Series, backtest: Backtest, levels: tuple[float, ...], chosen: str) -> list[dict]:
@@ -166,25 +186,25 @@ def _finish(
 ) -> SeriesResult:
     raw = arrays
     coverage = {lv: float("nan") for lv in levels}
-    adjustments: dict[float, Adjustment] = {}
     board: list[dict] = []
+    backtests: dict[str, np.ndarray] = {}
     accuracy = (float("nan"), float("nan"))
     if backtest is not None:
         if used not in backtest.forecasts:  # the final fit fell back: calibrate with the fallback's own backtest
             extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
             backtest.forecasts[used] = extra.forecasts[used]
             backtest.failures[used] = extra.failures[used]
-        arrays, adjustments = calibrate(arrays, backtest.y, backtest.forecasts[used], levels)
+        arrays, _ = calibrate(arrays, backtest.y, backtest.forecasts[used], levels)
         board = _board(series, backtest, levels, used)
         row = next(row for row in board if row["model"] == used)
         coverage = {lv: row[f"calibrated_coverage_{level_key(lv)}"] for lv in levels}
         data = _metric_input(backtest, backtest.forecasts[used])
         accuracy = (mase(data), smape(data))
+        backtests = backtest_columns(series, backtest, levels)
     return SeriesResult(
         unique_id=series.unique_id,
         model=used,
         spec=fitted.describe(),
-        strategy=series.strategy,
         fit_start=series.dates[0],
         dates=future_dates(series.dates[-1], h, series.freq),
         forecast=arrays,
@@ -194,5 +214,5 @@ def _finish(
         mase=accuracy[0],
         smape=accuracy[1],
         board=board,
-        adjustments=adjustments,
+        backtests=backtests,
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from forecasting.base import Arrays, Forecaster
 from forecasting.errors import ForecastInputError, MissingDependencyError, ModelFitError
+from forecasting.single_models import make_single_model
 
 COMBINERS = {"mean": np.mean, "median": np.median}
 
@@ -21,7 +22,8 @@ class Ensemble(Forecaster):
     """Combination of registered models.
 
     Args:
-        members: model names from the registry, e.g. ``("ets", "theta", "drift")``.
+        members: names of single models (:data:`~forecasting.single_models.SINGLE_MODELS`), e.g.
+            ``("ets", "theta", "drift")``.
         combine: ``"mean"`` or ``"median"``.
         season_length: passed to every member.
     """
@@ -36,13 +38,11 @@ class Ensemble(Forecaster):
         self.season_length = season_length
 
     def _models(self) -> list[Forecaster]:
-        from forecasting.registry import make_model  # the registry lists Ensemble itself
-
         if self.combine not in COMBINERS:
             raise ForecastInputError(f"combine must be one of {sorted(COMBINERS)}; got {self.combine!r}")
         if not self.members:
             raise ForecastInputError("an ensemble needs at least one member model")
-        return [make_model(name, season_length=self.season_length) for name in self.members]
+        return [make_single_model(name, self.season_length) for name in self.members]
 
     @property
     def min_length(self) -> int:  # type: ignore[override]

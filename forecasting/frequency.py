@@ -128,6 +128,18 @@ def _family(alias: str) -> str:
     return alias
 
 
+def data_code(freq: str) -> str | None:
+    """The data layer's code of an alias whose periods are one year, quarter or month (``"A"``, ``"Q"``, ``"M"``);
+    ``None`` for any other frequency (weeks, days, two-year steps…).
+
+    Raises:
+        ForecastInputError: an unknown alias.
+    """
+    if _offset(freq).n != 1:
+        return None
+    return {"Y": "A", "Q": "Q", "M": "M"}.get(_family(freq))
+
+
 @lru_cache(maxsize=64)
 def _offset(freq: str) -> offsets.BaseOffset:
     try:
@@ -204,4 +216,4 @@ def future_dates(last: pd.Timestamp, h: int, freq: str) -> pd.DatetimeIndex:
     return pd.date_range(last, periods=h + 1, freq=_offset(freq))[1:]
 
 
-__all__ = ["SHORT_CODES", "future_dates", "grid", "infer_freq", "resolve_freq", "season_length"]
+__all__ = ["SHORT_CODES", "data_code", "future_dates", "grid", "infer_freq", "resolve_freq", "season_length"]

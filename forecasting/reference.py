@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.base import Arrays
+from forecasting.base import Arrays, quiet
 from forecasting.errors import ModelFitError
-from forecasting.statistical import quiet
 from forecasting.validation import level_key
 
 

@@ -7,42 +7,20 @@ be added to the comparison through ``models=``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from forecasting.base import Forecaster
-from forecasting.baseline import Drift, Naive, SeasonalNaive
 from forecasting.ensemble import Ensemble
-from forecasting.errors import UnknownModelError
-from forecasting.prophet_model import ProphetModel
-from forecasting.statistical import ARIMA, ETS, Theta
+from forecasting.errors import ForecastInputError, UnknownModelError
+from forecasting.single_models import SINGLE_MODELS, ModelInfo
 
 AUTO = "auto"
 FALLBACK = "naive"
 
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """One registered model: its name, a factory taking the season length, and a one-line description."""
-
-    name: str
-    factory: Callable[[int], Forecaster]
-    description: str
-
-
 MODELS: dict[str, ModelInfo] = {
-    info.name: info
-    for info in (
-        ModelInfo("naive", lambda m: Naive(), "last value carried forward"),
-        ModelInfo("seasonal_naive", lambda m: SeasonalNaive(season_length=m), "last value of the same season"),
-        ModelInfo("drift", lambda m: Drift(), "line through the first and last observations"),
-        ModelInfo("ets", lambda m: ETS(season_length=m), "exponential smoothing, form chosen by AICc"),
-        ModelInfo("arima", lambda m: ARIMA(season_length=m), "ARIMA, orders chosen by a stepwise AICc search"),
-        ModelInfo("theta", lambda m: Theta(season_length=m), "Theta method (M3 competition winner)"),
-        ModelInfo("prophet", lambda m: ProphetModel(season_length=m), "Prophet: piecewise trend and seasonality"),
-        # forecast(model="ensemble"|"auto") averages the best three of each series' backtest instead.
-        ModelInfo("ensemble", lambda m: Ensemble(season_length=m), "mean of ETS, Theta and drift"),
-    )
+    **SINGLE_MODELS,
+    # forecast(model="ensemble"|"auto") averages the best three of each series' backtest instead.
+    "ensemble": ModelInfo("ensemble", lambda m: Ensemble(season_length=m), "mean of ETS, Theta and drift"),
 }
 
 DEFAULT_CANDIDATES: tuple[str, ...] = ("naive", "seasonal_naive", "drift", "ets", "theta")
@@ -61,6 +39,16 @@ def check_model_name(name: object, *, allow_auto: bool = True) -> str:
         return name
     known = ", ".join(model_names() if allow_auto else tuple(MODELS))
     raise UnknownModelError(f"unknown model {name!r}; expected one of: {known}")
+
+
+def check_models(models: Iterable[str] | None) -> tuple[str, ...]:
+    """Candidate model names (defaults when ``None``), each checked against the registry."""
+    if models is None:
+        return DEFAULT_CANDIDATES
+    names = (models,) if isinstance(models, str) else tuple(models)
+    if not names:
+        raise ForecastInputError("models must name at least one model; got an empty list")
+    return tuple(check_model_name(name, allow_auto=False) for name in names)
 
 
 def make_model(name: str, season_length: int = 1) -> Forecaster:

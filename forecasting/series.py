@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.frequency import grid, resolve_freq, season_length
+from forecasting.validation import check_series, validate_frame
 
 
 def min_segment(season: int) -> int:
@@ -38,11 +39,6 @@ class Series:
     freq: str
     season_length: int
     strategy: str
-    dropped: int = 0  # observations before the recent segment that the fit leaves out
-
-    @property
-    def n_observed(self) -> int:
-        return int(np.count_nonzero(~np.isnan(self.y)))
 
     def values(self, end: int | None = None, *, dated: bool = False) -> np.ndarray | pd.Series:
         """The first ``end`` values (all by default), as a dated ``pd.Series`` for models that need dates."""
@@ -71,8 +67,7 @@ def prepare_series(unique_id: object, ds: pd.DatetimeIndex, y: np.ndarray, freq:
         return Series(unique_id, on_grid, full, alias, season, "complete")
     start = int(gaps[-1]) + 1
     if len(on_grid) - start >= min_segment(season):
-        dropped = int(np.count_nonzero(~np.isnan(on_grid[:start])))
-        return Series(unique_id, on_grid[start:], full[start:], alias, season, "recent-segment", dropped)
+        return Series(unique_id, on_grid[start:], full[start:], alias, season, "recent-segment")
     return Series(unique_id, on_grid, full, alias, season, "with-gaps")
 
 
@@ -85,3 +80,15 @@ def split_frame(frame: pd.DataFrame) -> Iterator[tuple[object, pd.DatetimeIndex,
     ends = np.r_[starts[1:], len(ids)]
     for start, end in zip(starts, ends, strict=True):
         yield ids[start], pd.DatetimeIndex(ds[start:end]), y[start:end]
+
+
+def prepared(df: object, freq: str | None) -> Iterator[Series]:
+    """Validate a long frame and yield its series on their grids (gap strategy applied).
+
+    Raises:
+        ForecastInputError: bad frame (see :func:`~forecasting.validation.validate_frame`), or a series with a single
+            observation.
+    """
+    for uid, ds, y in split_frame(validate_frame(df)):
+        check_series(uid, ds, y)
+        yield prepare_series(uid, ds, y, freq)

@@ -9,8 +9,6 @@ are 10–100× faster than statsmodels, which stays available as the reference e
 
 from __future__ import annotations
 
-import warnings
-from contextlib import contextmanager
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Any
@@ -18,16 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.base import Arrays, Forecaster, normal_intervals
+from forecasting.base import Arrays, Forecaster, normal_intervals, quiet
 from forecasting.errors import ForecastInputError
-
-
-@contextmanager
-def quiet():
-    """Silence optimiser warnings ("possible convergence problem") that say nothing a user can act on."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        yield
+from forecasting.reference import fit_statsmodels_ets
 
 
 def _cache_normal_quantiles() -> None:
@@ -108,8 +99,6 @@ class ETS(_StatsForecastModel):
 
     def _fit(self, y: np.ndarray, index: pd.DatetimeIndex | None) -> None:
         if self.engine == "statsmodels":
-            from forecasting.reference import fit_statsmodels_ets
-
             self.model_ = fit_statsmodels_ets(y, self.season_length, self.damped)
         elif self.engine == "statsforecast":
             super()._fit(y, index)

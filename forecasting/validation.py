@@ -22,8 +22,8 @@ def validate_frame(df: object, *, per_series: bool = True) -> pd.DataFrame:
 
     Args:
         df: a frame with columns ``unique_id`` (any hashable), ``ds`` (dates) and ``y`` (numbers; missing allowed).
-        per_series: also reject duplicate dates within a series and series without an observed value (the batch
-            function turns those into per-series errors instead, with :func:`check_series`).
+        per_series: also reject duplicate dates within a series and series without an observed value (a run that
+            is not strict turns those into per-series errors instead, with :func:`check_series`).
 
     Returns:
         A new frame with exactly ``unique_id, ds`` (``datetime64[ns]``) and ``y`` (``float64``).

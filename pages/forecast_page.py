@@ -108,18 +108,12 @@ with tab_one:
 with tab_batch:
     st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h))
     if st.button(t("forecast.batch_run"), key="fc_batch_run"):
-        bar = st.progress(0.0)
         started = time.perf_counter()
-        result = fv.run_batch(
-            cache.series_frame(ind.id, tuple(available)),
-            h,
-            candidates,
-            lambda done, total: bar.progress(done / total, t("forecast.batch_progress", done=done, total=total)),
-        )
-        st.session_state["fc_batch"] = (ind.id, h, candidates, result, time.perf_counter() - started)
+        fv.batch_run(ind.id, tuple(available), h, candidates, lang)
+        st.session_state["fc_batch"] = (ind.id, h, candidates, time.perf_counter() - started)
     kept = st.session_state.get("fc_batch")
     if kept and kept[:3] == (ind.id, h, candidates):
-        result, seconds = kept[3], kept[4]
+        result, seconds = fv.batch_run(ind.id, tuple(available), h, candidates, lang), kept[3]
         st.success(t("forecast.batch_done", n=result.forecast["unique_id"].nunique(), seconds=f"{seconds:.1f}"))
         table = fv.batch_table(result, reg, ind.freq, ind.decimals, lang)
         st.dataframe(table, hide_index=True)

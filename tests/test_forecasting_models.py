@@ -58,9 +58,11 @@ CONTRACT = [
 @pytest.mark.parametrize("build", CONTRACT)
 def test_contract(build, trending):
     model = build()
-    with pytest.raises(NotFittedError, match="call fit"):
+    with pytest.raises(ValueError, match=rf"^{type(model).__name__} is not fitted yet; call fit\(y\)") as raised:
         model.predict(3)
-    assert isinstance(NotFittedError("x"), ValueError)
+    assert isinstance(raised.value, NotFittedError), "predict before fit raises the library's named error"
+    with pytest.raises(NotFittedError):
+        model.forecast_arrays(3, (80, 95))
     assert model.fit(trending) is model
     assert [k for k in vars(model) if k.endswith("_")], "fitted state lives in attributes ending in _"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from forecasting import ForecastInputError, UnknownModelError, forecast, leaderboard
-from forecasting.frequency import future_dates, grid, infer_freq, resolve_freq, season_length
+from forecasting.frequency import data_code, future_dates, grid, infer_freq, resolve_freq, season_length
 
 
 def good(n: int = 12, uid: str = "a") -> pd.DataFrame:
@@ -133,3 +133,12 @@ def test_infer_freq_with_gaps_and_data_layer_codes():
 def test_dates_off_the_grid():
     with pytest.raises(ForecastInputError, match="not on a regular 'MS' grid"):
         grid(pd.DatetimeIndex(["2000-01-01", "2000-02-15"]), "MS")
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [("YS-JAN", "A"), ("YE-DEC", "A"), ("QS-JAN", "Q"), ("QE-DEC", "Q"), ("MS", "M"), ("ME", "M")]
+    + [("2YS-JAN", None), ("6MS", None), ("W-SUN", None), ("D", None)],
+)
+def test_data_codes_of_one_period_aliases(alias, code):
+    assert data_code(alias) == code

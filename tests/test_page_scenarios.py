@@ -3,7 +3,9 @@ sets survive the store, a JSON file and a link; a bad file or link changes nothi
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import string
 
 import numpy as np
 import pandas as pd
@@ -19,14 +21,18 @@ from forecasting.scenarios import (
     GrowthShock,
     LevelShift,
     Scenario,
+    ScenarioFile,
     Target,
     compare,
     dumps,
+    sets,
 )
+from forecasting.scenarios.errors import SET_MESSAGES
 from indicators.targets import Target as PlanTarget
 from indicators.targets import TargetBook
 from pages.scenarios_page import scenario_view as sv
 from ui import cache
+from ui.i18n import strings
 
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {
@@ -64,7 +70,7 @@ def series(obs: pd.DataFrame, indicator: str, region: str) -> pd.DataFrame:
 def library(obs, scenarios: list[Scenario], target: Target | None = None, drivers=None):
     """The comparison computed directly: the engine's auto forecast of Guangdong's GDP, then compare()."""
     frame = series(obs, "gdp", "440000")
-    baseline = Baseline.from_forecast(frame, forecasting.batch_forecast(frame, 5, n_jobs=1).forecast)
+    baseline = Baseline.from_forecast(frame, forecasting.forecast(frame, 5))
     return compare(scenarios, baseline, drivers, target, polarity="higher_is_better")
 
 
@@ -227,7 +233,7 @@ def test_share_link_reopens_the_same_comparison(obs):
     two_scenarios(at)
     link = dict(at.query_params)
     assert set(link) >= {"indicator", "region", "h", "model", "set"}
-    assert sv.decode_link(link["set"]).scenarios == (STIMULUS, SHIFT)
+    assert sets.decode_link(link["set"]).scenarios == (STIMULUS, SHIFT)
     reopened = run_page(link)
     assert not reopened.exception
     pd.testing.assert_frame_equal(delta_table(reopened), delta_table(at))
@@ -309,3 +315,30 @@ def test_published_year_targets_fit_the_year_end_of_a_year_to_date_series(cat):
     assert [(f.value, f.period, f.comparator, f.tolerance) for f in fits] == [(5.0, "2026Q4", "about", 0.5)]
     assert sv.fitting_targets(book, growth, "100000", ["2026Q2", "2026Q3"], "zh") == []
     assert sv.fitting_targets(book, growth, "440000", ["2026Q4"], "zh") == []
+
+
+def test_broken_set_rules_are_worded_in_the_users_language():
+    at = run_page(GDP_GD, lang="zh")
+    new_scenario(at, "扩张")
+    at.text_input(key="sc_new_name").set_value(" 扩张 ")
+    at.button(key="sc_new").click().run()
+    assert not at.exception
+    assert at.error and at.error[0].value == "名称“扩张”已被使用（“baseline”保留给基准），请换一个。"
+    assert at.selectbox(key="sc_current").options == ["扩张"]
+
+    mixed = ScenarioFile((STIMULUS, dataclasses.replace(SHIFT, region_code="110000")))
+    linked = run_page({**GDP_GD, "set": sets.encode_link(mixed)})
+    assert not linked.exception
+    assert [w.value for w in linked.warning] == [
+        "The scenarios in the link cannot be read and were ignored: "
+        "The file's scenarios are not all on one indicator and region."
+    ]
+    assert any("No scenario yet" in i.value for i in linked.info)
+
+
+def test_every_set_rule_has_words_in_both_languages_with_the_librarys_facts():
+    for code, english in SET_MESSAGES.items():
+        facts = {name for _, name, _, _ in string.Formatter().parse(english) if name}
+        for lang in ("zh", "en"):
+            text = strings()[f"scenarios.err_{code}"][lang]
+            assert {name for _, name, _, _ in string.Formatter().parse(text) if name} == facts, (code, lang)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import forecasting
 from forecasting.scenarios import Baseline, BaselineError, simulate_baseline
 
 Z80, Z95 = stats.norm.ppf(0.9), stats.norm.ppf(0.975)
@@ -84,3 +85,51 @@ def test_bad_baselines_are_refused_with_the_reason(change, message):
     history, forecast = change(*frames())
     with pytest.raises(BaselineError, match=message):
         Baseline.from_forecast(history, forecast, model="ets")
+
+
+def test_the_baseline_keeps_the_levels_of_its_run():
+    history = pd.DataFrame(
+        {
+            "ds": pd.date_range("2000", periods=20, freq="YS"),
+            "y": 100 + np.random.default_rng(3).normal(2, 3, 20).cumsum(),
+        }
+    )
+    engine = forecasting.forecast(history.assign(unique_id="x"), 4, level=(50, 90), model="drift")
+    base = Baseline.from_forecast(history, engine)
+    assert base.levels == (50, 90)
+    assert list(base.forecast.columns) == ["ds", "mean", "lo-50", "hi-50", "lo-90", "hi-90"]
+    draws = base.sample(4, 40_000, 1)
+    quantiles = np.quantile(draws, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0).T
+    expected = base.forecast[["lo-90", "lo-50", "mean", "hi-50", "hi-90"]].to_numpy()
+    assert np.abs(quantiles - expected).max() <= 0.03 * (expected[:, 4] - expected[:, 0]).max()
+    outcome = simulate_baseline(base, 4, n_draws=500)
+    bands = outcome.bands()
+    assert list(bands.columns) == ["ds", "period", "mean", "lo-50", "hi-50", "lo-90", "hi-90"]
+    np.testing.assert_array_equal(bands["hi-90"], engine["drift-hi-90"])
+    eighty = outcome.bands((80,))  # a level the run did not deliver comes from the draws
+    assert (eighty["lo-80"] < bands["lo-50"]).all() and (eighty["lo-80"] > bands["lo-90"]).all()
+
+
+@pytest.mark.parametrize(
+    ("dates", "code"),
+    [
+        (["2015-01-01", "2016-01-01", "2019-01-01"], "A"),  # a gap is still annual
+        (["2024-03-31", "2024-06-30", "2024-12-31"], "Q"),  # period ends
+        (["2025-01-01", "2025-02-01", "2025-05-01"], "M"),
+    ],
+)
+def test_frequency_is_inferred_by_the_forecasting_library(dates, code):
+    ds = pd.to_datetime(dates)
+    history = pd.DataFrame({"ds": ds[:-1], "y": [1.0, 2.0]})
+    forecast = frames()[1].iloc[:1].assign(ds=ds[-1:])
+    assert Baseline.from_forecast(history, forecast, model="x").freq == code
+
+
+def test_dates_on_no_annual_quarterly_or_monthly_grid_are_refused():
+    history = pd.DataFrame({"ds": pd.to_datetime(["2016-01-01", "2018-01-01"]), "y": [1.0, 2.0]})
+    forecast = frames()[1].iloc[:1].assign(ds=pd.to_datetime(["2020-01-01"]))
+    with pytest.raises(BaselineError, match=r"look like '2YS-JAN'\); pass freq='A', 'Q' or 'M'"):
+        Baseline.from_forecast(history, forecast, model="x")
+    hours = pd.to_datetime(["2016-01-01 00:00", "2016-01-01 07:00", "2016-01-02 01:00"])
+    with pytest.raises(BaselineError, match="cannot infer the frequency of dates"):
+        Baseline.from_forecast(history.assign(ds=hours[:2]), forecast.assign(ds=hours[2:]), model="x")

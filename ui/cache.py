@@ -7,6 +7,8 @@ the page itself); everything derived from it is small and goes through `cache_da
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -288,30 +290,55 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
     )
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
-def _forecast_run(
-    indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One backtest and forecast of one series: the forecast rows and the leaderboard come from the same run.
+@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+def forecast_run(
+    indicator_id: str,
+    region_codes: tuple[str, ...],
+    h: int,
+    model: str,
+    models: tuple[str, ...],
+    _progress: Callable[[int, int], str] | None = None,
+) -> forecasting.ForecastRun:
+    """One forecasting run over an indicator's series for some regions: the forecast rows, the backtests and the
+    leaderboard every view reads, and the series that could not be forecast (in ``errors``).
 
-    Raises:
-        ForecastError: the series cannot be forecast (the reason the batch recorded for it).
+    With ``_progress`` (the bar's text for ``done, total``; not part of the cache key) the run uses every core and
+    draws a progress bar while it computes, removed when done: a cache hit replays the bar's messages, which leave
+    nothing on the page.
     """
-    frame = series_frame(indicator_id, (region_code,))
-    result = forecasting.batch_forecast(frame, h, model=model, models=models, n_jobs=1, cache=False)
-    if len(result.errors):
-        raise forecasting.ForecastInputError(str(result.errors["error"].iloc[0]))
-    return result.forecast, result.leaderboard
+    frame = series_frame(indicator_id, region_codes)
+    if _progress is None:
+        return forecasting.run(frame, h, model=model, models=models)
+    bar = st.progress(0.0)
+
+    def report(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), _progress(done, total))
+
+    result = forecasting.run(frame, h, model=model, models=models, n_jobs=-1, progress=report)
+    bar.empty()
+    return result
+
+
+def _one_series(run: forecasting.ForecastRun) -> forecasting.ForecastRun:
+    """The run of one series, or its recorded reason as a ForecastInputError."""
+    if len(run.errors):
+        raise forecasting.ForecastInputError(str(run.errors["error"].iloc[0]))
+    return run
 
 
 def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
-    """Forecast of one series with calibrated intervals, the model actually used and its measured coverage."""
-    return _forecast_run(indicator_id, region_code, h, model, models)[0]
+    """Forecast of one series with calibrated intervals, the model actually used and its measured coverage.
+
+    Raises:
+        ForecastError: the series cannot be forecast (the reason the run recorded for it).
+    """
+    return _one_series(forecast_run(indicator_id, (region_code,), h, model, models)).forecast
 
 
 def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, ...]) -> pd.DataFrame:
-    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage), as `auto` saw it."""
-    return _forecast_run(indicator_id, region_code, h, forecasting.registry.AUTO, models)[1]
+    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage), as `auto` saw it:
+    read off the same run as the `auto` forecast."""
+    return _one_series(forecast_run(indicator_id, (region_code,), h, forecasting.registry.AUTO, models)).leaderboard
 
 
 # --- scenarios ------------------------------------------------------------------------------------------------------

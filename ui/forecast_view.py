@@ -1,14 +1,13 @@
-"""Helpers for the Forecast page: defaults, the tables it shows, the batch call. No widgets here."""
+"""Helpers for the Forecast page: defaults, the tables it shows, the batch run. No widgets here."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pandas as pd
 
 import forecasting
 from data.regions import RegionRegistry
 from indicators.query import period_label
+from ui import cache
 from ui.i18n import t
 
 DEFAULT_HORIZON = {"A": 5, "Q": 8, "M": 12}
@@ -67,15 +66,22 @@ def _num(value: float, decimals: int) -> str:
     return "—" if pd.isna(value) else f"{value:.{decimals}f}"
 
 
-def run_batch(
-    frame: pd.DataFrame, h: int, models: tuple[str, ...], progress: Callable[[int, int], None]
-) -> forecasting.ForecastResult:
-    """Forecast every series of `frame` on all cores (cached by the library), reporting progress."""
-    return forecasting.batch_forecast(frame, h, models=models, progress=progress)
+def batch_run(
+    indicator_id: str, region_codes: tuple[str, ...], h: int, models: tuple[str, ...], lang: str
+) -> forecasting.ForecastRun:
+    """The `auto` run over every region of an indicator, on all cores with a progress bar (cached, see `ui.cache`)."""
+    return cache.forecast_run(
+        indicator_id,
+        region_codes,
+        h,
+        forecasting.registry.AUTO,
+        models,
+        _progress=lambda done, total: t("forecast.batch_progress", lang, done=done, total=total),
+    )
 
 
 def batch_table(
-    result: forecasting.ForecastResult, registry: RegionRegistry, freq: str, decimals: int, lang: str
+    result: forecasting.ForecastRun, registry: RegionRegistry, freq: str, decimals: int, lang: str
 ) -> pd.DataFrame:
     """Next-period forecast per region: value, 80/95% bounds, model used, measured coverage, backtest MASE."""
     fc = result.forecast

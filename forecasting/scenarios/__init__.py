@@ -11,6 +11,8 @@ this project.
   :func:`compare` → :class:`Comparison` (table, per-period deltas, P(A beats B)); :class:`Target` and
   :func:`prob_meets` for the probability of meeting a target.
 * :func:`dumps` / :func:`loads` — JSON files with ``schema_version``; a bad file raises :class:`ScenarioFileError`.
+* :mod:`~forecasting.scenarios.sets` — edits of a set of scenarios (add, drop, duplicate, rename), the check of a
+  set before it is opened and the set as a link; a broken rule raises :class:`ScenarioSetError` with a code.
 """
 
 from forecasting.scenarios.adjustments import (
@@ -24,6 +26,7 @@ from forecasting.scenarios.adjustments import (
 from forecasting.scenarios.baseline import Baseline
 from forecasting.scenarios.compare import (
     DELTA_COLUMNS,
+    MAX_SCENARIOS,
     POLARITIES,
     TABLE_COLUMNS,
     Comparison,
@@ -35,12 +38,17 @@ from forecasting.scenarios.compare import (
 )
 from forecasting.scenarios.describe import TargetPathFact, describe, describe_fact, describe_target
 from forecasting.scenarios.drivers import DriverEstimate
-from forecasting.scenarios.errors import BaselineError, DriverDataError, ScenarioError, ScenarioFileError
+from forecasting.scenarios.errors import (
+    BaselineError,
+    DriverDataError,
+    ScenarioError,
+    ScenarioFileError,
+    ScenarioSetError,
+)
 from forecasting.scenarios.periods import period_label
 from forecasting.scenarios.scenario import Scenario, Target
 from forecasting.scenarios.serialize import SCHEMA, SCHEMA_VERSION, ScenarioFile, dumps, loads, scenario_to_dict
 from forecasting.scenarios.simulate import (
-    BAND_COLUMNS,
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     Drivers,
@@ -51,10 +59,10 @@ from forecasting.scenarios.simulate import (
 
 __all__ = [
     "ADJUSTMENT_TYPES",
-    "BAND_COLUMNS",
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "DELTA_COLUMNS",
+    "MAX_SCENARIOS",
     "POLARITIES",
     "SCHEMA",
     "SCHEMA_VERSION",
@@ -74,6 +82,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioFile",
     "ScenarioFileError",
+    "ScenarioSetError",
     "Target",
     "TargetPath",
     "TargetPathFact",

@@ -34,7 +34,7 @@ def growth(paths: np.ndarray, anchor: float, gap: int) -> np.ndarray:
 
 @dataclass
 class State:
-    """A path being adjusted: central ``(h,)``, draws ``(n, h)`` and exact quantiles ``(h, 5)`` or ``None``."""
+    """A path being adjusted: central ``(h,)``, draws ``(n, h)`` and exact quantiles ``(h, k)`` or ``None``."""
 
     central: np.ndarray
     draws: np.ndarray

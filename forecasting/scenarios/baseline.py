@@ -1,11 +1,13 @@
 """The baseline: one series' history and its forecast, and draws from the forecast's predictive distribution.
 
-Input is the forecasting engine's per-series output (``ds, mean, lo-80, hi-80, lo-95, hi-95``, or the engine's
-``<model>, <model>-lo-80…`` column names) plus the history ``ds, y``.
+Input is the forecasting engine's per-series output (``ds, mean, lo-<l>, hi-<l>…`` for the run's interval levels,
+e.g. ``lo-80, hi-80, lo-95, hi-95``, or the engine's ``<model>, <model>-lo-80…`` column names) plus the history
+``ds, y``. The baseline keeps the levels of the run that produced it (:attr:`Baseline.levels`).
 
 Draws: the engine's intervals are calibrated, so the draws reproduce them exactly. Each horizon's quantile function
-is the piecewise-linear interpolation, on the normal-score scale, through the five known quantiles (2.5%, 10%, 50%,
-90%, 97.5% = lo-95, lo-80, mean, hi-80, hi-95), extended beyond 95% with the outer segments' slopes. For normal
+is the piecewise-linear interpolation, on the normal-score scale, through the known quantiles (for levels 80 and 95:
+2.5%, 10%, 50%, 90%, 97.5% = lo-95, lo-80, mean, hi-80, hi-95), extended beyond the widest interval with the outer
+segments' slopes. For normal
 intervals this is the normal distribution; for skewed ones (log models) it keeps the skew. The point forecast is
 taken as the median. Across horizons the normal scores follow a random walk whose variance grows like the interval
 width squared (corr(h, k) = sd_h / sd_k for h < k), the dependence of an integrated forecast; each horizon's marginal
@@ -14,18 +16,43 @@ is exact whatever the dependence, and only paths (cumulative sums, growth in a p
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
+from forecasting.errors import ForecastInputError
+from forecasting.frequency import data_code, infer_freq
 from forecasting.scenarios.errors import BaselineError
-from forecasting.scenarios.periods import check_freq, infer_freq, to_periods
+from forecasting.scenarios.periods import check_freq, to_periods
+from forecasting.validation import level_key
 
-INTERVALS = ("lo-95", "lo-80", "mean", "hi-80", "hi-95")
-FORECAST_COLUMNS = ("ds", "mean", "lo-80", "hi-80", "lo-95", "hi-95")
-Z80, Z95 = 1.2815515655446004, 1.959963984540054  # normal quantiles of 0.90 and 0.975
-Z_KNOTS = np.array([-Z95, -Z80, 0.0, Z80, Z95])
+_BOUND = re.compile(r"^(lo|hi)-(\d+(?:\.\d+)?)$")
+
+
+def forecast_columns(levels: Iterable[float]) -> list[str]:
+    """``ds, mean, lo-<l>, hi-<l>…`` for the levels in ascending order (the engine's order)."""
+    return ["ds", "mean"] + [f"{side}-{level_key(lv)}" for lv in sorted(levels) for side in ("lo", "hi")]
+
+
+def knot_columns(levels: tuple[float, ...]) -> list[str]:
+    """The quantiles known at every step, lowest first: ``lo`` of the widest level … ``mean`` … ``hi`` of it."""
+    return [f"lo-{level_key(lv)}" for lv in reversed(levels)] + ["mean"] + [f"hi-{level_key(lv)}" for lv in levels]
+
+
+def knot_scores(levels: tuple[float, ...]) -> np.ndarray:
+    """Normal scores of :func:`knot_columns`: ``-z(widest) … 0 … z(widest)``."""
+    z = [float(ndtri(0.5 + lv / 200)) for lv in levels]
+    return np.array([-v for v in reversed(z)] + [0.0] + z)
+
+
+def levels_of(columns: Iterable[str]) -> tuple[float, ...]:
+    """Interval levels of a frame with ``lo-<l>``/``hi-<l>`` columns, ascending (each side may lack some)."""
+    found = {float(m.group(2)) for m in map(_BOUND.match, map(str, columns)) if m}
+    return tuple(sorted(int(v) if v.is_integer() else v for v in found))
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +61,8 @@ class Baseline:
 
     Attributes:
         history: ``ds, y`` sorted by date; ``y`` may be NaN (a gap stays a gap).
-        forecast: ``ds, mean, lo-80, hi-80, lo-95, hi-95``, consecutive periods after the history.
+        forecast: ``ds, mean, lo-<l>, hi-<l>…`` (levels ascending, at least one), consecutive periods after the
+            history.
         model: the model name (as the scenario records it).
         freq: ``"A"``, ``"Q"`` or ``"M"``.
     """
@@ -70,7 +98,8 @@ class Baseline:
 
         Args:
             history: ``ds, y`` (other columns ignored; ``unique_id`` filtered when given).
-            forecast: ``ds, mean, lo-80, hi-80, lo-95, hi-95`` or the engine's ``<name>, <name>-lo-80, …``.
+            forecast: ``ds, mean, lo-<l>, hi-<l>…`` or the engine's ``<name>, <name>-lo-<l>, …``: the baseline
+                keeps the forecast's levels.
             model: model name; default the forecast's ``model`` column (the model the engine used), else ``<name>``.
             freq: ``"A"``, ``"Q"``, ``"M"``; inferred from the dates when ``None``.
             unique_id: keep only these rows of both frames (for the engine's many-series output).
@@ -87,23 +116,31 @@ class Baseline:
         missing = [c for c in ("ds", "y") if c not in history.columns]
         if missing:
             raise BaselineError(f"history lacks column(s) {missing}; expected ds, y; got {list(history.columns)}")
-        missing = [c for c in FORECAST_COLUMNS if c not in forecast.columns]
+        columns = forecast_columns(levels_of(forecast.columns) or (80, 95))
+        missing = [c for c in columns if c not in forecast.columns]
         if missing:
             raise BaselineError(
-                f"forecast lacks column(s) {missing}; expected columns {list(FORECAST_COLUMNS)}; "
-                f"got {list(forecast.columns)}"
+                f"forecast lacks column(s) {missing}; expected columns {columns}; got {list(forecast.columns)}"
             )
         history = history[["ds", "y"]].assign(ds=lambda f: pd.to_datetime(f["ds"]), y=lambda f: f["y"].astype(float))
-        forecast = forecast[list(FORECAST_COLUMNS)].assign(ds=lambda f: pd.to_datetime(f["ds"]))
+        forecast = forecast[columns].assign(ds=lambda f: pd.to_datetime(f["ds"]))
         history = history.sort_values("ds", kind="stable").reset_index(drop=True)
         forecast = (
-            forecast.sort_values("ds", kind="stable")
-            .reset_index(drop=True)
-            .astype({c: float for c in FORECAST_COLUMNS[1:]})
+            forecast.sort_values("ds", kind="stable").reset_index(drop=True).astype(dict.fromkeys(columns[1:], float))
         )
         if freq is None:
-            freq = infer_freq(pd.DatetimeIndex(pd.concat([history["ds"], forecast["ds"]])))
+            freq = _infer_code(pd.concat([history["ds"], forecast["ds"]]))
         return cls(history=history, forecast=forecast, model=model, freq=freq)
+
+    @property
+    def levels(self) -> tuple[float, ...]:
+        """The interval levels of the run the forecast came from, ascending."""
+        return levels_of(self.forecast.columns)
+
+    @property
+    def knot_columns(self) -> list[str]:
+        """The forecast's known quantiles, lowest first (see :func:`knot_columns`)."""
+        return knot_columns(self.levels)
 
     @property
     def periods(self) -> pd.PeriodIndex:
@@ -123,9 +160,9 @@ class Baseline:
         The same ``seed`` gives the same draws for every horizon's column whatever ``horizon`` is, which keeps
         scenarios paired (common random numbers).
         """
-        knots = self.forecast[list(INTERVALS)].to_numpy()[:horizon]
-        scores = random_walk_scores(_sd(knots), n_draws, np.random.default_rng(seed))
-        return np.column_stack([quantile_map(scores[:, i], knots[i]) for i in range(horizon)])
+        knots, z = self.forecast[self.knot_columns].to_numpy()[:horizon], knot_scores(self.levels)
+        scores = random_walk_scores((knots[:, -1] - knots[:, 0]) / (2 * z[-1]), n_draws, np.random.default_rng(seed))
+        return np.column_stack([quantile_map(scores[:, i], knots[i], z) for i in range(horizon)])
 
 
 def random_walk_scores(sd: np.ndarray, n_draws: int, rng: np.random.Generator) -> np.ndarray:
@@ -141,17 +178,29 @@ def random_walk_scores(sd: np.ndarray, n_draws: int, rng: np.random.Generator) -
     return np.where(total > 0, scores, shocks)
 
 
-def quantile_map(scores: np.ndarray, knots: np.ndarray) -> np.ndarray:
-    """Values at normal scores through the five quantile knots, linear beyond the outer knots."""
-    values = np.interp(scores, Z_KNOTS, knots)
-    low_slope = (knots[1] - knots[0]) / (Z95 - Z80)
-    high_slope = (knots[4] - knots[3]) / (Z95 - Z80)
-    values = np.where(scores < -Z95, knots[0] + (scores + Z95) * low_slope, values)
-    return np.where(scores > Z95, knots[4] + (scores - Z95) * high_slope, values)
+def quantile_map(scores: np.ndarray, knots: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Values at normal scores through the quantile knots (at normal scores ``z``), linear beyond the outer knots."""
+    values = np.interp(scores, z, knots)
+    low_slope = (knots[1] - knots[0]) / (z[1] - z[0])
+    high_slope = (knots[-1] - knots[-2]) / (z[-1] - z[-2])
+    values = np.where(scores < z[0], knots[0] + (scores - z[0]) * low_slope, values)
+    return np.where(scores > z[-1], knots[-1] + (scores - z[-1]) * high_slope, values)
 
 
-def _sd(knots: np.ndarray) -> np.ndarray:
-    return (knots[:, 4] - knots[:, 0]) / (2 * Z95)
+def _infer_code(dates: pd.Series) -> str:
+    """``"A"``, ``"Q"`` or ``"M"`` from the dates of history and forecast (gaps allowed), by the library's inference."""
+    unique = pd.DatetimeIndex(dates).unique().sort_values()
+    try:
+        alias = infer_freq(unique)
+    except ForecastInputError as error:
+        raise BaselineError(f"{error}; or pass freq='A', 'Q' or 'M'") from None
+    code = data_code(alias)
+    if code is None:
+        raise BaselineError(
+            f"cannot infer an annual, quarterly or monthly frequency from the dates (they look like {alias!r}); "
+            "pass freq='A', 'Q' or 'M'"
+        )
+    return code
 
 
 def _one_series(frame: object, unique_id: object, name: str) -> pd.DataFrame:
@@ -172,15 +221,17 @@ def _rename_engine_columns(forecast: pd.DataFrame) -> tuple[pd.DataFrame, str | 
     """``<name>, <name>-lo-80…`` → ``mean, lo-80…``; returns the frame and ``<name>`` (None if already renamed)."""
     if "mean" in forecast.columns:
         return forecast, None
-    names = [c for c in forecast.columns if f"{c}-lo-80" in forecast.columns]
+    columns = [str(c) for c in forecast.columns]
+    names = [c for c in columns if any(o.startswith(f"{c}-") and _BOUND.match(o[len(c) + 1 :]) for o in columns)]
     if len(names) != 1:
         raise BaselineError(
-            f"forecast: expected columns {list(FORECAST_COLUMNS)} or the engine's '<model>', '<model>-lo-80', …; "
-            f"got {list(forecast.columns)}"
+            f"forecast: expected columns {forecast_columns((80, 95))} (or other levels) or the engine's '<model>', "
+            f"'<model>-lo-80', …; got {columns}"
         )
     name = names[0]
-    renamed = {name: "mean"} | {f"{name}-{key}": key for key in ("lo-80", "hi-80", "lo-95", "hi-95")}
-    return forecast.rename(columns=renamed), str(name)
+    bounds = {c: c.removeprefix(f"{name}-") for c in columns if c.startswith(f"{name}-")}
+    renamed = {name: "mean"} | {c: key for c, key in bounds.items() if _BOUND.match(key)}
+    return forecast.rename(columns=renamed), name
 
 
 def _check_history(history: pd.DataFrame, freq: str) -> None:
@@ -194,16 +245,20 @@ def _check_history(history: pd.DataFrame, freq: str) -> None:
 
 
 def _check_forecast(forecast: pd.DataFrame, freq: str) -> None:
-    if not isinstance(forecast, pd.DataFrame) or list(forecast.columns) != list(FORECAST_COLUMNS):
-        raise BaselineError(f"forecast: expected columns {list(FORECAST_COLUMNS)} (use Baseline.from_forecast)")
-    values = forecast[list(INTERVALS)].to_numpy()
+    levels = levels_of(forecast.columns) if isinstance(forecast, pd.DataFrame) else ()
+    if not levels or list(forecast.columns) != forecast_columns(levels):
+        raise BaselineError(
+            f"forecast: expected columns {forecast_columns(levels or (80, 95))} (use Baseline.from_forecast)"
+        )
+    knots = knot_columns(levels)
+    values = forecast[knots].to_numpy()
     if not np.isfinite(values).all():
         raise BaselineError("forecast: mean and interval bounds must be finite numbers; got NaN or infinity")
     if (np.diff(values, axis=1) < 0).any():
         step = int(np.argmax((np.diff(values, axis=1) < 0).any(axis=1))) + 1
         raise BaselineError(
-            f"forecast: expected lo-95 <= lo-80 <= mean <= hi-80 <= hi-95 at every step; step {step} has "
-            f"{dict(zip(INTERVALS, values[step - 1].round(6).tolist(), strict=True))}"
+            f"forecast: expected {' <= '.join(knots)} at every step; step {step} has "
+            f"{dict(zip(knots, values[step - 1].round(6).tolist(), strict=True))}"
         )
     _check_dates(forecast["ds"], freq, "forecast", consecutive=True)
 

@@ -180,7 +180,7 @@ def comparison_table(
     _check_paired([baseline, *outcomes])
     rows = []
     for outcome in (baseline, *outcomes):
-        band = outcome.bands().iloc[-1]
+        band = outcome.bands((80,)).iloc[-1]
         cum = (outcome.draws - baseline.draws).sum(axis=1)
         end_diff = float(outcome.central[-1] - baseline.central[-1])
         directed = not outcome.is_baseline and polarity != "neutral"

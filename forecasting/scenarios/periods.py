@@ -9,14 +9,12 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-import numpy as np
 import pandas as pd
 
 from forecasting.scenarios.errors import ScenarioError
 
 FREQS = ("A", "Q", "M")
 _PANDAS = {"A": "Y", "Q": "Q", "M": "M"}
-_MONTH_STEP = {12: "A", 3: "Q", 1: "M"}
 _EXAMPLE = {"A": "'2026'", "Q": "'2026Q3'", "M": "'2026-03'"}
 PER_PERIOD = {"A": ("每年", "a year"), "Q": ("每季度", "a quarter"), "M": ("每月", "a month")}
 
@@ -54,18 +52,6 @@ def period_label(ds: object, freq: str) -> str:
 def to_periods(dates: pd.Series | pd.DatetimeIndex, freq: str) -> pd.PeriodIndex:
     """Periods of a column of dates."""
     return pd.DatetimeIndex(dates).to_period(_PANDAS[freq])
-
-
-def infer_freq(dates: pd.DatetimeIndex) -> str:
-    """Infer ``"A"``, ``"Q"`` or ``"M"`` from at least two dates (gaps allowed: the step is the gcd of months)."""
-    months = np.asarray(dates.year * 12 + dates.month - 1, dtype=np.int64)
-    step = int(np.gcd.reduce(np.diff(np.unique(months)))) if len(np.unique(months)) > 1 else 0
-    if step not in _MONTH_STEP:
-        raise ScenarioError(
-            f"cannot infer an annual, quarterly or monthly frequency from the dates (step {step} months); "
-            "pass freq='A', 'Q' or 'M'"
-        )
-    return _MONTH_STEP[step]
 
 
 def zh_period(label: str, freq: str) -> str:

@@ -20,16 +20,16 @@ import numpy as np
 import pandas as pd
 
 from forecasting.scenarios.apply import Drivers, State, apply, growth
-from forecasting.scenarios.baseline import INTERVALS, Baseline
+from forecasting.scenarios.baseline import Baseline
 from forecasting.scenarios.describe import TargetPathFact, describe, describe_fact
 from forecasting.scenarios.drivers import DriverEstimate
 from forecasting.scenarios.errors import ScenarioError
 from forecasting.scenarios.scenario import Scenario
+from forecasting.validation import level_key
 
 DEFAULT_DRAWS = 2000
 DEFAULT_SEED = 20260707
-BAND_COLUMNS = ("ds", "period", "mean", "lo-80", "hi-80", "lo-95", "hi-95")
-__all__ = ["BAND_COLUMNS", "DEFAULT_DRAWS", "DEFAULT_SEED", "Drivers", "Outcome", "simulate", "simulate_baseline"]
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_SEED", "Drivers", "Outcome", "simulate", "simulate_baseline"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +39,10 @@ class Outcome:
     Attributes:
         central: the central path ``(h,)``: the baseline forecast with the adjustments at point estimates.
         draws: ``(n_draws, h)`` joint draws of the path.
-        knots: ``(h, 5)`` exact quantiles (2.5, 10, 50, 90, 97.5%) while known; ``None`` after a driver change.
+        knots: ``(h, 2·len(levels) + 1)`` exact quantiles while known (the baseline's ``lo`` bounds widest first, the
+            mean, its ``hi`` bounds: for levels 80 and 95 the 2.5, 10, 50, 90 and 97.5% quantiles); ``None`` after a
+            driver change.
+        levels: the interval levels of the baseline's forecast, ascending.
         anchor_value, anchor_gap: last observation and the periods from it to the first forecast period.
         facts: per adjustment, ``None``, a :class:`TargetPathFact` or a :class:`DriverEstimate`.
     """
@@ -55,6 +58,7 @@ class Outcome:
     knots: np.ndarray | None
     anchor_value: float
     anchor_gap: int
+    levels: tuple[float, ...] = (80, 95)
     scenario: Scenario | None = None
     facts: tuple[TargetPathFact | DriverEstimate | None, ...] = ()
 
@@ -67,14 +71,18 @@ class Outcome:
         """The driver estimates, in the order of the adjustments."""
         return [f for f in self.facts if isinstance(f, DriverEstimate)]
 
-    def bands(self) -> pd.DataFrame:
-        """Fan-chart frame ``ds, period, mean, lo-80, hi-80, lo-95, hi-95`` (``mean`` is the central path)."""
-        if self.knots is not None:
-            lo95, lo80, _, hi80, hi95 = self.knots.T
-        else:
-            lo95, lo80, hi80, hi95 = np.quantile(self.draws, [0.025, 0.1, 0.9, 0.975], axis=0)
-        columns = (self.dates, list(self.periods), self.central, lo80, hi80, lo95, hi95)
-        return pd.DataFrame(dict(zip(BAND_COLUMNS, columns, strict=True)))
+    def bands(self, levels: tuple[float, ...] | None = None) -> pd.DataFrame:
+        """Fan-chart frame ``ds, period, mean, lo-<l>, hi-<l>…`` (``mean`` is the central path) for ``levels``
+        (default: the baseline's), exact while the quantiles are known, else from the draws."""
+        out = {"ds": self.dates, "period": list(self.periods), "mean": self.central}
+        for lv in sorted(self.levels if levels is None else levels):
+            if self.knots is not None and lv in self.levels:
+                i, widest = self.levels.index(lv), len(self.levels)
+                lo, hi = self.knots[:, widest - 1 - i], self.knots[:, widest + 1 + i]
+            else:
+                lo, hi = np.quantile(self.draws, [(100 - lv) / 200, (100 + lv) / 200], axis=0)
+            out[f"lo-{level_key(lv)}"], out[f"hi-{level_key(lv)}"] = lo, hi
+        return pd.DataFrame(out)
 
     def growth_draws(self) -> np.ndarray:
         """Period-on-period growth of every draw, in % ``(n_draws, h)``; the first period against the anchor."""
@@ -119,9 +127,10 @@ def simulate_baseline(
         dates=pd.DatetimeIndex(baseline.forecast["ds"].iloc[:horizon]),
         central=baseline.forecast["mean"].to_numpy()[:horizon].copy(),
         draws=baseline.sample(horizon, n_draws, seed),
-        knots=baseline.forecast[list(INTERVALS)].to_numpy()[:horizon].copy(),
+        knots=baseline.forecast[baseline.knot_columns].to_numpy()[:horizon].copy(),
         anchor_value=anchor,
         anchor_gap=gap,
+        levels=baseline.levels,
     )
 
 

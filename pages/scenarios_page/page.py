@@ -7,7 +7,7 @@ import streamlit as st
 
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
-from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile
+from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile, sets
 from pages.scenarios_page import scenario_charts as charts
 from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
@@ -31,7 +31,7 @@ def regions_of(indicator_id: str) -> list[str]:
 
 
 def check(file: ScenarioFile) -> None:
-    sv.check_set(file, cat, regions_of, models, lang)
+    sets.check_set(file, sv.buildable(cat), regions_of, models)
 
 
 ss.start(check, lang)
@@ -73,7 +73,7 @@ except forecasting.ForecastError as err:
     st.stop()
 used, kind, periods = str(fc["model"].iloc[0]), sv.scenario_kind(ind), sv.labels_of(fc["ds"], ind.freq)
 work = ss.working_set(ind.id, region, h, used)
-link = sv.encode_link(work) if work.scenarios else None
+link = sets.encode_link(work) if work.scenarios else None
 state.to_url({"indicator": ind.id, "region": region, "h": h, "model": model, "set": link})
 names, unit, end_value = (
     sv.display_names(work, cat, reg, lang),
@@ -101,7 +101,7 @@ with st.form("sc_new_form", clear_on_submit=True):
         "kind": kind,
     }
     if col_new.form_submit_button(t("scenarios.new"), key="sc_new"):
-        edit(lambda: sv.add_scenario(work, new_name, series, lang), new_name.strip())
+        edit(lambda: sets.add(work, new_name, series), new_name.strip())
 
 if not work.scenarios:
     st.info(t("scenarios.none_yet"))
@@ -126,7 +126,7 @@ else:
         col_text, col_rm = st.columns([12, 1], vertical_alignment="center")
         col_text.markdown(f"{j + 1}. {line}")
         if col_rm.button(t("scenarios.remove"), key=f"sc_rm_{j}", type="tertiary"):
-            edit(lambda j=j: sv.replace_at(work, i, scenario.without_adjustment(j)))
+            edit(lambda j=j: sets.replace_at(work, i, scenario.without_adjustment(j)))
     if not lines:
         st.caption(t("scenarios.no_adjustments"))
 
@@ -151,8 +151,8 @@ else:
         # Simulate the scenario with the new adjustment before keeping it: a driver too short to estimate, say, is
         # refused here with the library's reason instead of breaking the comparison below.
         def added() -> ScenarioFile:
-            trial = sv.replace_at(work, i, scenario.with_adjustment(make()))
-            only = sv.compact(ScenarioFile((trial.scenarios[i],)))
+            trial = sets.replace_at(work, i, scenario.with_adjustment(make()))
+            only = sets.compact(ScenarioFile((trial.scenarios[i],)))
             cache.scenario_comparison(only, ind.id, region, h, model, candidates, ind.polarity)
             return trial
 
@@ -162,13 +162,13 @@ else:
             new = st.text_input(t("scenarios.name"), value=scenario.name, key=f"sc_rename_{scenario.name}")
             note = st.text_area(t("scenarios.note"), value=scenario.note, key=f"sc_note_{scenario.name}")
             if st.form_submit_button(t("scenarios.rename"), key="sc_rename"):
-                edit(lambda: sv.rename(work, i, new, note, lang), new.strip())
+                edit(lambda: sets.rename(work, i, new, note), new.strip())
         c1, c2 = st.columns(2)
         copy = sv.copy_name(scenario_names, scenario.name, lang)
         if c1.button(t("scenarios.duplicate"), key="sc_duplicate"):
-            edit(lambda: sv.duplicate(work, i, copy, lang), copy)
+            edit(lambda: sets.duplicate(work, i, copy), copy)
         if c2.button(t("scenarios.delete"), key="sc_delete"):
-            edit(lambda: sv.drop_at(work, i))
+            edit(lambda: sets.drop_at(work, i))
 
 # --- the target ----------------------------------------------------------------------------------------------------
 st.header(t("scenarios.target"))
@@ -200,7 +200,7 @@ if work.scenarios:
     if work.target is not None and target is None:
         st.warning(t("scenarios.target_outside", period=sv.period_name(work.target.period, ind.freq, lang)))
     try:
-        compared = sv.compact(dataclasses.replace(work, target=target))
+        compared = sets.compact(dataclasses.replace(work, target=target))
         comp = cache.scenario_comparison(compared, ind.id, region, h, model, candidates, ind.polarity)
     except ScenarioError as err:
         st.error(t("scenarios.compare_failed", error=err))
@@ -210,7 +210,7 @@ if comp is not None:
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
     place = {"name": pick(ind.name), "region": reg.name(region, lang)}
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
-    selection = f"{ind.id}-{region}-{h}-{model}-{sv.fingerprint(compared)}"
+    selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"
     fans = charts.scenario_fans(history, comp, title, unit, ind.decimals, labels)
     st.plotly_chart(fans, config=PLOTLY_CONFIG)
     chart_meta = ChartMeta(title=title, source=source, unit=unit)

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from data.errors import ObjectNotFound
-from forecasting.scenarios import ScenarioFile, ScenarioFileError, dumps, loads
+from forecasting.scenarios import ScenarioError, ScenarioFile, dumps, loads
+from forecasting.scenarios.sets import compact
 from pages.scenarios_page import scenario_state as ss
-from pages.scenarios_page.scenario_view import SET_KIND, compact
+from pages.scenarios_page.scenario_view import SET_KIND, error_text
 from ui import cache
 from ui.i18n import t
 
@@ -54,8 +55,8 @@ def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
             check(opened)
         except ObjectNotFound as err:
             st.error(err.message(lang))
-        except ScenarioFileError as err:
-            st.error(t("scenarios.load_bad", lang, name=chosen, error=err))
+        except ScenarioError as err:
+            st.error(t("scenarios.load_bad", lang, name=chosen, error=error_text(err, lang)))
         else:
             ss.request_open(opened, t("scenarios.opened_saved", lang, name=chosen, n=len(opened.scenarios)))
     if c2.button(t("scenarios.delete_saved", lang), key="sc_delete_saved"):

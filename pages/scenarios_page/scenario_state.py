@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from forecasting.scenarios import ScenarioError, ScenarioFile, ScenarioFileError, loads
-from pages.scenarios_page.scenario_view import compact, decode_link, rebase
-from ui.i18n import t
+from forecasting.scenarios import ScenarioError, ScenarioFile, loads
+from forecasting.scenarios.sets import compact, decode_link, rebase
+from pages.scenarios_page.scenario_view import error_text
+from ui.i18n import current_lang, t
 
 SETS = "sc_sets"
 PENDING = "sc_pending"
@@ -23,7 +24,7 @@ PICK = "sc_pick"
 NOTICES = "sc_notices"
 UPLOAD = "sc_upload_seen"
 
-Check = Callable[[ScenarioFile], None]  # raises ScenarioFileError when a set cannot be opened here
+Check = Callable[[ScenarioFile], None]  # raises ScenarioSetError when a set cannot be opened here
 
 
 def _key(indicator_id: str, region_code: str) -> str:
@@ -60,8 +61,8 @@ def start(check: Check, lang: str) -> None:
     try:
         file = decode_link(raw)
         check(file)
-    except ScenarioFileError as err:
-        notify("warning", t("scenarios.link_bad", lang, error=err))
+    except ScenarioError as err:  # not a scenario file, or a set that cannot be opened here
+        notify("warning", t("scenarios.link_bad", lang, error=error_text(err, lang)))
         return
     _open(file, model_from_url=True)
 
@@ -107,7 +108,7 @@ def edit(indicator_id: str, region_code: str, change: Callable[[], ScenarioFile]
         file = change()
         text = compact(file)
     except ScenarioError as err:
-        st.error(str(err))
+        st.error(error_text(err, current_lang()))
         return
     st.session_state[SETS][_key(indicator_id, region_code)] = text
     if pick is not None:
@@ -128,8 +129,8 @@ def take_upload(uploaded: UploadedFile | None, check: Check, lang: str) -> None:
     try:
         file = loads(uploaded.getvalue())
         check(file)
-    except ScenarioFileError as err:
-        message = t("scenarios.upload_bad", lang, name=uploaded.name, error=err)
+    except ScenarioError as err:
+        message = t("scenarios.upload_bad", lang, name=uploaded.name, error=error_text(err, lang))
         st.session_state[UPLOAD] = (uploaded.file_id, message)
         st.error(message)
         return

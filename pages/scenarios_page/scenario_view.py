@@ -1,37 +1,29 @@
-"""Helpers for the Scenarios page: which series and drivers fit, edits of the working set, links, targets that fit a
-series, and the tables shown. No widgets here; every number shown comes from :mod:`forecasting.scenarios`.
-
-The working set is a :class:`~forecasting.scenarios.ScenarioFile` (scenarios of one series plus an optional target);
-edits return a new one, and a rule the page adds (unique names, at most five) raises :class:`ScenarioError` with a
-message in the user's language.
+"""Helpers for the Scenarios page: which series and drivers fit, targets that fit a series, errors and the tables
+shown, in the user's language. No widgets here; every number shown comes from :mod:`forecasting.scenarios`, and the
+working set (a :class:`~forecasting.scenarios.ScenarioFile`) is edited, checked and linked by
+:mod:`forecasting.scenarios.sets`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import dataclasses
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
 from data.regions import RegionRegistry
 from forecasting.scenarios import (
+    MAX_SCENARIOS,
     Comparison,
     DriverChange,
     Scenario,
     ScenarioError,
     ScenarioFile,
-    ScenarioFileError,
+    ScenarioSetError,
     Target,
     describe,
     describe_target,
-    dumps,
-    loads,
     period_label,
 )
-from forecasting.scenarios.compare import MAX_SCENARIOS
 from forecasting.scenarios.periods import en_period, zh_period
 from indicators.metadata import Catalogue, Indicator
 from indicators.targets import TargetBook
@@ -40,7 +32,6 @@ from ui.i18n import t
 SET_KIND = "scenario_set"  # app objects of this kind hold {"file": <scenario file JSON>}
 # Scenario kinds by catalogue kind: an index (PMI, EGDI) moves like a level; a rank has no scenario arithmetic.
 SERIES_KINDS = {"level": "level", "index": "level", "rate": "rate"}
-RESERVED = "baseline"  # the library's name for the baseline outcome
 
 
 def scenario_kind(ind: Indicator) -> str:
@@ -50,7 +41,7 @@ def scenario_kind(ind: Indicator) -> str:
 
 def series_ids(cat: Catalogue) -> list[str]:
     """Indicators a scenario can be built on (ranks are left out)."""
-    return [ind.id for ind in cat if ind.kind in SERIES_KINDS]
+    return list(buildable(cat))
 
 
 def driver_ids(cat: Catalogue, freq: str) -> list[str]:
@@ -80,47 +71,13 @@ def describe_unit(ind: Indicator, lang: str) -> str | None:
     return None if scenario_kind(ind) == "rate" else ind.unit[lang]
 
 
-# --- the working set ------------------------------------------------------------------------------------------------
+# --- sets and their errors ----------------------------------------------------------------------------------------
 
 
-def rebase(file: ScenarioFile, horizon: int, model: str) -> ScenarioFile:
-    """The set on the page's current horizon and baseline model (adjustments keep their periods)."""
-    moved = tuple(dataclasses.replace(s, horizon=horizon, model=model) for s in file.scenarios)
-    return dataclasses.replace(file, scenarios=moved)
-
-
-def _check_name(name: str, taken: Sequence[str], lang: str) -> str:
-    name = name.strip()
-    if not name:
-        raise ScenarioError(t("scenarios.err_name_empty", lang))
-    if name == RESERVED or name in taken:
-        raise ScenarioError(t("scenarios.err_name_taken", lang, name=name))
-    return name
-
-
-def _check_room(file: ScenarioFile, lang: str) -> None:
-    if len(file.scenarios) >= MAX_SCENARIOS:
-        raise ScenarioError(t("scenarios.err_full", lang, n=MAX_SCENARIOS))
-
-
-def add_scenario(file: ScenarioFile, name: str, series: dict, lang: str) -> ScenarioFile:
-    """A new scenario without adjustments; ``series`` holds the other fields of :class:`Scenario` (indicator_id,
-    region_code, horizon, model, freq, kind)."""
-    _check_room(file, lang)
-    new = Scenario(name=_check_name(name, [s.name for s in file.scenarios], lang), **series)
-    return dataclasses.replace(file, scenarios=(*file.scenarios, new))
-
-
-def replace_at(file: ScenarioFile, index: int, scenario: Scenario) -> ScenarioFile:
-    """The set with scenario ``index`` replaced."""
-    kept = list(file.scenarios)
-    kept[index] = scenario
-    return dataclasses.replace(file, scenarios=tuple(kept))
-
-
-def drop_at(file: ScenarioFile, index: int) -> ScenarioFile:
-    """The set without scenario ``index``."""
-    return dataclasses.replace(file, scenarios=tuple(s for i, s in enumerate(file.scenarios) if i != index))
+def buildable(cat: Catalogue) -> dict[str, tuple[str, str]]:
+    """Indicators a scenario can be built on, each with its scenario kind and frequency (what a set is checked
+    against by :func:`forecasting.scenarios.sets.check_set`)."""
+    return {ind.id: (scenario_kind(ind), ind.freq) for ind in cat if ind.kind in SERIES_KINDS}
 
 
 def copy_name(names: Sequence[str], name: str, lang: str) -> str:
@@ -129,75 +86,12 @@ def copy_name(names: Sequence[str], name: str, lang: str) -> str:
     return next(n for n in [base, *(f"{base} {k}" for k in range(2, MAX_SCENARIOS + 2))] if n not in names)
 
 
-def duplicate(file: ScenarioFile, index: int, name: str, lang: str) -> ScenarioFile:
-    """The set with a copy of scenario ``index``, named ``name``, appended."""
-    _check_room(file, lang)
-    name = _check_name(name, [s.name for s in file.scenarios], lang)
-    return dataclasses.replace(file, scenarios=(*file.scenarios, file.scenarios[index].renamed(name)))
-
-
-def rename(file: ScenarioFile, index: int, name: str, note: str, lang: str) -> ScenarioFile:
-    """The set with scenario ``index`` renamed and its note (the analyst's rationale) replaced."""
-    others = [s.name for i, s in enumerate(file.scenarios) if i != index]
-    scenario = dataclasses.replace(file.scenarios[index], name=_check_name(name, others, lang), note=note.strip())
-    return replace_at(file, index, scenario)
-
-
-def check_set(
-    file: ScenarioFile, cat: Catalogue, regions_of: Callable[[str], list[str]], models: Sequence[str], lang: str
-) -> None:
-    """Whether a loaded set can be opened here: one series this app has, a known model, at most five scenarios.
-
-    Raises:
-        ScenarioFileError: with a message in ``lang``.
-    """
-    if not file.scenarios:
-        raise ScenarioFileError(t("scenarios.err_set_empty", lang))
-    if len(file.scenarios) > MAX_SCENARIOS:
-        raise ScenarioFileError(t("scenarios.err_set_large", lang, n=len(file.scenarios), max=MAX_SCENARIOS))
-    first = file.scenarios[0]
-    if any((s.indicator_id, s.region_code) != (first.indicator_id, first.region_code) for s in file.scenarios):
-        raise ScenarioFileError(t("scenarios.err_set_mixed", lang))
-    if first.indicator_id not in series_ids(cat):
-        raise ScenarioFileError(t("scenarios.err_set_indicator", lang, id=first.indicator_id))
-    ind = cat.get(first.indicator_id)
-    if any(s.kind != scenario_kind(ind) or s.freq != ind.freq for s in file.scenarios):
-        raise ScenarioFileError(t("scenarios.err_set_kind", lang, id=ind.id))
-    if first.region_code not in regions_of(ind.id):
-        raise ScenarioFileError(t("scenarios.err_set_region", lang, id=ind.id, region=first.region_code))
-    if first.model not in models:
-        raise ScenarioFileError(t("scenarios.err_set_model", lang, model=first.model))
-
-
-# --- links ----------------------------------------------------------------------------------------------------------
-
-
-def compact(file: ScenarioFile) -> str:
-    """The set as one line of JSON (the cache key of a comparison, and what a link carries)."""
-    return dumps(file.scenarios, file.target, indent=None)
-
-
-def fingerprint(text: str) -> str:
-    """A short digest of a compact set, for keys that must change when the set does (basket entries)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
-def encode_link(file: ScenarioFile) -> str:
-    """The set for the ``set`` URL parameter: compact JSON, URL-safe base64 without padding."""
-    return base64.urlsafe_b64encode(compact(file).encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def decode_link(param: str) -> ScenarioFile:
-    """A set from a ``set`` URL parameter.
-
-    Raises:
-        ScenarioFileError: not base64, or not a valid scenario file.
-    """
-    try:
-        raw = base64.b64decode(param + "=" * (-len(param) % 4), altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError):
-        raise ScenarioFileError("the link's set parameter is not URL-safe base64") from None
-    return loads(raw)
+def error_text(err: ScenarioError, lang: str) -> str:
+    """A scenario error in the user's language: a broken rule of sets by its code, other errors of the library as
+    it wrote them."""
+    if isinstance(err, ScenarioSetError):
+        return t(f"scenarios.err_{err.code}", lang, **err.fields)
+    return str(err)
 
 
 # --- targets --------------------------------------------------------------------------------------------------------
