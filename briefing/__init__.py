@@ -15,7 +15,8 @@ from briefing.charts import FORMATS, MIME, ChartMeta, chart_bytes, decorate, fil
 from briefing.errors import BadItem, BriefingError, ChromiumMissing, EmptyPack, RenderError, UnsupportedFormat
 from briefing.facts import series_facts
 from briefing.narrative import Facts, narrative, sentences
-from briefing.pack import PACK_FORMATS, PACK_MIME, PackItem, build_pack
+from briefing.pack import PACK_FORMATS, PACK_MIME, build_pack
+from briefing.pack_content import PackItem
 from briefing.renderer import chromium_path, shutdown
 from briefing.tables import TableMeta, neutralise, to_csv, to_xlsx
 

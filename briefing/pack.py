@@ -8,21 +8,18 @@ at a time as it has tabs; `progress(done, total, label)` is called after each it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
-import pandas as pd
-import plotly.graph_objects as go
-
-from briefing.charts import ChartMeta, chart_images, render_job
-from briefing.errors import BadItem, EmptyPack, UnsupportedFormat
+from briefing.charts import chart_images, render_job
+from briefing.errors import EmptyPack, UnsupportedFormat
 from briefing.labels import check_lang, label
-from briefing.narrative import Facts, narrative
+from briefing.narrative import narrative
+from briefing.pack_content import PackInfo, PackItem, Prepared
+from briefing.pdf_pack import write_pdf
+from briefing.pptx_pack import write_pptx
 from briefing.renderer import TABS
-from briefing.tables import TableMeta
 
-KINDS = ("chart", "table")
 PACK_FORMATS = ("pptx", "pdf")
 PACK_MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -31,65 +28,6 @@ PACK_MIME = {
 IMAGE_FOR = {"pptx": "png", "pdf": "svg"}  # slides take bitmaps; the PDF keeps charts as vectors
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class PackItem:
-    """One chart or table of a pack. `source` is the line shown under it and listed on the closing page."""
-
-    kind: str
-    title: str
-    caption: str = ""
-    source: str = ""
-    figure: go.Figure | dict | None = None
-    frame: pd.DataFrame | None = None
-    chart_meta: ChartMeta | None = None
-    table_meta: TableMeta | None = None
-    facts: Facts | Mapping[str, Any] | None = None
-
-    def checked(self, position: int) -> PackItem:
-        """The item if it can be exported.
-
-        Raises:
-            BadItem: unknown kind, empty title, a chart without a figure or a table without a frame.
-        """
-        where = f"item {position} ({self.title!r})"
-        if self.kind not in KINDS:
-            raise BadItem(f"{where}: kind must be one of {', '.join(KINDS)}; got {self.kind!r}")
-        if not str(self.title).strip():
-            raise BadItem(f"item {position}: the title is empty")
-        if self.kind == "chart" and not isinstance(self.figure, go.Figure | dict):
-            raise BadItem(f"{where}: a chart needs a Plotly figure; got {type(self.figure).__name__}")
-        if self.kind == "table" and not isinstance(self.frame, pd.DataFrame):
-            raise BadItem(f"{where}: a table needs a pandas DataFrame; got {type(self.frame).__name__}")
-        return self
-
-    def meta(self) -> ChartMeta:
-        """The chart's footer facts: the item's own, or its title and source line."""
-        return self.chart_meta or ChartMeta(title=self.title, source=self.source)
-
-
-@dataclass
-class Prepared:
-    """An item ready for the writers: rendered images by format and its narrative in the pack's language."""
-
-    item: PackItem
-    images: dict[str, bytes] = field(default_factory=dict)
-    size: tuple[int, int] = (0, 0)  # layout pixels of the rendered chart
-    narrative: str = ""
-
-
-@dataclass(frozen=True)
-class PackInfo:
-    """What the title page says."""
-
-    lang: str = "zh"
-    title: str = ""
-    scope: str = ""
-    date: dt.date = field(default_factory=dt.date.today)
-
-    def heading(self) -> str:
-        return self.title or label("pack.title", self.lang)
 
 
 def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -106,12 +44,6 @@ def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
     if not out:
         raise UnsupportedFormat("", PACK_FORMATS)
     return out
-
-
-def sources(prepared: Sequence[Prepared], lang: str) -> list[str]:
-    """Every distinct source line, in the order the items cite them."""
-    lines = [p.item.source.strip() or label("pack.no_source", lang) for p in prepared]
-    return list(dict.fromkeys(lines))
 
 
 def prepare(items: Sequence[PackItem], formats: tuple[str, ...], info: PackInfo, progress: Progress) -> list[Prepared]:
@@ -177,10 +109,6 @@ def build_pack(
         EmptyPack: no items. BadItem: an item that cannot be exported. UnsupportedFormat: a format other than pptx
         or pdf. ChromiumMissing / RenderError: no working Chromium to render charts and print the PDF.
     """
-    # Imported here: each writer pulls in its own heavy library, and a pack of one format needs only one.
-    from briefing.pdf_pack import write_pdf
-    from briefing.pptx_pack import write_pptx
-
     if not items:
         raise EmptyPack()
     formats = check_formats(formats)

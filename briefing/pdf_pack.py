@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from html import escape
 
 from briefing.labels import label
-from briefing.pack import PackInfo, Prepared, sources
+from briefing.pack_content import PackInfo, Prepared, sources
 from briefing.renderer import with_renderer
 from briefing.tables import shown
 

@@ -13,7 +13,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from briefing.labels import label
-from briefing.pack import PackInfo, Prepared, sources
+from briefing.pack_content import PackInfo, Prepared, sources
 from briefing.tables import shown
 from briefing.text import shorten
 

@@ -14,7 +14,6 @@ import pandas as pd
 from indicators.errors import DerivationError
 
 KEYS = ["region_code", "period"]
-PERIODS_PER_YEAR = {"A": 1, "Q": 4, "M": 12}
 
 
 def _one_freq(obs: pd.DataFrame) -> str:
@@ -158,11 +157,3 @@ def ranking_table(obs: pd.DataFrame, period: pd.Timestamp, polarity: str) -> pd.
     columns = ["region_code", "value", "rank", "previous_period", "previous_value", "change", "change_pct"]
     now = now[columns + ["previous_rank", "rank_change"]]
     return now.sort_values(["rank", "region_code"], na_position="last", ignore_index=True)
-
-
-def periods_per_year(freq: str) -> int:
-    """1, 4 or 12 for A, Q, M."""
-    try:
-        return PERIODS_PER_YEAR[freq]
-    except KeyError:
-        raise DerivationError(f"unknown frequency {freq!r}; expected one of A, Q, M") from None

@@ -31,12 +31,6 @@ def select(
     return obs.loc[mask].reset_index(drop=True)
 
 
-def regions_with_data(obs: pd.DataFrame, indicator_id: str) -> list[str]:
-    """Codes of regions with at least one reported value of the indicator."""
-    rows = obs[(obs["indicator_id"] == indicator_id) & obs["value"].notna()]
-    return sorted(rows["region_code"].unique())
-
-
 def coverage(obs: pd.DataFrame, indicator_id: str) -> dict:
     """What the data hold for an indicator: first and last reported period, regions, values and gaps."""
     rows = select(obs, indicator_id)
@@ -49,12 +43,6 @@ def coverage(obs: pd.DataFrame, indicator_id: str) -> dict:
         "missing": int(rows["value"].isna().sum()),
         "freq": str(rows["freq"].iloc[0]),
     }
-
-
-def latest_period(obs: pd.DataFrame) -> pd.Timestamp | None:
-    """The last period with a reported value, or None."""
-    reported = obs.loc[obs["value"].notna(), "period"]
-    return reported.max() if len(reported) else None
 
 
 def period_label(period: pd.Timestamp, freq: str, lang: str = "zh") -> str:

@@ -1,9 +1,9 @@
 """Offline choropleth maps of China's provinces and the world's countries (library code, no Streamlit).
 
-Typical use from a page (the ui layer caches the loaders)::
+Typical use from a page (the ui layer caches the loaders, and its Plotly config carries ``maps.TOPOJSON_URL``)::
 
     fig = maps.choropleth(obs, "china", catalogue().get("gdp"), 2022, scheme="quantiles", k=5, lang="zh")
-    event = st.plotly_chart(fig, config=maps.PLOTLY_CONFIG, on_select="rerun", selection_mode="points")
+    event = show.chart(fig, meta, key, on_select="rerun", selection_mode="points")
     codes = maps.selected_regions(event, "china")
 """
 
@@ -11,7 +11,7 @@ from maps.boundaries import BOUNDARY_DATASET, LEVELS, dashed_line, region_shapes
 from maps.classify import K_MAX, K_MIN, NO_DATA, SCHEMES, Classification, classify
 from maps.errors import MapError, UnknownLevel, UnknownScheme
 from maps.figure import choropleth, class_colours, selected_regions
-from maps.offline import PLOTLY_CONFIG, TOPOJSON_URL, plotly_config, use_local_topojson
+from maps.offline import TOPOJSON_URL, use_local_topojson
 from maps.values import (
     JoinReport,
     available_years,
@@ -28,7 +28,6 @@ __all__ = [
     "K_MIN",
     "LEVELS",
     "NO_DATA",
-    "PLOTLY_CONFIG",
     "SCHEMES",
     "TOPOJSON_URL",
     "Classification",
@@ -43,7 +42,6 @@ __all__ = [
     "dashed_line",
     "join_report",
     "mappable_indicators",
-    "plotly_config",
     "region_name",
     "region_shapes",
     "selected_regions",

@@ -17,18 +17,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 # Relative, like Streamlit's own examples of static files: resolves against the page URL, so it also works when
 # the app runs under a server.baseUrlPath. plotly.js appends "/" when missing, then "<name>.json".
+# The app passes it to plotly.js as ``topojsonURL`` in every chart's config (ui.show.PLOTLY_CONFIG).
 TOPOJSON_URL = "app/static/topojson/"
-PLOTLY_CONFIG: dict[str, object] = {"topojsonURL": TOPOJSON_URL, "displaylogo": False}
-
-
-def plotly_config(**extra: object) -> dict[str, object]:
-    """A fresh config for ``st.plotly_chart(fig, config=...)``: the local topojson plus any extra options."""
-    return {**PLOTLY_CONFIG, **extra}
-
-
-def topojson_files() -> list[Path]:
-    """The topojson stubs the app serves."""
-    return sorted(TOPOJSON_DIR.glob("*.json"))
 
 
 def use_local_topojson() -> str:

@@ -58,10 +58,16 @@ with tab_vintage:
         st.success(t("data.no_revisions"))
 
 with tab_history:
-    ids = list(data.OBSERVATION_LOADERS)
-    state.from_url("data_dataset", "dataset", ids[0], valid=lambda v: v in ids)
-    chosen = st.selectbox(t("data.dataset"), ids, key="data_dataset", format_func=lambda i: data.dataset(i).title[lang])
-    state.to_url({"dataset": chosen})
+    url, ids = state.PageUrl("data"), list(data.OBSERVATION_LOADERS)
+    chosen = url.choice(
+        st.selectbox,
+        "dataset",
+        ids,
+        default=ids[0],
+        label=t("data.dataset"),
+        format_func=lambda i: data.dataset(i).title[lang],
+    )
+    url.write()
     history = store.history(chosen)
     st.dataframe(dv.history_table(history, lang), hide_index=True)
     numbers = [v.number for v in history if not v.current]

@@ -6,9 +6,10 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import PLOTLY_CONFIG, basket, cache, charts, explore, state
+from ui import basket, cache, charts, explore, show, state
 from ui import format as fmt
 from ui import vintage as vn
+from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
@@ -17,28 +18,33 @@ cat, reg = cache.catalogue(), cache.regions()
 st.title(t("indicators.title"))
 
 # --- which indicator ---------------------------------------------------------------------------------------------
-state.from_url("ind_search", "q", "")
-state.from_url("ind_category", "category", "all", valid=lambda v: v in ("all", "macro", "service", "governance"))
+url = state.PageUrl("ind")
 col_search, col_cat = st.columns([3, 1])
-query = col_search.text_input(t("indicators.search"), key="ind_search", placeholder=t("indicators.search_hint"))
-category = col_cat.selectbox(
-    t("indicators.category"),
+query = url.text(
+    col_search.text_input, "q", key="ind_search", label=t("indicators.search"), placeholder=t("indicators.search_hint")
+)
+category = url.choice(
+    col_cat.selectbox,
+    "category",
     ["all", "macro", "service", "governance"],
-    key="ind_category",
+    default="all",
+    omit_default=True,
+    label=t("indicators.category"),
     format_func=lambda c: t(f"category.{c}", lang),
 )
 present = cache.present_indicators()
 found = [i.id for i in cat.search(query, None if category == "all" else category) if i.id in present]
 if not found:
+    url.write()
     st.info(t("indicators.no_match", query=query))
     st.stop()
-state.from_url("ind_indicator", "indicator", found[0], valid=lambda v: v in found)
-state.reset_if_invalid("ind_indicator", found, found[0])
 ind = cat.get(
-    st.selectbox(
-        t("indicators.indicator", count=len(found)),
+    url.choice(
+        st.selectbox,
+        "indicator",
         found,
-        key="ind_indicator",
+        default=found[0],
+        label=t("indicators.indicator", count=len(found)),
         format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
@@ -46,32 +52,33 @@ ind = cat.get(
 # --- regions, years, view ----------------------------------------------------------------------------------------
 rows = cache.indicator_rows(ind.id)
 available = explore.regions_with_data(rows, reg)
-defaults = explore.default_regions(rows, reg, ind.polarity)
-state.list_from_url("ind_regions", "regions", defaults, available)
-state.reset_if_invalid("ind_regions", available, defaults)
-chosen = st.multiselect(
-    t("indicators.regions"), available, key="ind_regions", max_selections=12, format_func=lambda c: reg.name(c, lang)
+chosen = url.choices(
+    st.multiselect,
+    "regions",
+    available,
+    default=explore.default_regions(rows, reg, ind.polarity),
+    label=t("indicators.regions"),
+    max_selections=12,
+    format_func=lambda c: reg.name(c, lang),
 )
 first, last = explore.year_bounds(rows)
-state.range_from_url("ind_years", "years", first, last, explore.default_years(first, last, ind.freq))
 col_years, col_view = st.columns([2, 3])
-start, end = col_years.slider(t("indicators.years"), first, last, key="ind_years") if first < last else (first, last)
-views = available_views(ind)
-state.from_url("ind_view", "view", "level", valid=lambda v: v in views)
-state.reset_if_invalid("ind_view", views, "level")
-view = col_view.radio(
-    t("indicators.view"), views, key="ind_view", horizontal=True, format_func=lambda v: t(f"view.{v}", lang)
+if first < last:
+    default_years = explore.default_years(first, last, ind.freq)
+    start, end = url.span(col_years.slider, "years", first, last, default=default_years, label=t("indicators.years"))
+else:
+    start, end = first, last
+    url.put("years", f"{first}-{last}")
+view = url.choice(
+    col_view.radio,
+    "view",
+    available_views(ind),
+    default=defaults().indicators.view,
+    label=t("indicators.view"),
+    horizontal=True,
+    format_func=lambda v: t(f"view.{v}", lang),
 )
-state.to_url(
-    {
-        "indicator": ind.id,
-        "regions": chosen,
-        "years": f"{start}-{end}",
-        "view": view,
-        "q": query or None,
-        "category": None if category == "all" else category,
-    }
-)
+url.write()
 
 frame, info = cache.view(view, ind.id, start if view == "index" else None)
 in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
@@ -91,9 +98,8 @@ meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
         fig = charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks)
-        st.plotly_chart(fig, config=PLOTLY_CONFIG)
         facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
-        basket.controls("chart", fig, title, footer, key=f"ind-ts-{selection}", meta=meta, facts=facts)
+        show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     else:
         st.info(t("indicators.no_values"))
     st.caption(footer)
@@ -123,34 +129,16 @@ with tab_rank:
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
         ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
-        st.dataframe(ranking, hide_index=True)
         rank_title = f"{title} · {labels[at]}"
-        st.caption(rank_footer)
-        basket.controls(
-            "table",
-            ranking,
-            rank_title,
-            rank_footer,
-            key=f"ind-rank-table-{selection}-{at:%Y%m}",
-            meta=TableMeta(rank_title, footer),
-        )
+        show.table(ranking, TableMeta(rank_title, footer), f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
         bars = charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang)
-        st.plotly_chart(bars, config=PLOTLY_CONFIG)
-        basket.controls(
-            "chart",
-            bars,
-            rank_title,
-            rank_footer,
-            key=f"ind-rank-bars-{selection}-{at:%Y%m}",
-            meta=ChartMeta(title=rank_title, source=rank_footer, unit=unit),
-        )
-        st.caption(rank_footer)
+        bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
+        show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
 
 with tab_multi:
     if shown["value"].notna().any():
         multiples = charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks)
-        st.plotly_chart(multiples, config=PLOTLY_CONFIG)
-        basket.controls("chart", multiples, title, footer, key=f"ind-multi-{selection}", meta=meta)
+        show.chart(multiples, meta, f"ind-multi-{selection}")
     st.caption(footer)
 
 with tab_meta:

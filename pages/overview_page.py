@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from briefing import ChartMeta
+from briefing import ChartMeta, TableMeta
 from data.regions import NATIONAL_CODE
-from ui import PLOTLY_CONFIG, basket, cache, charts, state
+from ui import cache, charts, show, state
 from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
@@ -16,21 +16,29 @@ heads = cache.headlines()
 st.title(t("overview.title"))
 
 # --- scope and cards ---------------------------------------------------------------------------------------------
+url = state.PageUrl("ov")
 reporting = set(cache.reporting_regions())
 scopes = [NATIONAL_CODE] + [r.code for r in reg.provinces() if r.code in reporting]
-state.from_url("ov_scope", "scope", NATIONAL_CODE, valid=lambda c: c in scopes)
-scope = st.selectbox(t("overview.scope"), scopes, key="ov_scope", format_func=lambda c: reg.name(c, lang))
+scope = url.choice(
+    st.selectbox,
+    "scope",
+    scopes,
+    default=NATIONAL_CODE,
+    label=t("overview.scope"),
+    format_func=lambda c: reg.name(c, lang),
+)
 kind = "national" if scope == NATIONAL_CODE else "province"
-options = cache.indicators_in_region(scope)
-defaults = [i for i in (heads.national if kind == "national" else heads.province) if i in options]
-if st.session_state.get("ov_cards_kind", kind) != kind:  # national and provincial cards differ: start afresh
-    st.session_state["ov_cards"] = defaults
-st.session_state["ov_cards_kind"] = kind
-state.list_from_url("ov_cards", "cards", defaults, options)
-state.reset_if_invalid("ov_cards", options, defaults)
 with st.expander(t("overview.customise")):
-    cards = st.multiselect(
-        t("overview.cards"), options, key="ov_cards", format_func=lambda i: cat.get(i).name[lang], max_selections=12
+    cards = url.choices(
+        st.multiselect,
+        "cards",
+        cache.indicators_in_region(scope),
+        default=heads.national if kind == "national" else heads.province,
+        label=t("overview.cards"),
+        omit_default=True,
+        follows=kind,  # national and provincial cards differ: start afresh
+        format_func=lambda i: cat.get(i).name[lang],
+        max_selections=12,
     )
 
 st.subheader(t("overview.cards_heading"))
@@ -56,43 +64,37 @@ st.caption(t("overview.warnings_note"))
 
 # --- targets -----------------------------------------------------------------------------------------------------
 st.subheader(t("overview.targets_heading"))
-years, year = book.years(scope), None
+years = book.years(scope)
 if not years:
     st.info(t("overview.no_targets", region=reg.name(scope, lang)))
 else:
     latest_data = max((k.period.year for k in kpis if k.period is not None), default=years[-1])
     default_year = max([y for y in years if y <= latest_data] or years)
-    state.from_url("ov_target_year", "target_year", default_year, valid=lambda y: y in years, cast=int)
-    year = st.selectbox(t("overview.target_year"), years, key="ov_target_year")
+    year = url.choice(st.selectbox, "target_year", years, default=default_year, label=t("overview.target_year"))
     table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
-    st.dataframe(ov.style_status(table, lang), hide_index=True)
-    targets_title = t("overview.targets_title", year=year, region=reg.name(scope, lang))
-    basket.controls(
-        "table",
-        table,
-        targets_title,
-        ov.targets_source(lang),
-        key=f"ov-targets-{scope}-{year}",
-        caption=t("overview.status_rules"),
-    )
-    st.caption(t("overview.status_rules"))
+    meta = TableMeta(t("overview.targets_title", year=year, region=reg.name(scope, lang)), ov.targets_source(lang))
+    styled = ov.style_status(table, lang)
+    show.table(table, meta, f"ov-targets-{scope}-{year}", shown=styled, caption=t("overview.status_rules"))
 
 # --- standings ---------------------------------------------------------------------------------------------------
 st.subheader(t("overview.standings"))
 ranked = [i for i in heads.standings if cache.province_years(i)]
-rank_id = rank_year = None
 if not ranked:
     st.info(t("overview.no_standings"))
 else:
-    state.from_url("ov_rank", "rank", ranked[0], valid=lambda v: v in ranked)
     col_ind, col_year = st.columns([3, 1])
-    rank_id = col_ind.selectbox(
-        t("overview.rank_indicator"), ranked, key="ov_rank", format_func=lambda i: cat.get(i).name[lang]
+    rank_id = url.choice(
+        col_ind.selectbox,
+        "rank",
+        ranked,
+        default=ranked[0],
+        label=t("overview.rank_indicator"),
+        format_func=lambda i: cat.get(i).name[lang],
     )
     rank_ind, rank_years = cat.get(rank_id), cache.province_years(rank_id)
-    state.from_url("ov_year", "year", rank_years[-1], valid=lambda y: y in rank_years, cast=int)
-    state.reset_if_invalid("ov_year", rank_years, rank_years[-1])
-    rank_year = col_year.selectbox(t("overview.rank_year"), rank_years[::-1], key="ov_year")
+    rank_year = url.choice(
+        col_year.selectbox, "year", rank_years[::-1], default=rank_years[-1], label=t("overview.rank_year")
+    )
     result = cache.province_standings(rank_id, rank_year)
     when = fmt.period(result.period, rank_ind.freq, lang)
     st.markdown(f"**{ov.standings_heading(result, rank_ind, lang)}**")
@@ -112,26 +114,10 @@ else:
     figure = charts.ranking_bars(
         result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
     )
-    st.plotly_chart(figure, config=PLOTLY_CONFIG)
-    basket.controls(
-        "chart",
-        figure,
-        title,
-        footer,
-        key=f"ov-standings-{rank_id}-{rank_year}-{scope}",
-        meta=ChartMeta.from_indicator(rank_ind, result.period, lang, title=title),
-    )
-    st.caption(footer)
+    meta = ChartMeta.from_indicator(rank_ind, result.period, lang, title=title)
+    show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", source=footer, notes=[footer])
 
 # --- sources and URL ---------------------------------------------------------------------------------------------
 shown = [cat.get(k.indicator_id) for k in kpis]
 st.caption(f"{sources_line(shown, lang)} · {ov.targets_source(lang)}" if shown else ov.targets_source(lang))
-state.to_url(
-    {
-        "scope": scope,
-        "cards": cards if cards != defaults else None,
-        "target_year": year,
-        "rank": rank_id,
-        "year": rank_year,
-    }
-)
+url.write()

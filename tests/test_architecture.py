@@ -1,4 +1,5 @@
-"""Imports point one way: pages → ui → indicators / forecasting / maps → data; Streamlit only in the UI layer."""
+"""Imports point one way: pages → ui → briefing → indicators / forecasting / maps → data; Streamlit only in the UI
+layer. The checker is a function over a tree of files, so it is tested on small trees that break each rule."""
 
 from __future__ import annotations
 
@@ -23,49 +24,109 @@ ALLOWED = {
     "data": set(),
 }
 STREAMLIT_OK = {"app", "pages", "ui"}
+BEYOND = "<beyond the tree>"  # a relative import that climbs out of the project
 
 
-def layer_of(path: Path) -> str:
-    rel = path.relative_to(ROOT)
-    return "app" if rel.parts[0] == "app.py" else rel.parts[0]
-
-
-def source_files():
-    yield ROOT / "app.py"
+def source_files(root: Path) -> list[Path]:
+    """app.py and every module of the layers under `root` (tests and benchmarks are not layers)."""
+    files = [root / "app.py"] if (root / "app.py").is_file() else []
     for layer in LAYERS[1:]:
-        yield from sorted((ROOT / layer).rglob("*.py"))
+        files += sorted((root / layer).rglob("*.py"))
+    return files
 
 
-def imported_top_levels(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def layer_of(rel: Path) -> str:
+    return "app" if rel.parts == ("app.py",) else rel.parts[0]
+
+
+def imported_top_levels(rel: Path, source: str) -> set[str]:
+    """The top-level packages a module at `rel` (relative to the project root) imports, relative imports resolved."""
+    package = list(rel.parts[:-1])  # the package a module (or an __init__.py) belongs to
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source, filename=str(rel))):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            up = node.level - 1
+            if up > len(package):
+                names.add(BEYOND)
+            elif up < len(package):
+                names.add(package[0])
+            elif node.module:  # climbed to the project root: `from .. import ui`, `from ..ui import cache`
+                names.add(node.module.split(".")[0])
+            else:
+                names |= {alias.name for alias in node.names}
     return names
 
 
-@pytest.mark.parametrize("path", list(source_files()), ids=lambda p: str(p.relative_to(ROOT)))
-def test_imports_point_one_way(path):
-    layer = layer_of(path)
-    ours = imported_top_levels(path) & set(LAYERS)
-    wrong = ours - ALLOWED[layer] - {layer}
-    assert not wrong, f"{path.relative_to(ROOT)} ({layer}) imports {sorted(wrong)}"
+def wrong_imports(root: Path) -> list[tuple[str, str]]:
+    """Every import under `root` that points the wrong way, as (file, what it imports), sorted; ``streamlit`` when
+    a library imports it; ``<beyond the tree>`` for a relative import that leaves the project."""
+    found = []
+    for path in source_files(root):
+        rel = path.relative_to(root)
+        layer = layer_of(rel)
+        imported = imported_top_levels(rel, path.read_text(encoding="utf-8"))
+        wrong = (imported & set(LAYERS)) - ALLOWED[layer] - {layer}
+        if layer not in STREAMLIT_OK and "streamlit" in imported:
+            wrong.add("streamlit")
+        found += [(rel.as_posix(), name) for name in wrong | (imported & {BEYOND})]
+    return sorted(found)
 
 
-@pytest.mark.parametrize("path", list(source_files()), ids=lambda p: str(p.relative_to(ROOT)))
-def test_streamlit_only_in_the_ui_layer(path):
-    if layer_of(path) in STREAMLIT_OK:
-        return
-    assert "streamlit" not in imported_top_levels(path), f"{path.relative_to(ROOT)} imports streamlit"
+def test_the_project_imports_point_one_way():
+    assert len(source_files(ROOT)) > 100  # the walk really reads the project
+    assert wrong_imports(ROOT) == []
 
 
-def test_the_checker_catches_a_wrong_import(tmp_path):
-    bad = tmp_path / "bad.py"
-    bad.write_text("from ui.cache import observations\nimport streamlit as st\n")
-    assert imported_top_levels(bad) == {"ui", "streamlit"}
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"data/loaders.py": "from ui.cache import observations\n"}, [("data/loaders.py", "ui")]),
+        ({"maps/figure.py": "import pages.map_page\n"}, [("maps/figure.py", "pages")]),
+        ({"indicators/kpi.py": "import forecasting\n"}, [("indicators/kpi.py", "forecasting")]),
+        # Relative imports, resolved from the module's package.
+        ({"data/store/sql.py": "from ...ui import cache\n"}, [("data/store/sql.py", "ui")]),
+        ({"forecasting/api.py": "from .. import maps\n"}, [("forecasting/api.py", "maps")]),
+        ({"data/upload/__init__.py": "from ...pages import data_page\n"}, [("data/upload/__init__.py", "pages")]),
+        ({"data/x.py": "from ... import anything\n"}, [("data/x.py", BEYOND)]),
+        # Streamlit in a library, however it is imported.
+        ({"maps/offline.py": "import streamlit as st\n"}, [("maps/offline.py", "streamlit")]),
+        ({"briefing/pack.py": "from streamlit.runtime import exists\n"}, [("briefing/pack.py", "streamlit")]),
+        # An import inside a function counts too.
+        ({"forecasting/batch.py": "def f():\n    import ui.cache\n"}, [("forecasting/batch.py", "ui")]),
+    ],
+)
+def test_the_checker_reports_a_wrong_import(tmp_path, files, expected):
+    assert wrong_imports(write(tmp_path, files)) == expected
+
+
+def test_the_checker_accepts_what_the_rules_allow(tmp_path):
+    files = {
+        "app.py": "import streamlit as st\nfrom ui import cache\n",
+        "pages/scenarios_page/page.py": "import streamlit\nfrom . import view\nfrom ..scenarios_page import x\n",
+        "ui/cache.py": "import streamlit as st\nimport data, maps\nfrom briefing import pack\nfrom .i18n import t\n",
+        "briefing/pack.py": "from indicators.query import period_label\nfrom .charts import ChartMeta\n",
+        "maps/values.py": "from indicators import metadata\nfrom data import regions\n",
+        "data/upload/pipeline.py": "from ..store import open_store\nfrom . import read\nimport pandas\n",
+        "forecasting/scenarios/apply.py": "from ..frequency import grid\nfrom .scenario import Scenario\n",
+    }
+    assert wrong_imports(write(tmp_path, files)) == []
+
+
+def test_tests_and_benchmarks_are_not_checked(tmp_path):
+    files = {"tests/test_x.py": "import streamlit\nfrom ui import cache\n", "benchmarks/b.py": "import pages\n"}
+    assert wrong_imports(write(tmp_path, files)) == []
 
 
 # --- inside data: shipped data and the registry at the top, then the store, then uploads (which use the store) ---
@@ -112,7 +173,7 @@ def test_the_data_checker_catches_a_wrong_import(tmp_path):
     assert data_imports_out_of_order("data.upload", bad, "data") == set()
     assert data_imports_out_of_order("data.store", bad, "data.store") == {"data.upload"}
     # The other layers import the sub-packages as they import data.
-    assert imported_top_levels(bad) == {"data"}
+    assert imported_top_levels(Path("ui/x.py"), bad.read_text()) == {"data"}
 
 
 def test_import_data_stays_light():

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.i18n import strings
 from ui.navigation import PAGES
@@ -26,8 +27,20 @@ def page_url(base: str, index: int, url_path: str) -> str:
 
 
 def wait_for_app(page) -> None:
-    page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+    """Until the app has run the page's script to its end.
+
+    Streamlit marks its root with the run's state; a freshly loaded page starts ``initial``, so this cannot pass
+    before the first run has begun. After a click, first wait for something of the new run (its heading, its URL):
+    until the rerun starts, the previous run's ``notRunning`` is still there. Charts and tables are drawn by the
+    browser after the run, so they are waited for on their own.
+    """
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+
+
+def heading(page):
+    return page.locator("h1").first
 
 
 @pytest.mark.parametrize(("index", "entry"), list(enumerate(PAGES)), ids=[p[3] for p in PAGES])
@@ -38,10 +51,9 @@ def test_every_page_renders_offline(app_url, browser_page, index, entry, lang):
     page.goto(page_url(app_url, index, url_path) + f"?lang={lang}")
     wait_for_app(page)
     content = FIRST_CONTENT.get(url_path, ".js-plotly-plot .main-svg")
-    page.wait_for_selector(content, timeout=TIMEOUT_MS)
-    heading = page.locator("h1").first.inner_text()
-    assert heading.strip() == strings()[title_key.replace("nav.", "") + ".title"][lang]
-    assert page.locator('[data-testid="stException"]').count() == 0, f"{path} shows an exception"
+    expect(page.locator(content).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(heading(page)).to_have_text(strings()[title_key.replace("nav.", "") + ".title"][lang], timeout=TIMEOUT_MS)
+    assert page.locator('[data-testid="stException"]').count() == 0, f"{path} shows an exception"  # the run is over
     assert browser_page.errors == []
     assert browser_page.external == [], f"requests left the machine: {browser_page.external}"
 
@@ -50,15 +62,15 @@ def test_deep_link_reproduces_the_view_and_language_switch(app_url, browser_page
     page = browser_page.page
     page.goto(f"{app_url}/indicators?indicator=wb_gdp_usd&regions=CHN,USA&years=2000-2020&lang=zh")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", timeout=TIMEOUT_MS)
+    chart = page.locator(".js-plotly-plot").first
     # One line per chosen region in the time-series chart.
-    assert page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace").count() == 2
-    assert "中国" in page.locator(".js-plotly-plot").first.inner_text()
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(2, timeout=TIMEOUT_MS)
+    expect(chart).to_contain_text("中国", timeout=TIMEOUT_MS)
     page.get_by_text("English", exact=True).click()
-    page.wait_for_selector("h1:has-text('Indicators')", timeout=TIMEOUT_MS)
+    expect(heading(page)).to_have_text("Indicators", timeout=TIMEOUT_MS)
     wait_for_app(page)
-    assert "lang=en" in page.url and "indicator=wb_gdp_usd" in page.url
-    page.wait_for_selector(".js-plotly-plot:has-text('United States')", timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"^(?=.*lang=en)(?=.*indicator=wb_gdp_usd)"), timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("United States", timeout=TIMEOUT_MS)
     assert browser_page.external == []
 
 
@@ -85,9 +97,7 @@ def test_map_draws_every_region_offline(app_url, browser_page, obs, cat, level, 
     page = browser_page.page
     page.goto(f"{app_url}/map?level={level}&indicator={indicator}&year={year}")
     wait_for_app(page)
-    page.wait_for_selector(".choroplethlayer path.choroplethlocation", timeout=TIMEOUT_MS)
-    drawn = page.locator(".choroplethlayer path.choroplethlocation").count()
-    assert drawn == total
+    expect(page.locator(".choroplethlayer path.choroplethlocation")).to_have_count(total, timeout=TIMEOUT_MS)
     assert sum(code is not None for code in regions) == (34 if level == "china" else len(regions) - 4)
     assert browser_page.external == [], f"requests left the machine: {browser_page.external}"
 
@@ -100,12 +110,14 @@ def test_clicking_a_province_opens_it_in_indicators(app_url, browser_page, obs, 
     page = browser_page.page
     page.goto(f"{app_url}/map?level=china&indicator=gdp&year=2022")
     wait_for_app(page)
-    page.wait_for_selector(".choroplethlayer path.choroplethlocation", timeout=TIMEOUT_MS)
-    page.locator(".choroplethlayer path.choroplethlocation").nth(regions.index("510000")).click(force=True)
+    paths = page.locator(".choroplethlayer path.choroplethlocation")
+    expect(paths).to_have_count(len(regions), timeout=TIMEOUT_MS)  # every path drawn, so nth() is Sichuan's
+    paths.nth(regions.index("510000")).click(force=True)
     # The Indicators page writes its own parameters (years, view) once it has run with the clicked region.
-    page.wait_for_url(re.compile(r"indicator=gdp&regions=510000&years=.*view="), timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"indicator=gdp&regions=510000&years=.*view="), timeout=TIMEOUT_MS)
     wait_for_app(page)
-    page.wait_for_selector("[data-testid='stMultiSelectTagsContainer'] [aria-label='四川']", timeout=TIMEOUT_MS)
+    tag = page.locator("[data-testid='stMultiSelectTagsContainer'] [aria-label='四川']")
+    expect(tag).to_be_visible(timeout=TIMEOUT_MS)
     assert browser_page.external == []
 
 
@@ -121,9 +133,9 @@ def test_first_request_to_a_deep_link_runs_inside_the_frame(fresh_app_url, brows
     page = browser_page.page
     page.goto(f"{fresh_app_url}/map?level=world&indicator=egdi&lang=en")
     wait_for_app(page)
-    assert page.locator("h1").first.inner_text().strip() == "Map"
+    expect(heading(page)).to_have_text("Map", timeout=TIMEOUT_MS)
     # The sidebar of app.py (language switch) is there: the page did not run on its own.
-    page.wait_for_selector("[data-testid='stSidebar'] :text('English')", timeout=TIMEOUT_MS)
+    expect(page.locator("[data-testid='stSidebar'] :text('English')")).to_be_visible(timeout=TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -132,13 +144,14 @@ def test_overview_card_opens_the_indicator(app_url, browser_page):
     page.goto(f"{app_url}/?lang=zh")
     wait_for_app(page)
     link = page.locator('a[data-testid="stPageLink-NavLink"][href*="indicator=cpi_yoy"]')
-    link.wait_for(timeout=TIMEOUT_MS)
     link.click()
-    page.wait_for_url(re.compile(r"/indicators\?.*indicator=cpi_yoy.*view="), timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"/indicators\?.*indicator=cpi_yoy.*view="), timeout=TIMEOUT_MS)
     wait_for_app(page)
-    assert page.locator("h1").first.inner_text().strip() == "指标"
-    page.wait_for_selector("[data-testid='stMultiSelectTagsContainer'] [aria-label='全国']", timeout=TIMEOUT_MS)
-    assert page.locator(".js-plotly-plot").count() >= 1
+    expect(heading(page)).to_have_text("指标", timeout=TIMEOUT_MS)
+    tag = page.locator("[data-testid='stMultiSelectTagsContainer'] [aria-label='全国']")
+    expect(tag).to_be_visible(timeout=TIMEOUT_MS)
+    # The chart is drawn by the browser after the run: wait for it rather than count what is there so far.
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)
     assert browser_page.external == []
 
 
@@ -150,15 +163,16 @@ def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page):
     page = browser_page.page
     page.goto(f"{app_url}/indicators?indicator=gdp&regions=440000,320000&years=2012-2022&lang=zh")
     wait_for_app(page)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)
     page.get_by_role("button", name="加入简报").first.click()
-    page.wait_for_selector("button:has-text('已加入简报')", timeout=TIMEOUT_MS)
-    page.locator("[data-testid='stSidebarNav'] a:has-text('简报')").click()
-    page.wait_for_selector("h1:has-text('简报')", timeout=TIMEOUT_MS)
+    expect(page.get_by_role("button", name="已加入简报")).to_be_visible(timeout=TIMEOUT_MS)
     wait_for_app(page)
-    assert page.get_by_text("1. 地区生产总值").count() == 1
+    page.locator("[data-testid='stSidebarNav'] a:has-text('简报')").click()
+    expect(heading(page)).to_have_text("简报", timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    expect(page.get_by_text("1. 地区生产总值")).to_have_count(1, timeout=TIMEOUT_MS)
     page.get_by_role("button", name="生成简报").click()
-    page.get_by_role("button", name="下载 PPTX").wait_for(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("button", name="下载 PPTX")).to_be_visible(timeout=TIMEOUT_MS)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="下载 PPTX").click()
     deck = Presentation(io.BytesIO(Path(download.value.path()).read_bytes()))

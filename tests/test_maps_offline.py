@@ -1,4 +1,4 @@
-"""Offline rendering: the local topojson stub, the Plotly config, and a real PNG drawn by kaleido in Chromium."""
+"""Offline rendering: the local topojson stub and its URL, and a real PNG drawn by kaleido in Chromium."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PIL import Image
 from data import load_observations
 from indicators.metadata import catalogue
 from maps.figure import GEO_RESOLUTION, GEO_SCOPE, choropleth
-from maps.offline import PLOTLY_CONFIG, STATIC_DIR, TOPOJSON_DIR, TOPOJSON_URL, plotly_config, use_local_topojson
+from maps.offline import STATIC_DIR, TOPOJSON_DIR, TOPOJSON_URL, use_local_topojson
 
 CHROMIUM = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -30,15 +30,8 @@ def test_stub_is_an_empty_topology_named_as_plotly_asks():
 def test_config_url_points_at_the_stub_folder_as_streamlit_serves_it():
     # Streamlit serves <app dir>/static/<path> at app/static/<path>.
     served = "app/static/" + TOPOJSON_DIR.relative_to(STATIC_DIR).as_posix() + "/"
-    assert PLOTLY_CONFIG["topojsonURL"] == TOPOJSON_URL == served
+    assert served == TOPOJSON_URL
     assert Path(__file__).resolve().parent.parent / "static" == STATIC_DIR
-
-
-def test_plotly_config_returns_fresh_copies():
-    config = plotly_config(scrollZoom=False)
-    config["topojsonURL"] = "elsewhere"
-    assert config["scrollZoom"] is False
-    assert PLOTLY_CONFIG["topojsonURL"] == TOPOJSON_URL
 
 
 def test_use_local_topojson_sets_a_file_url(monkeypatch):

@@ -1,10 +1,9 @@
 """The briefing basket: charts and tables a user collects on any page, kept in `st.session_state`, built into a
 pack on the Briefing page. Also the direct downloads (PNG/SVG/PDF per chart, CSV/XLSX per table).
 
-A page calls, under a chart or table::
+Pages reach it through :func:`ui.show.chart` and :func:`ui.show.table`, which call, under the chart or table::
 
     basket.controls("chart", fig, title, source_line, key=f"ind-ts-{ind.id}-{view}", meta=chart_meta, facts=facts)
-    basket.controls("table", frame, title, source_line, key=f"ind-rank-{ind.id}", meta=table_meta)
 
 `key` names what is shown (include the selections that change it): the same key means the same basket entry.
 Call it once the figure or frame is final: the basket copies it when the button is clicked (copying on every

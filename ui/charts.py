@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from data.regions import RegionRegistry
-from indicators.query import period_label
 
 # Local fonts only (installed CJK fonts first); nothing is fetched from a web-font service.
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -237,11 +236,6 @@ def sparkline(frame: pd.DataFrame, color: str = "#c0392b") -> go.Figure:
         hoverinfo="skip",
     )
     return go.Figure(trace, layout=layout)
-
-
-def period_ticks(periods: list[pd.Timestamp], freq: str, lang: str) -> list[str]:
-    """Labels for a list of periods, e.g. for select sliders."""
-    return [period_label(p, freq, lang) for p in periods]
 
 
 # Recent history shown before a forecast: enough to see the trend, not so much that the fan shrinks to a sliver.

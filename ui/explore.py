@@ -10,12 +10,10 @@ from indicators import derived
 from indicators.metadata import Indicator
 from indicators.query import coverage, period_label
 from indicators.views import ViewInfo
+from ui.defaults import defaults
 from ui.format import number, period
 from ui.i18n import t
 
-# Shown first when an indicator covers countries: the economies Chinese officials compare with most often.
-DEFAULT_COUNTRIES = ["CHN", "USA", "JPN", "DEU", "IND"]
-DEFAULT_PICK = 5
 KIND_ORDER = {"national": 0, "province": 1, "country": 2}
 
 
@@ -26,21 +24,22 @@ def regions_with_data(rows: pd.DataFrame, registry: RegionRegistry) -> list[str]
 
 
 def default_regions(rows: pd.DataFrame, registry: RegionRegistry, polarity: str) -> list[str]:
-    """A sensible first selection: the national series alone, the usual comparator countries, or the five
-    provinces ranked highest in the latest period."""
+    """A sensible first selection (ui/defaults.yaml): the national series alone, the usual comparator countries, or
+    the provinces ranked highest in the latest period."""
+    first = defaults().indicators
     available = regions_with_data(rows, registry)
     if available == [NATIONAL_CODE] or (NATIONAL_CODE in available and len(available) == 1):
         return [NATIONAL_CODE]
     if available and registry.get(available[-1]).kind == "country":
-        picked = [c for c in DEFAULT_COUNTRIES if c in available]
+        picked = [c for c in first.countries if c in available]
         if picked:
             return picked
     reported = rows[rows["value"].notna()]
     if reported.empty:
-        return available[:DEFAULT_PICK]
+        return available[: first.regions]
     latest = reported["period"].max()
     table = derived.ranking_table(rows[rows["region_code"] != NATIONAL_CODE], latest, "higher_is_better")
-    return table.dropna(subset=["value"])["region_code"].head(DEFAULT_PICK).tolist()
+    return table.dropna(subset=["value"])["region_code"].head(first.regions).tolist()
 
 
 def year_bounds(rows: pd.DataFrame) -> tuple[int, int]:
@@ -50,9 +49,8 @@ def year_bounds(rows: pd.DataFrame) -> tuple[int, int]:
 
 
 def default_years(first: int, last: int, freq: str) -> tuple[int, int]:
-    """Last 20 years of annual data, the last 8 years of monthly or quarterly data."""
-    span = 20 if freq == "A" else 8
-    return max(first, last - span), last
+    """The last years of data first shown (ui/defaults.yaml: 20 of annual data, 8 of monthly or quarterly)."""
+    return max(first, last - defaults().indicators.years[freq]), last
 
 
 def ranking_display(

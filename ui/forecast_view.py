@@ -1,4 +1,4 @@
-"""Helpers for the Forecast page: defaults, the tables it shows, the batch run. No widgets here."""
+"""Helpers for the Forecast page: the tables it shows, the batch call. No widgets here."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from indicators.query import period_label
 from ui import cache
 from ui.i18n import t
 
-DEFAULT_HORIZON = {"A": 5, "Q": 8, "M": 12}
-MAX_HORIZON = {"A": 10, "Q": 16, "M": 36}
 LEVELS = (80, 95)
 
 

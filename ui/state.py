@@ -1,6 +1,20 @@
-"""Selections that live in the URL: widgets start from `st.query_params` and write back, so a link reproduces a view.
+"""Selections that live in the URL, so a link reproduces a view.
 
-Widget keys are page-prefixed (`ind_indicator`, `map_year`…); the URL uses short names (`indicator`, `year`).
+A page makes one :class:`PageUrl` per run and draws each widget worth sharing through it. Each call seeds the
+widget's value from the URL the first time, drops a value that is no longer valid (a region the newly chosen
+indicator lacks), draws the widget and records its value; :meth:`PageUrl.write` then replaces the URL's query with
+the language and what was recorded::
+
+    url = state.PageUrl("fc")
+    ind_id = url.choice(st.selectbox, "indicator", ids, default="gdp", label=t("forecast.indicator"))
+    h = url.number(st.slider, "h", 1, top, default=5, label=t("forecast.horizon"), follows=ind.freq)
+    url.write()
+
+The URL uses short names (`indicator`, `h`); a widget's session key is the page's prefix and that name
+(`fc_indicator`, `fc_h`) unless the call names another. A value is written as its text and read back by matching
+that text against the options, so codes and years round-trip without a cast; lists are comma-separated, ranges
+``2002-2022``. The URL is written once per run, replacing what was there, so it keeps no parameter the view no
+longer has.
 """
 
 from __future__ import annotations
@@ -11,87 +25,190 @@ from typing import Any
 import streamlit as st
 
 LIST_SEP = ","
+RANGE_SEP = "-"
+_ALWAYS = object()  # `follows` not given: the value never goes back to its default because something else changed
+
+Draw = Callable[..., Any]  # a widget function: st.selectbox, a column's radio, st.select_slider …
 
 
-def from_url(key: str, param: str, default: Any, valid: Callable[[Any], bool] | None = None, cast=str) -> None:
-    """Seed the widget state `key` from URL parameter `param` the first time the widget is drawn.
+def _option(text: str, options: Sequence[Any]) -> Any:
+    """The option whose text is `text`.
 
-    An invalid or unparsable URL value falls back to `default` instead of failing the page.
+    Raises:
+        ValueError: no option reads so.
     """
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(param)
-    value = default
-    if raw is not None:
+    for option in options:
+        if str(option) == text:
+            return option
+    raise ValueError(text)
+
+
+def _seed(key: str, param: str, default: Any, parse: Callable[[str], Any], fix: Callable[[Any], Any], follows) -> None:
+    """Put the widget's value in the session before it is drawn.
+
+    The first time: the URL's value when it parses and is valid, else `default`. Later: `default` when `follows`
+    changed since the last run (5 years are not 5 months), else the kept value as `fix` repairs it. The value is
+    always handed over through the Session State API: Streamlit resets a slider whose bounds changed otherwise.
+    """
+    state = st.session_state
+    moved = False
+    if follows is not _ALWAYS:
+        marker = f"{key}_follows"
+        moved = state.get(marker, follows) != follows
+        state[marker] = follows
+    if moved:
+        value = default
+    elif key in state:
+        value = fix(state[key])
+    else:
+        raw = st.query_params.get(param)
         try:
-            parsed = cast(raw)
-            if valid is None or valid(parsed):
-                value = parsed
+            value = default if raw is None else fix(parse(raw))
         except (TypeError, ValueError):
-            pass
-    st.session_state[key] = value
+            value = default
+    state[key] = value
 
 
-def list_from_url(key: str, param: str, default: Sequence[str], options: Sequence[str]) -> None:
-    """Seed a multiselect's state from a comma-separated URL parameter, keeping only known options."""
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(param)
-    allowed = set(options)
-    chosen = [v for v in raw.split(LIST_SEP) if v in allowed] if raw else []
-    st.session_state[key] = chosen or [v for v in default if v in allowed]
+def _int_range(raw: str) -> tuple[int, int]:
+    low, high = (int(x) for x in raw.split(RANGE_SEP))
+    return low, high
 
 
-def to_url(params: dict[str, Any]) -> None:
-    """Write the current selections (and the language) to the URL, replacing what was there."""
-    encoded = {"lang": st.session_state.get("lang", "zh")}
-    for name, value in params.items():
+class PageUrl:
+    """The URL parameters of one run of a page, collected as its widgets are drawn and written at once.
+
+    Args:
+        prefix: the page's prefix of session keys (``ind``, ``fc``, ``map`` …).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.params: dict[str, str] = {}
+
+    def _key(self, param: str, key: str | None) -> str:
+        return key or f"{self.prefix}_{param}"
+
+    def choice(
+        self,
+        draw: Draw,
+        param: str,
+        options: Sequence[Any],
+        *,
+        default: Any,
+        label: str,
+        key: str | None = None,
+        omit_default: bool = False,
+        **widget: Any,
+    ) -> Any:
+        """One of `options`, drawn as ``draw(label, options, key=key, **widget)`` (select box, radio, select
+        slider). A `default` that is not offered falls back to the first option; with `omit_default` the URL leaves
+        the default out."""
+        key, options = self._key(param, key), list(options)
+        if default not in options:
+            default = options[0] if options else None
+        _seed(key, param, default, lambda raw: _option(raw, options), lambda v: v if v in options else default, _ALWAYS)
+        value = draw(label, options, key=key, **widget)
+        self.put(param, None if omit_default and value == default else value)
+        return value
+
+    def choices(
+        self,
+        draw: Draw,
+        param: str,
+        options: Sequence[Any],
+        *,
+        default: Sequence[Any],
+        label: str,
+        key: str | None = None,
+        omit_default: bool = False,
+        follows: Any = _ALWAYS,
+        **widget: Any,
+    ) -> list:
+        """Several of `options` (a multiselect). Unknown or stale entries are dropped; nothing left means `default`
+        (and so does a change of `follows`: national and provincial cards differ)."""
+        key, options = self._key(param, key), list(options)
+        default = [v for v in default if v in options]
+
+        def parse(raw: str) -> list:
+            return [option for part in raw.split(LIST_SEP) for option in options if str(option) == part]
+
+        def fix(value: Sequence[Any]) -> list:
+            return [v for v in value if v in options] or default
+
+        _seed(key, param, default, parse, fix, follows)
+        value = draw(label, options, key=key, **widget)
+        self.put(param, None if omit_default and value == default else value)
+        return value
+
+    def number(
+        self,
+        draw: Draw,
+        param: str,
+        low: int,
+        high: int,
+        *,
+        default: int,
+        label: str,
+        key: str | None = None,
+        follows: Any = _ALWAYS,
+        **widget: Any,
+    ) -> int:
+        """A whole number from `low` to `high` (a slider); back to `default` when `follows` changed, such as a
+        horizon following the series' frequency."""
+        key = self._key(param, key)
+        _seed(key, param, default, int, lambda v: v if low <= v <= high else default, follows)
+        value = draw(label, low, high, key=key, **widget)
+        self.put(param, value)
+        return value
+
+    def span(
+        self,
+        draw: Draw,
+        param: str,
+        low: int,
+        high: int,
+        *,
+        default: tuple[int, int],
+        label: str,
+        key: str | None = None,
+    ) -> tuple[int, int]:
+        """A range ``(start, end)`` within [low, high] (a range slider), written ``start-end``."""
+
+        def fix(value: Sequence[int]) -> tuple[int, int]:
+            start, end = value
+            return (start, end) if low <= start <= end <= high else default
+
+        key = self._key(param, key)
+        _seed(key, param, default, _int_range, fix, _ALWAYS)
+        start, end = draw(label, low, high, key=key)
+        self.put(param, f"{start}{RANGE_SEP}{end}")
+        return start, end
+
+    def text(self, draw: Draw, param: str, *, label: str, key: str | None = None, **widget: Any) -> str:
+        """Free text (a search box); left out of the URL while empty."""
+        key = self._key(param, key)
+        _seed(key, param, "", str, str, _ALWAYS)
+        value = draw(label, key=key, **widget)
+        self.put(param, value or None)
+        return value
+
+    def put(self, param: str, value: Any) -> None:
+        """Record a value that no widget of this call draws (``None`` leaves the parameter out)."""
         if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            encoded[name] = LIST_SEP.join(str(v) for v in value)
+            self.params.pop(param, None)
+        elif isinstance(value, list | tuple):
+            self.params[param] = LIST_SEP.join(str(v) for v in value)
         else:
-            encoded[name] = str(value)
-    if dict(st.query_params) != encoded:
-        st.query_params.from_dict(encoded)
+            self.params[param] = str(value)
+
+    def write(self) -> None:
+        """Replace the URL's query with the language and the recorded parameters (nothing is sent if unchanged)."""
+        encoded = {"lang": st.session_state.get("lang", "zh"), **self.params}
+        if dict(st.query_params) != encoded:
+            st.query_params.from_dict(encoded)
 
 
 def reset_if_invalid(key: str, options: Sequence[Any], default: Any) -> None:
-    """Drop a stale widget value (e.g. a region that the newly chosen indicator lacks)."""
-    if key in st.session_state:
-        value = st.session_state[key]
-        if isinstance(value, list):
-            kept = [v for v in value if v in options]
-            st.session_state[key] = kept or [v for v in default if v in options]
-        elif value not in options:
-            st.session_state[key] = default
-
-
-def range_from_url(key: str, param: str, low: int, high: int, default: tuple[int, int]) -> None:
-    """Seed a range slider from a URL parameter like ``2002-2022``; reset a stale range outside [low, high]."""
-    if key in st.session_state:
-        a, b = st.session_state[key]
-        if not low <= a <= b <= high:
-            st.session_state[key] = default
-        return
-    value = default
-    raw = st.query_params.get(param)
-    if raw:
-        try:
-            a, b = (int(x) for x in raw.split("-"))
-            if low <= a <= b <= high:
-                value = (a, b)
-        except ValueError:
-            pass
-    st.session_state[key] = value
-
-
-def keep_horizon(key: str, freq: str, default: int, max_h: int) -> None:
-    """Seed a horizon slider: the frequency's default when the frequency changed (5 years are not 5 months), else
-    the current value if it fits. Streamlit resets a slider to its minimum when its bounds change unless the value
-    is handed over through the Session State API, hence the assignment to itself."""
-    freq_key = f"{key}_freq"
-    if st.session_state.get(freq_key) not in (None, freq) or not 1 <= st.session_state[key] <= max_h:
+    """Drop a stale value of a widget that is not in the URL (e.g. a scenario that was deleted)."""
+    if key in st.session_state and st.session_state[key] not in options:
         st.session_state[key] = default
-    st.session_state[freq_key] = freq
-    st.session_state[key] = st.session_state[key]

@@ -13,9 +13,10 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import PLOTLY_CONFIG, basket, cache, explore, state
+from ui import cache, explore, show, state
 from ui import forecast_view as fv
 from ui.charts import fan_chart, recent
+from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
@@ -40,29 +41,39 @@ ss.show_notices()
 
 # --- the series, horizon and baseline model ------------------------------------------------------------------------
 ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
-state.from_url("sc_indicator", "indicator", "gdp", valid=lambda v: v in ids)
-state.reset_if_invalid("sc_indicator", ids, "gdp")
+first, url = defaults().scenarios, state.PageUrl("sc")
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
 ind = cat.get(
-    col_ind.selectbox(
-        t("scenarios.indicator"),
+    url.choice(
+        col_ind.selectbox,
+        "indicator",
         ids,
-        key="sc_indicator",
+        default=first.indicator,
+        label=t("scenarios.indicator"),
         format_func=lambda i: explore.indicator_label(cat.get(i), lang),
     )
 )
 rows = cache.indicator_rows(ind.id)
 available = regions_of(ind.id)
-default_region = "440000" if "440000" in available else explore.default_regions(rows, reg, ind.polarity)[0]
-state.from_url("sc_region", "region", default_region, valid=lambda v: v in available)
-state.reset_if_invalid("sc_region", available, default_region)
-region = col_reg.selectbox(t("scenarios.region"), available, key="sc_region", format_func=lambda c: reg.name(c, lang))
-max_h = fv.MAX_HORIZON[ind.freq]
-state.from_url("sc_h", "h", fv.DEFAULT_HORIZON[ind.freq], valid=lambda v: 1 <= v <= max_h, cast=int)
-state.keep_horizon("sc_h", ind.freq, fv.DEFAULT_HORIZON[ind.freq], max_h)
-h = col_h.slider(t("scenarios.horizon"), 1, max_h, key="sc_h")
-state.from_url("sc_model", "model", "auto", valid=lambda v: v in models)
-model = col_model.selectbox(t("scenarios.model"), models, key="sc_model", format_func=lambda m: fv.model_label(m, lang))
+default_region = first.region if first.region in available else explore.default_regions(rows, reg, ind.polarity)[0]
+region = url.choice(
+    col_reg.selectbox,
+    "region",
+    available,
+    default=default_region,
+    label=t("scenarios.region"),
+    format_func=lambda c: reg.name(c, lang),
+)
+top, h0 = defaults().forecast.max_horizon[ind.freq], defaults().forecast.horizon[ind.freq]
+h = url.number(col_h.slider, "h", 1, top, default=h0, label=t("scenarios.horizon"), follows=ind.freq)
+model = url.choice(
+    col_model.selectbox,
+    "model",
+    models,
+    default=first.model,
+    label=t("scenarios.model"),
+    format_func=lambda m: fv.model_label(m, lang),
+)
 
 ss.forget_on_series_change(ind.id, region, forms.SERIES_INPUTS)
 history = cache.series_frame(ind.id, (region,))
@@ -74,7 +85,8 @@ except forecasting.ForecastError as err:
 used, kind, periods = str(fc["model"].iloc[0]), sv.scenario_kind(ind), sv.labels_of(fc["ds"], ind.freq)
 work = ss.working_set(ind.id, region, h, used)
 link = sets.encode_link(work) if work.scenarios else None
-state.to_url({"indicator": ind.id, "region": region, "h": h, "model": model, "set": link})
+url.put("set", link)
+url.write()
 names, unit, end_value = (
     sv.display_names(work, cat, reg, lang),
     ind.unit[lang],
@@ -110,11 +122,8 @@ if not work.scenarios:
     base_title = t(
         "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
     )
-    st.plotly_chart(
-        fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels),
-        config=PLOTLY_CONFIG,
-    )
-    st.caption(fv.accuracy_note(fc, lang))
+    base = fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels)
+    show.chart(base, caption=fv.accuracy_note(fc, lang))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
@@ -212,30 +221,22 @@ if comp is not None:
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
     selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"
     fans = charts.scenario_fans(history, comp, title, unit, ind.decimals, labels)
-    st.plotly_chart(fans, config=PLOTLY_CONFIG)
-    chart_meta = ChartMeta(title=title, source=source, unit=unit)
     facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
-    basket.controls(
-        "chart", fans, title, source, f"sc-fans-{selection}", caption=accuracy, meta=chart_meta, facts=facts
-    )
-    st.caption(accuracy)
-    st.caption(t("scenarios.simulation_note", draws=DEFAULT_DRAWS))
-    st.caption(source)
+    notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
+    show.chart(fans, ChartMeta(title, source, unit), f"sc-fans-{selection}", caption=accuracy, notes=notes, facts=facts)
     st.subheader(t("scenarios.panels"))
     panels_title = t("scenarios.panels_title", **place, model=fv.model_label(used, lang))
     panels = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels)
-    st.plotly_chart(panels, config=PLOTLY_CONFIG)
-    panels_meta = ChartMeta(title=panels_title, source=source, unit=unit)
-    basket.controls("chart", panels, panels_title, source, f"sc-panels-{selection}", caption=accuracy, meta=panels_meta)
-    st.caption(f"{accuracy} · {source}")
+    show.chart(
+        panels, ChartMeta(panels_title, source, unit), f"sc-panels-{selection}", caption=accuracy, notes=[source]
+    )
     st.subheader(t("scenarios.delta_table"))
     if comp.target is not None:
         st.markdown(t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang)))
     deltas = sv.comparison_table(comp, ind, lang)
-    st.dataframe(deltas, hide_index=True)
+    note = t("scenarios.table_note") + (" " + t("scenarios.neutral_note") if ind.polarity == "neutral" else "")
     table_title = f"{title} · {t('scenarios.delta_table')}"
-    basket.controls("table", deltas, table_title, source, f"sc-table-{selection}", meta=TableMeta(table_title, source))
-    st.caption(t("scenarios.table_note") + (" " + t("scenarios.neutral_note") if ind.polarity == "neutral" else ""))
+    show.table(deltas, TableMeta(table_title, source), f"sc-table-{selection}", notes=[note])
     estimates = sv.estimates_table(comp, names, lang)
     if len(estimates):
         st.subheader(t("scenarios.estimates"))

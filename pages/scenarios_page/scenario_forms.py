@@ -17,6 +17,7 @@ from forecasting.scenarios import Adjustment, DriverChange, GrowthShock, LevelSh
 from indicators.metadata import Catalogue, Indicator
 from pages.scenarios_page.scenario_view import period_name
 from ui import state
+from ui.defaults import defaults
 from ui.i18n import t
 
 OPEN = "open"
@@ -112,7 +113,7 @@ def driver_form(
 
     The driver and its region are chosen outside the form, so the regions follow the driver chosen.
     """
-    default = next((d for d in ("fiscal_expenditure", "fixed_asset_investment") if d in drivers), drivers[0])
+    default = next((d for d in defaults().scenarios.drivers if d in drivers), drivers[0])
     state.reset_if_invalid("sc_d_indicator", drivers, default)
     st.session_state.setdefault("sc_d_indicator", default)
     c1, c2 = st.columns(2)

@@ -43,7 +43,7 @@ def _open(file: ScenarioFile, model_from_url: bool = False) -> None:
         sc_indicator=first.indicator_id,
         sc_region=first.region_code,
         sc_h=first.horizon,
-        sc_h_freq=first.freq,
+        sc_h_follows=first.freq,  # the horizon follows the frequency (ui.state.PageUrl.number)
         sc_current=first.name,
     )
     if not model_from_url:

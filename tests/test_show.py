@@ -1,0 +1,59 @@
+"""Charts and tables as the pages show them (ui.show): the shared Plotly config, the basket buttons, the captions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from maps import TOPOJSON_URL
+from ui.show import PLOTLY_CONFIG
+
+
+def _page() -> None:
+    """A chart and a table through ui.show, as a page draws them."""
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from briefing import ChartMeta, TableMeta
+    from ui import show
+
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+    meta = ChartMeta(title="GDP", source="NBS · export footer", unit="亿元")
+    show.chart(
+        fig, meta, "t-chart", source="NBS · page line", caption="Model: ETS", notes=["80/95%", "NBS · page line"]
+    )
+    frame = pd.DataFrame({"region": ["Guangdong"], "value": [129118.6]})
+    show.table(frame, TableMeta("Ranking", "NBS", units={"value": "亿元"}), "t-table", notes=["NBS"])
+
+
+def test_every_chart_gets_the_one_offline_config():
+    assert PLOTLY_CONFIG["topojsonURL"] == TOPOJSON_URL
+    assert PLOTLY_CONFIG["displaylogo"] is False
+
+
+def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order():
+    at = AppTest.from_function(_page, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[0].proto
+    assert json.loads(chart.config)["topojsonURL"] == TOPOJSON_URL
+    assert [c.value for c in at.caption] == ["Model: ETS", "80/95%", "NBS · page line", "NBS"]
+    assert at.dataframe[0].value["value"].tolist() == [129118.6]
+    at.button(key="basket_add_t-chart").click().run()
+    at.button(key="basket_add_t-table").click().run()
+    chart_item, table_item = (entry.item for entry in at.session_state["briefing_basket"])
+    assert (chart_item.title, chart_item.source, chart_item.caption) == ("GDP", "NBS · page line", "Model: ETS")
+    assert chart_item.chart_meta.source == "NBS · export footer" and chart_item.chart_meta.unit == "亿元"
+    assert (table_item.title, table_item.source, table_item.table_meta.units) == ("Ranking", "NBS", {"value": "亿元"})
+
+
+def test_a_basket_entry_needs_the_chart_meta():
+    import plotly.graph_objects as go
+
+    from ui import show
+
+    with pytest.raises(ValueError, match="needs the chart's meta"):
+        show.chart(go.Figure(), None, "no-meta")

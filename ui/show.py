@@ -1,0 +1,91 @@
+"""Charts and tables as every page shows them: the element, the briefing basket's buttons under it, then captions.
+
+    show.chart(fig, ChartMeta(title, footer, unit), f"ind-ts-{selection}", facts=facts, notes=[footer])
+    show.table(ranking, TableMeta(title, footer), f"ind-rank-{selection}")
+
+`key` names what is shown (include the selections that change it): the same key is the same basket entry. The
+meta's title and source name the entry (a chart's `source` overrides the entry's source line where the export
+footer words it differently). `caption` goes with the entry into the pack and is shown first under the element;
+`notes` follow, one caption line each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from briefing import ChartMeta, Facts, TableMeta
+from maps import TOPOJSON_URL
+from ui import basket
+
+# Every Plotly chart: no logo link, sharp PNG downloads, and the local topojson stub for geo plots (plotly.js would
+# fetch world_110m.json from a CDN otherwise, see maps.offline). Nothing in it reaches outside the machine.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showLink": False,
+    "toImageButtonOptions": {"scale": 2},
+    "topojsonURL": TOPOJSON_URL,
+}
+
+
+def _captions(caption: str, notes: Sequence[str]) -> None:
+    for line in (caption, *notes):
+        if line:
+            st.caption(line)
+
+
+def chart(
+    fig: go.Figure,
+    meta: ChartMeta | None = None,
+    key: str | None = None,
+    *,
+    source: str | None = None,
+    caption: str = "",
+    notes: Sequence[str] = (),
+    facts: Facts | None = None,
+    widget_key: str | None = None,
+    **plotly: Any,
+) -> Any:
+    """Draw `fig` with the shared Plotly config, its basket buttons (when `key` is given) and its captions.
+
+    Args:
+        meta: the export footer's facts (title, source, unit); required with `key`.
+        facts: what the pack's narrative says about the chart.
+        widget_key, plotly: the chart's own widget key and other `st.plotly_chart` options (``on_select`` …).
+
+    Returns:
+        What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
+    """
+    event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
+    if key is not None:
+        if meta is None:
+            raise ValueError(f"chart {key!r}: a basket entry needs the chart's meta (title and source)")
+        line = meta.source if source is None else source
+        basket.controls("chart", fig, meta.title, line, key, caption=caption, meta=meta, facts=facts)
+    _captions(caption, notes)
+    return event
+
+
+def table(
+    frame: pd.DataFrame,
+    meta: TableMeta,
+    key: str,
+    *,
+    shown: Any = None,
+    caption: str = "",
+    notes: Sequence[str] = (),
+    **dataframe: Any,
+) -> None:
+    """Draw `frame` (or `shown`, a styled view of it) without its index, its basket buttons and its captions.
+
+    Args:
+        meta: the export's title, source line and column units.
+        dataframe: other `st.dataframe` options (height, column_config …).
+    """
+    st.dataframe(frame if shown is None else shown, hide_index=True, **dataframe)
+    basket.controls("table", frame, meta.title, meta.source, key, caption=caption, meta=meta)
+    _captions(caption, notes)
