@@ -173,7 +173,7 @@ def test_the_data_checker_catches_a_wrong_import(tmp_path):
     assert data_imports_out_of_order("data.upload", bad, "data") == set()
     assert data_imports_out_of_order("data.store", bad, "data.store") == {"data.upload"}
     # The other layers import the sub-packages as they import data.
-    assert imported_top_levels(Path("ui/x.py"), bad.read_text()) == {"data"}
+    assert imported_top_levels(Path("data/x.py"), bad.read_text()) == {"data"}
 
 
 def test_import_data_stays_light():
