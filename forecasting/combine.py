@@ -12,6 +12,8 @@ averaging quantiles of overconfident models stays overconfident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -86,6 +88,44 @@ class Combination(Forecaster):
             raise ModelFitError("every member of the combination produced non-finite forecasts")
         return combine_outputs(outputs, self.combine)
 
+    def frozen(self) -> Combination:
+        """The members' automatic choices (ETS form, ARIMA orders) fixed, for the later backtest windows."""
+        if not self.is_fitted:
+            return self.clone()
+        return Combination(tuple(model.frozen() for model in self.models_), self.combine)
+
     def describe(self) -> str:
         names = self.used_ if self.is_fitted else tuple(m.name for m in self.members)
         return f"{self.combine}({', '.join(names)})"
+
+
+def _members() -> dict[str, Callable[[int], Forecaster]]:
+    from forecasting.baseline import Drift, Naive
+    from forecasting.statistical import ETS, Theta
+
+    return {
+        "naive": lambda m: Naive(),
+        "drift": lambda m: Drift(),
+        "ets": lambda m: ETS(season_length=m),
+        "ets_damped": lambda m: ETS(season_length=m, damped=True),
+        "theta": lambda m: Theta(season_length=m),
+        "dotm": lambda m: Theta(season_length=m, variant="dynamic"),
+    }
+
+
+#: The proposed default by season length (1 = no season; any other length uses the seasonal recipe): member names
+#: and combiner, chosen on train-internal backtests of the tourism competition (benchmarks/forecast_combination.py).
+DEFAULT_MEMBERS: dict[int, tuple[tuple[str, ...], str]] = {
+    1: (("ets_damped", "dotm", "drift"), "median"),
+    4: (("ets", "theta", "dotm"), "median"),
+    12: (("ets", "theta", "dotm"), "median"),
+}
+
+
+def default_combination(season_length: int = 1) -> Combination:
+    """The proposed default combination for series with this season length (see ``DEFAULT_MEMBERS``)."""
+    names, how = DEFAULT_MEMBERS[
+        1 if season_length <= 1 else 12 if season_length not in DEFAULT_MEMBERS else season_length
+    ]
+    factories = _members()
+    return Combination(tuple(factories[name](season_length) for name in names), how)

@@ -14,7 +14,8 @@ band that widens with the horizon. The band is ``ŷ·exp(±q·s)`` on the log sc
 50% rise is as likely as a 33% fall), and ``ŷ ± q·s`` otherwise.
 
 :class:`Conformal` wraps any forecaster under the contract: ``fit`` runs the rolling-origin backtest on the series
-itself and learns the quantiles, ``predict`` returns the base model's mean with these intervals. ``reference``
+itself (automatic choices such as the ETS form made on the oldest window and kept, as the engine's backtests do) and
+learns the quantiles, ``predict`` returns the base model's mean with these intervals. ``reference``
 errors (e.g. the other series of a batch) are pooled with the series' own.
 """
 
@@ -169,11 +170,15 @@ class Conformal(Forecaster):
         if log and not (y > 0).all():
             raise ForecastInputError("log intervals need a positive series")
         rows, scales, outcomes = [], [], []
+        current, chosen = self.base, False
         for cut in backtest_cutoffs(len(y), self.horizon, self.windows, max(self.base.min_length, 3)):
             try:
-                mean = self.base.clone().fit(y[:cut]).forecast_arrays(self.horizon, ())["mean"]
+                fitted = current.clone().fit(y[:cut])
+                mean = fitted.forecast_arrays(self.horizon, ())["mean"]
             except Exception:  # a window the base cannot fit leaves no errors; the others still calibrate
                 continue
+            if not chosen:  # automatic choices (ETS form) made on the oldest window and kept, as the engine does
+                current, chosen = fitted.frozen(), True
             actual = np.full(self.horizon, np.nan)
             tail = y[cut : cut + self.horizon]
             actual[: len(tail)] = tail
