@@ -160,15 +160,22 @@ def combined(F: dict, members: tuple[str, ...], how: str) -> np.ndarray:
 
 
 def conformal(a: dict, point: np.ndarray, internal: list[int]) -> np.ndarray:
-    """Test-origin bands from per-step quantiles of the scaled log errors pooled over the internal origins."""
-    h = a["h"]
-    errors = [scaled_errors(a["Y"][o], point[o, ..., 0], a["log_scale"][o], log=True) for o in internal]
-    quantiles = StepQuantiles(LEVELS).fit(np.vstack(errors))
-    mean = point[0, ..., 0]
+    """Test-origin bands from per-step quantiles of scaled errors pooled over the internal origins: log errors for
+    positive series (the band ``ŷ·exp(±q·s)`` stays positive), plain errors for a series with a zero or a negative
+    value (every series' plain errors pooled: scaled errors are comparable across series)."""
+    h, mean = a["h"], point[0, ..., 0]
+    pools = {}
+    for log, scale in ((True, a["log_scale"]), (False, a["scale"])):
+        errors = [scaled_errors(a["Y"][o], point[o, ..., 0], scale[o], log=log) for o in internal]
+        pools[log] = StepQuantiles(LEVELS).fit(np.vstack(errors))
+    positive = np.isfinite(a["log_scale"][0]) & (mean > 0).all(axis=1)
     out = [mean]
     for lv in LEVELS:
-        width = quantiles.quantile(lv, h)[None, :] * a["log_scale"][0][:, None]
-        out += [mean * np.exp(-width), mean * np.exp(width)]
+        log_width = pools[True].quantile(lv, h)[None, :] * a["log_scale"][0][:, None]
+        width = pools[False].quantile(lv, h)[None, :] * a["scale"][0][:, None]
+        lo = np.where(positive[:, None], mean * np.exp(-log_width), mean - width)
+        hi = np.where(positive[:, None], mean * np.exp(log_width), mean + width)
+        out += [lo, hi]
     return np.stack(out, axis=-1)
 
 

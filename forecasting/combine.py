@@ -100,12 +100,13 @@ class Combination(Forecaster):
 
 
 def _members() -> dict[str, Callable[[int], Forecaster]]:
-    from forecasting.baseline import Drift, Naive
+    from forecasting.baseline import Drift, Naive, SeasonalNaive
     from forecasting.statistical import ETS, Theta
 
     return {
         "naive": lambda m: Naive(),
         "drift": lambda m: Drift(),
+        "snaive": lambda m: SeasonalNaive(season_length=m),
         "ets": lambda m: ETS(season_length=m),
         "ets_damped": lambda m: ETS(season_length=m, damped=True),
         "theta": lambda m: Theta(season_length=m),
@@ -116,8 +117,8 @@ def _members() -> dict[str, Callable[[int], Forecaster]]:
 #: The proposed default by season length (1 = no season; any other length uses the seasonal recipe): member names
 #: and combiner, chosen on train-internal backtests of the tourism competition (benchmarks/forecast_combination.py).
 DEFAULT_MEMBERS: dict[int, tuple[tuple[str, ...], str]] = {
-    1: (("ets_damped", "dotm", "drift"), "median"),
-    4: (("ets", "theta", "dotm"), "median"),
+    1: (("ets", "ets_damped", "dotm"), "median"),
+    4: (("ets", "theta", "snaive"), "mean"),
     12: (("ets", "theta", "dotm"), "median"),
 }
 

@@ -86,3 +86,15 @@ def test_bad_configuration():
         Combination(members(), "mode").fit(np.arange(10.0))
     with pytest.raises(ForecastInputError, match="combine must be"):
         combine_outputs([{"mean": np.zeros(2)}], "mode")
+
+
+@pytest.mark.parametrize("season", [1, 4, 12, 7])
+def test_default_combination_builds_the_recipe_of_its_season(season, quarterly):
+    from forecasting.combine import DEFAULT_MEMBERS, default_combination
+
+    model = default_combination(season)
+    names, how = DEFAULT_MEMBERS[season if season in DEFAULT_MEMBERS else 12]
+    assert model.combine == how and len(model.members) == len(names)
+    assert all(getattr(m, "season_length", season) == season for m in model.members)
+    out = model.fit(quarterly.to_numpy()).predict(4)
+    assert np.isfinite(out.to_numpy()).all()
