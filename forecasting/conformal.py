@@ -1,9 +1,9 @@
 """Intervals calibrated per horizon step from rolling-origin backtest errors (split conformal, per step).
 
 The model's own intervals are not used. Each backtest outcome gives a *scaled error* at its step ``k``:
-``|log y − log ŷ| / s`` for a positive series, ``|y − ŷ| / s`` otherwise, where ``s`` is the in-sample mean absolute
-change of the window's training data (seasonal changes when two seasons are there; on the log scale for a positive
-series), the scale of MASE. Scaled errors of different series, and of different windows of one series, are
+``|log y − log ŷ| / s`` for a positive series, ``|y − ŷ| / s`` otherwise, where ``s`` is the mean absolute change
+over the recent part of the window's training data (five seasonal cycles, at least 20 changes; seasonal changes when
+two seasons are there; on the log scale for a positive series), the scale of MASE on a recent stretch. Scaled errors of different series, and of different windows of one series, are
 comparable, so they can be **pooled**: across the windows of a series, and across the series of one frequency when a
 batch is forecast (``StepQuantiles.fit`` takes the rows of any number of series).
 
@@ -34,8 +34,13 @@ from forecasting.validation import level_key
 MIN_POINTS = 30  # errors a step needs for its own quantiles (fewer: every step's errors, rescaled by √step)
 
 
-def error_scale(train: np.ndarray, season: int, log: bool) -> float:
-    """In-sample mean absolute (seasonal) change of ``train``, on the log scale when ``log``; NaN when undefined."""
+def error_scale(train: np.ndarray, season: int, log: bool, recent: int | None = None) -> float:
+    """Mean absolute (seasonal) change over the last ``recent`` changes of ``train`` (default: five seasonal cycles,
+    at least 20), on the log scale when ``log``; NaN when undefined.
+
+    Recent changes only: a provincial GDP series from 1949 would otherwise carry the swings of the 1960s into the
+    width of a 2027 band.
+    """
     values = np.asarray(train, dtype="float64")
     values = values[~np.isnan(values)]
     if log:
@@ -45,7 +50,8 @@ def error_scale(train: np.ndarray, season: int, log: bool) -> float:
     lag = season if season > 1 and len(values) > 2 * season else 1
     if len(values) <= lag:
         return float("nan")
-    scale = float(np.mean(np.abs(values[lag:] - values[:-lag])))
+    changes = np.abs(values[lag:] - values[:-lag])[-(recent or max(20, 5 * season)) :]
+    scale = float(np.mean(changes))
     return scale if scale > 0 else float("nan")
 
 
@@ -139,6 +145,7 @@ class Conformal(Forecaster):
         log: work with log errors; ``None`` = when every value is positive.
         reference: scaled errors ``(rows, horizon)`` from similar series, pooled with the series' own.
         min_points: errors a step needs for its own quantiles.
+        recent: changes the error scale is measured on (``None``: five seasonal cycles, at least 20).
     """
 
     name = "conformal"
@@ -152,6 +159,7 @@ class Conformal(Forecaster):
         log: bool | None = None,
         reference: np.ndarray | None = None,
         min_points: int = MIN_POINTS,
+        recent: int | None = None,
     ) -> None:
         self.base = base
         self.horizon = horizon
@@ -160,6 +168,7 @@ class Conformal(Forecaster):
         self.log = log
         self.reference = reference
         self.min_points = min_points
+        self.recent = recent
 
     @property
     def min_length(self) -> int:  # type: ignore[override]
@@ -184,7 +193,7 @@ class Conformal(Forecaster):
             actual[: len(tail)] = tail
             rows.append(mean)
             outcomes.append(actual)
-            scales.append(error_scale(y[:cut], self.season_length, log))
+            scales.append(error_scale(y[:cut], self.season_length, log, self.recent))
         own = scaled_errors(np.array(outcomes), np.array(rows), np.array(scales), log) if rows else None
         pooled = [e for e in (own, self.reference) if e is not None]
         if not pooled:
@@ -192,7 +201,7 @@ class Conformal(Forecaster):
         self.quantiles_ = StepQuantiles((50, 80, 90, 95, 99), self.min_points).fit(np.vstack(pooled))
         self.errors_ = own
         self.log_ = log
-        self.scale_ = error_scale(y, self.season_length, log)
+        self.scale_ = error_scale(y, self.season_length, log, self.recent)
         self.model_ = self.base.clone().fit(y)
 
     def _predict(self, h: int, levels: tuple[float, ...]) -> Arrays:

@@ -22,7 +22,8 @@ def test_per_step_coverage_on_a_random_walk_with_known_noise():
     """Naive on a Gaussian random walk: the step-k error is N(0, k); fresh futures land inside at the nominal rate."""
     rng = np.random.default_rng(0)
     y = random_walk(rng, 1500)  # long: overlapping windows of a random walk carry little independent information
-    model = Conformal(Naive(), horizon=6, windows=1200, log=False).fit(y)
+    # the noise is the same throughout, so its scale is measured on the whole history rather than the recent part
+    model = Conformal(Naive(), horizon=6, windows=1200, log=False, recent=1500).fit(y)
     out = model.predict(6, level=(80, 95))
     futures = y[-1] + np.cumsum(rng.normal(0, 1, (4000, 6)), axis=1)
     for level, tolerance in ((80, 5), (95, 3)):
@@ -33,6 +34,13 @@ def test_per_step_coverage_on_a_random_walk_with_known_noise():
     z = NormalDist().inv_cdf(0.975)
     half = (out["hi-95"] - out["mean"]).to_numpy()
     np.testing.assert_allclose(half, z * np.sqrt(np.arange(1, 7)), rtol=0.2)
+
+
+def test_error_scale_reads_the_recent_part():
+    calm_then_wild = np.r_[np.arange(0.0, 100.0), 100 + 10 * np.arange(1, 21) % 3]
+    assert error_scale(calm_then_wild, 1, log=False) == pytest.approx(np.mean(np.abs(np.diff(calm_then_wild)[-20:])))
+    assert error_scale(calm_then_wild, 1, log=False, recent=1000) < error_scale(calm_then_wild, 1, log=False)
+    assert np.isnan(error_scale(np.array([1.0, -1.0, 2.0]), 1, log=True))
 
 
 def test_intervals_widen_with_the_step_and_levels_nest():
