@@ -137,6 +137,7 @@ def arrays(data: dict) -> dict:
     origins = 1 + max(key[0] for res in data["fc"].values() for key in res)
     forecasts = {name: np.full((origins, len(ids), h, 5), np.nan) for name in BASE}
     outcomes = np.full((origins, len(ids), h), np.nan)
+    mase_scale = np.full((origins, len(ids)), np.nan)
     scale, log_scale = np.full((origins, len(ids)), np.nan), np.full((origins, len(ids)), np.nan)
     for i, uid in enumerate(ids):
         y, res = data["train"][uid], data["fc"][uid]
@@ -145,12 +146,21 @@ def arrays(data: dict) -> dict:
                 continue
             cut = len(y) - o * h
             outcomes[o, i] = data["test"][uid][:h] if o == 0 else y[cut : cut + h]
+            mase_scale[o, i] = error_scale(y[:cut], m, log=False, recent=cut)  # MASE: the whole training history
             scale[o, i] = error_scale(y[:cut], m, log=False)
             log_scale[o, i] = error_scale(y[:cut], m, log=True)
             for name in BASE:
                 if (o, name) in res:
                     forecasts[name][o, i] = res[(o, name)] if res[(o, name)] is not None else res[(o, "naive")]
-    return {"F": forecasts, "Y": outcomes, "scale": scale, "log_scale": log_scale, "h": h, "ids": ids}
+    return {
+        "F": forecasts,
+        "Y": outcomes,
+        "mase_scale": mase_scale,
+        "scale": scale,
+        "log_scale": log_scale,
+        "h": h,
+        "ids": ids,
+    }
 
 
 def combined(F: dict, members: tuple[str, ...], how: str) -> np.ndarray:
@@ -214,7 +224,7 @@ def internal_table(a: dict, recipes: dict, internal: list[int]) -> list[str]:
     """The guard: every recipe scored on the train-internal origins only, pooled over origins."""
     rows = []
     for name, point in recipes.items():
-        flat = [score(a["Y"][o], point[o], a["scale"][o]) for o in internal]
+        flat = [score(a["Y"][o], point[o], a["mase_scale"][o]) for o in internal]
         n = sum(s["series"] for s in flat)
         mase = sum(s["mase"] * s["series"] for s in flat) / n
         smape = sum(s["smape"] * s["series"] for s in flat) / n
@@ -238,7 +248,7 @@ def report(freq: str, data: dict, auto: dict) -> None:
     print("\n".join(internal_table(a, recipes, internal)))
     print("-- test --")
     print(HEADER)
-    y, scale = a["Y"][0], a["scale"][0]
+    y, scale = a["Y"][0], a["mase_scale"][0]
     benchmark = "naive" if m == 1 else "snaive"
     for name in (benchmark, "ets", "theta", "arima"):
         print(line(f"{name} (own intervals)", score(y, F[name][0], scale)))

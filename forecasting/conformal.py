@@ -3,9 +3,10 @@
 The model's own intervals are not used. Each backtest outcome gives a *scaled error* at its step ``k``:
 ``|log y − log ŷ| / s`` for a positive series, ``|y − ŷ| / s`` otherwise, where ``s`` is the mean absolute change
 over the recent part of the window's training data (five seasonal cycles, at least 20 changes; seasonal changes when
-two seasons are there; on the log scale for a positive series), the scale of MASE on a recent stretch. Scaled errors of different series, and of different windows of one series, are
-comparable, so they can be **pooled**: across the windows of a series, and across the series of one frequency when a
-batch is forecast (``StepQuantiles.fit`` takes the rows of any number of series).
+two seasons are there; on the log scale for a positive series), the scale of MASE on a recent stretch. Scaled errors
+of different series, and of different windows of one series, are comparable, so they can be **pooled**: across the
+windows of a series, and across the series of one frequency when a batch is forecast (``StepQuantiles.fit`` takes
+the rows of any number of series).
 
 The ``level``% half-width at step ``k`` is the conformal quantile of the step-``k`` scaled errors,
 ``⌈(n+1)·level/100⌉``-th smallest. A step with fewer than ``min_points`` errors borrows the errors of every step,
