@@ -183,7 +183,8 @@ def conformal(a: dict, point: np.ndarray, internal: list[int]) -> np.ndarray:
     for lv in LEVELS:
         log_width = pools[True].quantile(lv, h)[None, :] * a["log_scale"][0][:, None]
         width = pools[False].quantile(lv, h)[None, :] * a["scale"][0][:, None]
-        lo = np.where(positive[:, None], mean * np.exp(-log_width), mean - width)
+        # a series with zeros but no negative value (a count) is clipped at zero: it cannot fall below
+        lo = np.where(positive[:, None], mean * np.exp(-log_width), np.maximum(mean - width, np.minimum(0, mean)))
         hi = np.where(positive[:, None], mean * np.exp(log_width), mean + width)
         out += [lo, hi]
     return np.stack(out, axis=-1)

@@ -14,8 +14,12 @@ GDP of 27,078 亿元 between 17,849 and 20,026); otherwise the break is a ``"lev
 18,810 → 14,104 after the fourth economic census). :func:`consistent_start` gives where the consistent part after
 the last break begins, the part a forecast should be fitted on.
 
-Measured (``tests/test_forecasting_breaks.py`` and the report of issue 15): an injected 15% shift is found on noisy
-random walks; on calm simulated series of 30 points fewer than 2% raise any alarm.
+Measured (``tests/test_forecasting_breaks.py``, issue 15's report): a 25% shift on a series growing 8% ± 3% a period
+is found at its position 97% of the time; calm simulated series of 30 points raise an alarm in under 1% (Gaussian
+growth) but 12% with heavy-tailed growth (Student t, 4 degrees of freedom). On the shipped annual series the detector
+flags 41% of the positive ones with 17 or more points: most are real shocks (1960–62, exchange-rate swings), which no
+statistic tells apart from a vintage change; so a break is a warning to show, and refitting on the consistent part a
+choice (on the shipped series it lowered the mean held-back MASE from 3.88 to 3.70, better on 55% of them).
 """
 
 from __future__ import annotations

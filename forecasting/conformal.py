@@ -12,7 +12,8 @@ The ``level``% half-width at step ``k`` is the conformal quantile of the step-``
 ``⌈(n+1)·level/100⌉``-th smallest. A step with fewer than ``min_points`` errors borrows the errors of every step,
 each rescaled by ``√(k/j)`` from its step ``j`` to ``k`` (a random walk's growth), so one short series still gets a
 band that widens with the horizon. The band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a
-50% rise is as likely as a 33% fall), and ``ŷ ± q·s`` otherwise.
+50% rise is as likely as a 33% fall), and ``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no
+negative value (a count cannot fall below zero).
 
 :class:`Conformal` wraps any forecaster under the contract: ``fit`` runs the rolling-origin backtest on the series
 itself (automatic choices such as the ETS form made on the oldest window and kept, as the engine's backtests do) and
@@ -115,17 +116,24 @@ class StepQuantiles:
         extra = q[-1] * np.sqrt(np.arange(len(q) + 1, h + 1) / len(q))
         return np.r_[q, extra]
 
-    def intervals(self, mean: np.ndarray, scale: float, log: bool, levels: tuple[float, ...]) -> Arrays:
-        """Bands around ``mean`` for a series of the given scale (``exp`` bands on the log scale)."""
+    def intervals(
+        self, mean: np.ndarray, scale: float, log: bool, levels: tuple[float, ...], floor: float | None = None
+    ) -> Arrays:
+        """Bands around ``mean`` for a series of the given scale (``exp`` bands on the log scale).
+
+        ``floor`` clips the lower bounds: 0 for a series that cannot be negative but has zeros (a count), which
+        the log scale cannot take.
+        """
         mean = np.asarray(mean, dtype="float64")
         out: Arrays = {"mean": mean}
         for lv in levels:
             width = self.quantile(lv, len(mean)) * scale
             key = level_key(lv)
-            if log:
-                out[f"lo-{key}"], out[f"hi-{key}"] = mean * np.exp(-width), mean * np.exp(width)
-            else:
-                out[f"lo-{key}"], out[f"hi-{key}"] = mean - width, mean + width
+            lo, hi = (mean * np.exp(-width), mean * np.exp(width)) if log else (mean - width, mean + width)
+            lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)  # a negative mean of a positive series flips the exp band
+            if floor is not None:
+                lo = np.maximum(lo, np.minimum(floor, mean))
+            out[f"lo-{key}"], out[f"hi-{key}"] = lo, hi
         return out
 
 
@@ -202,6 +210,7 @@ class Conformal(Forecaster):
         self.quantiles_ = StepQuantiles((50, 80, 90, 95, 99), self.min_points).fit(np.vstack(pooled))
         self.errors_ = own
         self.log_ = log
+        self.floor_ = 0.0 if not log and (y[~np.isnan(y)] >= 0).all() else None
         self.scale_ = error_scale(y, self.season_length, log, self.recent)
         self.model_ = self.base.clone().fit(y)
 
@@ -210,7 +219,7 @@ class Conformal(Forecaster):
         missing = [lv for lv in levels if lv not in self.quantiles_.levels]
         quantiles = StepQuantiles(levels, self.min_points).fit(self._pool()) if missing else self.quantiles_
         scale = self.scale_ if np.isfinite(self.scale_) else 0.0
-        return quantiles.intervals(mean, scale, self.log_, levels)
+        return quantiles.intervals(mean, scale, self.log_, levels, self.floor_)
 
     def _pool(self) -> np.ndarray:
         return np.vstack([e for e in (self.errors_, self.reference) if e is not None])

@@ -107,3 +107,12 @@ def test_contract_and_errors():
         StepQuantiles().fit(np.full((2, 3), np.nan))
     with pytest.raises(ForecastInputError, match="positive"):
         Conformal(Naive(), log=True).fit(np.r_[-1.0, np.arange(20.0)])
+
+
+def test_a_count_with_zeros_is_clipped_at_zero():
+    rng = np.random.default_rng(6)
+    counts = rng.poisson(2.0, 80).astype(float)
+    out = Conformal(Naive(), horizon=4, windows=40).fit(counts).predict(4)
+    assert (out["lo-95"] >= 0).all() and (out["lo-95"] == 0).any()
+    signed = Conformal(Naive(), horizon=4, windows=40).fit(counts - 3).predict(4)
+    assert (signed["lo-95"] < 0).all()  # a series that can be negative is not clipped
