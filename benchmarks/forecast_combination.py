@@ -13,12 +13,15 @@ through the product's engine (its per-series backtest and calibration) as shippe
 
 Printed per model: MASE (scale: in-sample seasonal-naive MAE of ``train``), sMAPE, the coverage of the 80% and 95%
 intervals with the number of test points, and MSIS (the M4 competition's mean scaled interval score of the 95%
-interval; lower is better). The models are deterministic (no simulated intervals), so one run is the figure.
+interval; lower is better) and ``lo<0``, the 95% lower bounds below zero (every tourism series is a count).
+The models are deterministic (no simulated intervals), so one run is the figure.
 
 ARIMA is no member of the proposed default (a search costs 50–100 ms on a 20-point annual series; ~4,000 series must
 forecast in under a minute), so it is fitted at the test origin only, and on monthly data on a random sample of
 ``--arima-sample`` series (the table says which rows are on the sample). Base forecasts are cached in ``--cache``;
-delete the files to recompute. Run from the repository root::
+delete the files to recompute. A run from nothing took 16 minutes on the 2 shared cores (base models 70 s yearly, 377 s
+quarterly, 382 s monthly; the rest is ``auto`` through the engine); from the cache, seconds. Run from the repository
+root::
 
     .venv/bin/python benchmarks/forecast_combination.py [--jobs 2] [--arima-sample 120] [--cache /tmp/fc15]
 """
@@ -205,7 +208,7 @@ def score(y: np.ndarray, f: np.ndarray, scale: np.ndarray) -> dict:
         "cov95": 100 * float(np.mean((y >= lo) & (y <= hi))),
         "points": int(y.size),
         "msis": float(np.mean(msis.mean(axis=1) / scale)),
-        "below0": int((lo <= 0).sum()),
+        "below0": int((lo < 0).sum()),
     }
 
 
@@ -217,7 +220,7 @@ def line(name: str, s: dict) -> str:
 
 
 HEADER = (
-    f"  {'model':<44}{'series':>6}{'MASE':>8}{'sMAPE':>8}{'cov80':>7}{'cov95':>7}{'points':>7}{'MSIS':>8}{'lo≤0':>6}"
+    f"  {'model':<44}{'series':>6}{'MASE':>8}{'sMAPE':>8}{'cov80':>7}{'cov95':>7}{'points':>7}{'MSIS':>8}{'lo<0':>6}"
 )
 
 
