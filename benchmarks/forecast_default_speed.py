@@ -85,7 +85,9 @@ def main() -> None:
     for (h, _), (errors, _) in zip(prepared, outputs, strict=True):
         by_h.setdefault(h, []).append(errors)
     for rows in by_h.values():
-        StepQuantiles(LEVELS).fit(np.vstack(rows))
+        pooled = np.vstack(rows)
+        if np.isfinite(pooled).any():  # a group of series too short for any backtest has nothing to pool
+            StepQuantiles(LEVELS).fit(pooled)
     print(f"pooling and quantiles: {1000 * (time.process_time() - started):.1f} ms CPU for the sample")
     for code, length in (("A", 30), ("M", 200)):
         h = HORIZONS[code]
