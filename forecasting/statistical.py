@@ -123,6 +123,9 @@ class ARIMA(_StatsForecastModel):
     Args:
         season_length: periods per seasonal cycle.
         order, seasonal_order, include_mean, include_drift: a fixed specification; ``order=None`` searches.
+        approximation: search with the conditional-sum-of-squares approximation, then fit the chosen orders by
+            maximum likelihood; ``None`` = R's rule, for series longer than 150 or with more than 12 seasons (the
+            search on a 240-month series then takes about a quarter of the time).
     """
 
     name = "arima"
@@ -134,19 +137,28 @@ class ARIMA(_StatsForecastModel):
         seasonal_order: tuple[int, int, int] = (0, 0, 0),
         include_mean: bool = True,
         include_drift: bool = False,
+        approximation: bool | None = None,
     ) -> None:
         self.season_length = season_length
         self.order = order
         self.seasonal_order = seasonal_order
         self.include_mean = include_mean
         self.include_drift = include_drift
+        self.approximation = approximation
+
+    def _fit(self, y: np.ndarray, index: pd.DatetimeIndex | None) -> None:
+        self.length_ = len(y)  # read by _engine for the approximation rule
+        super()._fit(y, index)
 
     def _engine(self) -> Any:
         from statsforecast.models import ARIMA as FixedARIMA
         from statsforecast.models import AutoARIMA
 
         if self.order is None:
-            return AutoARIMA(season_length=self.season_length)
+            approximation = self.approximation
+            if approximation is None:
+                approximation = getattr(self, "length_", 0) > 150 or self.season_length > 12
+            return AutoARIMA(season_length=self.season_length, approximation=approximation)
         return FixedARIMA(
             order=self.order,
             season_length=self.season_length,
@@ -160,7 +172,9 @@ class ARIMA(_StatsForecastModel):
             return self.clone()
         p, q, sp, sq, _, d, sd = self.model_.model_["arma"]
         coef = self.model_.model_["coef"]
-        return ARIMA(self.season_length, (p, d, q), (sp, sd, sq), "intercept" in coef, "drift" in coef)
+        return ARIMA(
+            self.season_length, (p, d, q), (sp, sd, sq), "intercept" in coef, "drift" in coef, self.approximation
+        )
 
     def describe(self) -> str:
         if not self.is_fitted:
@@ -180,8 +194,9 @@ class Theta(_StatsForecastModel):
 
     Args:
         season_length: periods per seasonal cycle; the season is removed first when a seasonality test says so.
-        variant: ``"standard"`` (the classic method, fast) or ``"auto"`` (best of standard, optimised and dynamic
-            Theta by in-sample MSE, about 5× slower).
+        variant: ``"standard"`` (the classic method, fast), ``"dynamic"`` (dynamic optimised Theta, Fiorucci et al.
+            2016: θ and the smoothing optimised, the trend line updated as data arrive; as fast) or ``"auto"`` (best of
+            standard, optimised and dynamic Theta by in-sample MSE, about 5× slower).
     """
 
     name = "theta"
@@ -199,7 +214,11 @@ class Theta(_StatsForecastModel):
             return StandardTheta(season_length=self.season_length)
         if self.variant == "auto":
             return AutoTheta(season_length=self.season_length)
-        raise ForecastInputError(f"Theta variant must be 'standard' or 'auto'; got {self.variant!r}")
+        if self.variant == "dynamic":
+            from statsforecast.models import DynamicOptimizedTheta
+
+            return DynamicOptimizedTheta(season_length=self.season_length)
+        raise ForecastInputError(f"Theta variant must be 'standard', 'dynamic' or 'auto'; got {self.variant!r}")
 
     def _predict(self, h: int, levels: tuple[float, ...]) -> Arrays:
         if self.variant != "standard" or not levels:

@@ -47,6 +47,7 @@ CONTRACT = [
     pytest.param(lambda: ARIMA(season_length=4), id="arima"),
     pytest.param(lambda: Theta(season_length=4), id="theta"),
     pytest.param(lambda: Theta(season_length=4, variant="auto"), id="theta-auto"),
+    pytest.param(lambda: Theta(season_length=4, variant="dynamic"), id="theta-dynamic"),
     pytest.param(lambda: ProphetModel(season_length=4, uncertainty_samples=200), id="prophet"),
     pytest.param(lambda: Ensemble(("ets", "theta", "drift"), season_length=4), id="ensemble-mean"),
     pytest.param(
@@ -244,3 +245,12 @@ def test_cached_normal_quantiles_match_scipy():
 
     other = frozen_error_distribution(1.0, "t", {"df": 5}).ppf([0.75])  # other distributions take the original path
     np.testing.assert_allclose(utils._quantiles([50], "t", {"df": 5}), other, rtol=1e-12)
+
+
+def test_arima_searches_with_the_approximation_on_long_series_as_r_does():
+    rng = np.random.default_rng(9)
+    short, long = (np.cumsum(rng.normal(0.5, 1, n)) for n in (40, 160))
+    assert not ARIMA().fit(short)._engine().approximation
+    assert ARIMA().fit(long)._engine().approximation
+    assert not ARIMA(approximation=False).fit(long)._engine().approximation
+    assert ARIMA(season_length=24)._engine().approximation

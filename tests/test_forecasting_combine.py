@@ -1,0 +1,100 @@
+"""The fixed combination: the contract, equal to the median / mean / trimmed mean of its members, robust to a member
+that cannot fit; and wrapped in per-step conformal intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting import ETS, Drift, Forecaster, ForecastInputError, ModelFitError, Naive, NotFittedError, Theta
+from forecasting.combine import Combination, combine_outputs
+from forecasting.conformal import Conformal
+
+
+@pytest.fixture(scope="module")
+def quarterly() -> pd.Series:
+    rng = np.random.default_rng(7)
+    t = np.arange(40)
+    values = 100 + 1.5 * t + 6 * np.sin(2 * np.pi * t / 4) + rng.normal(0, 2, 40)
+    return pd.Series(values, index=pd.date_range("2010-01-01", periods=40, freq="QS"))
+
+
+def members():
+    return (ETS(season_length=4), Theta(season_length=4), Drift())
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: Combination(members(), "median"), id="median"),
+        pytest.param(lambda: Combination(members(), "mean"), id="mean"),
+        pytest.param(lambda: Conformal(Combination(members()), horizon=4, windows=8, season_length=4), id="conformal"),
+    ],
+)
+def test_contract(build, quarterly):
+    model = build()
+    with pytest.raises(NotFittedError, match="call fit"):
+        model.predict(3)
+    assert model.fit(quarterly) is model
+    assert [k for k in vars(model) if k.endswith("_")]
+    out = model.predict(6, level=(95, 80))
+    assert list(out.columns) == ["mean", "lo-80", "hi-80", "lo-95", "hi-95"]
+    assert np.isfinite(out.to_numpy()).all()
+    assert (out["lo-95"] <= out["lo-80"]).all() and (out["lo-80"] <= out["mean"]).all()
+    assert (out["mean"] <= out["hi-80"]).all() and (out["hi-80"] <= out["hi-95"]).all()
+    assert ((out["hi-95"] - out["lo-95"]) > (out["hi-80"] - out["lo-80"])).all()
+    pd.testing.assert_frame_equal(out, build().fit(quarterly).predict(6, level=(80, 95)))
+    assert model.clone().get_params() == model.get_params() and not model.clone().is_fitted
+
+
+@pytest.mark.parametrize("how", ["median", "mean", "trimmed"])
+def test_combination_equals_its_combiner_over_the_members(how, quarterly):
+    parts = (*members(), Naive())
+    outputs = [m.clone().fit(quarterly).predict(5) for m in parts]
+    stacked = np.stack([o.to_numpy() for o in outputs])
+    expected = {
+        "median": np.median(stacked, axis=0),
+        "mean": stacked.mean(axis=0),
+        "trimmed": np.sort(stacked, axis=0)[1:-1].mean(axis=0),
+    }[how]
+    np.testing.assert_allclose(Combination(parts, how).fit(quarterly).predict(5).to_numpy(), expected)
+
+
+def test_members_that_cannot_fit_are_left_out():
+    y = np.arange(1.0, 7.0)  # six points: too short for ETS (8), enough for Theta and drift
+    model = Combination(members()).fit(y)
+    assert [name.split(" ")[0] for name in model.used_] == ["Theta", "drift"]
+    assert model.describe().startswith("median(")
+    with pytest.raises(ModelFitError, match="no member"):
+        Combination((Broken(), Broken())).fit(np.arange(1.0, 9.0))
+
+
+class Broken(Forecaster):
+    """A member whose optimiser always fails."""
+
+    name = "broken"
+
+    def _fit(self, y, index):
+        raise RuntimeError("optimiser failed")
+
+
+def test_bad_configuration():
+    with pytest.raises(ForecastInputError, match="at least one member"):
+        Combination(()).fit(np.arange(10.0))
+    with pytest.raises(ForecastInputError, match="combine must be"):
+        Combination(members(), "mode").fit(np.arange(10.0))
+    with pytest.raises(ForecastInputError, match="combine must be"):
+        combine_outputs([{"mean": np.zeros(2)}], "mode")
+
+
+@pytest.mark.parametrize("season", [1, 4, 12, 7])
+def test_default_combination_builds_the_recipe_of_its_season(season, quarterly):
+    from forecasting.combine import DEFAULT_MEMBERS, default_combination
+
+    model = default_combination(season)
+    names, how = DEFAULT_MEMBERS[season if season in DEFAULT_MEMBERS else 12]
+    assert model.combine == how and len(model.members) == len(names)
+    assert all(getattr(m, "season_length", season) == season for m in model.members)
+    out = model.fit(quarterly.to_numpy()).predict(4)
+    assert np.isfinite(out.to_numpy()).all()
