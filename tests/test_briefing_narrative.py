@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from briefing import BriefingError, Facts, narrative, sentences, series_facts
-from briefing.labels import labels
 from briefing.narrative import ordinal
 from indicators.derived import ranking_table
 
@@ -177,13 +176,6 @@ def test_facts_from_a_plain_dict_and_unknown_keys_refused():
         sentences({**GDP, "growth_story": "booming"}, "zh")
     with pytest.raises(BriefingError, match="unsupported language"):
         sentences(Facts(**GDP), "fr")
-
-
-def test_every_label_has_both_languages_with_the_same_placeholders():
-    for key, texts in labels().items():
-        assert set(texts) == {"zh", "en"}, key
-        fields = {lang: set(re.findall(r"\{(\w+)\}", text)) for lang, text in texts.items()}
-        assert fields["zh"] == fields["en"], key
 
 
 def test_series_facts_carry_target_and_forecast(gdp_rows, cat, registry):

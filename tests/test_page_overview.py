@@ -192,9 +192,9 @@ def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
 
 
 def test_every_status_reason_and_kind_has_its_words():
+    from common.text import strings
     from indicators.targets import STATUSES
     from indicators.warnings import KIND_ORDER
-    from ui.i18n import strings
     from ui.overview import STATUS_COLOR
 
     keys = [f"overview.status_{s}" for s in (*STATUSES, "no_target")]

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from indicators.query import period_label
+from common import periods
 
 MISSING = {"zh": "无数据", "en": "no data"}
 
@@ -32,7 +32,7 @@ def period(value: pd.Timestamp | None, freq: str, lang: str = "zh") -> str:
     """A period label, or 无数据 / no data."""
     if value is None or pd.isna(value):
         return MISSING[lang]
-    return period_label(value, freq, lang)
+    return periods.display(value, freq, lang)
 
 
 CHANGE_SUFFIX = {"pp": {"zh": "个百分点", "en": " pp"}, "pct": {"zh": "%", "en": "%"}}
