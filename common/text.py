@@ -28,6 +28,7 @@ import yaml
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+LANG_NAMES = {"zh": "中文", "en": "English"}  # each language named in itself, the same on every page
 JOINER = {"zh": "、", "en": ", "}
 _MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\ufe63": "-"})
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\ufeff\u00a0\u2009\u202f]")
@@ -119,7 +120,7 @@ class Text:
         return cls(texts["zh"], texts["en"])
 
     @classmethod
-    def from_key(cls, key: str, **fields: object) -> Text:
+    def from_key(cls, key: str, /, **fields: object) -> Text:
         """Both languages of string `key`, rendered now."""
         return cls(render(key, "zh", **fields), render(key, "en", **fields))
 
@@ -175,7 +176,7 @@ def field_text(value: object, lang: str) -> str:
     return str(value)
 
 
-def render(key: str, lang: str, **fields: object) -> str:
+def render(key: str, lang: str, /, **fields: object) -> str:
     """The string `key` in `lang` with its ``{placeholders}`` filled from `fields`.
 
     Raises:
@@ -188,7 +189,7 @@ def render(key: str, lang: str, **fields: object) -> str:
     return text.format_map({name: field_text(value, lang) for name, value in fields.items()})
 
 
-def both(key: str, **fields: object) -> tuple[str, str]:
+def both(key: str, /, **fields: object) -> tuple[str, str]:
     """The (Chinese, English) text of `key`."""
     return render(key, "zh", **fields), render(key, "en", **fields)
 

@@ -79,7 +79,7 @@ def test_monthly_series_tell_previous_and_year_earlier_changes():
         "较上期（2024年2月）增加10.0亿元（10.0%）。",
         "较上年同期（2023年3月）减少10.0亿元（8.3%）。",
     ]
-    assert sentences(facts, "en")[2] == "That is down 10.0 100 million yuan (8.3%) on a year earlier (2023-03)."
+    assert sentences(facts, "en")[2] == "That is down 10.0 100 million yuan (8.3%) on a year earlier (Mar 2023)."
 
 
 def test_rates_change_in_percentage_points_and_targets_have_a_direction():

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 
 from common import periods
+from common.text import Message, render
 
-MISSING = {"zh": "无数据", "en": "no data"}
+MISSING = Message("format.no_data")  # 无数据 / no data; read MISSING[lang]
 
 
 def number(value: float | None, decimals: int, lang: str = "zh", signed: bool = False) -> str:
@@ -35,12 +36,9 @@ def period(value: pd.Timestamp | None, freq: str, lang: str = "zh") -> str:
     return periods.display(value, freq, lang)
 
 
-CHANGE_SUFFIX = {"pp": {"zh": "个百分点", "en": " pp"}, "pct": {"zh": "%", "en": "%"}}
-
-
 def change(value: float | None, change_unit: str, decimals: int, lang: str = "zh") -> str:
     """A signed change: ``+0.2个百分点`` / ``+0.2 pp`` for rates, ``+3.8%`` for amounts, ``-1.1`` for indices."""
     text = number(value, decimals, lang, signed=True)
     if text == MISSING[lang]:
         return text
-    return text + CHANGE_SUFFIX.get(change_unit, {"zh": "", "en": ""})[lang]
+    return render(f"format.change_{change_unit}", lang, value=text) if change_unit in ("pp", "pct") else text
