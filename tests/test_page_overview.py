@@ -211,7 +211,7 @@ def test_every_status_reason_and_kind_has_its_words():
     ("lang", "note"),
     [
         ("zh", "最新数据为 2026年7月（按发布周期应已有 2026年10月数据）"),
-        ("en", "Latest data: 2026-07 (2026-10 should have been published by now)"),
+        ("en", "Latest data: Jul 2026 (Oct 2026 should have been published by now)"),
     ],
 )
 def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note):
@@ -219,7 +219,7 @@ def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert sum(note in c for c in captions) == 8  # the eight monthly cards; the quarterly GDP card says its own
-    quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026Q1 (2026Q3 should"
+    quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026 Q1 (2026 Q3 should"
     assert any(quarterly in c for c in captions)
 
 
