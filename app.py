@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from common.text import LANG_NAMES
 from ui import cache
 from ui.i18n import LANGS, current_lang, t
 from ui.navigation import PAGES
@@ -22,7 +23,7 @@ with st.sidebar:
         LANGS,
         index=LANGS.index(lang),
         horizontal=True,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        format_func=LANG_NAMES.get,
     )
     if chosen != lang:
         st.session_state["lang"] = chosen

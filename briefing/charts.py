@@ -14,13 +14,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from briefing.errors import BadItem, UnsupportedFormat
-from briefing.labels import check_lang, label
+from briefing.errors import BadItem, UnsupportedFormat, UnsupportedLanguage
 from briefing.renderer import with_renderer
 from briefing.text import text_width, wrap
+from common import periods
+from common.text import check_lang, render
 from data.datasets import dataset
 from indicators.metadata import Indicator
-from indicators.query import period_label
 
 FORMATS = ("png", "svg", "pdf")
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -56,7 +56,7 @@ class ChartMeta:
             if lang == "zh"
             else f"{ds.producer[lang]} ({ds.distributor}, {ds.version})",
             unit=ind.unit[lang],
-            period=period_label(last_period, freq, lang) if last_period is not None else "",
+            period=periods.display(last_period, freq, lang) if last_period is not None else "",
             licence=ds.licence[lang],
         )
 
@@ -66,13 +66,13 @@ def footer_lines(meta: ChartMeta, lang: str) -> list[str]:
     sep = " · "
     what = [meta.title]
     if meta.unit:
-        what.append(label("footer.unit", lang, unit=meta.unit))
+        what.append(render("pack.footer.unit", lang, unit=meta.unit))
     if meta.period:
-        what.append(label("footer.period", lang, period=meta.period))
+        what.append(render("pack.footer.period", lang, period=meta.period))
     origin = [meta.source]
     if meta.licence and meta.licence not in meta.source:
-        origin.append(label("footer.licence", lang, licence=meta.licence))
-    return [sep.join(what), sep.join(origin), label("footer.exported", lang, date=meta.exported.isoformat())]
+        origin.append(render("pack.footer.licence", lang, licence=meta.licence))
+    return [sep.join(what), sep.join(origin), render("pack.footer.exported", lang, date=meta.exported.isoformat())]
 
 
 def _html(text: str) -> str:
@@ -118,7 +118,7 @@ def decorate(fig: go.Figure | dict, meta: ChartMeta, lang: str = "zh") -> go.Fig
     the plot area, where plotly would widen the margin for it at render time, out of the footer's reach) is
     re-anchored to the figure's bottom edge just above the footer, with room reserved for it.
     """
-    lang = check_lang(lang)
+    lang = check_lang(lang, UnsupportedLanguage)
     out = go.Figure(fig)  # a deep copy: the page's figure stays as it was
     layout = out.layout
     width = int(layout.width or DEFAULT_WIDTH)

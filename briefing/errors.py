@@ -33,3 +33,7 @@ class ChromiumMissing(BriefingError, RuntimeError):
 
 class RenderError(BriefingError, RuntimeError):
     """Chromium started but failed to render a chart or print a document."""
+
+
+class UnsupportedLanguage(BriefingError, ValueError):
+    """A language other than zh or en (raised through `common.text.check_lang`)."""

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from briefing.errors import BriefingError
-from briefing.labels import check_lang, label
-from indicators.query import period_label
+from briefing.errors import BriefingError, UnsupportedLanguage
+from common import periods
+from common.text import check_lang, render
 
 COMPARATORS = ("at_least", "at_most", "about")
 
@@ -99,13 +99,13 @@ def ordinal(n: int) -> str:
 def latest_sentence(facts: Facts, lang: str) -> str | None:
     if not (present(facts.latest) and present(facts.period)):
         return None
-    region = label("narrative.region_en", lang, region=facts.region[lang]) if facts.region else ""
-    return label(
+    region = render("narrative.region_en", lang, region=facts.region[lang]) if facts.region else ""
+    return render(
         "narrative.latest",
         lang,
         region=region,
         name=facts.name[lang],
-        period=period_label(facts.period, facts.freq, lang),
+        period=periods.display(facts.period, facts.freq, lang),
         value=with_unit(facts.latest, facts, lang),
     )
 
@@ -115,30 +115,30 @@ def change_sentence(facts: Facts, base: float | None, base_period: pd.Timestamp 
     if not (present(facts.latest) and present(base) and present(base_period)):
         return None
     change = facts.latest - base
-    values = {"label": label(f"narrative.{which}", lang), "period": period_label(base_period, facts.freq, lang)}
+    values = {"label": render(f"narrative.{which}", lang), "period": periods.display(base_period, facts.freq, lang)}
     if number(change, facts.decimals).lstrip("-") == number(0.0, facts.decimals):
-        return label("narrative.flat", lang, **values)
+        return render("narrative.flat", lang, **values)
     direction = "up" if change > 0 else "down"
     if is_rate(facts):
-        return label(f"narrative.{direction}_points", lang, change=number(abs(change), facts.decimals), **values)
+        return render(f"narrative.{direction}_points", lang, change=number(abs(change), facts.decimals), **values)
     # A percent change of a zero or negative base is meaningless; the absolute change is still true.
-    pct = label("narrative.pct", lang, pct=f"{abs(change) / base * 100:,.1f}") if base > 0 else ""
-    return label(f"narrative.{direction}", lang, change=with_unit(abs(change), facts, lang), pct=pct, **values)
+    pct = render("narrative.pct", lang, pct=f"{abs(change) / base * 100:,.1f}") if base > 0 else ""
+    return render(f"narrative.{direction}", lang, change=with_unit(abs(change), facts, lang), pct=pct, **values)
 
 
 def rank_sentence(facts: Facts, lang: str) -> str | None:
     if not (present(facts.rank) and present(facts.rank_of)):
         return None
     rank = int(facts.rank)
-    scope = facts.rank_scope[lang] if facts.rank_scope else label("narrative.scope", lang)
+    scope = facts.rank_scope[lang] if facts.rank_scope else render("narrative.scope", lang)
     polarity = facts.polarity if facts.polarity in ("higher_is_better", "lower_is_better") else "neutral"
-    return label(
+    return render(
         "narrative.rank",
         lang,
         rank=rank if lang == "zh" else ordinal(rank),
         count=int(facts.rank_of),
         scope=scope,
-        polarity=label(f"narrative.{polarity}", lang),
+        polarity=render(f"narrative.{polarity}", lang),
     )
 
 
@@ -151,16 +151,18 @@ def target_sentence(facts: Facts, lang: str) -> str | None:
     values = {"year": int(facts.target_year), "target": with_unit(facts.target, facts, lang)}
     # A gap between two rates is in percentage points, not a percent of anything.
     gap_number = number(abs(gap), facts.decimals)
-    gap_text = label("narrative.points", lang, value=gap_number) if is_rate(facts) else with_unit(abs(gap), facts, lang)
+    gap_text = (
+        render("narrative.points", lang, value=gap_number) if is_rate(facts) else with_unit(abs(gap), facts, lang)
+    )
     if facts.target_comparator == "about":
         if number(gap, facts.decimals).lstrip("-") == number(0.0, facts.decimals):
-            return label("narrative.target_about_equal", lang, **values)
-        return label("narrative.target_about", lang, gap=gap_text, **values)
+            return render("narrative.target_about_equal", lang, **values)
+        return render("narrative.target_about", lang, gap=gap_text, **values)
     if facts.target_comparator == "at_least":
         key = "target_at_least_met" if gap >= 0 else "target_at_least_short"
     else:
         key = "target_at_most_met" if gap <= 0 else "target_at_most_over"
-    return label(f"narrative.{key}", lang, gap=gap_text, **values)
+    return render(f"narrative.{key}", lang, gap=gap_text, **values)
 
 
 def forecast_sentences(facts: Facts, lang: str) -> list[str]:
@@ -168,23 +170,23 @@ def forecast_sentences(facts: Facts, lang: str) -> list[str]:
         return []
     values = {
         "model": facts.forecast_model,
-        "period": period_label(facts.forecast_period, facts.freq, lang),
+        "period": periods.display(facts.forecast_period, facts.freq, lang),
         "value": with_unit(facts.forecast, facts, lang),
     }
     has_interval = present(facts.forecast_lo) and present(facts.forecast_hi) and present(facts.forecast_level)
     if has_interval:
         lo, hi = with_unit(facts.forecast_lo, facts, lang), with_unit(facts.forecast_hi, facts, lang)
-        out = [label("narrative.forecast", lang, level=int(facts.forecast_level), lo=lo, hi=hi, **values)]
+        out = [render("narrative.forecast", lang, level=int(facts.forecast_level), lo=lo, hi=hi, **values)]
     else:
-        out = [label("narrative.forecast_point", lang, **values)]
+        out = [render("narrative.forecast_point", lang, **values)]
     if present(facts.forecast_mase) and math.isfinite(facts.forecast_mase):
-        out.append(label("narrative.backtest", lang, mase=f"{facts.forecast_mase:.2f}"))
+        out.append(render("narrative.backtest", lang, mase=f"{facts.forecast_mase:.2f}"))
     return out
 
 
 def sentences(facts: Facts | Mapping[str, Any], lang: str = "zh") -> list[str]:
     """The narrative as a list of sentences, in the order latest, changes, rank, target, forecast."""
-    lang = check_lang(lang)
+    lang = check_lang(lang, UnsupportedLanguage)
     facts = facts if isinstance(facts, Facts) else Facts.from_dict(facts)
     year_ago_is_previous = present(facts.previous_period) and facts.previous_period == facts.year_ago_period
     # For annual series the previous period is a year earlier: say it once.

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from briefing.charts import chart_images, render_job
-from briefing.errors import EmptyPack, UnsupportedFormat
-from briefing.labels import check_lang, label
+from briefing.errors import EmptyPack, UnsupportedFormat, UnsupportedLanguage
 from briefing.narrative import narrative
 from briefing.pack_content import PackInfo, PackItem, Prepared
 from briefing.pdf_pack import write_pdf
 from briefing.pptx_pack import write_pptx
 from briefing.renderer import TABS
+from common.text import check_lang, render
 
 PACK_FORMATS = ("pptx", "pdf")
 PACK_MIME = {
@@ -60,7 +60,7 @@ def prepare(items: Sequence[PackItem], formats: tuple[str, ...], info: PackInfo,
     def report(n: int) -> None:
         nonlocal done
         done += 1
-        progress(done, total, label(f"progress.{items[n].kind}", info.lang, title=items[n].title))
+        progress(done, total, render(f"pack.progress.{items[n].kind}", info.lang, title=items[n].title))
 
     def flush() -> None:
         images = iter(chart_images([job for _, jobs in pending for job in jobs]))
@@ -113,12 +113,12 @@ def build_pack(
         raise EmptyPack()
     formats = check_formats(formats)
     checked = [item.checked(n) for n, item in enumerate(items, start=1)]
-    info = PackInfo(lang=check_lang(lang), title=title, scope=scope, date=date or dt.date.today())
+    info = PackInfo(lang=check_lang(lang, UnsupportedLanguage), title=title, scope=scope, date=date or dt.date.today())
     progress = progress or (lambda done, total, text: None)
     prepared = prepare(checked, formats, info, progress)
     writers = {"pptx": write_pptx, "pdf": write_pdf}
     out = {}
     for n, fmt in enumerate(formats, start=len(checked) + 1):
         out[fmt] = writers[fmt](prepared, info)
-        progress(n, len(checked) + len(formats), label(f"progress.{fmt}", info.lang))
+        progress(n, len(checked) + len(formats), render(f"pack.progress.{fmt}", info.lang))
     return out

@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 
 from briefing.charts import ChartMeta
 from briefing.errors import BadItem
-from briefing.labels import label
 from briefing.narrative import Facts
 from briefing.tables import TableMeta
+from common.text import render
 
 KINDS = ("chart", "table")
 
@@ -77,10 +77,10 @@ class PackInfo:
     date: dt.date = field(default_factory=dt.date.today)
 
     def heading(self) -> str:
-        return self.title or label("pack.title", self.lang)
+        return self.title or render("pack.title", self.lang)
 
 
 def sources(prepared: Sequence[Prepared], lang: str) -> list[str]:
     """Every distinct source line, in the order the items cite them."""
-    lines = [p.item.source.strip() or label("pack.no_source", lang) for p in prepared]
+    lines = [p.item.source.strip() or render("pack.no_source", lang) for p in prepared]
     return list(dict.fromkeys(lines))

@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from briefing.labels import label
 from briefing.pack_content import PackInfo, Prepared, sources
 from briefing.renderer import with_renderer
 from briefing.tables import shown
+from common.text import render
 
 # Installed fonts only: no @font-face, nothing fetched. Noto Sans CJK SC comes with Debian's fonts-noto-cjk.
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -78,7 +78,7 @@ def _table(ready: Prepared, lang: str) -> tuple[str, str]:
         "<tr>" + "".join(_cell(v, num) for v, num in zip(row, view.numeric, strict=True)) + "</tr>" for row in view.rows
     )
     cut = view.total > len(view.rows) or item.frame.shape[1] > TABLE_COLS
-    note = label("pack.rows_shown", lang, shown=len(view.rows), total=view.total) if cut else ""
+    note = render("pack.rows_shown", lang, shown=len(view.rows), total=view.total) if cut else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", note
 
 
@@ -88,12 +88,12 @@ def _item_page(ready: Prepared, n: int, total: int, lang: str) -> str:
         figure, note = f'<div class="chart">{fitted_svg(ready.images["pdf"], ready.size)}</div>', ""
     else:
         figure, note = _table(ready, lang)
-    source = item.source or label("pack.no_source", lang)
+    source = item.source or render("pack.no_source", lang)
     return (
         f'<section class="page"><h2>{escape(item.title)}</h2>{figure}'
         f"{_paragraph('caption', item.caption)}{_paragraph('narrative', ready.narrative)}{_paragraph('note', note)}"
         f'<div class="source">{escape(source)}</div>'
-        f'<div class="counter">{escape(label("pack.item", lang, n=n, total=total))}</div></section>'
+        f'<div class="counter">{escape(render("pack.item", lang, n=n, total=total))}</div></section>'
     )
 
 
@@ -102,16 +102,16 @@ def pack_html(prepared: Sequence[Prepared], info: PackInfo) -> str:
     lang = info.lang
     cover = (
         f'<section class="page cover"><h1>{escape(info.heading())}</h1>'
-        + (_paragraph("scope", label("pack.scope", lang, scope=info.scope)) if info.scope else "")
-        + _paragraph("date", label("pack.date", lang, date=info.date.isoformat()))
-        + _paragraph("count", label("pack.count", lang, count=len(prepared)))
+        + (_paragraph("scope", render("pack.scope", lang, scope=info.scope)) if info.scope else "")
+        + _paragraph("date", render("pack.date", lang, date=info.date.isoformat()))
+        + _paragraph("count", render("pack.count", lang, count=len(prepared)))
         + "</section>"
     )
     items = "".join(_item_page(ready, n, len(prepared), lang) for n, ready in enumerate(prepared, start=1))
     listed = "".join(f"<li>{escape(line)}</li>" for line in sources(prepared, lang))
     closing = (
-        f'<section class="closing"><h2>{escape(label("pack.sources", lang))}</h2><ol>{listed}</ol>'
-        f"{_paragraph('note', label('pack.date', lang, date=info.date.isoformat()))}</section>"
+        f'<section class="closing"><h2>{escape(render("pack.sources", lang))}</h2><ol>{listed}</ol>'
+        f"{_paragraph('note', render('pack.date', lang, date=info.date.isoformat()))}</section>"
     )
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (

@@ -12,10 +12,10 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from briefing.labels import label
 from briefing.pack_content import PackInfo, Prepared, sources
 from briefing.tables import shown
 from briefing.text import shorten
+from common.text import render
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -66,9 +66,9 @@ def _title_slide(deck, info: PackInfo, count: int) -> None:
     bar.line.fill.background()
     _text(slide, MARGIN, Inches(2.5), BODY_W, Inches(1.2), [(info.heading(), 40, DARK, True)])
     lines = [
-        (label("pack.scope", info.lang, scope=info.scope) if info.scope else "", 20, DARK, False),
-        (label("pack.date", info.lang, date=info.date.isoformat()), 18, GREY, False),
-        (label("pack.count", info.lang, count=count), 16, GREY, False),
+        (render("pack.scope", info.lang, scope=info.scope) if info.scope else "", 20, DARK, False),
+        (render("pack.date", info.lang, date=info.date.isoformat()), 18, GREY, False),
+        (render("pack.count", info.lang, count=count), 16, GREY, False),
     ]
     _text(slide, MARGIN, Inches(3.8), BODY_W, Inches(2.0), lines)
 
@@ -102,7 +102,7 @@ def _table(slide, ready: Prepared, lang: str, left, top, width, height) -> str:
             run.text = shorten(value, 30)
             _font(run, 10)
     cut = view.total > len(view.rows) or item.frame.shape[1] > TABLE_COLS
-    return label("pack.rows_shown", lang, shown=len(view.rows), total=view.total) if cut else ""
+    return render("pack.rows_shown", lang, shown=len(view.rows), total=view.total) if cut else ""
 
 
 def _item_slide(deck, ready: Prepared, n: int, total: int, info: PackInfo) -> None:
@@ -117,9 +117,9 @@ def _item_slide(deck, ready: Prepared, n: int, total: int, info: PackInfo) -> No
         note = _table(slide, ready, info.lang, MARGIN, top, BODY_W, height)
     body = [(item.caption, 14, DARK, False), (ready.narrative, 12, DARK, False), (note, 10, GREY, False)]
     _text(slide, MARGIN, Inches(5.5), BODY_W, Inches(1.3), body)
-    source = item.source or label("pack.no_source", info.lang)
+    source = item.source or render("pack.no_source", info.lang)
     _text(slide, MARGIN, Inches(6.85), BODY_W - Inches(2.2), Inches(0.5), [(source, 10, GREY, False)])
-    counter = label("pack.item", info.lang, n=n, total=total)
+    counter = render("pack.item", info.lang, n=n, total=total)
     _text(
         slide,
         WIDTH - MARGIN - Inches(2.0),
@@ -133,9 +133,9 @@ def _item_slide(deck, ready: Prepared, n: int, total: int, info: PackInfo) -> No
 
 def _sources_slide(deck, prepared: Sequence[Prepared], info: PackInfo) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
-    _text(slide, MARGIN, Inches(0.3), BODY_W, Inches(0.7), [(label("pack.sources", info.lang), 24, DARK, True)])
+    _text(slide, MARGIN, Inches(0.3), BODY_W, Inches(0.7), [(render("pack.sources", info.lang), 24, DARK, True)])
     lines = [(f"{i}. {line}", 14, DARK, False) for i, line in enumerate(sources(prepared, info.lang), start=1)]
-    lines.append((label("pack.date", info.lang, date=info.date.isoformat()), 12, GREY, False))
+    lines.append((render("pack.date", info.lang, date=info.date.isoformat()), 12, GREY, False))
     _text(slide, MARGIN, Inches(1.2), BODY_W, Inches(5.8), lines)
 
 

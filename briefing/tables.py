@@ -23,9 +23,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from briefing.errors import BadItem
-from briefing.labels import check_lang, label
+from briefing.errors import BadItem, UnsupportedLanguage
 from briefing.text import text_width
+from common.text import check_lang, render
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="34495E")
@@ -89,7 +89,7 @@ def plain(value: Any) -> Any:
 def to_csv(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh") -> bytes:
     """The table as CSV bytes in UTF-8 with BOM, header with units, and the source as a last row after a blank one."""
     _check(frame)
-    lang = check_lang(lang)
+    lang = check_lang(lang, UnsupportedLanguage)
     meta = meta or TableMeta(title="")
     out = frame.copy()
     out.columns = [neutralise(header(c, meta, lang)) for c in frame.columns]
@@ -98,7 +98,7 @@ def to_csv(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh")
             out[column] = out[column].map(neutralise)
     text = out.to_csv(index=False)
     if meta.source:
-        text += "\n" + pd.DataFrame([[neutralise(label("table.source", lang, source=meta.source))]]).to_csv(
+        text += "\n" + pd.DataFrame([[neutralise(render("pack.table_source", lang, source=meta.source))]]).to_csv(
             index=False, header=False
         )
     return text.encode("utf-8-sig")
@@ -148,7 +148,7 @@ def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh"
     """The table as an XLSX workbook: styled, frozen, filterable header with units; numbers as numbers; the source
     in a row below the data."""
     _check(frame)
-    lang = check_lang(lang)
+    lang = check_lang(lang, UnsupportedLanguage)
     meta = meta or TableMeta(title="")
     wb = Workbook()
     ws = wb.active
@@ -178,7 +178,7 @@ def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
     if meta.source:
         cell = ws.cell(row=len(frame) + 3, column=1)
-        _write_cell(ws, cell.row, 1, label("table.source", lang, source=meta.source), "General")
+        _write_cell(ws, cell.row, 1, render("pack.table_source", lang, source=meta.source), "General")
         cell.font = Font(italic=True, color="555555")
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -1,7 +1,7 @@
 """Every error of the data layer, in one hierarchy, each with its message in Chinese and English.
 
-A page shows `err.message(lang)`; `str(err)` is the English text, for logs. `err.code` names the failure (a key of
-messages.yaml, rendered by `data.messages.render`) and `err.fields` keeps the values the message was built from,
+A page shows `err.message(lang)`; `str(err)` is the English text, for logs. `err.code` names the failure (its text is
+``error.<code>`` in common/strings/data_errors.yaml) and `err.fields` keeps the values the message was built from,
 so tests and pages need not parse text. Errors about a file name its path and, where there is one, the row, the
 column and the value, in both languages.
 
@@ -15,7 +15,7 @@ column and the value, in both languages.
 
 from __future__ import annotations
 
-from data.messages import render
+from common.text import both
 
 MB = 1024 * 1024
 
@@ -48,7 +48,7 @@ class DataError(Exception):
         if args or not self.code:
             super().__init__(*args)
             return
-        self.message_zh, self.message_en = render(self.code, **fields)
+        self.message_zh, self.message_en = both(f"error.{self.code}", **fields)
         super().__init__(self.message_en)
 
     def message(self, lang: str = "zh") -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from common.text import Message
 from forecasting.errors import ForecastInputError
 
 
@@ -25,18 +26,17 @@ class AccuracyReading:
     backtests: int  # backtest windows behind the figure
     points: int  # outcomes behind the figure
 
-    def sentence(self, lang: str = "zh") -> str:
-        """The reading in Chinese (``"zh"``) or English (``"en"``); says so when nothing was measured."""
+    @property
+    def message(self) -> Message:
+        """The reading as a fact to put into words (``accuracy.*``); says so when nothing was measured."""
         if not self.points or not np.isfinite(self.value):
-            if lang == "zh":
-                return "尚无回测，无法衡量预测误差"
-            return "No backtest yet: the forecast error is not measured"
-        if lang == "zh":
-            unit = "%" if self.kind == "percent" else " 个百分点"
-            return f"过去 {self.backtests} 次回测，预测值与实际值平均相差 {self.value:.1f}{unit}"
-        unit = "%" if self.kind == "percent" else " percentage points"
-        times = "backtest" if self.backtests == 1 else f"{self.backtests} backtests"
-        return f"Over the last {times}, forecasts differed from the outcomes by {self.value:.1f}{unit} on average"
+            return Message("accuracy.none")
+        key = f"accuracy.{self.kind}" + ("_one" if self.backtests == 1 else "")
+        return Message(key, n=self.backtests, value=f"{self.value:.1f}")
+
+    def sentence(self, lang: str = "zh") -> str:
+        """The reading in Chinese (``"zh"``) or English (``"en"``)."""
+        return self.message.render(lang)
 
 
 def accuracy_reading(outcomes: object, means: object, *, percent_change: bool | None = None) -> AccuracyReading:

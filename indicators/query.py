@@ -1,4 +1,7 @@
-"""Selecting and describing observations: one indicator, some regions, a period range; coverage; period labels."""
+"""Selecting and describing observations: one indicator, some regions, a period range; coverage.
+
+Period labels and their display live in `common.periods`.
+"""
 
 from __future__ import annotations
 
@@ -43,16 +46,3 @@ def coverage(obs: pd.DataFrame, indicator_id: str) -> dict:
         "missing": int(rows["value"].isna().sum()),
         "freq": str(rows["freq"].iloc[0]),
     }
-
-
-def period_label(period: pd.Timestamp, freq: str, lang: str = "zh") -> str:
-    """A period as people write it: 2022 / 2022年第1季度 / 2022Q1 / 2022年3月 / 2022-03."""
-    period = pd.Timestamp(period)
-    if freq == "A":
-        return f"{period.year}年" if lang == "zh" else f"{period.year}"
-    if freq == "Q":
-        q = (period.month - 1) // 3 + 1
-        return f"{period.year}年第{q}季度" if lang == "zh" else f"{period.year}Q{q}"
-    if freq == "M":
-        return f"{period.year}年{period.month}月" if lang == "zh" else f"{period.year}-{period.month:02d}"
-    raise ValueError(f"unknown frequency {freq!r}; expected A, Q or M")

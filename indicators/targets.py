@@ -16,13 +16,14 @@ How a status is decided (the reading of each target lives in targets.yaml beside
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 import data
+from common import periods
+from common.text import LANGS, Message, Text, render
 from data.regions import NATIONAL_CODE, RegionRegistry, region_registry
 from indicators.metadata import Catalogue, Indicator, catalogue
 from indicators.yamlfile import ConfigFileError, line_of, load_schema, load_with_lines, validate
@@ -30,15 +31,11 @@ from indicators.yamlfile import ConfigFileError, line_of, load_schema, load_with
 TARGETS_FILE = Path(__file__).resolve().parent / "targets.yaml"
 SCHEMA_FILE = Path(__file__).resolve().parent / "targets_schema.yaml"
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
-COMPARATOR_WORDS = {
-    "about": {"zh": "左右", "en": "about"},
-    "at_least": {"zh": "以上", "en": "at least"},
-    "at_most": {"zh": "以内", "en": "at most"},
-}
+COMPARATORS = ("about", "at_least", "at_most")
+# How the published file's units (written in Chinese) read after an English number: input vocabulary of that file.
 UNIT_EN = {"%": "%", "万人": " (10 thousand persons)"}
 # Published figures carry one or two decimals; a difference below this is rounding, not a miss.
 EPS = 1e-9
-PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$")
 
 
 class TargetFileError(ConfigFileError):
@@ -112,7 +109,7 @@ def band(target: float, comparator: str, polarity: str, tolerance: float = 0.0) 
     if comparator == "at_most":
         return -math.inf, target
     if comparator != "about":
-        raise ValueError(f"comparator must be one of {sorted(COMPARATOR_WORDS)}; got {comparator!r}")
+        raise ValueError(f"comparator must be one of {sorted(COMPARATORS)}; got {comparator!r}")
     low = -math.inf if polarity == "lower_is_better" else target - tolerance
     high = math.inf if polarity == "higher_is_better" else target + tolerance
     return low, high
@@ -233,10 +230,10 @@ class TargetConfig:
 
 def _wording(comparator: str, value: float, unit: dict[str, str]) -> dict[str, str]:
     """The target as words: ``5%左右`` / ``about 5%``, ``1100万人以上`` / ``at least 1100 (10 thousand persons)``."""
-    number = f"{value:g}"
-    words = COMPARATOR_WORDS[comparator]
+    word, number = Message(f"target.comparator.{comparator}"), f"{value:g}"
     unit_en = UNIT_EN.get(unit["en"], f" {unit['en']}" if unit["en"] else "")
-    return {"zh": f"{number}{unit['zh']}{words['zh']}", "en": f"{words['en']} {number}{unit_en}"}
+    fields = {"number": number, "word": word, "unit": Text(unit["zh"], unit_en)}
+    return {lang: render("target.wording", lang, **fields) for lang in LANGS}
 
 
 def _target_unit(ind: Indicator) -> dict[str, str]:
@@ -249,14 +246,15 @@ def _target_unit(ind: Indicator) -> dict[str, str]:
 
 
 def _parse_period(raw: str | int) -> tuple[int, pd.Timestamp | None, str | None]:
-    """Year, the single period (or None for a whole year) and its frequency code."""
-    m = PERIOD.match(str(raw))
-    year, quarter, month = int(m.group(1)), m.group(2), m.group(3)
-    if quarter:
-        return year, pd.Timestamp(year, 3 * int(quarter) - 2, 1), "Q"
-    if month:
-        return year, pd.Timestamp(year, int(month), 1), "M"
-    return year, None, None
+    """Year, the single period (or None for a whole year) and its frequency code, from a canonical label (the
+    schema allows ``2025``, ``2025Q2`` and ``2025-06``)."""
+    for freq in periods.FREQS:
+        try:
+            period = periods.parse_label(str(raw), freq)
+        except periods.PeriodError:
+            continue
+        return (period.year, None, None) if freq == "A" else (period.year, period.start_time, freq)
+    raise ValueError(f"{raw!r} is not a period label such as 2025, 2025Q2 or 2025-06")
 
 
 def _office_target(entry: dict, where: tuple, lines: dict, path: Path, cat: Catalogue, reg: RegionRegistry) -> Target:

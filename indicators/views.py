@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from common.text import Message, Text
 from data.regions import region_registry
 from indicators import derived
 from indicators.errors import DerivationError
@@ -13,27 +15,24 @@ from indicators.metadata import Catalogue, Indicator
 from indicators.query import select
 
 VIEW_IDS = ("level", "yoy", "per_capita", "share", "index")
-VIEW_NAMES = {
-    "level": {"zh": "原值", "en": "Level"},
-    "yoy": {"zh": "同比增长", "en": "Year-on-year growth"},
-    "per_capita": {"zh": "人均", "en": "Per capita"},
-    "share": {"zh": "占全国比重", "en": "Share of national total"},
-    "index": {"zh": "指数（基期=100）", "en": "Index (base = 100)"},
-}
-PERCENT = {"zh": "%", "en": "%"}
+PERCENT = Message("views.percent")
 
 
 @dataclass(frozen=True)
 class ViewInfo:
-    """What a derived series is: its label, unit and a sentence on how it was computed from which inputs."""
+    """What a derived series is: its label, unit and a sentence on how it was computed from which inputs.
+
+    `name`, `unit` and `derived` read ``[lang]``: the level view keeps the catalogue's ``{zh, en}`` entries, the
+    derived views carry `Message` facts (``views.*`` in common/strings/views.yaml).
+    """
 
     view: str
-    name: dict[str, str]
-    unit: dict[str, str]
+    name: Mapping[str, str] | Message
+    unit: Mapping[str, str] | Message
     short_unit: str
     decimals: int
     polarity: str
-    derived: dict[str, str] | None
+    derived: Message | None
     inputs: tuple[str, ...]
 
 
@@ -55,8 +54,8 @@ def _level_info(ind: Indicator) -> ViewInfo:
     return ViewInfo("level", ind.name, ind.unit, ind.short_unit, ind.decimals, ind.polarity, None, (ind.id,))
 
 
-def _named(ind: Indicator, view: str) -> dict[str, str]:
-    return {lang: f"{ind.name[lang]} · {VIEW_NAMES[view][lang]}" for lang in ("zh", "en")}
+def _named(ind: Indicator, view: str) -> Message:
+    return Message("views.named", name=ind.name, view=Message(f"views.name.{view}"))
 
 
 def apply_view(
@@ -87,37 +86,30 @@ def apply_view(
     if view == "level":
         return rows, _level_info(ind)
     if view == "yoy":
-        how = {
-            "zh": f"由「{ind.name['zh']}」计算：(本期 ÷ 上年同期 − 1) × 100。",
-            "en": f"From “{ind.name['en']}”: (this period ÷ same period a year earlier − 1) × 100.",
-        }
+        how = Message("views.how.yoy", name=ind.name)
         info = ViewInfo("yoy", _named(ind, view), PERCENT, "%", 1, ind.polarity, how, (ind.id,))
         return derived.yoy_growth(rows), info
     if view == "per_capita":
         pc = ind.per_capita
         pop = catalogue.get(pc.denominator)
-        how = {
-            "zh": f"「{ind.name['zh']}」（{ind.unit['zh']}）÷「{pop.name['zh']}」（{pop.unit['zh']}）× {pc.factor:g}。",
-            "en": f"“{ind.name['en']}” ({ind.unit['en']}) ÷ “{pop.name['en']}” ({pop.unit['en']}) × {pc.factor:g}.",
-        }
+        how = Message(
+            "views.how.per_capita",
+            name=ind.name,
+            unit=ind.unit,
+            pop=pop.name,
+            pop_unit=pop.unit,
+            factor=f"{pc.factor:g}",
+        )
         info = ViewInfo("per_capita", _named(ind, view), pc.unit, pc.short_unit, 0, ind.polarity, how, (ind.id, pop.id))
         return derived.per_capita(rows, select(obs, pop.id), pc.factor), info
     if view == "share":
         if ind.total == "sum_of_regions":
             members = [c for c in rows["region_code"].unique() if region_registry().get(c).kind == "province"]
-            how = {
-                "zh": f"各地区「{ind.name['zh']}」占 {len(members)} 个省级地区合计的百分比；"
-                "仅在全部地区均有数据的年份计算。",
-                "en": f"Each region's “{ind.name['en']}” as % of the sum over {len(members)} provincial units; "
-                "computed only in years where every unit reports.",
-            }
+            how = Message("views.how.share_of_sum", name=ind.name, count=len(members))
             shares = derived.share_of_total(rows, "sum_of_regions", members)
         else:
             total_name = region_registry().get(ind.total)
-            how = {
-                "zh": f"各地区「{ind.name['zh']}」占{total_name.zh}（公布值）的百分比。",
-                "en": f"Each region's “{ind.name['en']}” as % of the published {total_name.en} total.",
-            }
+            how = Message("views.how.share_of_total", name=ind.name, total=Text(total_name.zh, total_name.en))
             shares = derived.share_of_total(rows, ind.total)
         info = ViewInfo("share", _named(ind, view), PERCENT, "%", 2, "neutral", how, (ind.id,))
         return shares, info
@@ -126,12 +118,8 @@ def apply_view(
     if reported.empty:
         raise DerivationError(f"{ind.id!r} has no reported value to use as a base period")
     base = pd.Timestamp(base_period) if base_period is not None else reported.min()
-    how = {
-        "zh": f"「{ind.name['zh']}」÷ 同一地区基期（{base.year}）值 × 100。",
-        "en": f"“{ind.name['en']}” ÷ the same region's value in the base period ({base.year}) × 100.",
-    }
-    name = {lang: f"{ind.name[lang]} · {VIEW_NAMES['index'][lang]}" for lang in ("zh", "en")}
-    info = ViewInfo(
-        "index", name, {"zh": f"{base.year}=100", "en": f"{base.year} = 100"}, "指数", 1, ind.polarity, how, (ind.id,)
-    )
+    how = Message("views.how.index", name=ind.name, year=base.year)
+    unit = Message("views.index_unit", year=base.year)
+    # "指数" is the catalogue's short unit of every index series (indicators/catalogue.yaml), not display text.
+    info = ViewInfo("index", _named(ind, "index"), unit, "指数", 1, ind.polarity, how, (ind.id,))
     return derived.index_to_base(rows, base), info

@@ -1,4 +1,4 @@
-"""Early warnings, explained in words (zh and en): threshold rules from YAML, statistical anomalies, data gaps.
+"""Early warnings, each with a `Message` saying why: threshold rules from YAML, statistical anomalies, data gaps.
 
 * Threshold rules (warning_rules.yaml): a reported value strictly below / above a fixed line or the year's target.
   A run of consecutive breaches can raise the severity one level.
@@ -6,7 +6,8 @@
 * Gaps: a series whose last reported period is older than the newest period of its dataset ("no data since …").
 
 No rule fires on a missing value. Alerts sort most severe first (critical, warning, notice), then thresholds before
-anomalies before gaps, then the most recent first.
+anomalies before gaps, then the most recent first. The words are ``warning.*`` in common/strings/warning.yaml; an
+alert's message holds the facts (values, periods, the line crossed) and renders in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.periods import Period
+from common.text import Message
 from data import FLAG, PRELIMINARY
 from indicators.anomaly import check_latest
 from indicators.kpi import STEP
 from indicators.metadata import Catalogue, Indicator, catalogue
-from indicators.query import period_label
 from indicators.targets import TargetBook
 from indicators.yamlfile import ConfigFileError, line_of, load_schema, load_with_lines, validate
 
@@ -30,12 +32,6 @@ SCHEMA_FILE = HERE / "warning_rules_schema.yaml"
 SEVERITY_RANK = {"critical": 3, "warning": 2, "notice": 1}
 ESCALATE = {"notice": "warning", "warning": "critical", "critical": "critical"}
 KIND_ORDER = {"threshold": 0, "anomaly": 1, "gap": 2}
-WORDS = {
-    "below": {"zh": "低于", "en": "below"},
-    "above": {"zh": "高于", "en": "above"},
-    "naive": {"zh": "上期值", "en": "previous-period"},
-    "seasonal_naive": {"zh": "上年同期值", "en": "same-period-last-year"},
-}
 
 
 class RuleFileError(ConfigFileError):
@@ -68,7 +64,7 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class Alert:
-    """One warning: what fired, where, when, and why — in both languages."""
+    """One warning: what fired, where, when, and why (``message.render(lang)`` or ``message[lang]``)."""
 
     kind: str  # "threshold", "anomaly" or "gap"
     severity: str
@@ -77,7 +73,7 @@ class Alert:
     period: pd.Timestamp | None
     value: float | None
     rule_id: str
-    message: dict[str, str]
+    message: Message
     direction: str | None = None
     expected_low: float | None = None
     expected_high: float | None = None
@@ -107,13 +103,14 @@ def load_rules(path: Path | None = None, cat: Catalogue | None = None) -> RuleSe
     return RuleSet(tuple(rules), raw["anomaly"])
 
 
-def _number(value: float, ind: Indicator, lang: str) -> str:
+def _number(value: float, ind: Indicator) -> str | Message:
+    """A value in the indicator's decimals and unit (a percentage or an index reads the same in both languages)."""
     text = f"{value:,.{ind.decimals}f}"
     if ind.short_unit == "%":
         return f"{text}%"
     if ind.kind == "index":
         return text
-    return f"{text}{ind.unit['zh']}" if lang == "zh" else f"{text} {ind.unit['en']}"
+    return Message("warning.amount", value=text, unit=ind.unit)
 
 
 def threshold_breaches(rows: pd.DataFrame, rule: ThresholdRule, targets: TargetBook | None = None) -> pd.DataFrame:
@@ -159,27 +156,19 @@ def _threshold_alert(rule: ThresholdRule, hit: pd.Series, ind: Indicator) -> Ale
     severity, streak = rule.severity, int(hit["streak"])
     if rule.escalate_after and streak >= rule.escalate_after:
         severity = ESCALATE[severity]
-    line = {lang: _number(hit["threshold"], ind, lang) for lang in ("zh", "en")}
+    line = _number(hit["threshold"], ind)
     if rule.threshold_target:
-        line = {
-            "zh": f"{line['zh']}（{hit['period'].year}年目标）",
-            "en": f"{line['en']} ({hit['period'].year} target)",
-        }
-    unit_zh = {"M": "个月", "Q": "个季度", "A": "年"}[ind.freq]
-    unit_en = {"M": "months", "Q": "quarters", "A": "years"}[ind.freq]
-    run = {
-        "zh": f"，已连续{streak}{unit_zh}" if streak > 1 else "",
-        "en": f", {streak} {unit_en} running" if streak > 1 else "",
-    }
-    when = {lang: period_label(hit["period"], ind.freq, lang) for lang in ("zh", "en")}
-    value = {lang: _number(hit["value"], ind, lang) for lang in ("zh", "en")}
-    cross = WORDS[rule.when]
-    message = {
-        "zh": f"{rule.label['zh']}：{when['zh']}为{value['zh']}，{cross['zh']}{line['zh']}{run['zh']}。"
-        f"{rule.why['zh']}",
-        "en": f"{rule.label['en']}: {value['en']} in {when['en']}, {cross['en']} {line['en']}{run['en']}. "
-        f"{rule.why['en']}",
-    }
+        line = Message("warning.target_line", line=line, year=hit["period"].year)
+    message = Message(
+        "warning.threshold",
+        label=rule.label,
+        when=Period(hit["period"], ind.freq),
+        value=_number(hit["value"], ind),
+        cross=Message(f"warning.{rule.when}"),
+        line=line,
+        run=Message(f"warning.run.{ind.freq}", n=streak) if streak > 1 else "",
+        why=rule.why,
+    )
     return Alert(
         "threshold",
         severity,
@@ -208,17 +197,16 @@ def anomaly_alert(series: pd.Series, ind: Indicator, region_code: str, settings:
     if check is None or not check.flagged:
         return None
     severity = "critical" if abs(check.score) > settings["critical_k"] else "warning"
-    when = {lang: period_label(check.period, ind.freq, lang) for lang in ("zh", "en")}
-    low = {lang: _number(check.low, ind, lang) for lang in ("zh", "en")}
-    high = {lang: _number(check.high, ind, lang) for lang in ("zh", "en")}
-    d, m, z = WORDS[check.direction], WORDS[check.model], abs(check.score)
-    message = {
-        "zh": f"异常值：{when['zh']}为{_number(check.value, ind, 'zh')}，{d['zh']}依据自身历史预期的区间"
-        f"{low['zh']}至{high['zh']}（以{m['zh']}为预测，误差达历史典型波动的{z:.1f}倍）。",
-        "en": f"Unusual value: {_number(check.value, ind, 'en')} in {when['en']} is {d['en']} the range "
-        f"{low['en']} to {high['en']} expected from the series' own history ({m['en']} forecast error "
-        f"{z:.1f} times its typical size).",
-    }
+    message = Message(
+        "warning.anomaly",
+        when=Period(check.period, ind.freq),
+        value=_number(check.value, ind),
+        direction=Message(f"warning.{check.direction}"),
+        low=_number(check.low, ind),
+        high=_number(check.high, ind),
+        model=Message(f"warning.model.{check.model}"),
+        z=f"{abs(check.score):.1f}",
+    )
     return Alert(
         "anomaly",
         severity,
@@ -253,17 +241,11 @@ def gap_alert(series: pd.Series, ind: Indicator, region_code: str, expected: pd.
     """An alert when the series stops before `expected` (the dataset's newest period) or has no value at all."""
     reported = series.dropna()
     if reported.empty:
-        message = {"zh": "数据缺口：该地区没有此指标的数据。", "en": "Data gap: no data for this region."}
-        return Alert("gap", "notice", ind.id, region_code, None, None, "gap", message)
+        return Alert("gap", "notice", ind.id, region_code, None, None, "gap", Message("warning.gap_none"))
     last = reported.index.max()
     if expected is None or last >= expected:
         return None
-    since = {lang: period_label(last, ind.freq, lang) for lang in ("zh", "en")}
-    upto = {lang: period_label(expected, ind.freq, lang) for lang in ("zh", "en")}
-    message = {
-        "zh": f"数据缺口：自{since['zh']}以来无数据（同一数据集已更新至{upto['zh']}）。",
-        "en": f"Data gap: no data since {since['en']} (the dataset runs to {upto['en']}).",
-    }
+    message = Message("warning.gap", since=Period(last, ind.freq), upto=Period(expected, ind.freq))
     return Alert("gap", "notice", ind.id, region_code, last, float(reported[last]), "gap", message)
 
 

@@ -13,6 +13,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from common.text import Text
 from maps.errors import UnknownScheme
 
 NO_DATA = -1
@@ -24,13 +25,13 @@ class Scheme:
     """A classification scheme offered to users: the mapclassify class and its display names."""
 
     classifier: type
-    label: dict[str, str]
+    label: Text  # its name in both languages
 
 
 SCHEMES: dict[str, Scheme] = {
-    "quantiles": Scheme(mapclassify.Quantiles, {"zh": "分位数", "en": "Quantiles"}),
-    "equal_interval": Scheme(mapclassify.EqualInterval, {"zh": "等间距", "en": "Equal interval"}),
-    "natural_breaks": Scheme(mapclassify.FisherJenks, {"zh": "自然断点", "en": "Natural breaks (Jenks)"}),
+    "quantiles": Scheme(mapclassify.Quantiles, Text.from_key("choropleth.scheme_name.quantiles")),
+    "equal_interval": Scheme(mapclassify.EqualInterval, Text.from_key("choropleth.scheme_name.equal_interval")),
+    "natural_breaks": Scheme(mapclassify.FisherJenks, Text.from_key("choropleth.scheme_name.natural_breaks")),
 }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 
+from common.text import render
 from data import region_registry
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
@@ -30,7 +31,6 @@ from maps.boundaries import (
     uncoded_shapes,
 )
 from maps.classify import K_MAX, NO_DATA, SCHEMES, Classification, classify
-from maps.labels import text
 from maps.values import (
     JoinReport,
     is_preliminary,
@@ -79,9 +79,9 @@ def class_colours(k: int, polarity: str) -> list[str]:
 def _hover(lang: str) -> str:
     return (
         "<b>%{customdata[1]}</b><br>"
-        + f"{text('value', lang)}: %{{customdata[2]}}<br>"
-        + f"{text('rank', lang)}: %{{customdata[3]}}<br>"
-        + f"{text('year', lang)}: %{{customdata[4]}}<extra></extra>"
+        + f"{render('choropleth.value', lang)}: %{{customdata[2]}}<br>"
+        + f"{render('choropleth.rank', lang)}: %{{customdata[3]}}<br>"
+        + f"{render('choropleth.year', lang)}: %{{customdata[4]}}<extra></extra>"
     )
 
 
@@ -147,19 +147,19 @@ def _customdata(
             code,
             region_name(code, lang, shapes["name"].get(code)),
             labels.with_unit(value, meta.decimals, meta.unit[lang], lang),
-            "—" if pd.isna(place) else text("rank_of", lang, rank=int(place), n=n),
-            text("period", lang, year=year),
+            "—" if pd.isna(place) else render("choropleth.rank_of", lang, rank=int(place), n=n),
+            render("choropleth.period", lang, year=year),
         ]
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _legend_title(meta: Indicator, classes: Classification, lang: str) -> str:
-    unit = text("unit", lang, unit=meta.unit[lang])
+    unit = render("choropleth.unit", lang, unit=meta.unit[lang])
     if classes.k == 0:  # nothing reported that year: no colour scale to explain
         return unit
     direction = "darker_higher" if meta.polarity == "neutral" else "darker_better"
-    scheme = text("scheme", lang, scheme=SCHEMES[classes.scheme].label[lang], k=classes.k)
-    return f"{unit}<br><sup>{text(direction, lang)}<br>{scheme}</sup>"
+    scheme = render("choropleth.scheme", lang, scheme=SCHEMES[classes.scheme].label[lang], k=classes.k)
+    return f"{unit}<br><sup>{render(f'choropleth.{direction}', lang)}<br>{scheme}</sup>"
 
 
 def _footer(
@@ -169,9 +169,11 @@ def _footer(
     sep = labels.SEPARATOR[lang]
     if report.unmatched:
         names = sep.join(f"{region_name(c, lang)} ({c})" for c in report.unmatched)
-        lines.append(text("unmatched", lang, regions=names))
+        lines.append(render("choropleth.unmatched", lang, regions=names))
     if report.borrowed:
-        lines.append(text("borrowed", lang, regions=sep.join(region_name(c, lang) for c in report.borrowed)))
+        lines.append(
+            render("choropleth.borrowed", lang, regions=sep.join(region_name(c, lang) for c in report.borrowed))
+        )
     return "<br>".join(lines)
 
 
@@ -227,7 +229,7 @@ def choropleth(
             traces.append(_empty_class_entry(colours[i], name, rank=i))
     missing = classes.no_data()
     if missing:
-        name = f"{text('no_data', lang)} ({len(missing)})"
+        name = f"{render('choropleth.no_data', lang)} ({len(missing)})"
         traces.append(_region_trace(shapes, missing, NO_DATA, NO_DATA_COLOUR, name, customdata, lang))
     if level == "china":
         dash = feature_collection(pd.Series([dashed_line()], index=[DASHED_LINE_CODE]))
@@ -236,12 +238,13 @@ def choropleth(
 
     # Vintage notes: a preliminary year, and data older than the release calendar promises.
     preliminary = is_preliminary(obs, meta.id, level, year)
-    notes = [text("preliminary", lang, year=year)] if preliminary else []
+    notes = [render("choropleth.preliminary", lang, year=year)] if preliminary else []
     latest = latest_year(obs, meta.id, level)
     fresh = freshness(pd.Timestamp(f"{latest}-01-01") if latest else None, "A", meta.id)
     if fresh.stale and latest is not None:
-        notes.append(text("stale", lang, latest=latest, expected=fresh.expected.year))
-    title = text("title_preliminary" if preliminary else "title", lang, name=meta.name[lang], year=year)
+        notes.append(render("choropleth.stale", lang, latest=latest, expected=fresh.expected.year))
+    key = "choropleth.title_preliminary" if preliminary else "choropleth.title"
+    title = render(key, lang, name=meta.name[lang], year=year)
     fig = go.Figure(traces)
     fig.update_layout(
         title={"text": title, "x": 0.01},

@@ -1,48 +1,15 @@
-"""Words and number formats on the maps, in Chinese and English.
-
-Kept beside the figure code rather than in ``ui/strings.yaml`` because ``maps`` may not import ``ui``.
-"""
+"""Number formats and source lines on the maps, in Chinese and English (the words: ``choropleth.*`` in
+common/strings/choropleth.yaml)."""
 
 from __future__ import annotations
 
 import math
 
+from common.text import render
 from data import dataset
 from indicators.metadata import Indicator
 
-LANGS = ("zh", "en")
-
-TEXT: dict[str, dict[str, str]] = {
-    "no_data": {"zh": "无数据", "en": "no data"},
-    "title": {"zh": "{name}（{year}年）", "en": "{name} ({year})"},
-    "title_preliminary": {"zh": "{name}（{year}年，初步数）", "en": "{name} ({year}, preliminary)"},
-    "preliminary": {"zh": "{year}年数值为初步数", "en": "{year} figures are preliminary"},
-    "stale": {
-        "zh": "最新数据为 {latest}年（按发布周期应已有 {expected}年数据）",
-        "en": "Latest data: {latest} ({expected} should have been published by now)",
-    },
-    "period": {"zh": "{year}年", "en": "{year}"},
-    "rank": {"zh": "排名", "en": "Rank"},
-    "rank_of": {"zh": "第 {rank} 名 / 共 {n} 个", "en": "{rank} of {n}"},
-    "value": {"zh": "数值", "en": "Value"},
-    "year": {"zh": "年份", "en": "Year"},
-    "unit": {"zh": "单位：{unit}", "en": "Unit: {unit}"},
-    "darker_better": {"zh": "颜色越深越好", "en": "darker = better"},
-    "darker_higher": {"zh": "颜色越深数值越高", "en": "darker = higher"},
-    "scheme": {"zh": "分级：{scheme}，{k} 级", "en": "{scheme}, {k} classes"},
-    "data_source": {"zh": "数据：{producer}（{version}）· {licence}", "en": "Data: {producer} ({version}) · {licence}"},
-    "boundary_source": {"zh": "边界：{producer} · {licence}", "en": "Boundaries: {producer} · {licence}"},
-    "unmatched": {"zh": "无边界、未绘出：{regions}", "en": "Not drawn (no boundary): {regions}"},
-    "borrowed": {"zh": "{regions} 按省级边界绘出", "en": "{regions} drawn from the provincial layer"},
-}
-
 SEPARATOR = {"zh": "、", "en": "; "}  # "; " because English names carry commas ("Hong Kong SAR, China")
-
-
-def text(key: str, lang: str = "zh", **values: object) -> str:
-    """A label in the user's language (falls back to Chinese), with ``{placeholders}`` filled."""
-    entry = TEXT[key]
-    return entry.get(lang, entry["zh"]).format(**values)
 
 
 def is_missing(value: float | None) -> bool:
@@ -51,7 +18,7 @@ def is_missing(value: float | None) -> bool:
 
 def number(value: float | None, decimals: int, lang: str = "zh") -> str:
     """Thousands separators and the indicator's decimals; a gap reads 无数据 / no data."""
-    return text("no_data", lang) if is_missing(value) else f"{value:,.{decimals}f}"
+    return render("choropleth.no_data", lang) if is_missing(value) else f"{value:,.{decimals}f}"
 
 
 def with_unit(value: float | None, decimals: int, unit: str, lang: str = "zh") -> str:
@@ -76,6 +43,15 @@ def footer(meta: Indicator, boundary_dataset: str, lang: str = "zh", sources: tu
     for source in sources or (meta.source,):
         data = dataset(source)
         lines.append(
-            text("data_source", lang, producer=data.producer[lang], version=data.version, licence=data.licence[lang])
+            render(
+                "choropleth.data_source",
+                lang,
+                producer=data.producer[lang],
+                version=data.version,
+                licence=data.licence[lang],
+            )
         )
-    return [*lines, text("boundary_source", lang, producer=bounds.producer[lang], licence=bounds.licence[lang])]
+    return [
+        *lines,
+        render("choropleth.boundary_source", lang, producer=bounds.producer[lang], licence=bounds.licence[lang]),
+    ]

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from common.text import LANG_NAMES
 from ui import basket
 from ui.i18n import LANGS, current_lang, t
 
@@ -27,7 +28,7 @@ pack_lang = col_lang.radio(
     index=LANGS.index(lang),
     key="brief_lang",
     horizontal=True,
-    format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    format_func=LANG_NAMES.get,
 )
 choice = col_format.radio(
     t("briefing.format"),

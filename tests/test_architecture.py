@@ -1,5 +1,6 @@
-"""Imports point one way: pages → ui → briefing → indicators / forecasting / maps → data; Streamlit only in the UI
-layer. The checker is a function over a tree of files, so it is tested on small trees that break each rule."""
+"""Imports point one way: pages → ui → briefing → indicators / forecasting / maps → data → common; Streamlit only
+in the UI layer; `common` (words and periods) imports nothing of ours. The checker is a function over a tree of
+files, so it is tested on small trees that break each rule."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["app", "pages", "ui", "briefing", "indicators", "forecasting", "maps", "data"]
-# What each layer may import of ours. A package may always import itself.
+LAYERS = ["app", "pages", "ui", "briefing", "indicators", "forecasting", "maps", "data", "common"]
+# What each layer may import of ours. A package may always import itself; every layer may import `common`.
 ALLOWED = {
-    "app": {"ui"},
-    "pages": {"ui", "indicators", "forecasting", "maps", "data", "briefing"},
-    "ui": {"indicators", "forecasting", "maps", "data", "briefing"},
-    "briefing": {"indicators", "forecasting", "maps", "data"},
-    "indicators": {"data"},
-    "maps": {"indicators", "data"},
-    "forecasting": set(),
-    "data": set(),
+    "app": {"ui", "common"},
+    "pages": {"ui", "indicators", "forecasting", "maps", "data", "briefing", "common"},
+    "ui": {"indicators", "forecasting", "maps", "data", "briefing", "common"},
+    "briefing": {"indicators", "forecasting", "maps", "data", "common"},
+    "indicators": {"data", "common"},
+    "maps": {"indicators", "data", "common"},
+    "forecasting": {"common"},
+    "data": {"common"},
+    "common": set(),
 }
 STREAMLIT_OK = {"app", "pages", "ui"}
 BEYOND = "<beyond the tree>"  # a relative import that climbs out of the project
@@ -76,6 +78,15 @@ def wrong_imports(root: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def test_common_imports_nothing_of_ours():
+    ours = set(LAYERS) - {"common"}
+    files = sorted((ROOT / "common").rglob("*.py"))
+    assert files  # the package is there to check
+    for path in files:
+        imported = imported_top_levels(path.relative_to(ROOT), path.read_text(encoding="utf-8"))
+        assert not imported & ours, f"{path.relative_to(ROOT)} imports {sorted(imported & ours)}"
+
+
 def test_the_project_imports_point_one_way():
     assert len(source_files(ROOT)) > 100  # the walk really reads the project
     assert wrong_imports(ROOT) == []
@@ -100,6 +111,10 @@ def write(root: Path, files: dict[str, str]) -> Path:
         ({"forecasting/api.py": "from .. import maps\n"}, [("forecasting/api.py", "maps")]),
         ({"data/upload/__init__.py": "from ...pages import data_page\n"}, [("data/upload/__init__.py", "pages")]),
         ({"data/x.py": "from ... import anything\n"}, [("data/x.py", BEYOND)]),
+        # common sits below everything: it imports nothing of ours.
+        ({"common/text.py": "from data import errors\n"}, [("common/text.py", "data")]),
+        ({"common/periods.py": "import indicators.query\n"}, [("common/periods.py", "indicators")]),
+        ({"common/text.py": "from ..ui import i18n\n"}, [("common/text.py", "ui")]),
         # Streamlit in a library, however it is imported.
         ({"maps/offline.py": "import streamlit as st\n"}, [("maps/offline.py", "streamlit")]),
         ({"briefing/pack.py": "from streamlit.runtime import exists\n"}, [("briefing/pack.py", "streamlit")]),
@@ -116,10 +131,13 @@ def test_the_checker_accepts_what_the_rules_allow(tmp_path):
         "app.py": "import streamlit as st\nfrom ui import cache\n",
         "pages/scenarios_page/page.py": "import streamlit\nfrom . import view\nfrom ..scenarios_page import x\n",
         "ui/cache.py": "import streamlit as st\nimport data, maps\nfrom briefing import pack\nfrom .i18n import t\n",
-        "briefing/pack.py": "from indicators.query import period_label\nfrom .charts import ChartMeta\n",
+        "briefing/pack.py": "from indicators import query\nfrom common import periods\nfrom .charts import Meta\n",
         "maps/values.py": "from indicators import metadata\nfrom data import regions\n",
         "data/upload/pipeline.py": "from ..store import open_store\nfrom . import read\nimport pandas\n",
         "forecasting/scenarios/apply.py": "from ..frequency import grid\nfrom .scenario import Scenario\n",
+        "forecasting/scenarios/describe.py": "from common.text import Message\n",
+        "data/errors.py": "from common.text import both\n",
+        "common/periods.py": "from common.text import clean\nfrom .text import render\nimport pandas\n",
     }
     assert wrong_imports(write(tmp_path, files)) == []
 

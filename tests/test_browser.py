@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ui.i18n import strings
+from common.text import strings
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]

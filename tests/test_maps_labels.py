@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from common.text import UnsupportedLanguage, render
 from indicators.metadata import catalogue
-from maps.labels import TEXT, footer, interval, number, text, with_unit
+from maps.labels import footer, interval, number, with_unit
 
 
 @pytest.mark.parametrize(
@@ -28,10 +29,11 @@ def test_interval_collapses_when_both_ends_round_alike():
     assert interval(4.0, 4.0, 0) == "4"
 
 
-def test_every_text_has_both_languages_and_unknown_languages_fall_back_to_chinese():
-    assert all(set(entry) == {"zh", "en"} for entry in TEXT.values())
-    assert text("no_data", "fr") == "无数据"
-    assert number(float("nan"), 2, "en") == "no data"
+def test_a_gap_reads_no_data_and_an_unknown_language_is_refused():
+    assert number(float("nan"), 2, "en") == "no data" and number(None, 2, "zh") == "无数据"
+    with pytest.raises(UnsupportedLanguage):
+        number(float("nan"), 2, "fr")
+    assert render("choropleth.title", "zh", name="地区生产总值", year=2024) == "地区生产总值（2024年）"
 
 
 def test_footer_names_producer_version_and_licence_of_data_and_boundaries():

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 import forecasting
 from ui import cache
 
-# How the page names each model in Chinese (ui/strings/forecast.yaml), typed out so the test does not read the page's
-# own lookup.
+# How the page names each model in Chinese (common/strings/forecast.yaml), typed out so the test does not read the
+# page's own lookup.
 ZH_MODEL = {
     "naive": "朴素法",
     "seasonal_naive": "季节朴素法",

@@ -192,9 +192,9 @@ def test_card_links_open_the_indicators_page_with_the_selection(cat, lang):
 
 
 def test_every_status_reason_and_kind_has_its_words():
+    from common.text import strings
     from indicators.targets import STATUSES
     from indicators.warnings import KIND_ORDER
-    from ui.i18n import strings
     from ui.overview import STATUS_COLOR
 
     keys = [f"overview.status_{s}" for s in (*STATUSES, "no_target")]
@@ -211,7 +211,7 @@ def test_every_status_reason_and_kind_has_its_words():
     ("lang", "note"),
     [
         ("zh", "最新数据为 2026年7月（按发布周期应已有 2026年10月数据）"),
-        ("en", "Latest data: 2026-07 (2026-10 should have been published by now)"),
+        ("en", "Latest data: Jul 2026 (Oct 2026 should have been published by now)"),
     ],
 )
 def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note):
@@ -219,7 +219,7 @@ def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note
     assert not at.exception
     captions = [c.value for c in at.caption]
     assert sum(note in c for c in captions) == 8  # the eight monthly cards; the quarterly GDP card says its own
-    quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026Q1 (2026Q3 should"
+    quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026 Q1 (2026 Q3 should"
     assert any(quarterly in c for c in captions)
 
 

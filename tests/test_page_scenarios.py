@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import data.store
 import forecasting
+from common.text import strings
 from forecasting.scenarios import (
     Baseline,
     DriverChange,
@@ -32,7 +33,6 @@ from indicators.targets import Target as PlanTarget
 from indicators.targets import TargetBook
 from pages.scenarios_page import scenario_view as sv
 from ui import cache
-from ui.i18n import strings
 
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {

@@ -177,16 +177,16 @@ def test_scenario_helpers_return_checked_copies():
     [
         (
             GrowthShock(1.0, "2026", "2028"),
-            "2026–2028 年增速每年提高 1 个百分点（临时",
+            "2026–2028年增速每年提高 1 个百分点（临时",
             "Growth 1 pp a year higher in 2026–2028 (temporary",
         ),
-        (GrowthShock(-0.5, "2026"), "自 2026 年起增速每年降低 0.5 个百分点（持续至预测期末）", "from 2026 to the end"),
-        (LevelShift(5.0, "percent", "2026", "2027"), "2026–2027 年水平比基准高 5%（之后回到基准）", "Level 5% above"),
-        (LevelShift(-300.0, "units", "2026"), "自 2026 年起水平比基准低 300 亿元", "Level 300 亿元 below the baseline"),
-        (TargetPath(150000.0, "2027"), "到 2027 年达到 150,000 亿元", "Reach 150,000 亿元 by 2027"),
+        (GrowthShock(-0.5, "2026"), "自2026年起增速每年降低 0.5 个百分点（持续至预测期末）", "from 2026 to the end"),
+        (LevelShift(5.0, "percent", "2026", "2027"), "2026–2027年水平比基准高 5%（之后回到基准）", "Level 5% above"),
+        (LevelShift(-300.0, "units", "2026"), "自2026年起水平比基准低 300 亿元", "Level 300 亿元 below the baseline"),
+        (TargetPath(150000.0, "2027"), "到2027年达到 150,000 亿元", "Reach 150,000 亿元 by 2027"),
         (
             DriverChange("fiscal_expenditure", "440000", 10.0, "2026", "2027"),
-            "财政支出（广东）2026–2027 年比其基准高 10%（之后回到基准），经历史增速回归估计的弹性传导至目标",
+            "财政支出（广东）2026–2027年比其基准高 10%（之后回到基准），经历史增速回归估计的弹性传导至目标",
             "财政支出 (广东) 10% above its baseline in 2026–2027",
         ),
         (
@@ -204,7 +204,7 @@ def test_each_adjustment_states_its_assumption_numerically_in_both_languages(adj
 
 def test_quarterly_wording_names_the_quarter_on_quarter_growth():
     text = describe(GrowthShock(0.25, "2026Q1", "2026Q4"), "Q", "level", "zh")
-    assert text.startswith("2026 年第 1 季度至 2026 年第 4 季度环比增速每季度提高 0.25 个百分点")
+    assert text.startswith("2026年第1季度至2026年第4季度环比增速每季度提高 0.25 个百分点")
     assert "Quarter-on-quarter growth 0.25 pp a quarter higher in 2026 Q1–2026 Q4" in describe(
         GrowthShock(0.25, "2026Q1", "2026Q4"), "Q", "level", "en"
     )

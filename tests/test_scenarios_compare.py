@@ -167,7 +167,7 @@ def test_comparisons_refuse_what_cannot_be_compared():
 
 
 def test_targets_are_described_and_checked():
-    assert describe_target(Target(5.0, "2025", "about", 0.5, "growth"), "A") == "2025 年增速约为 5%（±0.5%）"
+    assert describe_target(Target(5.0, "2025", "about", 0.5, "growth"), "A") == "2025年增速约为 5%（±0.5%）"
     assert describe_target(Target(3.0, "2025", "at_most"), "A", "en", "%") == "Level at most 3 % in 2025"
     with pytest.raises(ScenarioError, match="'about' needs a positive tolerance"):
         Target(5.0, "2025", "about")

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from common import periods
 from data.errors import NothingToCommit, UnsupportedEncoding, WrongSheet
 from data.loaders import COLUMNS, load_cn_prov_panel
 from data.nbs_portal import load_cn_prov_nbs
@@ -17,7 +18,7 @@ from data.store import Store
 from data.store.versioning import with_flag
 from data.upload import IndicatorSpec, UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import decode_text, read_upload
-from data.upload.values import format_period, parse_number, parse_period
+from data.upload.values import parse_number
 from indicators.metadata import catalogue
 
 SPECS = specs_from_units(
@@ -68,48 +69,6 @@ def ts(text: str) -> pd.Timestamp:
 
 
 # --- cells ------------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("cell", "expected"),
-    [
-        ("2023", (ts("2023-01-01"), "A")),
-        ("2023年", (ts("2023-01-01"), "A")),
-        ("2023年度", (ts("2023-01-01"), "A")),
-        (2023, (ts("2023-01-01"), "A")),
-        (2023.0, (ts("2023-01-01"), "A")),
-        ("2023Q1", (ts("2023-01-01"), "Q")),
-        ("2023-q3", (ts("2023-07-01"), "Q")),
-        ("2023年第一季度", (ts("2023-01-01"), "Q")),
-        ("2023年四季度", (ts("2023-10-01"), "Q")),
-        ("2023年2季度", (ts("2023-04-01"), "Q")),
-        ("1Q 2026", (ts("2026-01-01"), "Q")),
-        ("2023年3月", (ts("2023-03-01"), "M")),
-        ("2023年12月份", (ts("2023-12-01"), "M")),
-        ("2023-03", (ts("2023-03-01"), "M")),
-        ("2023/3", (ts("2023-03-01"), "M")),
-        ("2023M03", (ts("2023-03-01"), "M")),
-        ("202303", (ts("2023-03-01"), "M")),
-        ("２０２３年３月", (ts("2023-03-01"), "M")),
-        ("2023-03-01", (ts("2023-03-01"), "M")),
-        ("2023-03-31 00:00:00", (ts("2023-03-01"), "M")),
-        ("2023年3月15日", (ts("2023-03-01"), "M")),
-        (pd.Timestamp("2023-05-09").to_pydatetime(), (ts("2023-05-01"), "M")),
-        ("2023年13月", None),
-        ("去年", None),
-        ("110000", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_parse_period(cell, expected):
-    assert parse_period(cell) == expected
-
-
-def test_a_date_names_the_period_of_the_indicator_frequency():
-    assert parse_period("2023-12-31", "A") == (ts("2023-01-01"), "A")
-    assert parse_period("2023-08-15", "Q") == (ts("2023-07-01"), "Q")
-    assert format_period(ts("2023-07-01"), "Q") == "2023Q3"
 
 
 @pytest.mark.parametrize(
@@ -177,7 +136,7 @@ def test_csv_delimiters(delimiter):
 def frame_of(upload) -> list[tuple]:
     f = upload.frame
     return [
-        (i, r, format_period(p, q), None if np.isnan(v) else v)
+        (i, r, periods.label(p, q), None if np.isnan(v) else v)
         for i, r, p, q, v in f.itertuples(index=False, name=None)
     ]
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
-import string
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -19,11 +17,10 @@ from pg import postgres_url
 
 from data import errors
 from data.loaders import load_cn_prov_panel
-from data.messages import catalogue
 from data.store import Store
 from data.upload import UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import Limits
-from data.upload.validation import ERROR_CODES, WARNING_CODES, Thresholds
+from data.upload.validation import Thresholds
 
 DATASET = "prov"
 SPECS = specs_from_units(
@@ -363,25 +360,3 @@ def test_a_file_full_of_errors_is_counted_in_full_and_listed_in_part():
     table = upload.report.to_frame("zh")
     assert list(table.columns) == ["severity", "code", "row", "column", "header", "value", "message"]
     assert table[table["severity"] == "error"]["message"].str.contains("未知地区“火星").all()
-
-
-# --- the messages -----------------------------------------------------------------------------------------------
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_every_message_exists_in_both_languages_with_the_same_placeholders():
-    messages = catalogue()
-    exception_codes = {
-        code
-        for cls in vars(errors).values()
-        if isinstance(cls, type) and issubclass(cls, errors.DataError)
-        for code in {cls.code, *cls.codes} - {""}
-    }
-    for code in ERROR_CODES | WARNING_CODES | exception_codes:
-        assert set(messages[code]) == {"zh", "en"}, code
-        assert placeholders(messages[code]["zh"]) == placeholders(messages[code]["en"]), code
-        assert re.search(r"[\u4e00-\u9fff]", messages[code]["zh"]), f"{code}: zh message has no Chinese"
-    assert set(messages) == ERROR_CODES | WARNING_CODES | exception_codes

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from common import periods
 from data.breaks import Break
 from data.datasets import datasets
 from data.regions import RegionRegistry
 from data.store import DatasetState, VersionInfo
 from data.upload import IndicatorSpec, ValidationReport
 from indicators.metadata import Catalogue
-from indicators.query import period_label
 from ui.i18n import t
 
 LAYOUTS = ("auto", "long", "wide_periods", "wide_regions", "wide_indicators")
@@ -32,7 +32,7 @@ def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
 
 
 def _period(value, lang: str) -> str:
-    return "" if value is None or pd.isna(value) else period_label(value, "A", lang)
+    return "" if value is None or pd.isna(value) else periods.display(value, "A", lang)
 
 
 def datasets_table(states: list[DatasetState], lang: str) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def revisions_table(found: list[Break], catalogue: Catalogue, registry: RegionRe
     return pd.DataFrame(
         {
             t("data.col_indicator", lang): [catalogue.get(b.indicator_id).name[lang] for b in found],
-            t("table.period", lang): [period_label(b.period, b.freq, lang) for b in found],
+            t("table.period", lang): [periods.display(b.period, b.freq, lang) for b in found],
             t("data.col_jumping", lang): [f"{len(b.regions)} / {b.reporting}" for b in found],
             t("data.col_median_jump", lang): [round(float(pd.Series(b.changes).median()), 1) for b in found],
             t("data.col_regions_list", lang): [sep.join(registry.name(r, lang) for r in b.regions) for b in found],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from common import periods
 from data.datasets import dataset
 from data.regions import NATIONAL_CODE, RegionRegistry
 from indicators import derived
 from indicators.metadata import Indicator
-from indicators.query import coverage, period_label
+from indicators.query import coverage
 from indicators.views import ViewInfo
 from ui.defaults import defaults
 from ui.format import number, period
@@ -98,7 +99,7 @@ def series_export(frame: pd.DataFrame, registry: RegionRegistry, info: ViewInfo,
         {
             t("table.region_code", lang): frame["region_code"].to_numpy(),
             t("table.region", lang): [registry.name(c, lang) for c in frame["region_code"]],
-            t("table.period", lang): [period_label(p, freq, lang) for p in frame["period"]],
+            t("table.period", lang): [periods.display(p, freq, lang) for p in frame["period"]],
             t("table.value", lang, unit=info.unit[lang]): frame["value"].to_numpy(),
         }
     )

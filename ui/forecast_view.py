@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 import forecasting
+from common import periods
 from data.regions import RegionRegistry
-from indicators.query import period_label
 from ui import cache
 from ui.i18n import t
 
@@ -20,7 +20,7 @@ def model_label(name: str, lang: str) -> str:
 
 def forecast_table(fc: pd.DataFrame, column: str, freq: str, decimals: int, lang: str) -> pd.DataFrame:
     """The forecast as a table: period, mean and the 80/95% bounds, with the unit-free headers translated."""
-    out = pd.DataFrame({t("table.period", lang): [period_label(d, freq, lang) for d in fc["ds"]]})
+    out = pd.DataFrame({t("table.period", lang): [periods.display(d, freq, lang) for d in fc["ds"]]})
     out[t("forecast.mean", lang)] = fc[column].round(decimals).to_numpy()
     for level in LEVELS:
         out[t("forecast.lo", lang, level=level)] = fc[f"{column}-lo-{level}"].round(decimals).to_numpy()
@@ -87,7 +87,7 @@ def batch_table(
     out = pd.DataFrame(
         {
             t("table.region", lang): [registry.name(c, lang) for c in first["unique_id"]],
-            t("table.period", lang): [period_label(d, freq, lang) for d in first["ds"]],
+            t("table.period", lang): [periods.display(d, freq, lang) for d in first["ds"]],
             t("forecast.mean", lang): first["auto"].round(decimals).to_numpy(),
         }
     )

@@ -6,9 +6,10 @@ import math
 
 import pandas as pd
 
-from indicators.query import period_label
+from common import periods
+from common.text import Message, render
 
-MISSING = {"zh": "无数据", "en": "no data"}
+MISSING = Message("format.no_data")  # 无数据 / no data; read MISSING[lang]
 
 
 def number(value: float | None, decimals: int, lang: str = "zh", signed: bool = False) -> str:
@@ -32,10 +33,7 @@ def period(value: pd.Timestamp | None, freq: str, lang: str = "zh") -> str:
     """A period label, or 无数据 / no data."""
     if value is None or pd.isna(value):
         return MISSING[lang]
-    return period_label(value, freq, lang)
-
-
-CHANGE_SUFFIX = {"pp": {"zh": "个百分点", "en": " pp"}, "pct": {"zh": "%", "en": "%"}}
+    return periods.display(value, freq, lang)
 
 
 def change(value: float | None, change_unit: str, decimals: int, lang: str = "zh") -> str:
@@ -43,4 +41,4 @@ def change(value: float | None, change_unit: str, decimals: int, lang: str = "zh
     text = number(value, decimals, lang, signed=True)
     if text == MISSING[lang]:
         return text
-    return text + CHANGE_SUFFIX.get(change_unit, {"zh": "", "en": ""})[lang]
+    return render(f"format.change_{change_unit}", lang, value=text) if change_unit in ("pp", "pct") else text

@@ -1,36 +1,18 @@
-"""Interface strings in Chinese (default) and English.
+"""The UI's words: `t(key, **values)` renders a string of common/strings in the session's language.
 
-Every string a page shows comes from ui/strings/*.yaml (one file per page or area) through `t(key, **values)`;
-a test fails when a key used in the code is missing or lacks a translation.
+A thin wrapper over `common.text.render`: the strings, their check and the rendering rules live there; here is only
+which language the session speaks (session state, else the URL's ``lang``, else Chinese).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
 
 import streamlit as st
-import yaml
 
-STRINGS_DIR = Path(__file__).resolve().parent / "strings"
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from common.text import DEFAULT_LANG, LANGS, render
 
-
-@lru_cache(maxsize=1)
-def strings() -> dict[str, dict[str, str]]:
-    """All interface strings: key → {zh, en}, merged from every file in ui/strings/.
-
-    Raises:
-        ValueError: a key is defined in two files.
-    """
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted(STRINGS_DIR.glob("*.yaml")):
-        for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if key in merged:
-                raise ValueError(f"{path.name}: string key {key!r} is already defined in another file")
-            merged[key] = texts
-    return merged
+__all__ = ["DEFAULT_LANG", "LANGS", "current_lang", "pick", "t"]
 
 
 def current_lang() -> str:
@@ -41,12 +23,11 @@ def current_lang() -> str:
     return st.session_state["lang"]
 
 
-def t(key: str, lang: str | None = None, **values) -> str:
+def t(key: str, lang: str | None = None, **values: object) -> str:
     """The string `key` in the current (or given) language, with `{placeholders}` filled from `values`."""
-    text = strings()[key][lang or current_lang()]
-    return text.format(**values) if values else text
+    return render(key, lang or current_lang(), **values)
 
 
-def pick(texts: dict[str, str], lang: str | None = None) -> str:
-    """The current language's entry of a {zh, en} mapping from metadata."""
+def pick(texts: Mapping[str, str], lang: str | None = None) -> str:
+    """The current language's entry of a {zh, en} mapping from metadata (or a `Text` / `Message`)."""
     return texts[lang or current_lang()]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from common import periods
+from common.text import Text
 from data.breaks import vintage_breaks
-from data.messages import Text
 from data.regions import region_registry
 from data.store.versioning import KEY, merge_upload
 from data.upload.validation import ProblemLog, Thresholds
-from data.upload.values import format_period
 
 SERIES = ["indicator_id", "region_code", "freq"]
 MAD_TO_SD = 1.4826  # median absolute deviation → standard deviation, for normal data
@@ -113,7 +113,7 @@ def _outliers(located: pd.DataFrame, history: pd.DataFrame, log: ProblemLog, t: 
                 column=rec["column"],
                 header=rec["header"],
                 value=_fmt(vals[i]),
-                previous_period=format_period(series["period"].iloc[i - 1], rec["freq"]),
+                previous_period=periods.label(series["period"].iloc[i - 1], rec["freq"]),
                 previous=_fmt(vals[i - 1]),
                 change=show(changes[i - 1]),
                 low=show(low),
@@ -180,7 +180,7 @@ def _probable_breaks(frame: pd.DataFrame, history: pd.DataFrame, log: ProblemLog
         log.add(
             "probable_revision",
             indicator=brk.indicator_id,
-            period=format_period(brk.period, brk.freq),
+            period=periods.label(brk.period, brk.freq),
             count=len(brk.regions),
             reporting=brk.reporting,
             changes=listed,

@@ -10,8 +10,10 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from common import periods
+from common.text import clean
 from data.regions import RegionRegistry, region_registry
-from data.upload.values import clean, header_key, parse_period, split_trailing_unit, unit_key
+from data.upload.values import header_key, split_trailing_unit, unit_key
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,10 @@ class Matcher:
         return self.registry.suggest(_text(cell))
 
     def period(self, cell: object, freq_hint: str | None = None):
-        """(period start, freq) or None; see `upload_values.parse_period`."""
+        """(period start, freq) or None; see `common.periods.parse`."""
         key = (type(cell).__name__, cell, freq_hint)
         if key not in self._periods:
-            self._periods[key] = parse_period(cell, freq_hint)
+            self._periods[key] = periods.parse(cell, freq_hint)
         return self._periods[key]
 
     def indicator(self, cell: object) -> tuple[str, str | None] | None:

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from common import periods
+from common.text import Message, clean
 from data.errors import UnrecognisedLayout
 from data.loaders import COLUMNS
-from data.messages import FIELD_NAMES, FREQ_NAMES
 from data.store.versioning import KEY, empty_frame
 from data.upload.layout import Column, Layout
 from data.upload.match import IndicatorSpec, Matcher
 from data.upload.validation import ProblemLog
-from data.upload.values import clean, format_period, parse_number
+from data.upload.values import parse_number
 
 PROGRESS_EVERY = 5_000
 NOTE_PREFIXES = ("注", "说明", "资料来源", "数据来源", "来源", "note", "source", "*", "※")
@@ -89,7 +90,7 @@ class _Reader:
             return self.matcher.specs.get(self.choices.indicator_id or self.title_indicator or ""), None
         cell, at, col, in_header = found
         if cell is None:
-            self.add("missing_key", r, col, field=FIELD_NAMES["indicator"])
+            self.add("missing_key", r, col, field=Message("upload.field.indicator"))
             return None, None
         match = self.matcher.indicator(cell)
         if match is None:
@@ -112,7 +113,7 @@ class _Reader:
             return self.choices.region_code
         cell, at, col, in_header = found
         if cell is None:
-            self.add("missing_key", r, col, field=FIELD_NAMES["region"])
+            self.add("missing_key", r, col, field=Message("upload.field.region"))
             return None
         code = self.matcher.region(cell)
         if code is None and self.fresh("unknown_region", in_header, col):
@@ -124,7 +125,7 @@ class _Reader:
         found = self.source("period", row, column, r)
         cell, at, col, in_header = found if found is not None else (None, r, column, False)
         if cell is None:
-            self.add("missing_key", r, col, field=FIELD_NAMES["period"])
+            self.add("missing_key", r, col, field=Message("upload.field.period"))
             return None
         parsed = self.matcher.period(cell, spec.freq)
         if parsed is None:
@@ -134,8 +135,8 @@ class _Reader:
         if spec.freq and parsed[1] != spec.freq:
             if self.fresh("freq_mismatch", in_header, col, spec.id):
                 self.add(
-                    "freq_mismatch", at, col, value=cell, freq=FREQ_NAMES[parsed[1]], indicator=spec.id,
-                    expected=FREQ_NAMES[spec.freq],
+                    "freq_mismatch", at, col, value=cell, freq=periods.freq_name(parsed[1]), indicator=spec.id,
+                    expected=periods.freq_name(spec.freq),
                 )  # fmt: skip
             return None
         return parsed
@@ -237,7 +238,11 @@ def _header_problems(layout: Layout, log: ProblemLog) -> None:
     for j in layout.unrecognised:
         column = layout.columns[j]
         log.add(
-            "unrecognised_header", row=at, column=column.letter, value=column.header, expected=FIELD_NAMES[expected]
+            "unrecognised_header",
+            row=at,
+            column=column.letter,
+            value=column.header,
+            expected=Message(f"upload.field.{expected}"),
         )
     for j in layout.empty_headers:
         log.add("empty_header", row=at, column=layout.columns[j].letter)
@@ -283,7 +288,7 @@ def _check_structure(layout: Layout, log: ProblemLog, reader: _Reader, matcher: 
     }
     for dim in ("region", "period", "indicator"):
         if dim not in provided and chosen[dim] is None:
-            log.add("key_required", field=FIELD_NAMES[dim])
+            log.add("key_required", field=Message(f"upload.field.{dim}"))
     if chosen["indicator"] and chosen["indicator"] not in matcher.specs and "indicator" not in provided:
         log.add(
             "unknown_indicator",
@@ -309,7 +314,7 @@ def _check_duplicates(table: pd.DataFrame, log: ProblemLog) -> None:
             value=rec["value"] if rec["value"] == rec["value"] else "",
             indicator=rec["indicator_id"],
             region=rec["region_code"],
-            period=format_period(rec["period"], rec["freq"]),
+            period=periods.label(rec["period"], rec["freq"]),
             first_row=int(first_rows[idx]),
         )
     table.drop(table.index[table.duplicated(KEY, keep="first")], inplace=True)

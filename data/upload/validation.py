@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data.messages import render
+from common.text import both
 from data.store.versioning import DiffSummary
 
 ERROR, WARNING = "error", "warning"
@@ -148,7 +148,7 @@ class ProblemLog:
         if self.counts[code] > self.max_details:
             return
         shown = None if value is None else str(value)
-        zh, en = render(code, **{"value": shown or "", "row": row, "column": column, **fields})
+        zh, en = both(f"upload.{code}", **{"value": shown or "", "row": row, "column": column, **fields})
         header_text = None if header is None else str(header)
         self.problems.append(Problem(severity, code, row, column, header_text, shown, zh, en))
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from common.periods import display_range
 from forecasting.scenarios.baseline import Baseline
 from forecasting.scenarios.errors import ScenarioError
-from forecasting.scenarios.periods import en_range
 from forecasting.scenarios.scenario import Scenario, Target
 from forecasting.scenarios.simulate import DEFAULT_DRAWS, DEFAULT_SEED, Drivers, Outcome, simulate, simulate_baseline
 
@@ -49,7 +49,7 @@ def _position(outcome: Outcome, period: str | None) -> int:
     if period is None:
         return len(outcome.periods) - 1
     if period not in outcome.periods:
-        span = en_range(outcome.periods[0], outcome.periods[-1], outcome.freq)
+        span = display_range(outcome.periods[0], outcome.periods[-1], outcome.freq, "en")
         raise ScenarioError(f"period {period!r} is outside the horizon {span}")
     return outcome.periods.index(period)
 

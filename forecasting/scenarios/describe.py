@@ -1,7 +1,9 @@
 """Adjustments, estimates and targets described in words, in Chinese (``"zh"``) and English (``"en"``).
 
 Each sentence states the assumption with its numbers, so the assumption log can be read without the scenario
-editor: "2026–2028 年增速每年提高 1 个百分点（临时…）".
+editor: "2026–2028年增速每年提高 1 个百分点（临时…）". The functions are given the language and return display text,
+so they render through `common.text` (strings ``scenario.*`` in common/strings/scenario.yaml) rather than return
+`Message` facts: the facts themselves are the adjustment, the estimate and the target.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from common.periods import display, display_range
+from common.text import render
 from forecasting.scenarios.adjustments import Adjustment, DriverChange, GrowthShock, LevelShift, TargetPath
 from forecasting.scenarios.drivers import DriverEstimate
 from forecasting.scenarios.errors import ScenarioError
-from forecasting.scenarios.periods import PER_PERIOD, en_period, en_range, fmt, zh_period, zh_range
+from forecasting.scenarios.periods import fmt
 from forecasting.scenarios.scenario import Target
 
 LANGS = ("zh", "en")
@@ -33,31 +37,31 @@ class TargetPathFact:
     baseline: float
 
 
-def _lang(lang: str) -> bool:
+def _lang(lang: str) -> str:
     if lang not in LANGS:
         raise ScenarioError(f"lang: expected 'zh' or 'en'; got {lang!r}")
-    return lang == "zh"
+    return lang
 
 
-def _span(start: str, end: str | None, freq: str, zh: bool) -> tuple[str, str]:
-    """Where the assumption holds and what happens after, for a window or "from start on"."""
+def _span(start: str, end: str | None, freq: str, lang: str) -> tuple[str, str]:
+    """Where the assumption holds and what happens after ("" when it ends), for a window or "from start on"."""
     if end is None:
-        if zh:
-            return f"自 {zh_period(start, freq)}起", "持续至预测期末"
-        return f"from {en_period(start, freq)} to the end of the horizon", "persistent"
-    return (zh_range(start, end, freq), "") if zh else (f"in {en_range(start, end, freq)}", "")
+        return render("scenario.span_from", lang, start=display(start, freq, lang)), render(
+            "scenario.span_persistent", lang
+        )
+    return render("scenario.span_window", lang, range=display_range(start, end, freq, lang)), ""
 
 
-def _amount(x: float, unit: str, kind: str, zh: bool, given_unit: str | None) -> str:
+def _amount(x: float, unit: str, kind: str, lang: str, given_unit: str | None) -> str:
     if unit == "percent":
         return f"{fmt(abs(x))}%"
     if kind == "rate":
-        return f"{fmt(abs(x))} 个百分点" if zh else f"{fmt(abs(x))} pp"
-    return (
-        f"{fmt(abs(x))} {given_unit}"
-        if given_unit
-        else (f"{fmt(abs(x))}（指标单位）" if zh else f"{fmt(abs(x))} units")
-    )
+        return render("scenario.amount_pp", lang, x=fmt(abs(x)))
+    return f"{fmt(abs(x))} {given_unit}" if given_unit else render("scenario.amount_units", lang, x=fmt(abs(x)))
+
+
+def _up(x: float) -> str:
+    return "up" if x >= 0 else "down"
 
 
 def describe(
@@ -75,79 +79,53 @@ def describe(
         unit: the indicator's unit for shifts and targets in units (e.g. "亿元"); "units" when omitted.
         names: display names of driver ids and region codes (ids shown as they are when missing).
     """
-    zh, names = _lang(lang), names or {}
+    lang, names = _lang(lang), names or {}
     if isinstance(adjustment, GrowthShock):
-        return _growth_shock(adjustment, freq, zh)
+        return _growth_shock(adjustment, freq, lang)
     if isinstance(adjustment, LevelShift):
-        where, after = _span(adjustment.start, adjustment.end, freq, zh)
-        size = _amount(adjustment.amount, adjustment.unit, kind, zh, unit)
-        if zh:
-            return f"{where}水平比基准{'高' if adjustment.amount >= 0 else '低'} {size}（{after or '之后回到基准'}）"
-        side = "above" if adjustment.amount >= 0 else "below"
-        return f"Level {size} {side} the baseline {where} ({after or 'then back to the baseline'})"
+        where, after = _span(adjustment.start, adjustment.end, freq, lang)
+        size = _amount(adjustment.amount, adjustment.unit, kind, lang, unit)
+        after = after or render("scenario.back_to_baseline", lang)
+        return render(f"scenario.level_shift_{_up(adjustment.amount)}", lang, where=where, size=size, after=after)
     if isinstance(adjustment, TargetPath):
-        return _target_path(adjustment, freq, kind, zh, unit)
-    return _driver_change(adjustment, freq, zh, names)
+        value = fmt(adjustment.value) + ((" " + unit) if unit else ("%" if kind == "rate" else ""))
+        period = display(adjustment.period, freq, lang)
+        return render(f"scenario.target_path_{kind}", lang, value=value, period=period)
+    return _driver_change(adjustment, freq, lang, names)
 
 
-def _growth_shock(shock: GrowthShock, freq: str, zh: bool) -> str:
-    per = PER_PERIOD[freq][0 if zh else 1]
-    where, after = _span(shock.start, shock.end, freq, zh)
-    if zh:
-        growth = "增速" if freq == "A" else "环比增速"
-        verb = "提高" if shock.pp >= 0 else "降低"
-        after = after or "临时：之后回到基准增速，已形成的水平变化保留"
-        return f"{where}{growth}{per}{verb} {fmt(abs(shock.pp))} 个百分点（{after}）"
-    growth = {"A": "Growth", "Q": "Quarter-on-quarter growth", "M": "Month-on-month growth"}[freq]
-    side = "higher" if shock.pp >= 0 else "lower"
-    after = after or "temporary: then back to the baseline's growth, the level change stays"
-    return f"{growth} {fmt(abs(shock.pp))} pp {per} {side} {where} ({after})"
-
-
-def _target_path(path: TargetPath, freq: str, kind: str, zh: bool, unit: str | None) -> str:
-    value = fmt(path.value) + ((" " + unit) if unit else ("%" if kind == "rate" else ""))
-    if zh:
-        how = "按恒定增速到达，之后按基准增速" if kind == "level" else "按每期等量变化到达，之后与基准同步变化"
-        return f"到 {zh_period(path.period, freq)}达到 {value}（自最近观测值{how}）"
-    how = "constant-growth path" if kind == "level" else "straight-line path"
-    after = "baseline growth afterwards" if kind == "level" else "moving with the baseline afterwards"
-    return f"Reach {value} by {en_period(path.period, freq)} on a {how} from the last observation ({after})"
-
-
-def _driver_change(change: DriverChange, freq: str, zh: bool, names: Mapping[str, str]) -> str:
-    driver = (
-        f"{names.get(change.driver_id, change.driver_id)}（{names.get(change.driver_region, change.driver_region)}）"
+def _growth_shock(shock: GrowthShock, freq: str, lang: str) -> str:
+    where, after = _span(shock.start, shock.end, freq, lang)
+    return render(
+        f"scenario.growth_shock_{_up(shock.pp)}",
+        lang,
+        where=where,
+        growth=render(f"scenario.growth.{freq}", lang),
+        per=render(f"scenario.per.{freq}", lang),
+        x=fmt(abs(shock.pp)),
+        after=after or render("scenario.growth_shock_after", lang),
     )
-    where, after = _span(change.start, change.end, freq, zh)
-    size = f"{fmt(abs(change.amount))}"
-    since = change.estimation_start
-    if zh:
-        side = "高" if change.amount >= 0 else "低"
-        if change.mode == "percent":
-            what = f"{driver}{where}比其基准{side} {size}%（{after or '之后回到基准'}）"
-        else:
-            per = PER_PERIOD[freq][0]
-            tail = after or "之后已形成的水平变化保留"
-            what = f"{driver}{where}增速比其基准{per}{side} {size} 个百分点（按相对基准计算；{tail}）"
-        how = "经历史增速回归估计的弹性" if change.method == "elasticity" else "经 VAR 脉冲响应"
-        sample = f"（估计样本自 {zh_period(since, freq)}起）" if since else ""
-        return f"{what}，{how}传导至目标{sample}"
-    driver = (
-        f"{names.get(change.driver_id, change.driver_id)} ({names.get(change.driver_region, change.driver_region)})"
+
+
+def _driver_change(change: DriverChange, freq: str, lang: str, names: Mapping[str, str]) -> str:
+    driver = render(
+        "scenario.driver",
+        lang,
+        driver=names.get(change.driver_id, change.driver_id),
+        region=names.get(change.driver_region, change.driver_region),
     )
-    side = "above" if change.amount >= 0 else "below"
+    where, after = _span(change.start, change.end, freq, lang)
+    fields = {"driver": driver, "where": where, "size": fmt(abs(change.amount))}
     if change.mode == "percent":
-        what = f"{driver} {size}% {side} its baseline {where} ({after or 'then back to its baseline'})"
+        after = after or render("scenario.driver_back", lang)
+        what = render(f"scenario.driver_percent_{_up(change.amount)}", lang, after=after, **fields)
     else:
-        per = PER_PERIOD[freq][1]
-        tail = after or "the level change stays afterwards"
-        what = (
-            f"{driver} growth {size} pp {per} {'higher' if change.amount >= 0 else 'lower'} than its baseline {where}"
-        )
-        what += f" (relative to the baseline; {tail})"
-    how = "an elasticity estimated on historical growth rates" if change.method == "elasticity" else "VAR responses"
-    sample = f" (estimated from {en_period(since, freq)} on)" if since else ""
-    return f"{what}, passed to the target through {how}{sample}"
+        after = after or render("scenario.driver_growth_after", lang)
+        per = render(f"scenario.per.{freq}", lang)
+        what = render(f"scenario.driver_growth_{_up(change.amount)}", lang, per=per, after=after, **fields)
+    since = change.estimation_start
+    sample = render("scenario.driver_sample", lang, since=display(since, freq, lang)) if since else ""
+    return render(f"scenario.driver_via_{change.method}", lang, what=what, sample=sample)
 
 
 def describe_fact(fact: TargetPathFact | DriverEstimate, freq: str, kind: str, last: str, lang: str = "zh") -> str:
@@ -156,59 +134,58 @@ def describe_fact(fact: TargetPathFact | DriverEstimate, freq: str, kind: str, l
     Args:
         last: the last period of the horizon (where a VAR's cumulative effect is read).
     """
-    zh = _lang(lang)
+    lang = _lang(lang)
     if isinstance(fact, TargetPathFact):
-        return _path_fact(fact, freq, kind, zh)
-    sep = "，" if zh else ", "
-    stats = f"n = {fact.n}" + (f"{sep}R² = {fmt(fact.r2, 2)}" if fact.r2 is not None else "")
-    sample = en_range(fact.sample_start, fact.sample_end, freq)
-    target_unit = ("%", "%") if kind == "level" else (" 个百分点", " pp")
+        return _path_fact(fact, freq, kind, lang)
+    if fact.r2 is not None:
+        stats = render("scenario.stats_r2", lang, n=fact.n, r2=fmt(fact.r2, 2))
+    else:
+        stats = render("scenario.stats", lang, n=fact.n)
+    sample = display_range(fact.sample_start, fact.sample_end, freq, lang)
+    coef, se = fmt(fact.coef, 3), fmt(fact.se, 3)
     if fact.method == "elasticity":
-        name = ("弹性" if kind == "level" else "系数") if zh else ("elasticity" if kind == "level" else "coefficient")
-        if zh:
-            return f"{name} {fmt(fact.coef, 3)}（标准误 {fmt(fact.se, 3)}，{stats}，样本 {sample}）"
-        return f"{name} {fmt(fact.coef, 3)} (s.e. {fmt(fact.se, 3)}, {stats}, sample {sample})"
-    effect = f"{fmt(fact.coef, 3)}{target_unit[0 if zh else 1]}"
-    if zh:
-        return (
-            f"VAR({fact.lags})（{fact.ic.upper()} 选阶，{stats}，样本 {sample}）：驱动变量持续高 1%，"
-            f"到 {zh_period(last, freq)}目标累计变化 {effect}（标准误 {fmt(fact.se, 3)}）"
-        )
-    return (
-        f"VAR({fact.lags}) ({fact.ic.upper()} lag order, {stats}, sample {sample}): a sustained 1% higher driver "
-        f"moves the target by {effect} by {en_period(last, freq)} (s.e. {fmt(fact.se, 3)})"
+        name = render("scenario.name_elasticity" if kind == "level" else "scenario.name_coefficient", lang)
+        return render("scenario.estimate", lang, name=name, coef=coef, se=se, stats=stats, sample=sample)
+    effect = f"{coef}%" if kind == "level" else render("scenario.amount_pp", lang, x=coef)
+    return render(
+        "scenario.var",
+        lang,
+        lags=fact.lags,
+        ic=fact.ic.upper(),
+        stats=stats,
+        sample=sample,
+        effect=effect,
+        last=display(last, freq, lang),
+        se=se,
     )
 
 
-def _path_fact(fact: TargetPathFact, freq: str, kind: str, zh: bool) -> str:
-    per = PER_PERIOD[freq][0 if zh else 1]
-    start = zh_period(fact.anchor_period, freq) if zh else en_period(fact.anchor_period, freq)
+def _path_fact(fact: TargetPathFact, freq: str, kind: str, lang: str) -> str:
+    fields = {
+        "per": render(f"scenario.per.{freq}", lang),
+        "start": display(fact.anchor_period, freq, lang),
+        "anchor": fmt(fact.anchor_value),
+    }
     if kind == "level":
         implied, base = f"{fmt(fact.implied, 2)}%", f"{fmt(fact.baseline, 2)}%"
-        if zh:
-            return f"需自 {start}（{fmt(fact.anchor_value)}）起增速{per} {implied}，基准路径为{per} {base}"
-        return f"needs {implied} growth {per} from {start} ({fmt(fact.anchor_value)}), against {base} on the baseline"
-    implied, base = f"{fact.implied:+.2f}", f"{fact.baseline:+.2f}"
-    if zh:
-        return (
-            f"需自 {start}（{fmt(fact.anchor_value)}）起{per}变化 {implied} 个百分点，基准路径为{per} {base} 个百分点"
-        )
-    anchor = fmt(fact.anchor_value)
-    return f"needs a change of {implied} pp {per} from {start} ({anchor}), against {base} pp on the baseline"
+    else:
+        implied, base = f"{fact.implied:+.2f}", f"{fact.baseline:+.2f}"
+    return render(f"scenario.path_fact_{kind}", lang, implied=implied, base=base, **fields)
 
 
 def describe_target(target: Target, freq: str, lang: str = "zh", unit: str | None = None) -> str:
-    """The target in words: "2027 年增速约 5%（±0.5）" / "Growth about 5% (±0.5) in 2027"."""
-    zh = _lang(lang)
+    """The target in words: "2027年增速约为 5%（±0.5）" / "Growth about 5% (±0.5) in 2027"."""
+    lang = _lang(lang)
     growth = target.measure == "growth"
     value = fmt(target.value) + ("%" if growth else ((" " + unit) if unit else ""))
     tol = fmt(target.tolerance) + ("%" if growth else "")
-    if zh:
-        what = "增速" if growth else "水平"
-        how = {"at_least": "不低于", "at_most": "不高于", "about": "约为"}[target.comparator]
-        extra = f"（±{tol}）" if target.comparator == "about" else ""
-        return f"{zh_period(target.period, freq)}{what}{how} {value}{extra}"
-    what = "Growth" if growth else "Level"
-    how = {"at_least": "at least", "at_most": "at most", "about": "about"}[target.comparator]
-    extra = f" (±{tol})" if target.comparator == "about" else ""
-    return f"{what} {how} {value}{extra} in {en_period(target.period, freq)}"
+    extra = render("scenario.target_tolerance", lang, tol=tol) if target.comparator == "about" else ""
+    return render(
+        "scenario.target",
+        lang,
+        period=display(target.period, freq, lang),
+        what=render("scenario.target_growth" if growth else "scenario.target_level", lang),
+        how=render(f"scenario.target_{target.comparator}", lang),
+        value=value,
+        extra=extra,
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from common.text import render
 from forecasting.scenarios.apply import Drivers, State, apply, growth
 from forecasting.scenarios.baseline import Baseline
 from forecasting.scenarios.describe import TargetPathFact, describe, describe_fact
@@ -94,15 +95,15 @@ class Outcome:
         self, lang: str = "zh", unit: str | None = None, names: Mapping[str, str] | None = None
     ) -> list[str]:
         """The assumption log: the baseline model, then each adjustment in words with its computed facts."""
-        head = f"基准：{self.model} 模型预测" if lang == "zh" else f"Baseline: {self.model} forecast"
+        head = render("scenario.baseline_head", lang, model=self.model)
         if self.scenario is None:
             return [head]
-        sep = "；" if lang == "zh" else "; "
         lines = [head]
         for adjustment, fact in zip(self.scenario.adjustments, self.facts, strict=True):
             line = describe(adjustment, self.freq, self.kind, lang, unit, names)
             if fact is not None:
-                line += sep + describe_fact(fact, self.freq, self.kind, self.periods[-1], lang)
+                fact_text = describe_fact(fact, self.freq, self.kind, self.periods[-1], lang)
+                line = render("scenario.with_fact", lang, line=line, fact=fact_text)
             lines.append(line)
         return lines
 

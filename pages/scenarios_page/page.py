@@ -7,6 +7,7 @@ import streamlit as st
 
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
+from common.periods import display
 from forecasting.scenarios import DEFAULT_DRAWS, ScenarioError, ScenarioFile, sets
 from pages.scenarios_page import scenario_charts as charts
 from pages.scenarios_page import scenario_files as files
@@ -207,7 +208,7 @@ if work.scenarios:
     st.header(t("scenarios.compare"))
     target = work.target if work.target is not None and work.target.period in periods else None
     if work.target is not None and target is None:
-        st.warning(t("scenarios.target_outside", period=sv.period_name(work.target.period, ind.freq, lang)))
+        st.warning(t("scenarios.target_outside", period=display(work.target.period, ind.freq, lang)))
     try:
         compared = sets.compact(dataclasses.replace(work, target=target))
         comp = cache.scenario_comparison(compared, ind.id, region, h, model, candidates, ind.polarity)

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from common.periods import display
 from data.regions import RegionRegistry
 from forecasting.scenarios import Adjustment, DriverChange, GrowthShock, LevelShift, Target, TargetPath
 from indicators.metadata import Catalogue, Indicator
-from pages.scenarios_page.scenario_view import period_name
 from ui import state
 from ui.defaults import defaults
 from ui.i18n import t
@@ -47,7 +47,7 @@ def _end(value: str) -> str | None:
 
 
 def _fmt(freq: str, lang: str, open_key: str = "scenarios.open_end") -> Callable[[str], str]:
-    return lambda p: t(open_key, lang) if p == OPEN else period_name(p, freq, lang)
+    return lambda p: t(open_key, lang) if p == OPEN else display(p, freq, lang)
 
 
 def growth_form(periods: Sequence[str], freq: str, lang: str) -> Factory | None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from common.periods import display
 from data.regions import RegionRegistry
 from forecasting.scenarios import (
     MAX_SCENARIOS,
@@ -24,7 +25,6 @@ from forecasting.scenarios import (
     describe_target,
     period_label,
 )
-from forecasting.scenarios.periods import en_period, zh_period
 from indicators.metadata import Catalogue, Indicator
 from indicators.targets import TargetBook
 from ui.i18n import t
@@ -54,11 +54,6 @@ def positive_regions(rows: pd.DataFrame, registry: RegionRegistry, order: Sequen
     reported = rows.dropna(subset=["value"])
     positive = reported.groupby("region_code")["value"].min() > 0
     return [code for code in order if positive.get(code, False)]
-
-
-def period_name(label: str, freq: str, lang: str) -> str:
-    """A period label ("2026Q3") as people read it: 2026 年第 3 季度 / 2026 Q3."""
-    return zh_period(label, freq) if lang == "zh" else en_period(label, freq)
 
 
 def labels_of(dates: pd.Series, freq: str) -> list[str]:
@@ -158,7 +153,7 @@ def comparison_table(comp: Comparison, ind: Indicator, lang: str) -> pd.DataFram
     table, d = comp.table, ind.decimals
     rate = comp.baseline.kind == "rate"
     diff_unit = t("scenarios.pp", lang) if rate else ind.unit[lang]
-    end = period_name(table["end_period"].iloc[0], comp.baseline.freq, lang)
+    end = display(table["end_period"].iloc[0], comp.baseline.freq, lang)
     out = pd.DataFrame(
         {
             t("scenarios.col_scenario", lang): [
@@ -211,7 +206,7 @@ def deltas_table(comp: Comparison, ind: Indicator, lang: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             t("scenarios.col_scenario", lang): deltas["scenario"],
-            t("table.period", lang): [period_name(p, ind.freq, lang) for p in deltas["period"]],
+            t("table.period", lang): [display(p, ind.freq, lang) for p in deltas["period"]],
             t("table.value", lang, unit=ind.unit[lang]): deltas["mean"].round(d),
             t("scenarios.col_diff", lang, unit=diff_unit): deltas["diff"].round(d),
             t("scenarios.col_lo80", lang): deltas["diff_lo_80"].round(d),
