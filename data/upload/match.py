@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from data.regions import RegionRegistry, region_registry
+from data.upload.bounds import Domain
 from data.upload.values import clean, header_key, parse_period, split_trailing_unit, unit_key
 
 
@@ -26,6 +27,7 @@ class IndicatorSpec:
         freq: "A", "Q" or "M": periods of another frequency are errors; dates map to this frequency.
         dataset: the dataset id the indicator belongs to; uploads to another dataset are errors.
         level: True for an amount (GDP, revenue, population): its series are checked for probable revisions.
+        domain: the values the indicator can take; values outside are errors.
     """
 
     id: str
@@ -34,6 +36,7 @@ class IndicatorSpec:
     freq: str | None = None
     dataset: str | None = None
     level: bool = False
+    domain: Domain | None = None
 
     def accepts_unit(self, unit: str) -> bool:
         return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}
