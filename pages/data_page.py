@@ -75,7 +75,11 @@ with tab_history:
         col_version, col_button = st.columns([2, 1])
         target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
         if col_button.button(t("data.rollback"), key="data_rollback"):
-            store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            try:
+                store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            except data.store.StoreError as err:  # another change in progress, a name too long
+                st.error(err.message(lang))
+                st.stop()
             cache.data_changed()
             st.success(t("data.rolled_back", dataset=chosen, version=target))
             st.rerun()
