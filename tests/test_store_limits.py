@@ -107,7 +107,7 @@ def test_the_lock_wait_comes_from_the_environment(url, monkeypatch):
     [
         (lambda s: s.commit("toy", frame(2.0), by="x" * 201), "用户名有 201 个字符", "user name has 201 characters"),
         (lambda s: s.commit("toy", frame(2.0), by="a", file_name="f" * 501 + ".csv"), "文件名", "file name"),
-        (lambda s: s.objects.save("scenario", "n" * 201, {}, by="a"), "名称有 201 个字符", "more than the limit of 200"),
+        (lambda s: s.objects.save("scenario", "n" * 201, {}, by="a"), "名称有 201 个字符", "the limit of 200"),
         (lambda s: s.rollback("toy", 1, by="x" * 300), "用户名", "user name has 300"),
     ],
 )
