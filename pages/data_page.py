@@ -9,6 +9,7 @@ import data.vintage
 from ui import cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 lang = current_lang()
 store = cache.store()
@@ -78,7 +79,7 @@ with tab_history:
             try:
                 store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
             except data.store.StoreError as err:  # another change in progress, a name too long
-                st.error(err.message(lang))
+                st.error(inert(err.message(lang)))
                 st.stop()
             cache.data_changed()
             st.success(t("data.rolled_back", dataset=chosen, version=target))
@@ -113,7 +114,7 @@ with tab_upload:
                 progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
             )
         except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
-            st.error(err.message(lang))
+            st.error(inert(err.message(lang)))
             st.stop()
         bar.empty()
         st.subheader(t("data.preview"))
@@ -139,7 +140,7 @@ with tab_upload:
             try:
                 version = data.upload.commit(store, upload, by=user or "staff")
             except (data.store.StoreError, data.upload.UploadError) as err:
-                st.error(err.message(lang))
+                st.error(inert(err.message(lang)))
                 st.stop()
             cache.data_changed()
             st.success(t("data.committed", dataset=upload.dataset_id, version=version.number))
