@@ -6,7 +6,7 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from ui import cache, state
+from ui import basket, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
 from ui.inert import inert
@@ -70,7 +70,11 @@ with tab_history:
     )
     url.write()
     history = store.history(chosen)
-    st.dataframe(dv.history_table(history, lang), hide_index=True)
+    history_frame = dv.history_table(history, lang)
+    st.dataframe(history_frame, hide_index=True)
+    # Names and file names are stored as typed: the download goes through the writers that neutralise formulas.
+    title = t("data.history_of", dataset=data.dataset(chosen).title[lang])
+    basket.download_buttons("table", history_frame, title, "", f"data-history-{chosen}")
     numbers = [v.number for v in history if not v.current]
     if numbers:
         col_version, col_button = st.columns([2, 1])

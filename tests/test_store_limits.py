@@ -1,22 +1,26 @@
 """The store under a stuck writer and over-long text (issue 14), on SQLite and on a real PostgreSQL server.
 
-A writer waits a bounded time for the writer lock, then `StoreBusy` says another change is in progress; opening the
+The version history's download neutralises formulas in what users typed. A writer waits a bounded time for the writer lock, then `StoreBusy` says another change is in progress; opening the
 store and reading it never wait. Names and file names longer than their columns are refused before writing.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from pg import postgres_url
 
+from briefing import to_csv, to_xlsx
 from data.errors import StoreBusy, TextTooLong
 from data.store import Store
 from data.store.schema import ENV_LOCK_WAIT, write_transaction
+from ui.data_view import history_table
 
 WAIT = 1.0
 
@@ -119,4 +123,17 @@ def test_over_long_names_are_refused_before_writing(url, write, zh, en):
     assert zh in caught.value.message("zh") and en in caught.value.message("en")
     assert [v.number for v in store.history("toy")] == [1] and store.objects.list() == []
     store.commit("toy", frame(2.0), by="x" * 200, file_name="f" * 500)  # at the limit is fine on both backends
+    store.close()
+
+
+def test_the_version_history_download_neutralises_formulas_in_names_and_file_names(tmp_path):
+    store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store.seed({"toy": lambda: frame(1.0)})
+    store.commit("toy", frame(2.0), by=' =HYPERLINK("http://evil.example","x")', file_name="＝cmd|' /C calc'!A0.csv")
+    table = history_table(store.history("toy"), "en")
+    text = to_csv(table).decode("utf-8-sig")
+    assert "' =HYPERLINK" in text and "'＝cmd" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
     store.close()
