@@ -1,7 +1,8 @@
 """The store under a stuck writer and over-long text (issue 14), on SQLite and on a real PostgreSQL server.
 
-The version history's download neutralises formulas in what users typed. A writer waits a bounded time for the writer lock, then `StoreBusy` says another change is in progress; opening the
-store and reading it never wait. Names and file names longer than their columns are refused before writing.
+A writer waits a bounded time for the writer lock, then `StoreBusy` says another change is in progress; opening the
+store and reading it never wait. Names and file names longer than their columns are refused before writing. The
+version history's download neutralises formulas in what users typed.
 """
 
 from __future__ import annotations
