@@ -46,5 +46,6 @@ _ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
 
 
 def rendered(markdown: str) -> str:
-    """The text a Markdown source shows for its escaped characters (outside text is escaped by `ui.inert`)."""
-    return _ESCAPED.sub(r"\1", markdown)
+    """The text a Markdown source shows for its escaped characters (outside text is escaped by `ui.inert`), without
+    the invisible word joiners that keep addresses from becoming links."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from forecasting.scenarios import GrowthShock, Scenario, ScenarioFile, Target
 from forecasting.scenarios.sets import encode_link
-from ui.inert import inert, inert_html
+from ui.inert import JOINER, inert, inert_html
 from ui.navigation import PAGES
 
 EVIL = "evil.example"
@@ -29,8 +29,10 @@ PARAMS = [
 
 
 def live(markdown: str) -> bool:
-    """Whether the hostile address survives as live Markdown (escaped characters are literal text)."""
-    return EVIL in re.sub(r"\\.", "", markdown)
+    """Whether the hostile address survives as live Markdown: outside escaped characters (literal text), or as a
+    bare address the autolink extension would link (it works on the text after escapes are resolved)."""
+    text = re.sub(r"\\(.)", r"\1", markdown)
+    return EVIL in re.sub(r"\\.", "", markdown) or bool(re.search(rf"(://|www\.|@){re.escape(EVIL)}", text))
 
 
 def markdown_texts(at: AppTest) -> list[tuple[str, str]]:
@@ -94,11 +96,14 @@ def test_a_shared_set_with_hostile_names_labels_and_notes_renders_them_as_text()
 
 
 @pytest.mark.parametrize(
-    "text", [HOSTILE, "1. not a list", "# not a heading", "a\r\nb", "<script>alert(1)</script>", "x" * 300]
+    "text",
+    [HOSTILE, "1. not a list", "# h", "a\r\nb", "<script>alert(1)</script>", "x" * 300, "WWW.evil.example a@b.cn"],
 )
 def test_inert_text_renders_as_itself_and_nothing_else(text):
     escaped = inert(text)
-    assert re.sub(r"\\(.)", r"\1", escaped) == re.sub(r"[\r\n]+", " ", text)  # reads exactly as the text
+    shown = re.sub(r"\\(.)", r"\1", escaped)
+    assert shown.replace(JOINER, "") == re.sub(r"[\r\n]+", " ", text)  # reads exactly as the text
+    assert not re.search(r"://|www\.|@\w", shown)  # no bare address for the autolink extension
     unescaped = re.sub(r"\\.", "", escaped)
     assert not set(unescaped) & set(string.punctuation)  # no Markdown or HTML syntax left live
     assert "\n" not in escaped and "\r" not in escaped

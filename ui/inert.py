@@ -14,7 +14,10 @@ put there goes through `inert_html()`.
 
 `inert` backslash-escapes every ASCII punctuation character (CommonMark lets each be escaped, and an escaped
 character is always literal text), so the result renders exactly as the text reads; line breaks become spaces so
-no block (heading, list, quote, table) can start. Dataframe cells, `st.text` and `st.code` need none of this.
+no block (heading, list, quote, table) can start. GitHub's autolink extension works on the text after escapes are
+resolved, so a bare ``http://…``, ``www.…`` or ``name@host`` would still become a link: an invisible word joiner
+(U+2060) after ``:`` of ``://``, after ``www`` and after ``@`` keeps it text. Dataframe cells, `st.text` and
+`st.code` need none of this.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+JOINER = "\u2060"
+_AUTOLINKS = re.compile(r"(:)(?=//)|(www)(?=\.)|(@)", re.IGNORECASE)
 
 
 def inert(text: object) -> str:
     """`text` as a Markdown source that renders as exactly that text (no markup, link, image, HTML or math)."""
-    return _PUNCTUATION.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
+    unlinked = _AUTOLINKS.sub(lambda m: m.group(0) + JOINER, _BREAKS.sub(" ", str(text)))
+    return _PUNCTUATION.sub(r"\\\1", unlinked)
 
 
 def inert_html(text: object) -> str:
