@@ -57,9 +57,9 @@ class Limits:
     """Upload limits; the defaults suit an office server (any upload is refused within seconds, under ~500 MB)."""
 
     max_bytes: int = 50 * MB  # the file as uploaded
-    max_rows: int = 1_000_000
+    max_rows: int = 500_000
     max_columns: int = 16_384  # Excel's own limit (column XFD)
-    max_cells: int = 4_000_000  # filled or not, as the grid would hold them
+    max_cells: int = 1_500_000  # filled or not, as the grid holds them: ~200 bytes each through validation
     max_part_bytes: int = 256 * MB  # any one XML part of an XLSX, unpacked
     max_shared_strings_bytes: int = 64 * MB  # the XLSX's shared-string table, unpacked
     max_uncompressed_bytes: int = 512 * MB  # all XML parts of an XLSX together, unpacked
