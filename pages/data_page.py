@@ -89,6 +89,11 @@ with tab_history:
             st.success(t("data.rolled_back", dataset=chosen, version=target))
             st.rerun()
 
+
+def show_progress(bar, stage: str, done: int, total: int) -> None:
+    bar.progress(min(done / max(total, 1), 1.0), t(f"data.stage_{stage}"))  # never past full, whatever is reported
+
+
 with tab_upload:
     st.write(t("data.upload_intro"))
     user = st.text_input(t("data.user"), key="data_user", value="staff")
@@ -115,7 +120,7 @@ with tab_upload:
                 indicators=dv.upload_specs(cache.catalogue()),
                 store=store,
                 options=options,
-                progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
+                progress=lambda stage, done, total: show_progress(bar, stage, done, total),
             )
         except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
             st.error(inert(err.message(lang)))
