@@ -1,7 +1,8 @@
 """Tables to CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and XLSX (styled header, units, real numbers).
 
-Text from data that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) is written as text:
-prefixed with ' in CSV, a string cell with Excel's quote prefix in XLSX. Numbers, negative ones included, stay
+Text from data that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR — also after leading
+spaces or line breaks, and in their full-width forms ＝＋－＠, which spreadsheets read as the ASCII ones) is written
+as text: prefixed with ' in CSV, a string cell with Excel's quote prefix in XLSX. Numbers, negative ones included, stay
 numbers; a missing value stays an empty cell.
 """
 
@@ -27,7 +28,8 @@ from briefing.errors import BadItem, UnsupportedLanguage
 from briefing.text import text_width
 from common.text import check_lang, render
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+LEADING_BLANKS = " \n\r\t\u00a0\u3000"  # a spreadsheet skips these before a formula sign
 HEADER_FILL = PatternFill("solid", fgColor="34495E")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 THIN = Side(style="thin", color="BFBFBF")
@@ -46,13 +48,14 @@ class TableMeta:
 
 def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would read as a formula, prefixed with ' ; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "'" + value if is_formula_like(value) else value
 
 
 def is_formula_like(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    """Text starting (after blanks) with a formula sign, or with a tab or carriage return."""
+    return isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip(LEADING_BLANKS).startswith(FORMULA_STARTS)
+    )
 
 
 def header(column: Any, meta: TableMeta, lang: str) -> str:

@@ -156,6 +156,23 @@ class UnreadableFile(UploadError):
         super().__init__(detail=detail)
 
 
+class DamagedFile(UploadError):
+    """The file's structure is broken or unsafe in a way a message can name (a zip part, a CSV row, a byte)."""
+
+    codes = frozenset(
+        {
+            "xlsx_bad_zip", "xlsx_bad_part", "xlsx_not_workbook", "xlsx_unsafe_xml", "xlsx_password",
+            "csv_field_too_long", "csv_malformed", "bad_byte",
+        }
+    )  # fmt: skip
+
+
+class TooMuchContent(UploadError):
+    """The file is small but unpacks or reads into more than the limits allow (checked while reading)."""
+
+    codes = frozenset({"too_many_columns", "too_many_cells", "xlsx_part_too_large", "data_far_below"})
+
+
 class WrongSheet(UploadError):
     code = "wrong_sheet"
 
@@ -205,6 +222,24 @@ class ValidationFailed(UploadError):
 
 class StoreError(DataError):
     """A store operation was refused; nothing was written."""
+
+
+class StoreBusy(StoreError):
+    """Another change holds the writer lock longer than the configured wait."""
+
+    code = "store_busy"
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds=f"{seconds:g}")
+
+
+class TextTooLong(StoreError):
+    """A name, file name or other text is longer than the store keeps."""
+
+    code = "text_too_long"
+
+    def __init__(self, field: str, length: int, limit: int):
+        super().__init__(field=field, length=f"{length:,}", limit=f"{limit:,}")
 
 
 class StaleVersion(StoreError):

@@ -49,7 +49,10 @@ def _key(text: str) -> str:
 class RegionRegistry:
     """Lookup of regions by code or any known name."""
 
-    def __init__(self, regions: list[Region]):
+    def __init__(self, regions: list[Region], same_place: dict[str, str] | None = None):
+        self._same: dict[str, str] = {}
+        for a, b in (same_place or {}).items():
+            self._same[a], self._same[b] = b, a
         self._by_code: dict[str, Region] = {}
         self._by_key: dict[str, Region] = {}
         for region in regions:
@@ -110,6 +113,13 @@ class RegionRegistry:
     def countries(self) -> list[Region]:
         return self.of_kind("country")
 
+    def in_kinds(self, code: str, kinds: frozenset[str] | set[str]) -> str | None:
+        """`code`, or the other code of the same place (HKG ↔ 810000), whose kind is one of `kinds`; else None."""
+        for candidate in (code, self._same.get(code)):
+            if candidate in self._by_code and self._by_code[candidate].kind in kinds:
+                return candidate
+        return None
+
     def name(self, code: str, lang: str = "zh") -> str:
         """Display name of a code; the code itself when unknown (never raises, for display paths)."""
         region = self._by_code.get(str(code))
@@ -154,7 +164,8 @@ def _country_regions(overrides: dict) -> list[Region]:
 def region_registry() -> RegionRegistry:
     """The registry of all regions the product knows (provinces, national, countries)."""
     raw = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
-    return RegionRegistry(_province_regions(raw) + _country_regions(raw.get("country_overrides", {})))
+    regions = _province_regions(raw) + _country_regions(raw.get("country_overrides", {}))
+    return RegionRegistry(regions, raw.get("same_place"))
 
 
 def region_groups() -> dict[str, dict[str, str]]:

@@ -48,6 +48,7 @@ class Indicator:
     vintage: dict[str, str]
     revision: dict[str, str]
     conversion: dict[str, str] | None = None
+    domain: dict | None = None  # {minimum, maximum, exclusive_minimum, integer}: values outside are upload errors
     per_capita: PerCapita | None = None
     total: str | None = None
 

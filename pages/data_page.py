@@ -6,9 +6,10 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from ui import cache, state
+from ui import basket, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 lang = current_lang()
 store = cache.store()
@@ -69,16 +70,29 @@ with tab_history:
     )
     url.write()
     history = store.history(chosen)
-    st.dataframe(dv.history_table(history, lang), hide_index=True)
+    history_frame = dv.history_table(history, lang)
+    st.dataframe(history_frame, hide_index=True)
+    # Names and file names are stored as typed: the download goes through the writers that neutralise formulas.
+    title = t("data.history_of", dataset=data.dataset(chosen).title[lang])
+    basket.download_buttons("table", history_frame, title, "", f"data-history-{chosen}")
     numbers = [v.number for v in history if not v.current]
     if numbers:
         col_version, col_button = st.columns([2, 1])
         target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
         if col_button.button(t("data.rollback"), key="data_rollback"):
-            store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            try:
+                store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            except data.store.StoreError as err:  # another change in progress, a name too long
+                st.error(inert(err.message(lang)))
+                st.stop()
             cache.data_changed()
             st.success(t("data.rolled_back", dataset=chosen, version=target))
             st.rerun()
+
+
+def show_progress(bar, stage: str, done: int, total: int) -> None:
+    bar.progress(min(done / max(total, 1), 1.0), t(f"data.stage_{stage}"))  # never past full, whatever is reported
+
 
 with tab_upload:
     st.write(t("data.upload_intro"))
@@ -106,10 +120,10 @@ with tab_upload:
                 indicators=dv.upload_specs(cache.catalogue()),
                 store=store,
                 options=options,
-                progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
+                progress=lambda stage, done, total: show_progress(bar, stage, done, total),
             )
         except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
-            st.error(err.message(lang))
+            st.error(inert(err.message(lang)))
             st.stop()
         bar.empty()
         st.subheader(t("data.preview"))
@@ -135,7 +149,7 @@ with tab_upload:
             try:
                 version = data.upload.commit(store, upload, by=user or "staff")
             except (data.store.StoreError, data.upload.UploadError) as err:
-                st.error(err.message(lang))
+                st.error(inert(err.message(lang)))
                 st.stop()
             cache.data_changed()
             st.success(t("data.committed", dataset=upload.dataset_id, version=version.number))

@@ -13,6 +13,7 @@ from ui import format as fmt
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
+from ui.inert import inert
 
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
@@ -76,7 +77,7 @@ with tab_one:
         fc = cache.forecast(ind.id, region, h, model, candidates)
         board = cache.leaderboard(ind.id, region, h, candidates)
     except forecasting.ForecastError as err:
-        st.error(t("forecast.failed", error=err))
+        st.error(t("forecast.failed", error=inert(err)))
         st.stop()
     labels = {k: t(f"forecast.{k}") for k in ("history", "forecast", "band80", "band95")}
     title = t(

@@ -12,6 +12,7 @@ from ui import vintage as vn
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
+from ui.inert import inert
 
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
@@ -36,7 +37,7 @@ present = cache.present_indicators()
 found = [i.id for i in cat.search(query, None if category == "all" else category) if i.id in present]
 if not found:
     url.write()
-    st.info(t("indicators.no_match", query=query))
+    st.info(t("indicators.no_match", query=inert(query)))
     st.stop()
 ind = cat.get(
     url.choice(

@@ -6,6 +6,8 @@ named pages/ (streamlit #9446); navigation is tested in the browser.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,3 +40,12 @@ def open_page(
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run() if run else at
+
+
+_ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
+
+
+def rendered(markdown: str) -> str:
+    """The text a Markdown source shows for its escaped characters (outside text is escaped by `ui.inert`), without
+    the invisible word joiners that keep addresses from becoming links."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")

@@ -1,15 +1,18 @@
 """The running app in Debian's Chromium: every declared page renders its title and a chart, shows no exception,
-and nothing is requested from outside this machine."""
+and nothing is requested from outside this machine — also when a link carries hostile Markdown and HTML."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
 
 from common.text import strings
+from forecasting.scenarios import GrowthShock, Scenario, ScenarioFile, Target
+from forecasting.scenarios.sets import encode_link
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +183,43 @@ def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page):
     texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "地区生产总值" in texts and "国家统计局" in texts
     assert browser_page.external == []
+
+
+EVIL = "evil.example"
+HOSTILE = f"![p](http://{EVIL}/q.png) [click](http://{EVIL}/login) <img src=http://{EVIL}/x.png> :red[x]"
+HOSTILE_PARAMS = ("q", "indicator", "region", "regions", "view", "year", "h", "model", "scope", "dataset", "set")
+
+
+def live_links(page) -> list[str]:
+    """Images and links in the page that point at the hostile address (their HTML, for the failure message)."""
+    found = page.locator(f"img[src*='{EVIL}'], a[href*='{EVIL}']")
+    return [element.evaluate("e => e.outerHTML.slice(0, 200)") for element in found.all()]
+
+
+@pytest.mark.parametrize(("index", "entry"), list(enumerate(PAGES)), ids=[p[3] for p in PAGES])
+def test_hostile_links_on_every_page_request_nothing_outside(app_url, browser_page, index, entry):
+    page = browser_page.page
+    query = urlencode({**dict.fromkeys(HOSTILE_PARAMS, HOSTILE), "lang": "en"})
+    page.goto(page_url(app_url, index, entry.url_path) + "?" + query)
+    wait_for_app(page)
+    expect(heading(page)).to_be_visible(timeout=TIMEOUT_MS)
+    if entry.url_path == "indicators":  # the query is shown back to the visitor: as text
+        expect(page.locator('[data-testid="stAlert"]').first).to_contain_text(
+            f"{EVIL}/q.png) [click]", timeout=TIMEOUT_MS
+        )
+    assert live_links(page) == []
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert browser_page.external == [], f"requests left the machine: {browser_page.external}"
+
+
+def test_a_shared_scenario_set_with_hostile_names_requests_nothing_outside(app_url, browser_page):
+    name = f"![p](http://{EVIL}/n.png) [c](http://{EVIL})"
+    scenario = Scenario(name, "gdp", "440000", 5, "ets", "A", "level", (GrowthShock(1.0, "2025", "2027"),), HOSTILE)
+    link = encode_link(ScenarioFile((scenario,), Target(200_000.0, "2029", label=name)))
+    page = browser_page.page
+    page.goto(f"{app_url}/scenarios?indicator=gdp&region=440000&h=5&lang=en&set={link}")
+    wait_for_app(page)
+    expect(page.get_by_text(f"{EVIL}/n.png", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)
+    assert live_links(page) == []
+    assert browser_page.external == [], f"requests left the machine: {browser_page.external}"

@@ -10,7 +10,7 @@ import string
 import numpy as np
 import pandas as pd
 import pytest
-from apptest import open_page
+from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 
 import data.store
@@ -132,12 +132,12 @@ def test_two_scenarios_compare_as_the_library_does(obs):
     two_scenarios(at)
     expected = library(obs, [STIMULUS, SHIFT])
     assert_table_matches(delta_table(at), expected.table, ["Stimulus", "Shift"])
-    shown = " ".join(m.value for m in at.markdown)
+    shown = " ".join(rendered(m.value) for m in at.markdown)
     for outcome in expected.outcomes:
         for line in outcome.assumptions("en", "100 million yuan"):
             assert line in shown
     assert "Growth 1 pp a year higher in 2025–2027" in shown
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(rendered(c.value) for c in at.caption)
     assert "measured coverage" in captions and "Sources:" in captions  # GDP: the portal, and the panel's early years
     assert at.header[0].value == "Build scenarios"
 
@@ -180,7 +180,7 @@ def test_driver_change_and_target_probability(obs):
     row = estimates.iloc[0]
     assert (row["Estimate"], row["Std. error"]) == (round(estimate.coef, 3), round(estimate.se, 3))
     assert row["n"] == estimate.n and row["Method"] == "Elasticity (regression on growth)"
-    assert any("Level at least 165,000" in m.value for m in at.markdown)
+    assert any("Level at least 165,000" in rendered(m.value) for m in at.markdown)
 
 
 def test_save_load_and_delete_in_the_store(obs, own_store):
@@ -254,7 +254,7 @@ def test_duplicate_rename_and_delete_a_scenario():
     assert at.selectbox(key="sc_current").options == ["Stimulus", "Shift", "Stimulus, longer"]
     shown = delta_table(at)
     assert shown.iloc[3, 1:].tolist() == shown.iloc[1, 1:].tolist()  # a copy compares exactly as its original
-    assert any(c.value == "Note: Same shock to 2027." for c in at.caption)
+    assert any(rendered(c.value) == "Note: Same shock to 2027." for c in at.caption)
     at.selectbox(key="sc_current").set_value("Shift").run()
     at.button(key="sc_delete").click().run()
     assert delta_table(at)["Scenario"].tolist() == ["Baseline", "Stimulus", "Stimulus, longer"]
@@ -301,7 +301,7 @@ def test_office_target_for_the_series_is_offered(obs, cat, monkeypatch):
     expected = library(obs, [STIMULUS, SHIFT], Target(150000.0, "2026", "at_least", label="x"))
     shown = delta_table(at)
     np.testing.assert_array_equal(shown[EN["target"]].to_numpy(), (100 * expected.table["p_target"]).round(1))
-    assert any("test office plan" in m.value for m in at.markdown)
+    assert any("test office plan" in rendered(m.value) for m in at.markdown)
 
 
 def test_published_year_targets_fit_the_year_end_of_a_year_to_date_series(cat):
@@ -329,7 +329,7 @@ def test_broken_set_rules_are_worded_in_the_users_language():
     mixed = ScenarioFile((STIMULUS, dataclasses.replace(SHIFT, region_code="110000")))
     linked = run_page({**GDP_GD, "set": sets.encode_link(mixed)})
     assert not linked.exception
-    assert [w.value for w in linked.warning] == [
+    assert [rendered(w.value) for w in linked.warning] == [
         "The scenarios in the link cannot be read and were ignored: "
         "The file's scenarios are not all on one indicator and region."
     ]

@@ -41,6 +41,7 @@ from briefing import (
     to_xlsx,
 )
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 BASKET = "briefing_basket"  # list[Entry], shared by every page of the session
 VERSION = "briefing_basket_version"  # bumped on every change, so a built pack knows when it is stale
@@ -182,10 +183,10 @@ def error_text(exc: BriefingError) -> str:
     if isinstance(exc, EmptyPack):
         return t("briefing.empty")
     if isinstance(exc, ChromiumMissing):
-        return t("briefing.no_chromium", error=exc)
+        return t("briefing.no_chromium", error=inert(exc))
     if isinstance(exc, RenderError):
-        return t("briefing.render_failed", error=exc)
-    return t("briefing.error", error=exc)
+        return t("briefing.render_failed", error=inert(exc))
+    return t("briefing.error", error=inert(exc))
 
 
 def build(formats: tuple[str, ...], lang: str, title: str, scope: str) -> dict | None:
@@ -242,7 +243,7 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
         caption = st.text_area(t("briefing.caption"), value=item.caption, key=f"brief_caption_{entry.key}", height=68)
         set_caption(entry.key, caption)
         if text := narrative_preview(item.facts, pack_lang):
-            st.caption(t("briefing.narrative", text=text))
+            st.caption(t("briefing.narrative", text=inert(text)))
         st.caption(item.source)
 
 

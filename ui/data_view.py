@@ -9,7 +9,7 @@ from data.breaks import Break
 from data.datasets import datasets
 from data.regions import RegionRegistry
 from data.store import DatasetState, VersionInfo
-from data.upload import IndicatorSpec, ValidationReport
+from data.upload import Domain, IndicatorSpec, ValidationReport
 from indicators.metadata import Catalogue
 from ui.i18n import t
 
@@ -26,6 +26,7 @@ def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
             freq=i.freq,
             dataset=i.source,
             level=i.kind == "level",
+            domain=Domain.of(i.domain),
         )
         for i in catalogue
     ]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data.errors import DataFormatError, ObjectNotFound
-from data.store.schema import objects_table, write_transaction
+from data.store.schema import check_lengths, objects_table, write_transaction
 
 
 def utc(moment: datetime) -> datetime:
@@ -58,7 +58,10 @@ class AppObjects:
 
         Raises:
             DataFormatError: the payload cannot be stored as JSON.
+            TextTooLong: the kind, name or user name is longer than the store keeps.
+            StoreBusy: another change held the writer lock longer than the lock wait.
         """
+        check_lengths(kind=kind, name=name, by=by)
         try:
             payload = json.loads(json.dumps(payload, allow_nan=False))
         except (TypeError, ValueError) as exc:

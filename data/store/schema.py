@@ -7,12 +7,15 @@ on both.
 
 Writes are serialised: SQLite takes its write lock at ``BEGIN IMMEDIATE``; PostgreSQL takes a transaction-level
 advisory lock. One writer at a time is plenty for a dashboard whose writes are uploads and rollbacks, and it
-makes "read the current version, then write the next" safe across app replicas.
+makes "read the current version, then write the next" safe across app replicas. A writer waits for the lock at
+most ``$COCKPIT_LOCK_WAIT`` seconds (default 5; `Store.open(lock_wait=…)`), then `StoreBusy` says another change
+is in progress; readers never take the lock (SQLite in WAL mode, PostgreSQL's MVCC), so they are never blocked.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +24,19 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 
+from data.errors import StoreBusy, TextTooLong
+from common.text import Text
+
 ENV_DATA_DIR = "COCKPIT_DATA_DIR"
 ENV_DATABASE_URL = "COCKPIT_DATABASE_URL"
 DB_FILE = "cockpit.sqlite3"
+ENV_LOCK_WAIT = "COCKPIT_LOCK_WAIT"
+DEFAULT_LOCK_WAIT = 5.0  # seconds a writer waits for another writer before giving up
 WRITE_OPTION = "cockpit_write"
+LOCK_WAIT_OPTION = "cockpit_lock_wait"
+SEED_LOCK_WAIT = 120.0  # creating tables and seeding on first start: another replica may be doing it already
+PG_LOCK_POLL = 0.05  # seconds between tries of the advisory lock
+PG_LOCK_NOT_AVAILABLE = "55P03"
 # Arbitrary constant naming the store's writer lock among PostgreSQL advisory locks.
 PG_WRITE_LOCK = 7_240_615_001
 
@@ -121,6 +133,34 @@ def database_url(url: str | None = None, data_dir: Path | str | None = None) -> 
     return f"sqlite:///{folder / DB_FILE}"
 
 
+# Longest text each stored field keeps (the column sizes below); checked before writing, with a message.
+TEXT_LIMITS = {
+    "dataset_id": (64, Text("数据集编号", "dataset id")),
+    "by": (200, Text("用户名", "user name")),
+    "file_name": (500, Text("文件名", "file name")),
+    "kind": (64, Text("对象类型", "object kind")),
+    "name": (200, Text("名称", "name")),
+}
+
+
+def check_lengths(**texts: str) -> None:
+    """Raise TextTooLong for the first text longer than its column (keys of TEXT_LIMITS)."""
+    for key, text in texts.items():
+        limit, label = TEXT_LIMITS[key]
+        if text is not None and len(text) > limit:
+            raise TextTooLong(label, len(text), limit)
+
+
+def lock_wait_seconds(seconds: float | None = None) -> float:
+    """Seconds a writer waits for the lock: the argument, else $COCKPIT_LOCK_WAIT, else DEFAULT_LOCK_WAIT."""
+    if seconds is not None:
+        return float(seconds)
+    try:
+        return float(os.environ.get(ENV_LOCK_WAIT, DEFAULT_LOCK_WAIT))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+
+
 def _sqlite_hooks(engine: Engine) -> None:
     """Own SQLite's transactions: pysqlite's implicit BEGIN would defer the write lock and risk 'database is locked'."""
 
@@ -138,13 +178,15 @@ def _sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with SQLite's locking set up for several readers and one writer."""
+def make_engine(url: str, *, lock_wait: float | None = None) -> Engine:
+    """An engine for `url`, with SQLite's locking set up for several readers and one writer, and a writer's wait for
+    the lock bounded by `lock_wait` seconds (see `lock_wait_seconds`)."""
+    wait = lock_wait_seconds(lock_wait)
     if url.startswith("sqlite"):
-        # A long busy timeout: a second replica waits for a seed or an upload to finish instead of failing.
-        engine = sa.create_engine(url, connect_args={"timeout": 120})
+        # The busy timeout is the writer's bounded wait (readers in WAL mode do not wait).
+        engine = sa.create_engine(url, connect_args={"timeout": wait})
         _sqlite_hooks(engine)
-        return engine
+        return engine.execution_options(**{LOCK_WAIT_OPTION: wait})
     engine = sa.create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
 
@@ -155,27 +197,74 @@ def make_engine(url: str) -> Engine:
                 cursor.execute("SET datestyle TO ISO, YMD")
             dbapi_connection.commit()
 
-    return engine
+    return engine.execution_options(**{LOCK_WAIT_OPTION: wait})
+
+
+def _is_lock_timeout(exc: sa.exc.OperationalError) -> bool:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE or "database is locked" in str(orig)
+
+
+def _pg_lock(conn: Connection, wait: float) -> None:
+    """Take the writer's advisory lock within `wait` seconds; statements inside wait no longer for row locks."""
+    conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'"))
+    deadline = time.monotonic() + wait
+    while not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(PG_WRITE_LOCK))).scalar():
+        if time.monotonic() >= deadline:
+            raise StoreBusy(wait)
+        time.sleep(PG_LOCK_POLL)
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction holding the store's writer lock; commits on success, rolls back on any exception."""
+def write_transaction(engine: Engine, wait: float | None = None) -> Iterator[Connection]:
+    """A transaction holding the store's writer lock; commits on success, rolls back on any exception.
+
+    Args:
+        wait: seconds to wait for the lock; default the engine's lock wait.
+
+    Raises:
+        StoreBusy: another writer held the lock longer than the wait (nothing was written).
+    """
+    default = engine.get_execution_options().get(LOCK_WAIT_OPTION, lock_wait_seconds())
+    wait = default if wait is None else wait
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite and wait != default:  # this write waits longer (or shorter) than the connection's default
+                conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        _pg_lock(conn, wait)
+                    yield conn
+            finally:
+                if sqlite and wait != default:
+                    conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {int(default * 1000)}")
+    except sa.exc.OperationalError as exc:
+        if _is_lock_timeout(exc):
+            raise StoreBusy(wait) from None
+        raise
+
+
+def _schema_complete(engine: Engine) -> bool:
     with engine.connect() as conn:
-        conn.execution_options(**{WRITE_OPTION: True})
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
-            yield conn
+        inspector = sa.inspect(conn)
+        if not all(inspector.has_table(table.name) for table in metadata.sorted_tables):
+            return False
+        return "flag" in {c["name"] for c in inspector.get_columns("observations")}
 
 
 def create_schema(engine: Engine) -> None:
     """Create missing tables; safe when several replicas start at once (the writer lock serialises them).
 
-    A store made by an earlier release lacks the observations' `flag` column: it is added (every stored figure
-    then reads as final, which is what those releases meant).
+    A complete schema is only read, so opening the store never waits for a writer. A store made by an earlier
+    release lacks the observations' `flag` column: it is added (every stored figure then reads as final, which is
+    what those releases meant).
     """
-    with write_transaction(engine) as conn:
+    if _schema_complete(engine):
+        return
+    with write_transaction(engine, SEED_LOCK_WAIT) as conn:
         metadata.create_all(conn, checkfirst=True)
         columns = {c["name"] for c in sa.inspect(conn).get_columns("observations")}
         if "flag" not in columns:

@@ -24,6 +24,8 @@ from data.observations import OBSERVATION_LOADERS
 from data.store import sql
 from data.store.app_objects import AppObjects, utc
 from data.store.schema import (
+    SEED_LOCK_WAIT,
+    check_lengths,
     create_schema,
     database_url,
     datasets_table,
@@ -124,9 +126,12 @@ class Store:
         self.objects = AppObjects(engine)
 
     @classmethod
-    def open(cls, url: str | None = None, *, data_dir: str | None = None) -> Store:
-        """Open (and create if needed) the store at `url`, $COCKPIT_DATABASE_URL or the default SQLite file."""
-        store = cls(make_engine(database_url(url, data_dir)))
+    def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:
+        """Open (and create if needed) the store at `url`, $COCKPIT_DATABASE_URL or the default SQLite file.
+
+        `lock_wait`: seconds a write waits for another to finish before `StoreBusy` (default $COCKPIT_LOCK_WAIT or 5).
+        """
+        store = cls(make_engine(database_url(url, data_dir), lock_wait=lock_wait))
         create_schema(store.engine)
         return store
 
@@ -273,7 +278,7 @@ class Store:
             if dataset_id in stored:
                 continue
             frame = check_canonical(loader())  # parse outside the lock: other replicas keep reading and writing
-            with write_transaction(self.engine) as conn:
+            with write_transaction(self.engine, SEED_LOCK_WAIT) as conn:
                 if sql.current_version(conn, dataset_id) is not None:
                     continue
                 sql.ensure_dataset(conn, dataset_id, None)
@@ -354,10 +359,12 @@ class Store:
             kind: "upload", or "seed" for a release of the shipped data.
 
         Raises:
-            StaleVersion, NothingToCommit, DataFormatError (frame not canonical), ValueError (unknown mode).
+            StaleVersion, NothingToCommit, StoreBusy, TextTooLong, DataFormatError (frame not canonical),
+            ValueError (unknown mode).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+        check_lengths(dataset_id=dataset_id, by=by, file_name=file_name)
         upload = check_canonical(frame)
         with write_transaction(self.engine) as conn:
             current = sql.current_version(conn, dataset_id)
@@ -380,7 +387,9 @@ class Store:
 
         Raises:
             UnknownStoredDataset, UnknownVersion: no such dataset or version.
+            StoreBusy, TextTooLong.
         """
+        check_lengths(by=by)
         with write_transaction(self.engine) as conn:
             sql.check_version(conn, dataset_id, version)
             current = sql.current_version(conn, dataset_id)
@@ -389,7 +398,9 @@ class Store:
         return self.version(dataset_id, version)
 
 
-def open_store(url: str | None = None, *, data_dir: str | None = None, seed: bool = True) -> Store:
+def open_store(
+    url: str | None = None, *, data_dir: str | None = None, seed: bool = True, lock_wait: float | None = None
+) -> Store:
     """The app's store, created and seeded with the shipped datasets on first use.
 
     Args:
@@ -397,8 +408,9 @@ def open_store(url: str | None = None, *, data_dir: str | None = None, seed: boo
             ~/.local/share/decision-cockpit/cockpit.sqlite3.
         data_dir: folder for the SQLite file when no URL is given.
         seed: load shipped datasets missing from the store as their version 1.
+        lock_wait: seconds a write waits for another before `StoreBusy`; default $COCKPIT_LOCK_WAIT or 5.
     """
-    store = Store.open(url, data_dir=data_dir)
+    store = Store.open(url, data_dir=data_dir, lock_wait=lock_wait)
     if seed:
         store.seed()
     return store

@@ -4,11 +4,12 @@ The face is two steps with a person between them: `prepare(file, indicators=…,
 without writing and returns an `Upload` whose `ValidationReport` lists every `Problem` by row and column in
 Chinese and English; `commit(store, upload, by=…)` stores a clean upload as the dataset's new current version.
 `UploadOptions`, `Limits` and `Thresholds` tune the reading; `IndicatorSpec` (or `specs_from_units`) says which
-indicators and units an upload may hold. A file that cannot be used at all raises an `UploadError`.
+indicators, units and `Domain` of values an upload may hold. A file that cannot be used at all raises an `UploadError`.
 Importing this package loads openpyxl and SQLAlchemy.
 """
 
 from data.errors import UploadError, ValidationFailed
+from data.upload.bounds import Domain
 from data.upload.match import IndicatorSpec
 from data.upload.pipeline import Upload, UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import Limits
@@ -16,6 +17,7 @@ from data.upload.validation import ERROR_CODES, WARNING_CODES, Problem, Threshol
 
 __all__ = [
     "ERROR_CODES",
+    "Domain",
     "WARNING_CODES",
     "IndicatorSpec",
     "Limits",

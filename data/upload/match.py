@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from common import periods
 from common.text import clean
 from data.regions import RegionRegistry, region_registry
+from data.upload.bounds import Domain
 from data.upload.values import header_key, split_trailing_unit, unit_key
 
 
@@ -28,6 +29,7 @@ class IndicatorSpec:
         freq: "A", "Q" or "M": periods of another frequency are errors; dates map to this frequency.
         dataset: the dataset id the indicator belongs to; uploads to another dataset are errors.
         level: True for an amount (GDP, revenue, population): its series are checked for probable revisions.
+        domain: the values the indicator can take; values outside are errors.
     """
 
     id: str
@@ -36,6 +38,7 @@ class IndicatorSpec:
     freq: str | None = None
     dataset: str | None = None
     level: bool = False
+    domain: Domain | None = None
 
     def accepts_unit(self, unit: str) -> bool:
         return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}

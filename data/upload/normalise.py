@@ -268,7 +268,9 @@ def _value(cell: object, r: int, column: Column, spec: IndicatorSpec, log: Probl
         return None
     if status in ("ok", "percent", "missing"):
         return number.value
-    code = {"formula": "formula_cell", "excel_error": "excel_error"}.get(status, "not_a_number")
+    code = {"formula": "formula_cell", "excel_error": "excel_error", "non_finite": "non_finite_number"}.get(
+        status, "not_a_number"
+    )
     log.add(code, row=r, column=column.letter, header=column.header, value=cell)
     return None
 

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from data.errors import DatasetRequired, ValidationFailed
 from data.store import Store, VersionInfo
 from data.store.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
+from data.upload.bounds import check_domains, dataset_kinds, place_regions
 from data.upload.checks import check_against_history
 from data.upload.layout import Layout, detect_layout
 from data.upload.match import IndicatorSpec, Matcher
@@ -122,8 +123,8 @@ def prepare(
         store: for warnings against stored values and the diff against the current version.
 
     Raises:
-        UploadError (FileTooLarge, EmptyFile, TooManyRows, UnreadableEncoding, UnsupportedEncoding,
-        UnsupportedFileType, UnreadableFile, WrongSheet, NoHeader, UnrecognisedLayout, BadLayoutOption,
+        UploadError (FileTooLarge, EmptyFile, TooManyRows, TooMuchContent, UnreadableEncoding, UnsupportedEncoding,
+        UnsupportedFileType, UnreadableFile, DamagedFile, WrongSheet, NoHeader, UnrecognisedLayout, BadLayoutOption,
         DatasetRequired), UnknownRegion (options.region not in the registry), ValueError (unknown mode).
     """
     options = options or UploadOptions()
@@ -136,6 +137,8 @@ def prepare(
     log = ProblemLog(options.thresholds.max_details)
     choices = Choices(options.indicator_id, region, options.unit)
     read = normalise(raw.rows, layout, matcher, log, choices, dataset_id, progress)
+    for row, text in raw.notes:  # stray notes far below the table (the grid stops at the table)
+        log.add("footnote_skipped", row=row, value=text)
     dataset_id = dataset_id or _infer_dataset(read.frame, matcher)
     if progress:
         progress("validate", 0, 1)
@@ -144,16 +147,19 @@ def prepare(
         base_version = store.current_version(dataset_id)
         if base_version is not None:
             history = store.version_observations(dataset_id, base_version)
+    kinds = dataset_kinds(history, matcher.registry)
+    frame, sources = place_regions(read.frame, read.sources, kinds, matcher.registry, log)
+    check_domains(frame, sources, {s.id: s.domain for s in matcher.specs.values() if s.domain}, log)
     levels = frozenset(spec.id for spec in matcher.specs.values() if spec.level)
-    check_against_history(read.frame, read.sources, history, log, options.thresholds, options.mode, levels)
+    check_against_history(frame, sources, history, log, options.thresholds, options.mode, levels)
     diff = None
     if log.error_count == 0 and dataset_id is not None:
-        merged = merge_upload(history, read.frame)[0] if options.mode == "merge" else read.frame
-        diff = diff_frames(history, merged) if base_version is not None else DiffSummary(added=len(read.frame))
+        merged = merge_upload(history, frame)[0] if options.mode == "merge" else frame
+        diff = diff_frames(history, merged) if base_version is not None else DiffSummary(added=len(frame))
     report = log.report(rows_read=len(raw.rows), records=read.records, layout=layout.kind, diff=diff)
     if progress:
         progress("validate", 1, 1)
-    return Upload(raw, layout, read.frame, read.sources, report, dataset_id, base_version, options.mode)
+    return Upload(raw, layout, frame, sources, report, dataset_id, base_version, options.mode)
 
 
 def commit(store: Store, upload: Upload, *, by: str, note: str = "", progress: Progress | None = None) -> VersionInfo:

@@ -2,7 +2,9 @@
 
 Cells keep their raw values (text, numbers, dates, None); making sense of them is later work. Formulas are
 never evaluated: an XLSX is opened with ``data_only=False``, so a formula cell arrives as its text
-("=SUM(B2:B5)") and the validation flags it. Limits on size and rows are checked before any heavy work.
+("=SUM(B2:B5)") and the validation flags it. Limits on size, rows, columns and cells are checked while reading
+(an XLSX's unpacked size, shared strings and tag counts before parsing, see `data.upload.xlsx`), so a small
+file cannot make a large process. Every failure is a named `UploadError`; nothing else leaves this module.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import csv
 import hashlib
 import io
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -20,20 +21,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 import charset_normalizer
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from data.errors import (
     MB,
+    DamagedFile,
     EmptyFile,
     FileTooLarge,
     TooManyRows,
+    TooMuchContent,
     UnreadableEncoding,
     UnreadableFile,
     UnsupportedEncoding,
     UnsupportedFileType,
-    WrongSheet,
 )
+from data.upload.xlsx import inspect_archive, is_encrypted_ooxml, iter_sheet_rows, open_sheet
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Cell = str | int | float | datetime | time | None  # as the file holds it; formulas as their text
@@ -47,12 +48,21 @@ GB_PLAUSIBLE = 0.9
 EAST_ASIAN_LOOKALIKES = {"big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949", "johab"}
 
 
+NOTE_GAP = 1_000  # a one-cell row this far below the table is a stray note, not a row of it
+CSV_FIELD_LIMIT = csv.field_size_limit()  # 131,072 characters: no data cell is that long
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Upload limits; the defaults suit an office server."""
+    """Upload limits; the defaults suit an office server (any upload is refused within seconds, under ~500 MB)."""
 
-    max_bytes: int = 50 * MB
-    max_rows: int = 1_000_000
+    max_bytes: int = 50 * MB  # the file as uploaded
+    max_rows: int = 500_000
+    max_columns: int = 16_384  # Excel's own limit (column XFD)
+    max_cells: int = 1_500_000  # filled or not, as the grid holds them: ~200 bytes each through validation
+    max_part_bytes: int = 256 * MB  # any one XML part of an XLSX, unpacked
+    max_shared_strings_bytes: int = 64 * MB  # the XLSX's shared-string table, unpacked
+    max_uncompressed_bytes: int = 512 * MB  # all XML parts of an XLSX together, unpacked
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class RawTable:
     sheet: str | None = None  # xlsx only
     sheets: tuple[str, ...] = ()
     column_offset: int = 0  # empty columns cut on the left (the table starts in column offset + 1)
+    notes: tuple[tuple[int, str], ...] = ()  # (row, text) of stray notes far below the table, not in `rows`
 
 
 def _read_bytes(source: bytes | str | Path | BinaryIO, limits: Limits) -> bytes:
@@ -124,14 +135,20 @@ def decode_text(content: bytes) -> tuple[str, str]:
                 raise UnreadableEncoding() from None
     try:
         return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     try:
         text = content.decode("gb18030")  # a superset of GBK and GB2312
         if _gb_plausible(text):
             return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        gb_error = exc
+    else:
+        gb_error = None
+    # One bad byte in an otherwise good file: name the line, rather than guess another encoding from it.
+    for encoding, error in (("UTF-8", utf8_error), ("GBK/GB18030", gb_error)):
+        if error is not None and _mostly_decodes(content, "utf-8" if encoding == "UTF-8" else "gb18030"):
+            raise _bad_byte(content, error, encoding)
     best = charset_normalizer.from_bytes(content[:200_000]).best()
     guess = best.encoding if best is not None else None
     # Big5 (Taiwan, Hong Kong) is the likeliest other Chinese encoding, and short files fool general
@@ -147,12 +164,32 @@ def decode_text(content: bytes) -> tuple[str, str]:
     raise UnreadableEncoding()
 
 
+def _mostly_decodes(content: bytes, encoding: str) -> bool:
+    """All but a few bytes decode (and as plausible text, for GB18030): a file of that encoding with a typo."""
+    text = content.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    plausible = encoding != "gb18030" or _gb_plausible(text.replace("\ufffd", ""))
+    return 0 < bad <= max(3, len(text) // 10_000) and plausible and any(ord(c) > 127 and c != "\ufffd" for c in text)
+
+
+def _bad_byte(content: bytes, error: UnicodeDecodeError, encoding: str) -> DamagedFile:
+    before = content[: error.start]
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+    line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+    column = len(content[line_start : error.start].decode("utf-8" if encoding == "UTF-8" else "gb18030", "replace")) + 1
+    bad = content[error.start : error.end] or content[error.start : error.start + 1]
+    return DamagedFile(code="bad_byte", encoding=encoding, line=line, column=column, byte=bad.hex(" ").upper())
+
+
 def _delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most rows of one common width (>1)."""
-    sample = [line for line in text.splitlines()[:60] if line.strip()]
+    sample = [line for line in text[:200_000].splitlines()[:60] if line.strip()]
     best, best_score = ",", (0, 0)
     for delim in DELIMITERS:
-        widths = [len(row) for row in csv.reader(sample, delimiter=delim)]
+        try:
+            widths = [len(row) for row in csv.reader(sample, delimiter=delim)]
+        except csv.Error:  # a broken line: the full read names its row
+            continue
         wide = [w for w in widths if w > 1]
         if not wide:
             continue
@@ -163,16 +200,60 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(text: str, limits: Limits, progress: Progress | None) -> list[list[Cell]]:
-    total = text.count("\n") + 1
-    rows: list[list[Cell]] = []
-    for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))):
-        if i >= limits.max_rows:
-            raise TooManyRows(limits.max_rows)
-        rows.append([cell if cell.strip() else None for cell in row])
-        if progress and i % PROGRESS_EVERY == 0:
-            progress("read", i, total)
-    return rows
+class _Grid:
+    """Rows as they are read, with the limits checked on every row and blank rows kept only when data follows."""
+
+    def __init__(self, limits: Limits, progress: Progress | None, total: int):
+        self.limits, self.progress, self.total = limits, progress, total
+        self.rows: list[list[Cell]] = []
+        self.notes: list[tuple[int, str]] = []
+        self.pending = 0  # blank rows not yet kept
+        self.cells = 0
+
+    def add(self, number: int, row: list[Cell]) -> None:
+        """Add the file's row `number` (1-based)."""
+        if len(row) > self.limits.max_columns:
+            raise TooMuchContent(code="too_many_columns", row=f"{number:,}", limit=f"{self.limits.max_columns:,}")
+        if self.progress and number % PROGRESS_EVERY == 0:
+            self.progress("read", min(number, self.total), max(self.total, number))
+        if all(v is None for v in row):
+            self.pending += 1  # formatted blank rows are not rows
+            return
+        if self.pending > NOTE_GAP or self.notes:  # far below the table
+            filled = [v for v in row if v is not None]
+            if len(filled) != 1:
+                raise TooMuchContent(code="data_far_below", row=f"{number:,}", gap=f"{self.pending:,}")
+            self.notes.append((number, str(filled[0])))
+            self.pending = 0
+            return
+        self.rows.extend([] for _ in range(self.pending))
+        self.pending = 0
+        self.rows.append(row)
+        self.cells += len(row)
+        if len(self.rows) > self.limits.max_rows:
+            raise TooManyRows(self.limits.max_rows)
+        if self.cells > self.limits.max_cells:
+            raise TooMuchContent(code="too_many_cells", limit=f"{self.limits.max_cells:,}")
+
+
+def _line_count(text: str) -> int:
+    """Lines whatever the line ends: \\r\\n (Windows), \\n, or \\r alone (old Mac)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+
+
+def _csv_rows(text: str, limits: Limits, progress: Progress | None) -> _Grid:
+    grid = _Grid(limits, progress, _line_count(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            grid.add(number, [cell if cell.strip() else None for cell in row])
+    except csv.Error as exc:
+        row_number = f"{reader.line_num:,}"
+        if "field larger than field limit" in str(exc):
+            raise DamagedFile(code="csv_field_too_long", row=row_number, limit=f"{CSV_FIELD_LIMIT:,}") from None
+        raise DamagedFile(code="csv_malformed", row=row_number, detail=str(exc)) from None
+    return grid
 
 
 def _cell(value: object) -> Cell:
@@ -185,42 +266,13 @@ def _cell(value: object) -> Cell:
 
 
 def _xlsx_rows(content: bytes, sheet: str | int | None, limits: Limits, progress: Progress | None):
+    total = inspect_archive(content, limits)
+    book, name, names = open_sheet(content, sheet)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableFile(type(exc).__name__ + (f": {exc}" if str(exc) else "")) from None
-    try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            name = names[0]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise WrongSheet(sheet, names)
-            name = names[sheet]
-        elif sheet in names:
-            name = sheet
-        else:
-            raise WrongSheet(sheet, names)
-        ws = book[name]
-        if not hasattr(ws, "iter_rows"):  # a chart sheet
-            raise WrongSheet(name, names)
-        total = ws.max_row or 0
-        ws.reset_dimensions()  # some writers record a wrong size; read every row that is there
-        rows: list[list[Cell]] = []
-        pending_empty = 0
-        for i, values in enumerate(ws.iter_rows(values_only=True)):
-            row = [_cell(v) for v in values]
-            if all(v is None for v in row):
-                pending_empty += 1  # kept only if data follows: formatted blank rows are not rows
-                continue
-            rows.extend([] for _ in range(pending_empty))
-            pending_empty = 0
-            rows.append(row)
-            if len(rows) > limits.max_rows:
-                raise TooManyRows(limits.max_rows)
-            if progress and i % PROGRESS_EVERY == 0:
-                progress("read", i, max(total, i))
-        return rows, name, tuple(names)
+        grid = _Grid(limits, progress, total)
+        for number, values in iter_sheet_rows(book, name, lambda: f"xl/worksheets ({name})"):
+            grid.add(number, [_cell(v) for v in values])
+        return grid, name, names
     finally:
         book.close()
 
@@ -255,8 +307,8 @@ def read_upload(
         sheet: XLSX sheet name or 0-based index; default the first sheet.
 
     Raises:
-        FileTooLarge, EmptyFile, TooManyRows, UnsupportedFileType, UnreadableFile, WrongSheet,
-        UnsupportedEncoding, UnreadableEncoding.
+        FileTooLarge, EmptyFile, TooManyRows, TooMuchContent, UnsupportedFileType, UnreadableFile, DamagedFile,
+        WrongSheet, UnsupportedEncoding, UnreadableEncoding (all UploadError).
     """
     limits = limits or Limits()
     name = file_name or getattr(source, "name", None) or (Path(source).name if isinstance(source, str | Path) else "")
@@ -265,21 +317,26 @@ def read_upload(
         raise EmptyFile()
     checksum = "sha256:" + hashlib.sha256(content).hexdigest()
     if content.startswith(OLE2_MAGIC):
+        if is_encrypted_ooxml(content):
+            raise DamagedFile(code="xlsx_password")
         raise UnsupportedFileType(".xls (Excel 97–2003)")
     if content.startswith(ZIP_MAGIC):
-        rows, sheet_name, sheets = _xlsx_rows(content, sheet, limits, progress)
-        grid, left = _trim(rows)
+        read, sheet_name, sheets = _xlsx_rows(content, sheet, limits, progress)
+        grid, left = _trim(read.rows)
         table = RawTable(
-            grid, name, "xlsx", len(content), checksum, sheet=sheet_name, sheets=sheets, column_offset=left
-        )
+            grid, name, "xlsx", len(content), checksum, sheet=sheet_name, sheets=sheets, column_offset=left,
+            notes=tuple(read.notes),
+        )  # fmt: skip
     else:
         if name.lower().endswith((".xlsx", ".xlsm")):
             raise UnreadableFile("not a zip archive")
         text, encoding = decode_text(content)
         if "\x00" in text:
             raise UnsupportedFileType("binary")
-        grid, left = _trim(_csv_rows(text, limits, progress))
-        table = RawTable(grid, name, "csv", len(content), checksum, encoding, column_offset=left)
+        read = _csv_rows(text, limits, progress)
+        grid, left = _trim(read.rows)
+        notes = tuple(read.notes)
+        table = RawTable(grid, name, "csv", len(content), checksum, encoding, column_offset=left, notes=notes)
     if not table.rows:
         raise EmptyFile()
     if progress:

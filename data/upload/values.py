@@ -25,7 +25,7 @@ class Number(NamedTuple):
     """A parsed numeric cell: the value (NaN when missing) and what kind of cell it was."""
 
     value: float
-    status: str  # ok | percent | missing | formula | excel_error | text
+    status: str  # ok | percent | missing | formula | excel_error | non_finite | text
 
 
 def is_formula(text: object) -> bool:
@@ -44,7 +44,7 @@ def parse_number(cell: object) -> Number:
         value = float(cell)
         if value != value:
             return Number(value, "missing")
-        return Number(value, "ok") if abs(value) != float("inf") else Number(float("nan"), "text")
+        return Number(value, "ok") if abs(value) != float("inf") else Number(float("nan"), "non_finite")
     if is_formula(cell):
         return Number(float("nan"), "formula")
     text = clean(cell)
@@ -59,7 +59,10 @@ def parse_number(cell: object) -> Number:
         digits = digits.replace(",", "")
     if not _NUMBER.match(digits):
         return Number(float("nan"), "text")
-    return Number(float(digits), "percent" if percent else "ok")
+    value = float(digits)
+    if abs(value) == float("inf"):  # 1e400, or a 400-digit number: beyond what a float (or the store) holds
+        return Number(float("nan"), "non_finite")
+    return Number(value, "percent" if percent else "ok")
 
 
 # --- units and header words ------------------------------------------------------------------------------------

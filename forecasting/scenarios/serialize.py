@@ -182,6 +182,8 @@ def _parse(text: str | bytes) -> object:
         return json.loads(text, parse_constant=reject)
     except json.JSONDecodeError as error:
         raise ScenarioFileError(f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except RecursionError:  # thousands of nested brackets: no scenario file is nested that deep
+        raise ScenarioFileError("not a scenario file: JSON nested too deeply") from None
 
 
 def _scenario(raw: dict, where: str) -> Scenario:

@@ -20,6 +20,7 @@ from ui.charts import fan_chart, recent
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
+from ui.inert import inert
 
 lang = current_lang()
 cat, reg = cache.catalogue(), cache.regions()
@@ -81,7 +82,7 @@ history = cache.series_frame(ind.id, (region,))
 try:
     fc = cache.forecast(ind.id, region, h, model, candidates)
 except forecasting.ForecastError as err:
-    st.error(t("scenarios.baseline_failed", error=err))
+    st.error(t("scenarios.baseline_failed", error=inert(err)))
     st.stop()
 used, kind, periods = str(fc["model"].iloc[0]), sv.scenario_kind(ind), sv.labels_of(fc["ds"], ind.freq)
 work = ss.working_set(ind.id, region, h, used)
@@ -130,7 +131,7 @@ else:
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
     i = scenario_names.index(current)
     scenario = work.scenarios[i]
-    st.markdown(f"**{t('scenarios.assumptions_of', name=scenario.name)}**")
+    st.markdown(f"**{t('scenarios.assumptions_of', name=inert(scenario.name))}**")
     lines = sv.adjustment_lines(scenario, ind, names, lang)
     for j, line in enumerate(lines):
         col_text, col_rm = st.columns([12, 1], vertical_alignment="center")
@@ -184,7 +185,7 @@ else:
 st.header(t("scenarios.target"))
 if work.target is not None:
     col_text, col_clear = st.columns([6, 1], vertical_alignment="center")
-    col_text.markdown(t("scenarios.target_now", text=sv.target_text(work.target, ind, lang)))
+    col_text.markdown(t("scenarios.target_now", text=inert(sv.target_text(work.target, ind, lang))))
     if col_clear.button(t("scenarios.clear_target"), key="sc_t_clear"):
         edit(lambda: dataclasses.replace(work, target=None))
 fits = sv.fitting_targets(cache.target_book(), ind, region, periods, lang)
@@ -213,7 +214,7 @@ if work.scenarios:
         compared = sets.compact(dataclasses.replace(work, target=target))
         comp = cache.scenario_comparison(compared, ind.id, region, h, model, candidates, ind.polarity)
     except ScenarioError as err:
-        st.error(t("scenarios.compare_failed", error=err))
+        st.error(t("scenarios.compare_failed", error=inert(err)))
 if comp is not None:
     last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
     source, accuracy = source_line(ind, last, lang), fv.accuracy_note(fc, lang)
@@ -233,7 +234,7 @@ if comp is not None:
     )
     st.subheader(t("scenarios.delta_table"))
     if comp.target is not None:
-        st.markdown(t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang)))
+        st.markdown(t("scenarios.target_now", text=inert(sv.target_text(comp.target, ind, lang))))
     deltas = sv.comparison_table(comp, ind, lang)
     note = t("scenarios.table_note") + (" " + t("scenarios.neutral_note") if ind.polarity == "neutral" else "")
     table_title = f"{title} · {t('scenarios.delta_table')}"
@@ -246,9 +247,9 @@ if comp is not None:
     st.subheader(t("scenarios.assumptions"))
     for outcome in comp.outcomes:
         log = outcome.assumptions(lang, sv.describe_unit(ind, lang), names)
-        st.markdown(f"**{outcome.name}**\n" + "\n".join(f"- {line}" for line in log))
+        st.markdown(f"**{inert(outcome.name)}**\n" + "\n".join(f"- {inert(line)}" for line in log))
         if outcome.scenario.note:
-            st.caption(t("scenarios.note_shown", note=outcome.scenario.note))
+            st.caption(t("scenarios.note_shown", note=inert(outcome.scenario.note)))
     with st.expander(t("scenarios.per_period")):
         st.dataframe(sv.deltas_table(comp, ind, lang), hide_index=True)
     with st.expander(t("scenarios.pairwise")):

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from forecasting.scenarios import Comparison, Outcome
 from ui.charts import PALETTE, _layout, recent
+from ui.inert import inert_html
 
 BASELINE_COLOR = "#7f8c8d"
 HISTORY_COLOR = "#2c3e50"
@@ -111,9 +112,9 @@ def scenario_fans(
     fig.add_trace(_history(recent(history, comp.baseline.freq), labels["history"], decimals, unit, True))
     for i, outcome in enumerate(comp.outcomes):
         color = scenario_color(i + 1)
-        band_name = labels["band80"].format(name=outcome.name)
-        fig.add_trace(_band(outcome.bands(), 80, _rgba(color, 0.15), band_name, outcome.name, False))
-        fig.add_trace(_mean(outcome, color, outcome.name, None, decimals, unit, True))
+        name = inert_html(outcome.name)
+        fig.add_trace(_band(outcome.bands(), 80, _rgba(color, 0.15), labels["band80"].format(name=name), name, False))
+        fig.add_trace(_mean(outcome, color, name, None, decimals, unit, True))
     return _finish(fig, title, unit, 520)
 
 
@@ -134,7 +135,7 @@ def scenario_panels(
     fig = make_subplots(
         rows=n_rows,
         cols=cols,
-        subplot_titles=[o.name for o in comp.outcomes],
+        subplot_titles=[inert_html(o.name) for o in comp.outcomes],
         shared_yaxes=True,
         horizontal_spacing=0.04,
         vertical_spacing=0.12 if n_rows > 1 else 0.1,
@@ -148,8 +149,15 @@ def scenario_panels(
             _history(shown, labels["history"], decimals, unit, first),
             _band(base, 80, _rgba(BASELINE_COLOR, 0.25), labels["baseline80"], "baseline80", first),
             _mean(comp.baseline, BASELINE_COLOR, labels["baseline"], "dash", decimals, unit, first),
-            _band(outcome.bands(), 80, _rgba(color, 0.2), labels["band80"].format(name=outcome.name), "", False),
-            _mean(outcome, color, outcome.name, None, decimals, unit, False),
+            _band(
+                outcome.bands(),
+                80,
+                _rgba(color, 0.2),
+                labels["band80"].format(name=inert_html(outcome.name)),
+                "",
+                False,
+            ),
+            _mean(outcome, color, inert_html(outcome.name), None, decimals, unit, False),
         ]
         for trace in traces:
             fig.add_trace(trace, row=row, col=col)

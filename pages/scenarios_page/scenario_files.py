@@ -11,13 +11,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from data.errors import ObjectNotFound
+from data.errors import ObjectNotFound, StoreError
 from forecasting.scenarios import ScenarioError, ScenarioFile, dumps, loads
 from forecasting.scenarios.sets import compact
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page.scenario_view import SET_KIND, error_text
 from ui import cache
 from ui.i18n import t
+from ui.inert import inert
 
 
 def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
@@ -33,8 +34,12 @@ def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
             elif not name or not by:
                 st.error(t("scenarios.save_needs", lang))
             else:
-                objects.save(SET_KIND, name, {"file": compact(work)}, by=by)
-                st.success(t("scenarios.saved", lang, name=name))
+                try:
+                    objects.save(SET_KIND, name, {"file": compact(work)}, by=by)
+                except StoreError as err:  # another change in progress, a name too long
+                    st.error(inert(err.message(lang)))
+                else:
+                    st.success(t("scenarios.saved", lang, name=inert(name)))
     saved = {o.name: o for o in objects.list(SET_KIND)}
     if not saved:
         st.caption(t("scenarios.none_saved", lang))
@@ -54,18 +59,18 @@ def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
             opened = loads(payload.get("file") if isinstance(payload, dict) else None)
             check(opened)
         except ObjectNotFound as err:
-            st.error(err.message(lang))
+            st.error(inert(err.message(lang)))
         except ScenarioError as err:
-            st.error(t("scenarios.load_bad", lang, name=chosen, error=error_text(err, lang)))
+            st.error(t("scenarios.load_bad", lang, name=inert(chosen), error=inert(error_text(err, lang))))
         else:
-            ss.request_open(opened, t("scenarios.opened_saved", lang, name=chosen, n=len(opened.scenarios)))
+            ss.request_open(opened, t("scenarios.opened_saved", lang, name=inert(chosen), n=len(opened.scenarios)))
     if c2.button(t("scenarios.delete_saved", lang), key="sc_delete_saved"):
         try:
             objects.delete(SET_KIND, chosen)
-        except ObjectNotFound as err:
-            st.error(err.message(lang))
+        except (ObjectNotFound, StoreError) as err:
+            st.error(inert(err.message(lang)))
         else:
-            ss.notify("success", t("scenarios.deleted_saved", lang, name=chosen))
+            ss.notify("success", t("scenarios.deleted_saved", lang, name=inert(chosen)))
             st.rerun()
 
 

@@ -17,6 +17,7 @@ from forecasting.scenarios import ScenarioError, ScenarioFile, loads
 from forecasting.scenarios.sets import compact, decode_link, rebase
 from pages.scenarios_page.scenario_view import error_text
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 SETS = "sc_sets"
 PENDING = "sc_pending"
@@ -62,7 +63,10 @@ def start(check: Check, lang: str) -> None:
         file = decode_link(raw)
         check(file)
     except ScenarioError as err:  # not a scenario file, or a set that cannot be opened here
-        notify("warning", t("scenarios.link_bad", lang, error=error_text(err, lang)))
+        notify("warning", t("scenarios.link_bad", lang, error=inert(error_text(err, lang))))
+        return
+    except (RecursionError, ValueError, TypeError, KeyError, MemoryError):  # a link built to break the parser
+        notify("warning", t("scenarios.link_broken", lang))
         return
     _open(file, model_from_url=True)
 
@@ -108,7 +112,7 @@ def edit(indicator_id: str, region_code: str, change: Callable[[], ScenarioFile]
         file = change()
         text = compact(file)
     except ScenarioError as err:
-        st.error(error_text(err, current_lang()))
+        st.error(inert(error_text(err, current_lang())))
         return
     st.session_state[SETS][_key(indicator_id, region_code)] = text
     if pick is not None:
@@ -130,12 +134,12 @@ def take_upload(uploaded: UploadedFile | None, check: Check, lang: str) -> None:
         file = loads(uploaded.getvalue())
         check(file)
     except ScenarioError as err:
-        message = t("scenarios.upload_bad", lang, name=uploaded.name, error=error_text(err, lang))
+        message = t("scenarios.upload_bad", lang, name=inert(uploaded.name), error=inert(error_text(err, lang)))
         st.session_state[UPLOAD] = (uploaded.file_id, message)
         st.error(message)
         return
     st.session_state[UPLOAD] = (uploaded.file_id, None)
-    request_open(file, t("scenarios.opened_file", lang, name=uploaded.name, n=len(file.scenarios)))
+    request_open(file, t("scenarios.opened_file", lang, name=inert(uploaded.name), n=len(file.scenarios)))
 
 
 def notify(level: str, text: str) -> None:
