@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 
-from data.errors import StoreBusy, TextTooLong
 from common.text import Text
+from data.errors import StoreBusy, TextTooLong
 
 ENV_DATA_DIR = "COCKPIT_DATA_DIR"
 ENV_DATABASE_URL = "COCKPIT_DATABASE_URL"
