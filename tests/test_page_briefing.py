@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from apptest import open_page
+from apptest import open_page, rendered
 from briefing_support import pdf_page_count, sample_figure
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 from briefing import Facts, PackItem, narrative
 from briefing.renderer import renderer
 from ui.basket import BASKET, Entry
-from ui.inert import inert
 
 FACTS = Facts(
     name={"zh": "地区生产总值", "en": "Gross regional product"},
@@ -55,8 +54,8 @@ def test_basket_is_listed_with_captions_and_narrative():
     headings = [m.value for m in at.markdown if m.value.startswith("**")]
     assert headings == ["**1. 广东** · 图表", "**2. 江苏** · 图表"]
     assert [a.value for a in at.text_area] == ["广东说明", "江苏说明"]
-    captions = " ".join(c.value for c in at.caption)
-    assert inert(narrative(FACTS, "zh")) in captions and "来源：世界银行" in captions
+    captions = " ".join(rendered(c.value) for c in at.caption)
+    assert narrative(FACTS, "zh") in captions and "来源：世界银行" in captions
 
 
 def test_reorder_caption_and_remove():
@@ -101,7 +100,7 @@ def test_build_both_formats_through_the_page():
 def test_english_pack_from_a_chinese_session():
     at = run_page(basket()[:1])
     at.radio(key="brief_lang").set_value("en").run()
-    assert inert(narrative(FACTS, "en")) in " ".join(c.value for c in at.caption)
+    assert narrative(FACTS, "en") in " ".join(rendered(c.value) for c in at.caption)
     at.button(key="brief_build").click().run()
     deck = Presentation(io.BytesIO(at.session_state["brief_result"]["files"]["pptx"]))
     closing = " ".join(s.text_frame.text for s in list(deck.slides)[-1].shapes if s.has_text_frame)
