@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -21,16 +20,24 @@ K_MIN, K_MAX = 2, 9  # 9: the most steps a single-hue scale can show apart
 
 @dataclass(frozen=True)
 class Scheme:
-    """A classification scheme offered to users: the mapclassify class and its display names."""
+    """A classification scheme offered to users: the mapclassify class (by name) and its display names."""
 
-    classifier: type
+    class_name: str
     label: dict[str, str]
+
+    @property
+    def classifier(self) -> type:
+        """The mapclassify class. Imported on first use: mapclassify loads scipy.stats, scikit-learn and matplotlib
+        (about 2 s), which every page would otherwise pay at start for a map it may never draw."""
+        import mapclassify
+
+        return getattr(mapclassify, self.class_name)
 
 
 SCHEMES: dict[str, Scheme] = {
-    "quantiles": Scheme(mapclassify.Quantiles, {"zh": "分位数", "en": "Quantiles"}),
-    "equal_interval": Scheme(mapclassify.EqualInterval, {"zh": "等间距", "en": "Equal interval"}),
-    "natural_breaks": Scheme(mapclassify.FisherJenks, {"zh": "自然断点", "en": "Natural breaks (Jenks)"}),
+    "quantiles": Scheme("Quantiles", {"zh": "分位数", "en": "Quantiles"}),
+    "equal_interval": Scheme("EqualInterval", {"zh": "等间距", "en": "Equal interval"}),
+    "natural_breaks": Scheme("FisherJenks", {"zh": "自然断点", "en": "Natural breaks (Jenks)"}),
 }
 
 
