@@ -204,10 +204,15 @@ def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFra
 # The region registry is the process's own (immutable) and not part of the key; everything else is.
 
 
+def sparkline(kpi: Kpi) -> go.Figure:
+    """A KPI card's sparkline: keyed by indicator, region and data version rather than by hashing the card's
+    series on every run (a page shows up to twelve)."""
+    return _sparkline(kpi.indicator_id, kpi.region_code, data_versions(), kpi.spark)
+
+
 @st.cache_resource(ttl=HOUR, max_entries=512, show_spinner=False)
-def sparkline(spark: pd.DataFrame) -> go.Figure:
-    """A KPI card's sparkline."""
-    return charts.sparkline(spark)
+def _sparkline(indicator_id: str, region_code: str, versions: tuple, _spark: pd.DataFrame) -> go.Figure:
+    return charts.sparkline(_spark)
 
 
 @st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
