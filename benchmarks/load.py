@@ -239,7 +239,9 @@ class Bench:
 
 async def measure(bench: Bench, app: Server, ref: Server, pages: list[str], args) -> dict:
     """Warm both apps, RSS per held session, then every page at every level, the reference beside it, per round."""
-    for page in pages:
+    # The home page first: until st.navigation has run once in the process, Streamlit takes the `pages/` folder for
+    # an old-style multipage app and answers a deep link with page_not_found (then runs the home page).
+    for page in dict.fromkeys([PAGES[0].url_path, *pages]):
         await view(app.port, page, args.view_timeout * 4)
     await view(ref.port, "", args.view_timeout)
     results: dict = {"rss": {}, "steps": {}}
@@ -276,7 +278,7 @@ def report(results: dict, pages: list[str], levels: list[int], cold: dict) -> No
 async def soak(app: Server, pages: list[str], args) -> None:
     """`args.soak_sessions` workers cycling through the pages; RSS printed every `args.soak_every` seconds."""
     end, done = time.monotonic() + args.soak * 60, [0]
-    for page in pages:
+    for page in dict.fromkeys([PAGES[0].url_path, *pages]):  # the home page first, as in measure()
         await view(app.port, page, args.view_timeout * 4)
 
     async def worker(offset: int) -> None:
