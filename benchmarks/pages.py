@@ -3,6 +3,11 @@
 Runs every page declared in app.py through Streamlit's AppTest (the same script runner the server uses, without
 the browser), next to a reference script that only draws a title, so the figures can be read as a ratio to the
 framework's own cost on this machine. Usage: .venv/bin/python benchmarks/pages.py [--runs N]
+
+What it leaves out: everything a served view pays around the script — the post-script garbage collection
+(`runner.postScriptGC`), serialising and sending the ForwardMsgs over the websocket, a new session per visitor,
+other sessions competing for the same process — and it runs the page script without app.py's frame. It is the
+quick check of a page's own code; what a visitor waits for and what a server can serve is `benchmarks/load.py`.
 """
 
 from __future__ import annotations

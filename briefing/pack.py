@@ -16,7 +16,6 @@ from briefing.errors import EmptyPack, UnsupportedFormat, UnsupportedLanguage
 from briefing.narrative import narrative
 from briefing.pack_content import PackInfo, PackItem, Prepared
 from briefing.pdf_pack import write_pdf
-from briefing.pptx_pack import write_pptx
 from briefing.renderer import TABS
 from common.text import check_lang, render
 
@@ -116,6 +115,8 @@ def build_pack(
     info = PackInfo(lang=check_lang(lang, UnsupportedLanguage), title=title, scope=scope, date=date or dt.date.today())
     progress = progress or (lambda done, total, text: None)
     prepared = prepare(checked, formats, info, progress)
+    from briefing.pptx_pack import write_pptx  # python-pptx takes ~1 s to import: only when a pack is built
+
     writers = {"pptx": write_pptx, "pdf": write_pdf}
     out = {}
     for n, fmt in enumerate(formats, start=len(checked) + 1):

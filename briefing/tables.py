@@ -20,9 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from briefing.errors import BadItem, UnsupportedLanguage
 from briefing.text import text_width
@@ -30,9 +27,7 @@ from common.text import check_lang, render
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 LEADING_BLANKS = " \n\r\t\u00a0\u3000"  # a spreadsheet skips these before a formula sign
-HEADER_FILL = PatternFill("solid", fgColor="34495E")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-THIN = Side(style="thin", color="BFBFBF")
+HEADER_FILL, HEADER_FONT, BORDER = "34495E", "FFFFFF", "BFBFBF"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
@@ -150,9 +145,15 @@ def sheet_title(title: str) -> str:
 def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh") -> bytes:
     """The table as an XLSX workbook: styled, frozen, filterable header with units; numbers as numbers; the source
     in a row below the data."""
+    # openpyxl is imported when a workbook is asked for, not by every page that shows a table (~0.3 s).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     _check(frame)
     lang = check_lang(lang, UnsupportedLanguage)
     meta = meta or TableMeta(title="")
+    thin = Side(style="thin", color=BORDER)
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title(meta.title)
@@ -172,9 +173,9 @@ def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh"
         widths.append(width)
     for j, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=j)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = Font(bold=True, color=HEADER_FONT), PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(bottom=THIN, top=THIN, left=THIN, right=THIN)
+        cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
     ws.freeze_panes = "A2"
     if len(frame.columns):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -22,16 +21,24 @@ K_MIN, K_MAX = 2, 9  # 9: the most steps a single-hue scale can show apart
 
 @dataclass(frozen=True)
 class Scheme:
-    """A classification scheme offered to users: the mapclassify class and its display names."""
+    """A classification scheme offered to users: the mapclassify class (by name) and its display names."""
 
-    classifier: type
+    class_name: str
     label: Text  # its name in both languages
+
+    @property
+    def classifier(self) -> type:
+        """The mapclassify class. Imported on first use: mapclassify loads scipy.stats, scikit-learn and matplotlib
+        (about 2 s), which every page would otherwise pay at start for a map it may never draw."""
+        import mapclassify
+
+        return getattr(mapclassify, self.class_name)
 
 
 SCHEMES: dict[str, Scheme] = {
-    "quantiles": Scheme(mapclassify.Quantiles, Text.from_key("choropleth.scheme_name.quantiles")),
-    "equal_interval": Scheme(mapclassify.EqualInterval, Text.from_key("choropleth.scheme_name.equal_interval")),
-    "natural_breaks": Scheme(mapclassify.FisherJenks, Text.from_key("choropleth.scheme_name.natural_breaks")),
+    "quantiles": Scheme("Quantiles", Text.from_key("choropleth.scheme_name.quantiles")),
+    "equal_interval": Scheme("EqualInterval", Text.from_key("choropleth.scheme_name.equal_interval")),
+    "natural_breaks": Scheme("FisherJenks", Text.from_key("choropleth.scheme_name.natural_breaks")),
 }
 
 

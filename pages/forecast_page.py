@@ -86,7 +86,7 @@ with tab_one:
         region=reg.name(region, lang),
         model=fv.model_label(fc["model"].iloc[0], lang),
     )
-    fan = charts.fan_chart(charts.recent(history, ind.freq), fc, model, title, pick(ind.unit), ind.decimals, labels)
+    fan = cache.fan_chart(charts.recent(history, ind.freq), fc, model, title, pick(ind.unit), ind.decimals, labels)
     selection = f"{ind.id}-{region}-{h}-{model}-{'.'.join(candidates)}"
     facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
     vintage = t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today())

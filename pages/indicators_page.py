@@ -6,7 +6,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import basket, cache, charts, explore, show, state
+from ui import basket, cache, explore, show, state
 from ui import format as fmt
 from ui import vintage as vn
 from ui.defaults import defaults
@@ -98,7 +98,7 @@ selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
 meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
-        fig = charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks)
+        fig = cache.time_series(shown, title, unit, info.decimals, lang, marks=marks)
         facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     else:
@@ -132,13 +132,13 @@ with tab_rank:
         ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
         rank_title = f"{title} · {labels[at]}"
         show.table(ranking, TableMeta(rank_title, footer), f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
-        bars = charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang)
+        bars = cache.ranking_bars(table, rank_title, unit, info.decimals, lang)
         bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
         show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
 
 with tab_multi:
     if shown["value"].notna().any():
-        multiples = charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks)
+        multiples = cache.small_multiples(shown, title, unit, info.decimals, lang, marks=marks)
         show.chart(multiples, meta, f"ind-multi-{selection}")
     st.caption(footer)
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from briefing import ChartMeta, TableMeta
 from data.regions import NATIONAL_CODE
-from ui import cache, charts, show, state
+from ui import cache, show, state
 from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
@@ -111,9 +111,7 @@ else:
     title = f"{rank_ind.name[lang]} · {when}"
     footer = source_line(rank_ind, result.period, lang, preliminary=[result.period] if result.preliminary else ())
     highlight = None if scope == NATIONAL_CODE else scope
-    figure = charts.ranking_bars(
-        result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
-    )
+    figure = cache.ranking_bars(result.table, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight)
     meta = ChartMeta.from_indicator(rank_ind, result.period, lang, title=title)
     show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", source=footer, notes=[footer])
 

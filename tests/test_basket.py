@@ -53,3 +53,36 @@ def test_download_buttons_are_offered_in_a_popover():
     labels = [d.proto.label for d in downloads]
     assert labels == ["PNG 图片", "SVG 矢量图", "PDF 文件", "CSV 数据", "Excel 表格（XLSX）"]
     assert all(d.proto.deferred_file_id for d in downloads)  # files are made only when clicked
+
+
+def test_a_table_download_is_built_on_request_and_equals_the_eager_file(monkeypatch):
+    import pandas as pd
+
+    from briefing import TableMeta, to_csv, to_xlsx
+    from ui import basket
+
+    table = pd.DataFrame({"地区": ["广东", "江苏"], "数值": [129118.6, 122875.6]})
+    meta = TableMeta("排名", "国家统计局")
+    calls = []
+    monkeypatch.setattr(basket, "to_csv", lambda *a: calls.append(a) or to_csv(*a))
+    make = basket.download_data("table", table, "csv", meta, "zh")
+    assert calls == []  # nothing is written until the download is asked for
+    assert make() == to_csv(table.copy(), meta, "zh")
+    assert len(calls) == 1
+    assert basket.download_data("table", table, "xlsx", meta, "en")()[:2] == to_xlsx(table, meta, "en")[:2] == b"PK"
+
+
+def test_a_chart_download_renders_the_page_figure_only_on_request(monkeypatch):
+    import plotly.graph_objects as go
+
+    from briefing import ChartMeta
+    from ui import basket
+
+    fig = go.Figure(go.Scatter(x=[2020, 2021], y=[1.0, 2.0]))
+    rendered = []
+    monkeypatch.setattr(basket, "chart_bytes", lambda f, fmt, meta, lang: rendered.append((f, fmt, meta, lang)) or b"x")
+    meta = ChartMeta(title="GDP", source="NBS")
+    make = basket.download_data("chart", fig, "svg", meta, "en")
+    assert rendered == []
+    assert make() == b"x"
+    assert rendered == [(fig, "svg", meta, "en")]

@@ -140,31 +140,31 @@ def add_button(kind: str, obj: Any, title: str, caption: str, source_line: str, 
     )
 
 
+def download_data(kind: str, obj: Any, fmt: str, meta: ChartMeta | TableMeta, lang: str) -> Callable[[], bytes]:
+    """The bytes of one direct download, made only when called (Streamlit calls it when the button is clicked).
+
+    Nothing is copied per rerun: `chart_bytes` renders its own copy of the figure, and the table writers only read
+    the frame; the page hands over its figure or frame once it is final (see the module docstring).
+    """
+    if kind == "chart":
+        return lambda: chart_bytes(obj, fmt, meta, lang)
+    write = {"csv": to_csv, "xlsx": to_xlsx}[fmt]
+    return lambda: write(obj, meta, lang)
+
+
 def download_buttons(kind: str, obj: Any, title: str, source_line: str, key: str, *, meta=None) -> None:
     """Direct downloads: PNG, SVG and PDF of a chart (with its footer) or CSV and XLSX of a table."""
     lang = current_lang()
     if kind == "chart":
-        figure = go.Figure(obj)
-        chart_meta = meta or ChartMeta(title=title, source=source_line)
-        for fmt in ("png", "svg", "pdf"):
-            st.download_button(
-                t(f"briefing.download_{fmt}"),
-                data=lambda fmt=fmt: chart_bytes(figure, fmt, chart_meta, lang),
-                file_name=file_name(title, fmt),
-                mime=MIME[fmt],
-                key=f"basket_dl_{key}_{fmt}",
-                on_click="ignore",
-            )
-        return
-    frame = obj.copy()
-    table_meta = meta or TableMeta(title=title, source=source_line)
-    writers = {"csv": to_csv, "xlsx": to_xlsx}
-    for fmt, write in writers.items():
+        meta, formats = meta or ChartMeta(title=title, source=source_line), {f: MIME[f] for f in ("png", "svg", "pdf")}
+    else:
+        meta, formats = meta or TableMeta(title=title, source=source_line), TABLE_MIME
+    for fmt, mime in formats.items():
         st.download_button(
             t(f"briefing.download_{fmt}"),
-            data=lambda write=write: write(frame, table_meta, lang),
+            data=download_data(kind, obj, fmt, meta, lang),
             file_name=file_name(title, fmt),
-            mime=TABLE_MIME[fmt],
+            mime=mime,
             key=f"basket_dl_{key}_{fmt}",
             on_click="ignore",
         )

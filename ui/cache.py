@@ -2,7 +2,9 @@
 
 Cached functions never read widgets. What `cache_resource` returns is shared between sessions and must never be
 mutated: the full observation frame is held that way (copying ~140k rows on every rerun would cost more than
-the page itself); everything derived from it is small and goes through `cache_data`.
+the page itself), and so are figures (a copy out of `cache_data` means unpickling, i.e. validating, the whole
+figure again); everything else derived from the data is small and goes through `cache_data`. Figures are keyed
+by their inputs' content, so a figure of old data is simply never asked for again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from indicators.standings import Standings, standing_years, standings
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
+from ui import charts
 
 HOUR = 3600
 
@@ -50,13 +53,16 @@ def data_versions() -> tuple[tuple[str, int | None], ...]:
 
 
 @st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
-def _observations_at(versions: tuple[tuple[str, int | None], ...]) -> pd.DataFrame:
-    return store().observations()
+def _store_read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One read of the current observations: the canonical frame, and from the same rows the span of every
+    dataset's figures per indicator (reading the store twice cost a cold start a second pass over ~140k rows)."""
+    rows = store().observations(with_dataset=True)
+    return rows.drop(columns="dataset_id"), coverage_by_dataset(rows)
 
 
 def observations() -> pd.DataFrame:
     """All current observations in the canonical long format (shared, read-only)."""
-    return _observations_at(data_versions())
+    return _store_read(data_versions())[0]
 
 
 _seen_versions: dict[str, tuple] = {}
@@ -73,7 +79,8 @@ def refresh_if_data_changed() -> None:
 def data_changed() -> None:
     """After an upload or rollback: forget everything computed from the old data."""
     st.cache_data.clear()
-    _observations_at.clear()
+    _store_read.clear()
+    map_figure.clear()
 
 
 @st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
@@ -116,7 +123,7 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
 @st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
 def coverage() -> pd.DataFrame:
     """Per dataset and indicator, the span of the current figures: which years come from which source."""
-    return coverage_by_dataset(store().observations(with_dataset=True))
+    return _store_read(data_versions())[1]
 
 
 @st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
@@ -180,9 +187,9 @@ def map_years(indicator_id: str, level: str) -> list[int]:
     return maps.available_years(observations(), indicator_id, level)
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=HOUR, max_entries=32, show_spinner=False)
 def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, lang: str) -> go.Figure:
-    """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class)."""
+    """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class); shared, never mutated."""
     spans = source_spans(indicator_id)
     sources = tuple(s.dataset_id for s in spans if s.first.year <= year <= s.last.year)
     return maps.choropleth(
@@ -194,6 +201,53 @@ def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, la
 def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFrame:
     """The map's values as a table (every drawn region, gaps as missing)."""
     return maps.values_table(observations(), catalogue().get(indicator_id), level, year, lang)
+
+
+# --- figures: built once per set of inputs, shared between sessions, never mutated -----------------------------
+# The region registry is the process's own (immutable) and not part of the key; everything else is.
+
+
+def sparkline(kpi: Kpi) -> go.Figure:
+    """A KPI card's sparkline: keyed by indicator, region and data version rather than by hashing the card's
+    series on every run (a page shows up to twelve)."""
+    return _sparkline(kpi.indicator_id, kpi.region_code, data_versions(), kpi.spark)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=512, show_spinner=False)
+def _sparkline(indicator_id: str, region_code: str, versions: tuple, _spark: pd.DataFrame) -> go.Figure:
+    return charts.sparkline(_spark)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
+def time_series(
+    frame: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, marks: charts.ChartMarks | None = None
+) -> go.Figure:
+    """`charts.time_series` of some regions."""
+    return charts.time_series(frame, regions(), title, unit, decimals, lang, marks=marks)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
+def small_multiples(
+    frame: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, marks: charts.ChartMarks | None = None
+) -> go.Figure:
+    """`charts.small_multiples` of some regions."""
+    return charts.small_multiples(frame, regions(), title, unit, decimals, lang, marks=marks)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
+def ranking_bars(
+    table: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, highlight: str | None = None
+) -> go.Figure:
+    """`charts.ranking_bars` of a ranking table."""
+    return charts.ranking_bars(table, regions(), title, unit, decimals, lang, highlight=highlight)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
+def fan_chart(
+    history: pd.DataFrame, forecast: pd.DataFrame, column: str, title: str, unit: str, decimals: int, labels: dict
+) -> go.Figure:
+    """`charts.fan_chart` of a forecast and its recent history."""
+    return charts.fan_chart(history, forecast, column, title, unit, decimals, labels)
 
 
 # --- overview ------------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from indicators.metadata import Catalogue, Indicator, catalogue
 from indicators.standings import Standings
 from indicators.targets import Target, TargetStatus
 from indicators.warnings import Alert
-from ui import charts, navigation, show
+from ui import cache, navigation, show
 from ui import format as fmt
 from ui import vintage as vn
 from ui.explore import default_years
@@ -262,7 +262,7 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
     )
     st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
     if kpi.spark["value"].notna().any():
-        show.chart(charts.sparkline(kpi.spark), widget_key=f"ov_spark_{ind.id}")
+        show.chart(cache.sparkline(kpi), widget_key=f"ov_spark_{ind.id}")
     key = status_key(status)
     st.badge(t(f"overview.status_{key}", lang), icon=STATUS_ICON[key], color=STATUS_COLOR[key])
     kpi_year = kpi.period.year if kpi.period is not None else None

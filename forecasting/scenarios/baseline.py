@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
 from forecasting.errors import ForecastInputError
 from forecasting.frequency import data_code, infer_freq
@@ -45,7 +45,8 @@ def knot_columns(levels: tuple[float, ...]) -> list[str]:
 
 def knot_scores(levels: tuple[float, ...]) -> np.ndarray:
     """Normal scores of :func:`knot_columns`: ``-z(widest) … 0 … z(widest)``."""
-    z = [float(ndtri(0.5 + lv / 200)) for lv in levels]
+    # The standard library's inverse normal: scipy.special costs ~0.4 s to import on every page, for six numbers.
+    z = [NormalDist().inv_cdf(0.5 + lv / 200) for lv in levels]
     return np.array([-v for v in reversed(z)] + [0.0] + z)
 
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tsa.api import VAR
 
 from forecasting.scenarios.adjustments import DriverChange
 from forecasting.scenarios.errors import DriverDataError
@@ -150,6 +148,8 @@ def elasticity(
         )
     if np.ptp(pairs["dx"].to_numpy()) == 0:
         raise DriverDataError(f"driver {change.driver_id} ({change.driver_region}): its growth never varies")
+    import statsmodels.api as sm  # here, not at the top: statsmodels.api takes ~0.6 s to import, on every page
+
     fit = sm.OLS(pairs["dz"].to_numpy(), sm.add_constant(pairs["dx"].to_numpy())).fit()
     beta, se, n = float(fit.params[1]), float(fit.bse[1]), int(fit.nobs)
     estimate = DriverEstimate(
@@ -180,6 +180,8 @@ def fit_var(pairs: pd.DataFrame, freq: str) -> tuple[object, pd.DataFrame]:
             + (f" ({run.index[0]}–{run.index[-1]})" if len(run) else "")
             + "; use method 'elasticity', which tolerates gaps"
         )
+    from statsmodels.tsa.api import VAR  # imported where used, as statsmodels.api above
+
     data = run[["dx", "dz"]].to_numpy()
     model = VAR(data)
     cap = max(1, min(MAX_VAR_LAGS[freq], (len(run) - 2) // 5))

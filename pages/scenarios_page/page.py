@@ -16,7 +16,7 @@ from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
 from ui import cache, explore, show, state
 from ui import forecast_view as fv
-from ui.charts import fan_chart, recent
+from ui.charts import recent
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
@@ -124,7 +124,7 @@ if not work.scenarios:
     base_title = t(
         "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
     )
-    base = fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels)
+    base = cache.fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels)
     show.chart(base, caption=fv.accuracy_note(fc, lang))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
