@@ -67,7 +67,7 @@ def main() -> None:
     for i in picks:
         code, uid, g = pool[i]
         prepared.append((HORIZONS[code], prepare_series(uid, pd.DatetimeIndex(g["ds"]), g["y"].to_numpy(float), None)))
-    prepared = [(h, s) for h, s in prepared if s.n_observed >= 6]
+    prepared = [(h, s) for h, s in prepared if np.count_nonzero(~np.isnan(s.y)) >= 6]
     for label, run in (
         ("today's auto", lambda h, s: forecast_series(s, h, LEVELS, "auto")),
         ("proposed default", default_cost),

@@ -11,9 +11,9 @@ the rows of any number of series).
 The ``level``% half-width at step ``k`` is the conformal quantile of the step-``k`` scaled errors,
 ``⌈(n+1)·level/100⌉``-th smallest. A step with fewer than ``min_points`` errors borrows the errors of every step,
 each rescaled by ``√(k/j)`` from its step ``j`` to ``k`` (a random walk's growth), so one short series still gets a
-band that widens with the horizon. The band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a
-50% rise is as likely as a 33% fall), and ``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no
-negative value (a count cannot fall below zero).
+band that widens with the horizon; the half-widths are then made non-decreasing in the step and in the level. The
+band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a 50% rise is as likely as a 33% fall), and
+``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no negative value (a count cannot fall below zero).
 
 :class:`Conformal` wraps any forecaster under the contract: ``fit`` runs the rolling-origin backtest on the series
 itself (automatic choices such as the ETS form made on the oldest window and kept, as the engine's backtests do) and
@@ -100,6 +100,8 @@ class StepQuantiles:
                     self.quantiles_[lv][j] = _conformal(own, lv)
                 else:
                     self.quantiles_[lv][j] = _conformal(unit, lv) * math.sqrt(k)
+        for lv in self.levels:  # a band never narrows with the horizon (noisy per-step quantiles could)
+            self.quantiles_[lv] = np.maximum.accumulate(self.quantiles_[lv])
         for j in range(len(steps)):  # a wider level is never narrower
             floor = 0.0
             for lv in sorted(self.levels):
