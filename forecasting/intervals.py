@@ -173,18 +173,18 @@ def calibrate_run(
 
 def _cross_validate(members: list[int], evidence: list, levels: tuple[float, ...], h: int) -> dict[int, dict]:
     tallies: dict[int, dict] = {}
-    folds = _folds(members, evidence)
-    for fold in folds:
+    errors = {i: evidence[i].errors(h) for i in members}
+    for fold in _folds(members, evidence):
         held = {i for i, _ in fold}
-        rest = [evidence[i].errors(h) for i in members if i not in held]
+        if fold[0][1] is None:  # series held out: one fit on the other folds' series
+            train = np.vstack([errors[i] for i in members if i not in held])
+        else:  # a lone series: its other windows
+            i, mask = fold[0]
+            train = errors[i][~mask]
+        if not np.isfinite(train).any():
+            continue
+        quantiles = StepQuantiles(levels).fit(train)
         for i, mask in fold:
-            if mask is not None:  # a lone series: learn from its other windows
-                errors = evidence[i].errors(h)
-                rest = [errors[~mask]]
-            train = np.vstack(rest) if rest else np.empty((0, h))
-            if not np.isfinite(train).any():
-                continue
-            quantiles = StepQuantiles(levels).fit(train)
             ev = evidence[i] if mask is None else _windows(evidence[i], mask)
             tally = _score(quantiles, ev, levels, h)
             tallies[i] = _sum([tallies[i], tally], levels) if i in tallies else tally
