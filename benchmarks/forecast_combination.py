@@ -240,7 +240,8 @@ def report(freq: str, data: dict, auto: dict) -> None:
     a = arrays(data)
     F, m = a["F"], data["m"]
     internal = [o for o in range(1, a["Y"].shape[0])]
-    members, how = DEFAULT_MEMBERS[m]
+    names, how = DEFAULT_MEMBERS[m]
+    members = tuple("snaive" if name == "seasonal_naive" else name for name in names)  # this script's short name
     proposed = combined(F, members, how)
     recipes = {name: F[name] for name in BASE if name != "arima" and (m > 1 or name != "snaive")}
     recipes[f"proposed {how}({', '.join(members)})"] = proposed

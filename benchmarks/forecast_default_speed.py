@@ -1,11 +1,13 @@
-"""CPU cost of the proposed default (issue 15) on the shipped series beside today's ``auto``; one series' wall time.
+"""CPU cost of the default (issue 15) on the shipped series beside ``auto``; the page's wall times.
 
 For each series of a random sample of the shipped ones (every indicator × region with at least 6 observations; the
-same set as ``forecast_speed.py``): the 3-window backtest of the default combination (its ETS form chosen on the
-oldest window and kept, as the engine does) and its final fit, i.e. all the fitting the default needs; pooling the
-errors and the conformal quantiles are array work, timed separately. Reported as CPU seconds per series in this one
-process (robust to other load on the machine), and extrapolated to every shipped series on ``--jobs`` cores. Then the
-wall time of one annual and one monthly series through ``Conformal(default_combination)``, the single-series path.
+same set as ``forecast_speed.py``): the engine's per-series work as shipped (``forecast_series``: breaks, the 3-window
+backtest of the leaderboard candidates and of the combination's members, the final fit) for ``auto`` and for the
+default; and the bare default (its own backtest and fit only). Pooling the errors and the conformal quantiles are
+array work, timed separately. Reported as CPU seconds per series in this one process (robust to other load on the
+machine), and extrapolated to every shipped series on ``--jobs`` cores. Then the page's paths, wall time (median of
+``--runs``): one series alone (``forecasting.run`` of one series: ten dense windows), and one province with its peers
+(every region reporting GDP: the run the Forecast page makes for one series).
 
     .venv/bin/python benchmarks/forecast_default_speed.py [--sample 400] [--jobs 2]
 """
@@ -13,6 +15,7 @@ wall time of one annual and one monthly series through ``Conformal(default_combi
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 import warnings
@@ -26,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from forecast_speed import HORIZONS, shipped_series  # noqa: E402
 
+import forecasting  # noqa: E402
 from forecasting.backtest import auto_plan, fit_forecast, run_backtest  # noqa: E402
 from forecasting.combine import default_combination  # noqa: E402
-from forecasting.conformal import Conformal, StepQuantiles, error_scale, scaled_errors  # noqa: E402
+from forecasting.conformal import StepQuantiles, error_scale, scaled_errors  # noqa: E402
 from forecasting.engine import forecast_series  # noqa: E402
 from forecasting.series import prepare_series  # noqa: E402
 
@@ -56,6 +60,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=400)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     np.seterr(all="ignore")
@@ -67,10 +72,11 @@ def main() -> None:
     for i in picks:
         code, uid, g = pool[i]
         prepared.append((HORIZONS[code], prepare_series(uid, pd.DatetimeIndex(g["ds"]), g["y"].to_numpy(float), None)))
-    prepared = [(h, s) for h, s in prepared if s.n_observed >= 6]
+    prepared = [(h, s) for h, s in prepared if np.count_nonzero(~np.isnan(s.y)) >= 6]
     for label, run in (
-        ("today's auto", lambda h, s: forecast_series(s, h, LEVELS, "auto")),
-        ("proposed default", default_cost),
+        ("auto (engine)", lambda h, s: forecast_series(s, h, LEVELS, "auto")),
+        ("default as shipped (engine)", lambda h, s: forecast_series(s, h, LEVELS)),
+        ("bare default (no leaderboard)", default_cost),
     ):
         run(*prepared[0])  # warm-up: imports and numba compilation are not per series
         started = time.process_time()
@@ -90,16 +96,27 @@ def main() -> None:
             StepQuantiles(LEVELS).fit(pooled)
     print(f"pooling and quantiles: {1000 * (time.process_time() - started):.1f} ms CPU for the sample")
     for code, length in (("A", 30), ("M", 200)):
-        h = HORIZONS[code]
         uid, g = next((uid, g) for c, uid, g in pool if c == code and g["y"].notna().sum() >= length)
-        series = prepare_series(uid, pd.DatetimeIndex(g["ds"]), g["y"].to_numpy(float), None)
-        m = series.season_length
-        started = time.perf_counter()
-        Conformal(default_combination(m), horizon=h, windows=10, season_length=m).fit(series.y).predict(h)
+        frame = g.assign(unique_id=uid)[["unique_id", "ds", "y"]]
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            forecasting.run(frame, HORIZONS[code])
+            times.append(time.perf_counter() - started)
         print(
-            f"one {code} series ({uid}, {len(series.y)} points), Conformal with 10 windows: "
-            f"{time.perf_counter() - started:.2f} s wall (target < 1 s)"
+            f"one {code} series alone ({uid}, {len(frame)} rows): {statistics.median(times):.2f} s wall (target < 1 s)"
         )
+    annual = frames["A"]
+    gdp = annual[annual["unique_id"].str.startswith("gdp|")]
+    times = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        forecasting.run(gdp, HORIZONS["A"])
+        times.append(time.perf_counter() - started)
+    print(
+        f"one province with its {gdp['unique_id'].nunique() - 1} peers (GDP, the page's run): "
+        f"{statistics.median(times):.2f} s wall, median of {args.runs} (target < 1 s)"
+    )
 
 
 if __name__ == "__main__":

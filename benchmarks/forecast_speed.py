@@ -1,8 +1,9 @@
 """Wall time to backtest and forecast every shipped series, against a plain loop of Prophet, in the same run.
 
-Ours: ``forecasting.run(model="auto")`` over every indicator × region series with at least ``--min-obs``
-observations (fewer are listed and left out), on all cores (the library keeps no cache). For each series that is a
-3-window backtest of naive, seasonal naive, drift, ETS and Theta, selection, the final fit, and interval calibration.
+Ours: ``forecasting.run`` (the default combination) over every indicator × region series with at least ``--min-obs``
+observations (fewer are listed and left out), on all cores (the library keeps no cache). For each series that is the
+break check, a 3-window backtest of naive, seasonal naive, drift, ETS and Theta (the leaderboard) and of the
+combination's members, the final fit; then the pooled per-step calibration of every band.
 Horizons: 3 years, 4 quarters, 12 months. The first run includes starting the worker processes; later runs reuse them.
 
 Prophet: ``Prophet().fit(df)`` then ``predict`` on the ``h`` future dates, one series after another in this process,

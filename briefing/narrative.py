@@ -49,6 +49,9 @@ class Facts:
     forecast_level: int | None = None
     forecast_model: str | None = None
     forecast_mase: float | None = None
+    forecast_error: float | None = None  # mean absolute backtest error: percent of the outcome, or points for a rate
+    forecast_error_kind: str | None = None  # "percent" or "points"
+    forecast_backtests: int | None = None  # backtest windows behind forecast_error
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> Facts:
@@ -179,7 +182,12 @@ def forecast_sentences(facts: Facts, lang: str) -> list[str]:
         out = [render("narrative.forecast", lang, level=int(facts.forecast_level), lo=lo, hi=hi, **values)]
     else:
         out = [render("narrative.forecast_point", lang, **values)]
-    if present(facts.forecast_mase) and math.isfinite(facts.forecast_mase):
+    error = facts.forecast_error
+    if present(error) and math.isfinite(error) and facts.forecast_error_kind in ("percent", "points"):
+        windows = int(facts.forecast_backtests or 0)
+        key = f"narrative.backtest_{facts.forecast_error_kind}"
+        out.append(render(key, lang, windows=windows, error=f"{error:.1f}"))
+    elif present(facts.forecast_mase) and math.isfinite(facts.forecast_mase):
         out.append(render("narrative.backtest", lang, mase=f"{facts.forecast_mase:.2f}"))
     return out
 

@@ -3,14 +3,17 @@
 Works on a long frame ``unique_id, ds, y`` (the statsforecast contract) and imports nothing else of this project.
 
 * :func:`run` → :class:`ForecastRun` — one run over many series (in this process or on all cores, with a progress
-  callback): the forecast rows, the backtests, the leaderboard scored from them, and the series that failed.
-* :func:`forecast` — a view of a run: forecasts with calibrated 80/95% intervals; ``model="auto"`` picks per series by
-  backtest, and the output records the model used and the measured coverage of its intervals.
-* :func:`leaderboard` — a view of a run: per-series backtest table (MASE, sMAPE, coverage), the chosen model marked.
+  callback): the forecast rows, the backtests, the leaderboard scored from them, the calibration groups with their
+  measured coverage and MSIS, the level breaks found, and the series that failed. ``ds`` may hold dates or plain
+  period numbers.
+* :func:`forecast` — a view of a run: by default the fixed combination (:mod:`forecasting.combine`), with bands per
+  horizon step from backtest errors pooled over similar series (:mod:`forecasting.intervals`); ``model="auto"`` still
+  picks per series by backtest.
+* :func:`leaderboard` — a view of a run: per-series backtest table (MASE, sMAPE, MAE), the model used marked.
 * :func:`cross_validation` and :func:`evaluate` — rolling-origin backtests and metrics from a registry
   (:func:`register_metric`).
 * Models follow one contract (:class:`Forecaster`): ``Naive``, ``SeasonalNaive``, ``Drift``, ``ETS``, ``ARIMA``,
-  ``Theta``, ``ProphetModel``, ``Ensemble``; :func:`make_model` builds one by name.
+  ``Theta``, ``ProphetModel``, ``Ensemble``, ``Combination``; :func:`make_model` builds one by name.
 """
 
 from forecasting.api import forecast, leaderboard

@@ -12,30 +12,36 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from forecasting.registry import AUTO
+from forecasting.registry import DEFAULT_MODEL
 from forecasting.run import run
 
 
-def forecast(df: pd.DataFrame, h: int, freq: str | None = None, level=(80, 95), model: str = "auto") -> pd.DataFrame:
+def forecast(
+    df: pd.DataFrame, h: int, freq: str | None = None, level=(80, 95), model: str = DEFAULT_MODEL
+) -> pd.DataFrame:
     """Forecast every series of a long frame ``h`` periods ahead, with calibrated intervals.
 
     Args:
-        df: long frame ``unique_id, ds, y``.
+        df: long frame ``unique_id, ds, y``; ``ds`` holds dates, or plain period numbers (1, 2, 3… or years as
+            integers: then ``freq`` is None or the integer step, and the series have no season).
         h: periods ahead (positive integer).
         freq: pandas alias (``"YS"``, ``"QS"``, ``"MS"``…) or data-layer code (``"A"``, ``"Q"``, ``"M"``); inferred
             per series when ``None``.
         level: interval levels in percent.
-        model: ``"auto"`` (chosen per series by backtest), ``"ensemble"``, or a registered name (``naive``,
-            ``seasonal_naive``, ``drift``, ``ets``, ``arima``, ``theta``, ``prophet``).
+        model: ``"combination"`` (the default: a fixed combination, see :mod:`forecasting.registry`), ``"auto"``
+            (chosen per series by backtest), ``"ensemble"``, or a registered single model (``naive``,
+            ``seasonal_naive``, ``drift``, ``ets``, ``ets_damped``, ``arima``, ``theta``, ``dotm``, ``prophet``).
 
     Returns:
         One row per series and step: ``unique_id, ds, <model>, <model>-lo-<l>, <model>-hi-<l>…`` (``<model>`` is
-        the argument, e.g. ``auto``), then per-series facts: ``model`` (the model actually used: the choice of
-        ``auto``, or ``naive`` when a named model had to fall back), ``spec`` (fitted form, e.g. ``ETS(A,Ad,N)``),
-        ``fit_start`` (first date the model saw; later than the data's first date when a gap cut older history),
-        ``backtest_points``, ``mase`` and ``smape`` of that model in the backtest, and ``coverage-<l>``: the measured
-        backtest coverage (%) of the intervals exactly as delivered (calibrated, cross-validated by window; NaN when
-        the series is too short to backtest).
+        the argument, e.g. ``combination``; bands per step from pooled backtest errors, see
+        :mod:`forecasting.intervals`), then per-series facts: ``model`` (the model actually used: the choice of
+        ``auto``, or ``naive`` when a model had to fall back), ``spec`` (fitted form, e.g. ``ETS(A,Ad,N)``),
+        ``fit_start`` (first date the model saw; later than the data's first date when a gap or a level break cut
+        older history), ``backtest_points``, ``mase``, ``smape`` and ``mae`` of that model in the backtest,
+        ``coverage-<l>`` and ``msis-<l>``: the series' own cross-validated coverage (%) of the bands exactly as
+        delivered (NaN under 50 backtest outcomes: see ``ForecastRun.calibration`` for its group's) and interval
+        score, and ``calibration``, the group of series whose errors were pooled.
 
     Raises:
         ForecastInputError: bad frame, series, horizon, level or frequency. UnknownModelError: unknown ``model``.
@@ -55,14 +61,13 @@ def leaderboard(
 
     Args:
         df, h, freq, level: as in :func:`forecast`.
-        models: names to compare (default: the candidates of ``model="auto"``); the ensemble of the best three is
-            always added when at least two models could be scored.
+        models: single models to compare (default: the fast set); the members of the default combination and the
+            combination itself are always added.
         n_windows: backtest windows (fewer on short series).
 
     Returns:
-        One row per series and model, best first: ``unique_id, model, rank, mase, smape, coverage_<l>`` (the
-        model's own intervals), ``calibrated_coverage_<l>`` (after calibration, cross-validated by window: what the
-        delivered intervals achieve), ``backtest_points``, ``failed_windows`` (windows where the model could not
-        fit) and ``chosen`` (True for the model ``forecast(model="auto")`` uses with the same candidates).
+        One row per series and model, best first: ``unique_id, model, rank, mase, smape, mae, coverage_<l>`` (the
+        model's own intervals, uncalibrated), ``backtest_points``, ``failed_windows`` (windows where the model could
+        not fit) and ``chosen`` (True for the default, whose forecast :func:`forecast` delivers).
     """
-    return run(df, h, freq, level, AUTO, models, n_windows, strict=True).leaderboard
+    return run(df, h, freq, level, DEFAULT_MODEL, models, n_windows, strict=True).leaderboard

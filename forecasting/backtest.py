@@ -68,6 +68,19 @@ def auto_plan(n: int, h: int, n_windows: int, rich_min: int) -> WindowPlan:
     return WindowPlan(0, ())
 
 
+def dense_plan(n: int, h: int, windows: int, rich_min: int) -> WindowPlan:
+    """Windows one step apart ending one step before the series end (the later ones see fewer than ``h`` outcomes).
+
+    For a series calibrated alone: ``windows`` origins give errors at every step without pooling other series.
+    Training sets are long enough for the richest model (``rich_min``) where the series allows, else at least 3.
+    """
+    for min_train in sorted({max(rich_min, 2), 3, 2}, reverse=True):
+        cutoffs = tuple(range(max(n - windows, min_train), n))
+        if len(cutoffs) >= 3 or min_train == 2:
+            return WindowPlan(h, cutoffs) if cutoffs and h >= 1 else WindowPlan(0, ())
+    return WindowPlan(0, ())
+
+
 def mase_scale(train: np.ndarray, season: int) -> float:
     """In-sample MAE of the seasonal naive forecast (naive when the history is shorter than two seasons)."""
     lag = season if season > 1 and len(train) > season else 1
@@ -127,7 +140,8 @@ def run_backtest(
     y = np.full((k, horizon), np.nan)
     scale = np.full(k, np.nan)
     for i, cutoff in enumerate(plan.cutoffs):
-        y[i] = series.y[cutoff : cutoff + horizon]
+        outcomes = series.y[cutoff : cutoff + horizon]  # shorter for a dense plan's newest windows
+        y[i, : len(outcomes)] = outcomes
         scale[i] = mase_scale(series.y[:cutoff], series.season_length)
     backtest = Backtest(plan, y, scale)
     keys = ["mean"] + [f"{side}-{level_key(lv)}" for lv in levels for side in ("lo", "hi")]

@@ -12,8 +12,6 @@ averaging quantiles of overconfident models stays overconfident.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -99,38 +97,27 @@ class Combination(Forecaster):
         return f"{self.combine}({', '.join(names)})"
 
 
-def _members() -> dict[str, Callable[[int], Forecaster]]:
-    from forecasting.baseline import Drift, Naive, SeasonalNaive
-    from forecasting.statistical import ETS, Theta
-
-    return {
-        "naive": lambda m: Naive(),
-        "drift": lambda m: Drift(),
-        "snaive": lambda m: SeasonalNaive(season_length=m),
-        "ets": lambda m: ETS(season_length=m),
-        "ets_damped": lambda m: ETS(season_length=m, damped=True),
-        "theta": lambda m: Theta(season_length=m),
-        "dotm": lambda m: Theta(season_length=m, variant="dynamic"),
-    }
-
-
-#: The proposed default by season length (1 = no season; any other length uses the seasonal recipe): member names
-#: and combiner. Chosen on train-internal backtests only (benchmarks/forecast_combination.py, issue 15's report): among
-#: the combinations of at least three members cheap enough for ~4,000 series a minute (ARIMA and CES are not), the
-#: best MASE; yearly, over the tourism series and the shipped annual series together (tourism alone preferred
-#: median(damped ETS, DOTM, drift), which loses to ETS alone on the shipped series); quarterly and monthly chose the
-#: same recipe independently.
+#: The default by season length (1 = no season; any other length uses the seasonal recipe): member names (registered
+#: single models) and combiner. Chosen on train-internal backtests only (benchmarks/forecast_combination.py, issue 15's
+#: report): among the combinations of at least three members cheap enough for ~4,000 series a minute (ARIMA and CES
+#: are not), the best MASE; yearly, over the tourism series and the shipped annual series together (tourism alone
+#: preferred median(damped ETS, DOTM, drift), which loses to ETS alone on the shipped series); quarterly and monthly
+#: chose the same recipe independently.
 DEFAULT_MEMBERS: dict[int, tuple[tuple[str, ...], str]] = {
     1: (("ets", "ets_damped", "dotm"), "median"),
-    4: (("ets", "theta", "snaive"), "mean"),
-    12: (("ets", "theta", "snaive"), "mean"),
+    4: (("ets", "theta", "seasonal_naive"), "mean"),
+    12: (("ets", "theta", "seasonal_naive"), "mean"),
 }
 
 
+def default_recipe(season_length: int = 1) -> tuple[tuple[str, ...], str]:
+    """Member names and combiner of the default for series with this season length (see ``DEFAULT_MEMBERS``)."""
+    return DEFAULT_MEMBERS[1 if season_length <= 1 else 12 if season_length not in DEFAULT_MEMBERS else season_length]
+
+
 def default_combination(season_length: int = 1) -> Combination:
-    """The proposed default combination for series with this season length (see ``DEFAULT_MEMBERS``)."""
-    names, how = DEFAULT_MEMBERS[
-        1 if season_length <= 1 else 12 if season_length not in DEFAULT_MEMBERS else season_length
-    ]
-    factories = _members()
-    return Combination(tuple(factories[name](season_length) for name in names), how)
+    """The default combination for series with this season length (see ``DEFAULT_MEMBERS``)."""
+    from forecasting.single_models import make_single_model
+
+    names, how = default_recipe(season_length)
+    return Combination(tuple(make_single_model(name, season_length) for name in names), how)

@@ -11,9 +11,9 @@ the rows of any number of series).
 The ``level``% half-width at step ``k`` is the conformal quantile of the step-``k`` scaled errors,
 ``⌈(n+1)·level/100⌉``-th smallest. A step with fewer than ``min_points`` errors borrows the errors of every step,
 each rescaled by ``√(k/j)`` from its step ``j`` to ``k`` (a random walk's growth), so one short series still gets a
-band that widens with the horizon. The band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a
-50% rise is as likely as a 33% fall), and ``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no
-negative value (a count cannot fall below zero).
+band that widens with the horizon; the half-widths are then made non-decreasing in the step and in the level. The
+band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a 50% rise is as likely as a 33% fall), and
+``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no negative value (a count cannot fall below zero).
 
 :class:`Conformal` wraps any forecaster under the contract: ``fit`` runs the rolling-origin backtest on the series
 itself (automatic choices such as the ETS form made on the oldest window and kept, as the engine's backtests do) and
@@ -64,8 +64,9 @@ def scaled_errors(outcomes: np.ndarray, means: np.ndarray, scales: np.ndarray, l
         return error / np.asarray(scales, dtype="float64")[:, None]
 
 
-def _conformal(values: np.ndarray, level: float) -> float:
-    values = np.sort(values[np.isfinite(values)])
+def _conformal(values: np.ndarray, level: float, *, ordered: bool = False) -> float:
+    """The ``⌈(n+1)·level/100⌉``-th smallest finite value (``ordered``: already sorted and finite)."""
+    values = values if ordered else np.sort(values[np.isfinite(values)])
     rank = min(math.ceil((len(values) + 1) * level / 100), len(values))
     return float(values[rank - 1])
 
@@ -91,15 +92,18 @@ class StepQuantiles:
         steps = np.arange(1, errors.shape[1] + 1)
         # Every error moved to step 1 by √step: the pool a step with too few errors of its own borrows from.
         unit = (errors / np.sqrt(steps)).ravel()
+        unit = np.sort(unit[np.isfinite(unit)]) if (counts < self.min_points).any() else unit
         self.quantiles_ = {lv: np.empty(len(steps)) for lv in self.levels}
         self.points_ = counts
         for j, k in enumerate(steps):
-            own = errors[:, j]
+            own = np.sort(errors[:, j][np.isfinite(errors[:, j])]) if counts[j] >= self.min_points else None
             for lv in self.levels:
-                if counts[j] >= self.min_points:
-                    self.quantiles_[lv][j] = _conformal(own, lv)
+                if own is not None:
+                    self.quantiles_[lv][j] = _conformal(own, lv, ordered=True)
                 else:
-                    self.quantiles_[lv][j] = _conformal(unit, lv) * math.sqrt(k)
+                    self.quantiles_[lv][j] = _conformal(unit, lv, ordered=True) * math.sqrt(k)
+        for lv in self.levels:  # a band never narrows with the horizon (noisy per-step quantiles could)
+            self.quantiles_[lv] = np.maximum.accumulate(self.quantiles_[lv])
         for j in range(len(steps)):  # a wider level is never narrower
             floor = 0.0
             for lv in sorted(self.levels):

@@ -1,69 +1,104 @@
-"""The per-series pipeline: backtest the candidates, pick a model, fit it on all the data, calibrate its intervals.
+"""The per-series pipeline: the consistent part of the series, backtests, the final fit, and the evidence the run's
+interval calibration pools (:mod:`forecasting.intervals`; the bands are made there, across series).
 
-``model="auto"`` ranks the candidates by their backtest error (MASE; MAE when the scale is undefined, e.g. a
-constant history), adds the mean of the best ``ENSEMBLE_SIZE`` as a further candidate and keeps the lowest error,
-simpler models winning ties; a model that failed on any window is not chosen. Candidates needing more data than the
-oldest backtest window holds are left out, so a 10-point annual series is decided between naive and drift, and a
-series kept with its gaps between the gap-aware models. ``model="ensemble"`` always takes that mean. A named model
-is backtested alone (for its calibration and its measured coverage) and falls back to naive, recorded in ``model``,
-when it cannot fit.
+Every series is backtested with the comparison ``candidates`` (the leaderboard), the members of the default
+combination (whose backtest is their forecasts combined window by window, exactly what the combination fitted on
+that window gives) and the model asked for. Which model's forecast is delivered:
+
+* ``"combination"`` (the default): always the fixed combination, with no choice by a short backtest (three windows
+  picked the drift model for 37% of yearly tourism series, and lost to always using one model: issue 15).
+* ``"auto"``: the candidate with the lowest backtest error (MASE; MAE when the scale is undefined, e.g. a constant
+  history), the mean of the best ``ENSEMBLE_SIZE`` also competing, simpler models winning ties; a model that failed
+  on any window is not chosen. ``"ensemble"`` always takes that mean.
+* a named model: that one, falling back to naive (recorded in ``model``) when it cannot fit.
+
+Breaks: on a positive series without a season (level series such as GDP; the caller turns this off for rates), a
+level shift or outlier found by :func:`forecasting.breaks.detect_breaks` is reported, and when the consistent part
+after the last one has at least ``MIN_CONSISTENT`` points everything (backtests and the final fit) uses that part
+only; ``fit_start`` then says where it begins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import Backtest, WindowPlan, auto_plan, fit_forecast, run_backtest
+from forecasting.backtest import Backtest, auto_plan, dense_plan, fit_forecast, run_backtest
 from forecasting.base import Arrays, Forecaster
-from forecasting.calibration import calibrate, calibrated_coverage, raw_coverage
+from forecasting.breaks import consistent_start, detect_breaks
+from forecasting.combine import combine_outputs
+from forecasting.conformal import error_scale
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
-from forecasting.metrics import SCALE_COLUMN, MetricInput, mase, smape
-from forecasting.registry import AUTO, DEFAULT_CANDIDATES, ENSEMBLE_SIZE, FALLBACK, make_model
+from forecasting.intervals import Evidence
+from forecasting.metrics import SCALE_COLUMN, MetricInput, coverage_metric, mae, mase, smape
+from forecasting.registry import AUTO, COMBINATION, DEFAULT_CANDIDATES, ENSEMBLE_SIZE, FALLBACK, make_model, members
 from forecasting.series import Series
 from forecasting.validation import level_key
 
 ENSEMBLE = "ensemble"
+MIN_CONSISTENT = 8  # points the part after a break needs for the forecast to be fitted on it alone
+DENSE_WINDOWS = 10  # windows, one step apart, of a series calibrated alone
 
 
 @dataclass
 class SeriesResult:
-    """Everything the API reports about one series (picklable, so worker processes can return it)."""
+    """Everything the run reports about one series (picklable, so worker processes can return it)."""
 
     unique_id: object
     model: str
     spec: str
     fit_start: pd.Timestamp
     dates: pd.DatetimeIndex
-    forecast: Arrays
-    raw_forecast: Arrays  # the model's own intervals, before calibration
-    coverage: dict[float, float]
+    freq: str
+    raw_forecast: Arrays  # the model's own intervals; the run's calibration makes the delivered ones
+    evidence: Evidence
     backtest_points: int
     mase: float
     smape: float
+    mae: float
     board: list[dict] = field(default_factory=list)
     #: this series' rows of the backtest frame, column by column (see :func:`backtest_columns`); empty without one.
     backtests: dict[str, np.ndarray] = field(default_factory=dict)
+    #: level breaks found: ``ds`` (first value after the jump), ``kind``, ``change`` (relative), ``fit_from``.
+    breaks: list[dict] = field(default_factory=list)
 
 
 def candidate_models(series: Series, names: tuple[str, ...], *, explicit: bool = False) -> dict[str, Forecaster]:
-    """Prototypes of the named models that make sense for this series (ensembles are built later).
+    """Prototypes of the named single models that make sense for this series (combinations are built later).
 
     Models that cannot fit a series kept with its gaps are left out; unless the names were asked for explicitly,
     so is seasonal naive on non-seasonal data (it would duplicate naive in the comparison).
     """
     out: dict[str, Forecaster] = {}
     for name in names:
-        if name == ENSEMBLE or (name == "seasonal_naive" and series.season_length == 1 and not explicit):
+        if name in (ENSEMBLE, COMBINATION) or (name == "seasonal_naive" and series.season_length == 1 and not explicit):
             continue
         prototype = make_model(name, series.season_length)
         if series.strategy == "with-gaps" and not prototype.allows_missing:
             continue
         out[name] = prototype
     return out
+
+
+def consistent_part(series: Series, enabled: bool = True) -> tuple[Series, list[dict]]:
+    """The series from the start of its consistent part, and the breaks found (see the module docstring)."""
+    y = series.y
+    if not enabled or series.season_length != 1 or series.strategy == "with-gaps" or not (y > 0).all():
+        return series, []
+    found = detect_breaks(y)
+    if not found:
+        return series, []
+    start = consistent_start(y, found)
+    refit = start > 0 and len(y) - start >= MIN_CONSISTENT
+    records = [{"ds": series.dates[b.position], "kind": b.kind, "change": b.relative, "fit_from": False} for b in found]
+    if refit:
+        records[-1]["fit_from"] = True
+        series = replace(series, y=y[start:], dates=series.dates[start:])
+    return series, records
 
 
 def _metric_input(backtest: Backtest, arrays: Arrays) -> MetricInput:
@@ -77,7 +112,8 @@ def _metric_input(backtest: Backtest, arrays: Arrays) -> MetricInput:
 def selection_score(backtest: Backtest, arrays: Arrays) -> float:
     """MASE over the backtest; MAE when some window's naive error is zero (the ranking within a series is the same
     kind either way). NaN, so never chosen, when the model failed on a window."""
-    if np.isnan(arrays["mean"]).any():
+    windows = ~np.isnan(backtest.y).all(axis=1)
+    if np.isnan(arrays["mean"][windows, 0]).any():
         return float("nan")
     data = _metric_input(backtest, arrays)
     if data.scale is not None and (data.scale > 0).all():
@@ -91,9 +127,11 @@ def backtest_columns(series: Series, backtest: Backtest, levels: tuple[float, ..
     plan, horizon = backtest.plan, backtest.plan.horizon
     cutoffs = np.asarray(plan.cutoffs)
     observed = ~np.isnan(backtest.y.ravel())
+    dates = series.dates.to_numpy()
+    padded = np.r_[dates, np.full(horizon, dates[-1])]  # a dense plan's newest windows run past the end (no outcome)
     columns = {
-        "cutoff": np.repeat(series.dates[cutoffs - 1].to_numpy(), horizon),
-        "ds": np.concatenate([series.dates[c : c + horizon].to_numpy() for c in cutoffs]),
+        "cutoff": np.repeat(dates[cutoffs - 1], horizon),
+        "ds": np.concatenate([padded[c : c + horizon] for c in cutoffs]),
         "y": backtest.y.ravel(),
         SCALE_COLUMN: np.repeat(backtest.scale, horizon),
     }
@@ -109,69 +147,116 @@ def _board(series: Series, backtest: Backtest, levels: tuple[float, ...], chosen
     rows = []
     for name, arrays in backtest.forecasts.items():
         data = _metric_input(backtest, arrays)
+        if not len(data.y):  # failed on every window (e.g. too short for it): nothing to compare
+            continue
         row = {
             "unique_id": series.unique_id,
             "model": name,
             "mase": mase(data),
             "smape": smape(data),
+            "mae": mae(data),
             "score": selection_score(backtest, arrays),
         }
-        calibrated = calibrated_coverage(backtest.y, arrays, levels)
-        for lv in levels:
-            row[f"coverage_{level_key(lv)}"] = raw_coverage(backtest.y, arrays, lv)
-            row[f"calibrated_coverage_{level_key(lv)}"] = calibrated[lv]
+        for lv in levels:  # the model's own intervals: the delivered bands are scored by the run's calibration
+            row[f"coverage_{level_key(lv)}"] = coverage_metric(lv)(data) if len(data.y) else float("nan")
         row |= {"backtest_points": backtest.points(name), "failed_windows": backtest.failures.get(name, 0)}
         rows.append(row | {"chosen": name == chosen})
     return rows
 
 
-def _choose(backtest: Backtest, model: str) -> tuple[str, tuple[str, ...]]:
-    """The winning name and, when an ensemble is built, its members (best first)."""
-    scores = {name: selection_score(backtest, arrays) for name, arrays in backtest.forecasts.items()}
-    ranked = sorted((s, i, name) for i, (name, s) in enumerate(scores.items()) if np.isfinite(s))
-    members = tuple(name for _, _, name in ranked[:ENSEMBLE_SIZE])
-    if len(members) >= 2:
-        backtest.forecasts[ENSEMBLE] = combine_arrays([backtest.forecasts[m] for m in members])
-        scores[ENSEMBLE] = selection_score(backtest, backtest.forecasts[ENSEMBLE])
-    if model == ENSEMBLE and ENSEMBLE in backtest.forecasts:
-        return ENSEMBLE, members
+def _combined(backtest: Backtest, names: tuple[str, ...], how: str) -> None:
+    """Add the combination's backtest: its members' forecasts combined window by window (a member that failed on a
+    window is left out there, as :class:`~forecasting.combine.Combination` leaves it out)."""
+    present = [backtest.forecasts[n] for n in names if n in backtest.forecasts]
+    if not present:
+        return
+    if how in ("median", "mean"):
+        reducer = np.nanmedian if how == "median" else np.nanmean
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # all members failed on a window: NaN, no warning
+            out = {key: reducer(np.stack([p[key] for p in present]), axis=0) for key in present[0]}
+    else:
+        out = combine_outputs(present, how)
+    backtest.forecasts[COMBINATION] = out
+    windows = ~np.isnan(backtest.y).all(axis=1)
+    backtest.failures[COMBINATION] = int(np.count_nonzero(np.isnan(out["mean"][:, 0]) & windows))
+
+
+def _choose(backtest: Backtest, model: str, candidates: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The model whose forecast is delivered and, for an ensemble, its members (best first)."""
     if model not in (AUTO, ENSEMBLE):
         return model, ()
+    scores = {n: selection_score(backtest, a) for n, a in backtest.forecasts.items() if n in candidates}
+    ranked = sorted((s, i, name) for i, (name, s) in enumerate(scores.items()) if np.isfinite(s))
+    chosen = tuple(name for _, _, name in ranked[:ENSEMBLE_SIZE])
+    if len(chosen) >= 2:
+        backtest.forecasts[ENSEMBLE] = combine_arrays([backtest.forecasts[m] for m in chosen])
+        backtest.failures[ENSEMBLE] = 0
+        scores[ENSEMBLE] = selection_score(backtest, backtest.forecasts[ENSEMBLE])
+    if model == ENSEMBLE and ENSEMBLE in backtest.forecasts:
+        return ENSEMBLE, chosen
     finite = [(s, i, name) for i, (name, s) in enumerate(scores.items()) if np.isfinite(s)]
-    best = min(finite)[2] if finite else next(iter(backtest.forecasts))
-    return best, members if best == ENSEMBLE else ()
+    best = min(finite)[2] if finite else FALLBACK
+    return best, chosen if best == ENSEMBLE else ()
 
 
 def forecast_series(
     series: Series,
     h: int,
     levels: tuple[float, ...],
-    model: str = AUTO,
+    model: str = COMBINATION,
     candidates: tuple[str, ...] = DEFAULT_CANDIDATES,
     n_windows: int = 3,
+    *,
+    dense: bool = False,
+    breaks: bool = True,
 ) -> SeriesResult:
-    """Backtest, select, fit, forecast ``h`` steps and calibrate one prepared series (see the module docstring)."""
-    automatic = model in (AUTO, ENSEMBLE)
-    prototypes = candidate_models(series, candidates if automatic else (model,), explicit=not automatic)
+    """Backtest, fit and forecast ``h`` steps of one prepared series (see the module docstring).
+
+    Args:
+        dense: backtest on ``max(n_windows, DENSE_WINDOWS)`` windows one step apart (a series calibrated alone)
+            instead of ``n_windows`` windows ``h`` apart.
+        breaks: look for level breaks and fit on the consistent part.
+    """
+    series, found = consistent_part(series, breaks)
+    recipe = members(COMBINATION, series.season_length)
+    named = () if model in (AUTO, ENSEMBLE, COMBINATION) else (model,)
+    prototypes = candidate_models(series, tuple(dict.fromkeys((*candidates, *recipe[0], *named))), explicit=False)
+    if named and named[0] not in prototypes:
+        prototypes |= candidate_models(series, named, explicit=True)
     prototypes = prototypes or candidate_models(series, (FALLBACK,))
-    if not automatic and model not in prototypes:
-        # e.g. ETS asked for a series that has to be fitted with its gaps: only the fallback can be honest.
-        prototypes = candidate_models(series, (FALLBACK,))
-    plan = auto_plan(len(series.y), h, n_windows, max(p.min_length for p in prototypes.values()))
-    if len(plan):
-        first_train = int(np.count_nonzero(~np.isnan(series.y[: plan.cutoffs[0]])))
-        eligible = {n: p for n, p in prototypes.items() if p.min_length <= first_train or not automatic}
-        backtest = run_backtest(series, eligible or prototypes, plan, levels)
-        chosen, members = _choose(backtest, model if automatic else next(iter(prototypes)))
+    rich = max(p.min_length for p in prototypes.values())
+    n = len(series.y)
+    plan = dense_plan(n, h, max(n_windows, DENSE_WINDOWS), rich) if dense else auto_plan(n, h, n_windows, rich)
+    backtest = run_backtest(series, prototypes, plan, levels) if len(plan) else None
+    if backtest is not None:
+        _combined(backtest, *recipe)
+        used, ensemble = _choose(backtest, model, candidates)
     else:
-        backtest = None
-        chosen = FALLBACK if automatic else next(iter(prototypes))
-        members = ()
-    prototype = Ensemble(members, season_length=series.season_length) if members else prototypes.get(chosen)
-    prototype = prototype or make_model(chosen, series.season_length)
+        used, ensemble = (FALLBACK if model in (AUTO, ENSEMBLE) else model), ()
+    if used == ENSEMBLE:
+        prototype: Forecaster = Ensemble(ensemble, season_length=series.season_length)
+    else:
+        prototype = prototypes.get(used) or make_model(used, series.season_length)
     arrays, fitted = fit_forecast(prototype, series, None, h, levels)
-    used = chosen if fitted.name == prototype.name else fitted.name
-    return _finish(series, h, levels, arrays, fitted, used, backtest, plan)
+    if fitted.name != prototype.name:  # the fallback fitted instead
+        used = fitted.name
+    if backtest is not None and used not in backtest.forecasts:
+        extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
+        backtest.forecasts[used], backtest.failures[used] = extra.forecasts[used], extra.failures[used]
+    return _finish(series, h, levels, arrays, fitted, used, backtest, found)
+
+
+def _evidence(series: Series, backtest: Backtest | None, used: str) -> Evidence:
+    values = series.y[~np.isnan(series.y)]
+    log = bool((values > 0).all())
+    floor = 0.0 if not log and (values >= 0).all() else None
+    scale = error_scale(series.y, series.season_length, log)
+    if backtest is None:
+        empty = np.empty((0, 0))
+        return Evidence(empty, empty, np.empty(0), np.empty(0), scale, log, floor)
+    windows = np.array([error_scale(series.y[:c], series.season_length, log) for c in backtest.plan.cutoffs])
+    return Evidence(backtest.y, backtest.forecasts[used]["mean"], windows, backtest.scale, scale, log, floor)
 
 
 def _finish(
@@ -182,24 +267,15 @@ def _finish(
     fitted: Forecaster,
     used: str,
     backtest: Backtest | None,
-    plan: WindowPlan,
+    found: list[dict],
 ) -> SeriesResult:
-    raw = arrays
-    coverage = {lv: float("nan") for lv in levels}
     board: list[dict] = []
     backtests: dict[str, np.ndarray] = {}
-    accuracy = (float("nan"), float("nan"))
+    accuracy = (float("nan"),) * 3
     if backtest is not None:
-        if used not in backtest.forecasts:  # the final fit fell back: calibrate with the fallback's own backtest
-            extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
-            backtest.forecasts[used] = extra.forecasts[used]
-            backtest.failures[used] = extra.failures[used]
-        arrays, _ = calibrate(arrays, backtest.y, backtest.forecasts[used], levels)
         board = _board(series, backtest, levels, used)
-        row = next(row for row in board if row["model"] == used)
-        coverage = {lv: row[f"calibrated_coverage_{level_key(lv)}"] for lv in levels}
         data = _metric_input(backtest, backtest.forecasts[used])
-        accuracy = (mase(data), smape(data))
+        accuracy = (mase(data), smape(data), mae(data))
         backtests = backtest_columns(series, backtest, levels)
     return SeriesResult(
         unique_id=series.unique_id,
@@ -207,12 +283,14 @@ def _finish(
         spec=fitted.describe(),
         fit_start=series.dates[0],
         dates=future_dates(series.dates[-1], h, series.freq),
-        forecast=arrays,
-        raw_forecast=raw,
-        coverage=coverage,
+        freq=series.freq,
+        raw_forecast=arrays,
+        evidence=_evidence(series, backtest, used),
         backtest_points=backtest.points(used) if backtest is not None else 0,
         mase=accuracy[0],
         smape=accuracy[1],
+        mae=accuracy[2],
         board=board,
         backtests=backtests,
+        breaks=found,
     )

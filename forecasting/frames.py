@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.engine import SeriesResult
+from forecasting.intervals import Calibrated
 from forecasting.metrics import SCALE_COLUMN
 from forecasting.validation import level_key
 
@@ -21,7 +22,12 @@ def _stacked(arrays: list[np.ndarray], dtype: str) -> np.ndarray:
 
 
 def forecast_frame(
-    results: list[SeriesResult], column: str, levels: tuple[float, ...], *, raw: bool = False
+    results: list[SeriesResult],
+    calibrated: list[Calibrated],
+    column: str,
+    levels: tuple[float, ...],
+    *,
+    raw: bool = False,
 ) -> pd.DataFrame:
     """Rows of ``forecast``'s output (see :func:`forecasting.forecast`).
 
@@ -38,8 +44,9 @@ def forecast_frame(
         "unique_id": per_series([r.unique_id for r in results], object),
         "ds": _stacked([r.dates.to_numpy() for r in results], "datetime64[ns]"),
     }
+    bands = [r.raw_forecast for r in results] if raw else [c.forecast for c in calibrated]
     for name, key in zip(names, keys, strict=True):
-        frame[name] = _stacked([(r.raw_forecast if raw else r.forecast)[key] for r in results], "float64")
+        frame[name] = _stacked([b[key] for b in bands], "float64")
     if raw:
         return pd.DataFrame(frame)
     frame |= {
@@ -49,15 +56,26 @@ def forecast_frame(
         "backtest_points": per_series([r.backtest_points for r in results], "int64"),
         "mase": per_series([r.mase for r in results], "float64"),
         "smape": per_series([r.smape for r in results], "float64"),
+        "mae": per_series([r.mae for r in results], "float64"),
     }
-    frame |= {f"coverage-{level_key(lv)}": per_series([r.coverage[lv] for r in results], "float64") for lv in levels}
+    frame |= {f"coverage-{level_key(lv)}": per_series([c.coverage[lv] for c in calibrated], "float64") for lv in levels}
+    frame |= {f"msis-{level_key(lv)}": per_series([c.msis[lv] for c in calibrated], "float64") for lv in levels}
+    frame["calibration"] = per_series([c.group for c in calibrated], object)
     return pd.DataFrame(frame)
+
+
+def breaks_frame(results: list[SeriesResult]) -> pd.DataFrame:
+    """``unique_id, ds, kind, change, fit_from``: the level breaks found, oldest first per series."""
+    rows = [{"unique_id": r.unique_id, **b} for r in results for b in r.breaks]
+    columns = ["unique_id", "ds", "kind", "change", "fit_from"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"ds": "datetime64[ns]", "change": "float64", "fit_from": "bool"})
 
 
 def board_frame(results: list[SeriesResult], levels: tuple[float, ...]) -> pd.DataFrame:
     """Leaderboard rows, ranked within each series by the selection score (see :func:`forecasting.leaderboard`)."""
-    coverage = [f"{kind}coverage_{level_key(lv)}" for kind in ("", "calibrated_") for lv in levels]
-    columns = ["unique_id", "model", "rank", "mase", "smape", *coverage, "backtest_points", "failed_windows"]
+    coverage = [f"coverage_{level_key(lv)}" for lv in levels]
+    columns = ["unique_id", "model", "rank", "mase", "smape", "mae", *coverage, "backtest_points", "failed_windows"]
     rows = [row for r in results for row in r.board]
     if not rows:
         return pd.DataFrame(columns=[*columns, "chosen"])

@@ -1,8 +1,14 @@
 """The model registry: names the API accepts, how to build each model for a season length, and the defaults.
 
-``DEFAULT_CANDIDATES`` are the models ``model="auto"`` compares in the backtest of each series: the fast ones. ARIMA
-(a stepwise order search, 30–100× an ETS fit) and Prophet (a Stan optimisation per fit) are available by name and can
-be added to the comparison through ``models=``.
+``DEFAULT_MODEL`` is what a run forecasts with unless told otherwise: ``"combination"``, the fixed combination of
+:func:`forecasting.combine.default_combination` (median of ETS, damped ETS and dynamic optimised Theta for series
+without a season; mean of ETS, Theta and seasonal naive otherwise). It involves no choice by a short backtest: on the
+tourism competition and the shipped series, picking one model per series from three backtest windows (``"auto"``,
+still available) lost to always using one of its own candidates (issue 15).
+
+``DEFAULT_CANDIDATES`` are the single models every run backtests beside the one asked for, for the leaderboard, and
+the ones ``model="auto"`` picks from: the fast ones. ARIMA (a stepwise order search, 30–100× an ETS fit) and Prophet
+(a Stan optimisation per fit) are available by name and can be added to the comparison through ``models=``.
 """
 
 from __future__ import annotations
@@ -10,14 +16,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from forecasting.base import Forecaster
+from forecasting.combine import default_combination, default_recipe
 from forecasting.ensemble import Ensemble
 from forecasting.errors import ForecastInputError, UnknownModelError
 from forecasting.single_models import SINGLE_MODELS, ModelInfo
 
 AUTO = "auto"
+COMBINATION = "combination"
+DEFAULT_MODEL = COMBINATION
 FALLBACK = "naive"
 
 MODELS: dict[str, ModelInfo] = {
+    COMBINATION: ModelInfo(
+        COMBINATION, default_combination, "median(ETS, damped ETS, DOTM) yearly; mean(ETS, Theta, seasonal naive)"
+    ),
     **SINGLE_MODELS,
     # forecast(model="ensemble"|"auto") averages the best three of each series' backtest instead.
     "ensemble": ModelInfo("ensemble", lambda m: Ensemble(season_length=m), "mean of ETS, Theta and drift"),
@@ -29,8 +41,13 @@ ENSEMBLE_SIZE = 3
 
 
 def model_names() -> tuple[str, ...]:
-    """Every name ``forecast(model=...)`` accepts, ``"auto"`` first."""
-    return (AUTO, *MODELS)
+    """Every name ``forecast(model=...)`` accepts, the default first, then ``"auto"``."""
+    return (DEFAULT_MODEL, AUTO, *(name for name in MODELS if name != DEFAULT_MODEL))
+
+
+def members(name: str, season_length: int) -> tuple[tuple[str, ...], str] | None:
+    """The member names and combiner of a fixed combination (``None`` for any other model)."""
+    return default_recipe(season_length) if name == COMBINATION else None
 
 
 def check_model_name(name: object, *, allow_auto: bool = True) -> str:

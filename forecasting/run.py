@@ -1,12 +1,16 @@
-"""One run: validate once, forecast every series with its backtests, return one result object.
+"""One run: validate once, forecast every series with its backtests, calibrate the bands together, return one result.
 
 ``run`` is the library's one entry point for forecasting a long frame (statsforecast's ``StatsForecast(...).forecast``
-and ``cross_validation`` in one call): the per-series pipeline of :mod:`forecasting.engine` (backtest, selection,
-final fit, calibration) runs in this process or on the worker pool (:mod:`forecasting.pool`), and everything a page
-or a report reads comes from the returned :class:`ForecastRun` — the forecast rows, the backtests, the leaderboard
-scored from them and the series that could not be forecast. :func:`forecasting.forecast` and
-:func:`forecasting.leaderboard` are views of a run. The library keeps no results between calls: callers that want
-caching (the app's ``ui/cache.py``) cache runs.
+and ``cross_validation`` in one call): the per-series pipeline of :mod:`forecasting.engine` (breaks, backtests, the
+final fit) runs in this process or on the worker pool (:mod:`forecasting.pool`); then one pass in this process pools
+the backtest errors of similar series and makes every band (:mod:`forecasting.intervals`). Everything a page or a
+report reads comes from the returned :class:`ForecastRun` — the forecast rows, the backtests, the leaderboard scored
+from them, the calibration groups with their measured coverage and interval score, the breaks found and the series
+that could not be forecast. :func:`forecasting.forecast` and :func:`forecasting.leaderboard` are views of a run. The
+library keeps no results between calls: callers that want caching (the app's ``ui/cache.py``) cache runs.
+
+A run of a single series cannot pool: it is backtested on ten windows one step apart instead of three, so that its
+own errors calibrate its band (split conformal on one series).
 """
 
 from __future__ import annotations
@@ -14,16 +18,19 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from forecasting.engine import SeriesResult, forecast_series
 from forecasting.errors import ForecastError
-from forecasting.frames import backtest_frame, board_frame, forecast_frame
+from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
+from forecasting.intervals import calibrate_run
+from forecasting.periods import ALIAS, Numbering, is_numbered, numbering
 from forecasting.pool import map_chunks
-from forecasting.registry import check_model_name, check_models
+from forecasting.reading import AccuracyReading, accuracy_reading
+from forecasting.registry import DEFAULT_MODEL, check_model_name, check_models
 from forecasting.series import prepare_series, split_frame
 from forecasting.validation import check_series, validate_count, validate_frame, validate_horizon, validate_level
 
@@ -42,6 +49,9 @@ class Settings:
     models: tuple[str, ...]
     n_windows: int
     freq: str | None
+    dense: bool = False
+    breaks: bool = True
+    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,11 @@ class ForecastRun:
             the run's levels); :func:`forecasting.evaluate` on it gives the leaderboard's MASE, sMAPE and raw
             coverage.
         leaderboard: per series and backtested model, as :func:`forecasting.leaderboard` returns them.
+        calibration: one row per calibration group (the forecast's ``calibration`` column): ``group, series,
+            points, coverage-<l>…, msis-<l>…`` — the cross-validated coverage of the delivered bands over ``points``
+            backtest outcomes of ``series`` series (NaN under 50 outcomes) and their MSIS.
+        breaks: ``unique_id, ds, kind, change, fit_from``: level breaks found (``fit_from`` marks the one the
+            forecast was fitted from).
         errors: ``unique_id, error`` for each series that could not be forecast, with the reason.
         h, levels, model: the horizon, the interval levels (ascending) and the model asked for.
     """
@@ -65,10 +80,33 @@ class ForecastRun:
     raw_forecast: pd.DataFrame
     backtests: pd.DataFrame
     leaderboard: pd.DataFrame
+    calibration: pd.DataFrame
+    breaks: pd.DataFrame
     errors: pd.DataFrame
     h: int
     levels: tuple[float, ...]
     model: str
+
+    def reading(self, unique_id: object, *, percent_change: bool | None = None) -> AccuracyReading:
+        """The backtest error of the delivered model on one series, as one sentence's facts (see
+        :func:`forecasting.reading.accuracy_reading`; ``percent_change`` for a rate, scored in points)."""
+        rows = self.forecast.loc[self.forecast["unique_id"] == unique_id, "model"]
+        bt = self.backtests[self.backtests["unique_id"] == unique_id]
+        if rows.empty or bt.empty or rows.iloc[0] not in bt:
+            return accuracy_reading(np.empty((0, 0)), np.empty((0, 0)), percent_change=percent_change)
+        model = rows.iloc[0]
+        outcomes = bt.pivot_table(index="cutoff", columns="ds", values="y", dropna=False, sort=True)
+        means = bt.pivot_table(index="cutoff", columns="ds", values=model, dropna=False, sort=True)
+        means = means.reindex_like(outcomes).to_numpy()
+        return accuracy_reading(outcomes.to_numpy(), means, percent_change=percent_change)
+
+    def calibration_of(self, unique_id: object) -> dict:
+        """The calibration group row of one series (its measured coverage and MSIS), or an empty dict."""
+        group = self.forecast.loc[self.forecast["unique_id"] == unique_id, "calibration"]
+        if group.empty:
+            return {}
+        rows = self.calibration[self.calibration["group"] == group.iloc[0]]
+        return rows.iloc[0].to_dict() if len(rows) else {}
 
 
 def run(
@@ -76,7 +114,7 @@ def run(
     h: int,
     freq: str | None = None,
     level: Iterable[float] = (80, 95),
-    model: str = "auto",
+    model: str = DEFAULT_MODEL,
     models: Iterable[str] | None = None,
     n_windows: int = 3,
     n_jobs: int = 1,
@@ -84,13 +122,18 @@ def run(
     *,
     strict: bool = False,
     chunk_size: int | None = None,
+    breaks: bool = True,
 ) -> ForecastRun:
-    """Backtest, select, fit, forecast and calibrate every series of a long frame.
+    """Backtest, fit, forecast and calibrate every series of a long frame.
 
     Args:
         df, h, freq, level, model: as in :func:`forecasting.forecast`.
-        models: candidates compared by ``model="auto"`` and shown in the leaderboard (default: the fast set).
-        n_windows: backtest windows per series (fewer on short series).
+        models: single models backtested beside the one asked for and shown in the leaderboard, and the candidates
+            of ``model="auto"`` (default: the fast set).
+        n_windows: backtest windows per series, ``h`` apart (fewer on short series); a run of one series uses at
+            least ten, one step apart.
+        breaks: look for level breaks in positive series without a season and fit on the part after the last one
+            (turn off for rates and shares, whose jumps are news rather than a change of definition).
         n_jobs: worker processes; 1 runs in this process, -1 uses every core.
         progress: called as ``progress(done, total)`` with counts of series, after every chunk.
         strict: raise the first series' problem (duplicate dates, a single observation, dates off the grid, a
@@ -102,16 +145,22 @@ def run(
         ForecastInputError: a problem with the frame as a whole or with a setting (and with ``strict``, with a
             series). UnknownModelError: unknown ``model`` or ``models`` name.
     """
+    numbers = _numbering(df, freq)
+    if numbers is not None:
+        df = df.assign(ds=numbers.to_dates(df["ds"]))
     settings = Settings(
         h=validate_horizon(h),
         levels=validate_level(level),
         model=check_model_name(model),
         models=check_models(models),
         n_windows=validate_count(n_windows, "n_windows"),
-        freq=freq,
+        freq=ALIAS if numbers is not None else freq,
+        breaks=bool(breaks),
+        numbered=numbers is not None,
     )
     jobs = (os.cpu_count() or 1) if n_jobs == -1 else validate_count(n_jobs, "n_jobs (or -1 for every core)")
     items = [(uid, ds.to_numpy(), y) for uid, ds, y in split_frame(validate_frame(df, per_series=strict))]
+    settings = replace(settings, dense=len(items) == 1)
     total, done = len(items), [0]
 
     def report(chunk: list[Outcome]) -> None:
@@ -129,15 +178,47 @@ def run(
     if strict and failed:
         raise failed[0][1]
     results = [result for _, result, _ in outcomes if result is not None]
-    return ForecastRun(
-        forecast=forecast_frame(results, settings.model, settings.levels),
-        raw_forecast=forecast_frame(results, settings.model, settings.levels, raw=True),
+    calibrated, groups = calibrate_run(
+        [r.freq for r in results],
+        [r.raw_forecast for r in results],
+        [r.evidence for r in results],
+        settings.levels,
+        settings.h,
+    )
+    out = ForecastRun(
+        forecast=forecast_frame(results, calibrated, settings.model, settings.levels),
+        raw_forecast=forecast_frame(results, calibrated, settings.model, settings.levels, raw=True),
         backtests=backtest_frame(results, settings.levels),
         leaderboard=board_frame(results, settings.levels),
+        calibration=groups,
+        breaks=breaks_frame(results),
         errors=pd.DataFrame([(uid, str(error)) for uid, error in failed], columns=["unique_id", "error"]),
         h=settings.h,
         levels=settings.levels,
         model=settings.model,
+    )
+    return _renumbered(out, numbers) if numbers is not None else out
+
+
+def _numbering(df: object, freq: object) -> Numbering | None:
+    """The numbering of a frame with numbered periods, else None (dates are checked by ``validate_frame``)."""
+    if isinstance(df, pd.DataFrame) and "ds" in df.columns and "unique_id" in df.columns and is_numbered(df["ds"]):
+        return numbering(df, freq)
+    return None
+
+
+def _renumbered(out: ForecastRun, numbers: Numbering) -> ForecastRun:
+    """The run with every date column turned back into period numbers."""
+
+    def back(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+        return frame.assign(**{c: numbers.to_numbers(frame[c]) for c in columns if c in frame.columns})
+
+    return replace(
+        out,
+        forecast=back(out.forecast, ("ds", "fit_start")),
+        raw_forecast=back(out.raw_forecast, ("ds",)),
+        backtests=back(out.backtests, ("cutoff", "ds")),
+        breaks=back(out.breaks, ("ds",)),
     )
 
 
@@ -151,8 +232,17 @@ def _forecast_chunk(items: list[Item], settings: Settings) -> list[Outcome]:
             dates = pd.DatetimeIndex(ds)
             check_series(uid, dates, y)
             series = prepare_series(uid, dates, y, settings.freq)
+            if settings.numbered:  # a number says nothing about a season
+                series = replace(series, season_length=1)
             result = forecast_series(
-                series, settings.h, settings.levels, settings.model, settings.models, settings.n_windows
+                series,
+                settings.h,
+                settings.levels,
+                settings.model,
+                settings.models,
+                settings.n_windows,
+                dense=settings.dense,
+                breaks=settings.breaks,
             )
             out.append((uid, result, None))
         except ForecastError as err:

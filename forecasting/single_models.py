@@ -13,7 +13,7 @@ from forecasting.base import Forecaster
 from forecasting.baseline import Drift, Naive, SeasonalNaive
 from forecasting.errors import UnknownModelError
 from forecasting.prophet_model import ProphetModel
-from forecasting.statistical import ARIMA, ETS, Theta
+from forecasting.statistical import ARIMA, ETS, DampedETS, DynamicTheta, Theta
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ SINGLE_MODELS: dict[str, ModelInfo] = {
         ModelInfo("seasonal_naive", lambda m: SeasonalNaive(season_length=m), "last value of the same season"),
         ModelInfo("drift", lambda m: Drift(), "line through the first and last observations"),
         ModelInfo("ets", lambda m: ETS(season_length=m), "exponential smoothing, form chosen by AICc"),
+        ModelInfo("ets_damped", lambda m: DampedETS(season_length=m), "exponential smoothing, damped trend"),
         ModelInfo("arima", lambda m: ARIMA(season_length=m), "ARIMA, orders chosen by a stepwise AICc search"),
         ModelInfo("theta", lambda m: Theta(season_length=m), "Theta method (M3 competition winner)"),
+        ModelInfo("dotm", lambda m: DynamicTheta(season_length=m), "dynamic optimised Theta"),
         ModelInfo("prophet", lambda m: ProphetModel(season_length=m), "Prophet: piecewise trend and seasonality"),
     )
 }

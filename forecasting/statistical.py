@@ -114,6 +114,18 @@ class ETS(_StatsForecastModel):
         return f"ETS({error},{trend}{'d' if damped == 'D' else ''},{season})"
 
 
+class DampedETS(ETS):
+    """ETS restricted to damped trends (error and season still chosen by AICc): a member of the default yearly
+    combination, where an undamped trend extrapolated over five years is the most common large miss."""
+
+    name = "ets_damped"
+
+    def __init__(
+        self, season_length: int = 1, damped: bool | None = True, engine: str = "statsforecast", form: str = "ZZZ"
+    ) -> None:
+        super().__init__(season_length, damped, engine, form)
+
+
 class ARIMA(_StatsForecastModel):
     """ARIMA with automatic order search (stepwise, AICc), seasonal when ``season_length`` > 1.
 
@@ -240,3 +252,13 @@ class Theta(_StatsForecastModel):
         if not self.is_fitted:
             return self.name
         return f"Theta ({self.model_.model_['modeltype']})"
+
+
+class DynamicTheta(Theta):
+    """Dynamic optimised Theta (DOTM, Fiorucci et al. 2016) by its own name: a member of the default yearly
+    combination."""
+
+    name = "dotm"
+
+    def __init__(self, season_length: int = 1, variant: str = "dynamic") -> None:
+        super().__init__(season_length, variant)

@@ -70,12 +70,14 @@ url.write()
 last = rows.loc[rows["value"].notna(), "period"].max()
 prelim = cache.preliminary(ind.id)
 footer = source_line(ind, last, lang, preliminary=prelim.loc[prelim["region_code"] == region, "period"])
+rate = cache.is_rate(ind.id)
 tab_one, tab_batch = st.tabs([t("forecast.tab_single"), t("forecast.tab_batch")])
 with tab_one:
     history = cache.series_frame(ind.id, (region,))
     try:
+        result = cache.series_run(ind.id, region, h, model, candidates)
         fc = cache.forecast(ind.id, region, h, model, candidates)
-        board = cache.leaderboard(ind.id, region, h, candidates)
+        board = cache.leaderboard(ind.id, region, h, model, candidates)
     except forecasting.ForecastError as err:
         st.error(t("forecast.failed", error=inert(err)))
         st.stop()
@@ -86,16 +88,24 @@ with tab_one:
         region=reg.name(region, lang),
         model=fv.model_label(fc["model"].iloc[0], lang),
     )
-    fan = cache.fan_chart(charts.recent(history, ind.freq), fc, model, title, pick(ind.unit), ind.decimals, labels)
+    shown = charts.recent(history, ind.freq)
+    fan = charts.fan_chart(shown, fc, model, title, pick(ind.unit), ind.decimals, labels)
+    breaks = fv.series_breaks(result, region, since=shown["ds"].min())
+    fan = fv.mark_breaks(fan, breaks, lang)
     selection = f"{ind.id}-{region}-{h}-{model}-{'.'.join(candidates)}"
-    facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
+    step = fv.first_step(fc, model, lang, result=result, region_code=region, rate=rate)
+    facts = series_facts(rows, ind, region, reg, forecast=step)
     vintage = t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today())
     notes = [t("forecast.interval_note"), f"{footer} · {vintage}"]
     meta = ChartMeta(title=title, source=footer, unit=pick(ind.unit))
-    show.chart(fan, meta, f"fc-fan-{selection}", caption=fv.accuracy_note(fc, lang), notes=notes, facts=facts)
+    st.info(fv.reading(result, region, rate, lang))
+    if len(breaks):
+        st.warning(fv.break_warning(breaks, fc, ind.freq, lang))
+    note = fv.accuracy_note(fc, result.calibration_of(region), lang, rate)
+    show.chart(fan, meta, f"fc-fan-{selection}", caption=note, notes=notes, facts=facts)
     st.subheader(t("forecast.leaderboard"))
     st.caption(t("forecast.leaderboard_note"))
-    leaders = fv.leaderboard_table(board, lang)
+    leaders = fv.leaderboard_table(board, lang, rate)
     show.table(leaders, TableMeta(f"{title} · {t('forecast.leaderboard')}", footer), f"fc-board-{selection}")
     st.subheader(t("forecast.table"))
     table = fv.forecast_table(fc, model, ind.freq, ind.decimals, lang)
@@ -103,19 +113,20 @@ with tab_one:
     show.table(table, TableMeta(title, footer, units=units), f"fc-table-{selection}")
 
 with tab_batch:
-    st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h))
+    st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h, model=fv.model_label(model, lang)))
+    batch_key = (ind.id, h, model, candidates)
     if st.button(t("forecast.batch_run"), key="fc_batch_run"):
         started = time.perf_counter()
-        fv.batch_run(ind.id, tuple(available), h, candidates, lang)
-        st.session_state["fc_batch"] = (ind.id, h, candidates, time.perf_counter() - started)
+        fv.batch_run(ind.id, tuple(available), h, model, candidates, lang)
+        st.session_state["fc_batch"] = (*batch_key, time.perf_counter() - started)
     kept = st.session_state.get("fc_batch")
-    if kept and kept[:3] == (ind.id, h, candidates):
-        result, seconds = fv.batch_run(ind.id, tuple(available), h, candidates, lang), kept[3]
+    if kept and kept[:4] == batch_key:
+        result, seconds = fv.batch_run(ind.id, tuple(available), h, model, candidates, lang), kept[4]
         st.success(t("forecast.batch_done", n=result.forecast["unique_id"].nunique(), seconds=f"{seconds:.1f}"))
-        table = fv.batch_table(result, reg, ind.freq, ind.decimals, lang)
+        table = fv.batch_table(result, reg, ind.freq, ind.decimals, lang, rate)
         batch_title = t("forecast.batch_title", name=pick(ind.name), h=h)
-        show.table(table, TableMeta(batch_title, footer), f"fc-batch-{ind.id}-{h}")
+        show.table(table, TableMeta(batch_title, footer), f"fc-batch-{ind.id}-{h}-{model}")
         if len(result.errors):
             st.warning(t("forecast.batch_errors", n=len(result.errors)))
             st.dataframe(result.errors, hide_index=True)
-        st.caption(footer)
+        st.caption(" · ".join(part for part in (fv.batch_note(result, lang), footer) if part))

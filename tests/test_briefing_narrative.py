@@ -146,6 +146,36 @@ def test_forecast_names_model_interval_and_backtest_error():
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "zh", "en"),
+    [
+        (
+            "percent",
+            "过去 3 次回测中，预测值与实际值平均相差 2.1%。",
+            "Over the last 3 backtests, forecasts differed from the outcomes by 2.1% on average.",
+        ),
+        (
+            "points",
+            "过去 3 次回测中，预测值与实际值平均相差 2.1 个百分点。",
+            "Over the last 3 backtests, forecasts differed from the outcomes by 2.1 percentage points on average.",
+        ),
+    ],
+)
+def test_the_backtest_error_is_read_as_a_leader_reads_it(kind, zh, en):
+    facts = Facts(
+        **GDP,
+        forecast=133000.0,
+        forecast_period=pd.Timestamp("2023-01-01"),
+        forecast_model="组合预测",
+        forecast_mase=0.8412,
+        forecast_error=2.0833,
+        forecast_error_kind=kind,
+        forecast_backtests=3,
+    )
+    assert sentences(facts, "zh")[-1] == zh  # instead of the MASE, which a leader cannot read
+    assert sentences(facts, "en")[-1] == en
+
+
 def test_absent_facts_drop_their_sentences():
     assert sentences(Facts(**GDP), "zh") == []
     assert narrative(None, "zh") == ""

@@ -18,8 +18,8 @@ def test_shipped_defaults_load():
     ("old", "new", "field", "problem"),
     [
         (
-            "  indicator: gdp\n  model: auto\n  horizon",
-            "  indicator: gpd\n  model: auto\n  horizon",
+            "  indicator: gdp\n  model: combination\n  horizon",
+            "  indicator: gpd\n  model: combination\n  horizon",
             "forecast.indicator",
             "'gpd' is not in the catalogue",
         ),
@@ -28,7 +28,7 @@ def test_shipped_defaults_load():
         ("classes: 5", "classes: five", "map.classes", "'five' is not of type 'integer'"),
         ("view: level", "view: levels", "indicators.view", "'levels' is not one of"),
         ("horizon: {A: 5,", "horizon: {A: 50,", "forecast.horizon.A", "50 is beyond the longest horizon offered, 10"),
-        ("  model: auto\n  drivers", "  model: best\n  drivers", "scenarios.model", "'best' is not one of"),
+        ("  model: combination\n  drivers", "  model: best\n  drivers", "scenarios.model", "'best' is not one of"),
     ],
 )
 def test_a_wrong_file_names_line_and_field(tmp_path, old, new, field, problem):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import Naive, forecast, leaderboard
+from forecasting import Naive, forecast, leaderboard, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,26 +44,33 @@ def test_output_columns_rows_and_dates(trend, seasonal):
     assert list(out.columns) == [
         "unique_id",
         "ds",
-        "auto",
-        "auto-lo-80",
-        "auto-hi-80",
-        "auto-lo-95",
-        "auto-hi-95",
+        "combination",
+        "combination-lo-80",
+        "combination-hi-80",
+        "combination-lo-95",
+        "combination-hi-95",
         "model",
         "spec",
         "fit_start",
         "backtest_points",
         "mase",
         "smape",
+        "mae",
         "coverage-80",
         "coverage-95",
+        "msis-80",
+        "msis-95",
+        "calibration",
     ]
     assert list(out["unique_id"]) == ["seasonal"] * 3 + ["trend"] * 3  # input order is kept
     assert list(out.loc[out.unique_id == "trend", "ds"].dt.year) == [2030, 2031, 2032]
     assert list(out.loc[out.unique_id == "seasonal", "ds"].dt.strftime("%Y-%m")) == ["2006-01", "2006-02", "2006-03"]
-    assert (out["auto-lo-95"] <= out["auto-lo-80"]).all() and (out["auto-lo-80"] <= out["auto"]).all()
-    assert (out["auto"] <= out["auto-hi-80"]).all() and (out["auto-hi-80"] <= out["auto-hi-95"]).all()
-    assert out[["coverage-80", "coverage-95"]].apply(lambda c: c.between(0, 100)).all().all()
+    lo95, lo80, mean = out["combination-lo-95"], out["combination-lo-80"], out["combination"]
+    hi80, hi95 = out["combination-hi-80"], out["combination-hi-95"]
+    assert (lo95 <= lo80).all() and (lo80 <= mean).all() and (mean <= hi80).all() and (hi80 <= hi95).all()
+    # each series is its own calibration group (monthly, yearly): too few backtest outcomes to report a coverage
+    assert out["coverage-80"].isna().all() and (out["msis-95"] > 0).all()
+    assert set(out["calibration"]) == {"MS|log", "YS-JAN|log"}
 
 
 def test_named_model_column(trend):
@@ -72,26 +79,41 @@ def test_named_model_column(trend):
     assert set(out["model"]) == {"theta"} and out["spec"].iloc[0].startswith("Theta")
 
 
+def test_the_default_is_the_fixed_combination(trend, seasonal):
+    both = pd.concat([trend, seasonal])
+    out = forecast(both, h=4)
+    assert set(out["model"]) == {"combination"}
+    specs = out.groupby("unique_id")["spec"].first()
+    assert specs["trend"].startswith("median(ETS") and "DOTM" in specs["trend"]
+    assert specs["seasonal"].startswith("mean(ETS") and "Theta" in specs["seasonal"]
+    board = leaderboard(both, h=4).set_index("unique_id").loc["trend"].set_index("model")
+    assert board["chosen"].sum() == 1 and board.loc["combination", "chosen"]
+    assert out.loc[out.unique_id == "trend", "mase"].iloc[0] == pytest.approx(board.loc["combination", "mase"])
+    assert board.loc["combination", "mase"] < board.loc["naive", "mase"]
+
+
 def test_auto_beats_naive_on_a_trend_and_agrees_with_the_leaderboard(trend):
-    out = forecast(trend, h=4)
-    board = leaderboard(trend, h=4)
+    result = run(trend, h=4, model="auto")
+    out, board = result.forecast, result.leaderboard
     chosen = board.loc[board.chosen]
-    assert len(chosen) == 1 and chosen["rank"].iloc[0] == 1
-    assert out["model"].iloc[0] == chosen["model"].iloc[0] != "naive"
+    assert len(chosen) == 1 and out["model"].iloc[0] == chosen["model"].iloc[0] != "naive"
+    candidates = board[board["model"].isin(["naive", "drift", "ets", "theta", "ensemble"])]
+    assert chosen["rank"].iloc[0] == candidates["rank"].min()  # the best of the candidates auto picks from
     assert out["mase"].iloc[0] == pytest.approx(chosen["mase"].iloc[0])
-    assert out["coverage-80"].iloc[0] == pytest.approx(chosen["calibrated_coverage_80"].iloc[0])
     naive = board.set_index("model").loc["naive", "mase"]
     assert chosen["mase"].iloc[0] < naive
 
 
 def test_auto_uses_the_season(seasonal):
-    out = forecast(seasonal, h=12)
+    out = forecast(seasonal, h=12, model="auto")
     board = leaderboard(seasonal, h=12).set_index("model")
     assert out["model"].iloc[0] != "naive"
     assert board.loc["seasonal_naive", "mase"] < board.loc["naive", "mase"]
     assert board.loc[out["model"].iloc[0], "mase"] < board.loc["naive", "mase"]
     # The forecast follows the seasonal pattern: its peak is in the months of the history's peak.
     assert pd.Timestamp(out.loc[out["auto"].idxmax(), "ds"]).month in (3, 4, 5)
+    default = forecast(seasonal, h=12)
+    assert pd.Timestamp(default.loc[default["combination"].idxmax(), "ds"]).month in (3, 4, 5)
 
 
 def test_leaderboard_columns(trend):
@@ -102,27 +124,30 @@ def test_leaderboard_columns(trend):
         "rank",
         "mase",
         "smape",
+        "mae",
         "coverage_80",
         "coverage_95",
-        "calibrated_coverage_80",
-        "calibrated_coverage_95",
         "backtest_points",
         "failed_windows",
         "chosen",
     ]
-    assert set(board["model"]) == {"naive", "drift", "ets", "ensemble"}
-    assert list(board["rank"]) == [1, 2, 3, 4] and board["chosen"].sum() == 1
-    assert (board["backtest_points"] == 9).all()
+    # the models asked for, the default combination's members and the combination itself
+    assert set(board["model"]) == {"naive", "drift", "ets", "ets_damped", "dotm", "combination"}
+    assert list(board["rank"]) == list(range(1, 7)) and board["chosen"].sum() == 1
+    # a lone series is backtested on ten windows one step apart, h=3: 10 + 9 + 8 outcomes
+    assert (board["backtest_points"] == 27).all()
 
 
 def test_ten_point_annual_series_falls_back_to_simple_models(rng):
     short = series("short", 50 + 2 * np.arange(10) + rng.normal(0, 1, 10))
-    out = forecast(short, h=4)
+    out = forecast(short, h=4, model="auto")
     assert len(out) == 4 and np.isfinite(out.filter(like="auto").to_numpy()).all()
-    assert out["model"].iloc[0] in {"naive", "drift", "ensemble"}
+    assert out["model"].iloc[0] in {"naive", "drift", "ensemble"}  # ETS and Theta fail the shortest windows
     assert out["backtest_points"].iloc[0] > 0
-    board = leaderboard(short, h=4)
-    assert set(board["model"]) <= {"naive", "drift", "ensemble"}
+    board = leaderboard(short, h=4).set_index("model")
+    assert board.loc["ets", "failed_windows"] > 0  # too short for ETS on the early windows: reported, not hidden
+    default = forecast(short, h=4)
+    assert set(default["model"]) == {"combination"} and np.isfinite(default["combination"]).all()
 
 
 def test_a_named_model_too_rich_for_the_series_reports_what_ran(rng):
@@ -133,7 +158,7 @@ def test_a_named_model_too_rich_for_the_series_reports_what_ran(rng):
 
 def test_three_points_are_enough():
     out = forecast(series("three", [1.0, 2.0, 4.0]), h=2)
-    assert len(out) == 2 and np.isfinite(out["auto"]).all()
+    assert len(out) == 2 and np.isfinite(out["combination"]).all()
 
 
 def test_gap_then_a_long_recent_stretch_fits_the_recent_stretch_only(rng):
@@ -151,7 +176,7 @@ def test_gaps_near_the_end_are_kept_as_gaps_and_only_gap_aware_models_fit(rng):
     df = series("holes", values)
     out = forecast(df, h=2)
     assert out["fit_start"].iloc[0] == pd.Timestamp("2000-01-01")
-    assert out["model"].iloc[0] in {"naive", "drift", "ensemble"}
+    assert out["model"].iloc[0] == "naive"  # the combination's members cannot fit gaps: the fallback, recorded
     assert set(forecast(df, h=2, model="ets")["model"]) == {"naive"}
     assert set(forecast(df, h=2, model="drift")["model"]) == {"drift"}
     board = leaderboard(df, h=2)
@@ -168,16 +193,18 @@ def test_leading_and_trailing_missing_values_are_trimmed(rng):
 
 def test_constant_series():
     out = forecast(series("flat", np.full(15, 7.0)), h=3)
-    np.testing.assert_allclose(out[["auto", "auto-lo-95", "auto-hi-95"]].to_numpy(), 7.0, atol=1e-6)
-    assert np.isnan(out["mase"].iloc[0]) and out["coverage-95"].iloc[0] == 100
+    values = out[["combination", "combination-lo-95", "combination-hi-95"]].to_numpy()
+    np.testing.assert_allclose(values, 7.0, atol=1e-3)
+    assert np.isnan(out["mase"].iloc[0]) and np.isnan(out["coverage-95"].iloc[0])  # too few outcomes to say
 
 
 def test_negative_and_zero_crossing_series(rng):
     negative = series("neg", -500 + np.cumsum(rng.normal(-2, 3, 25)))
     crossing = series("cross", np.linspace(-10, 10, 25) + rng.normal(0, 1, 25))
     out = forecast(pd.concat([negative, crossing]), h=3).set_index("unique_id")
-    assert (out.loc["neg", "auto"] < -450).all()
-    assert (out.loc["cross", "auto"] > 5).all()
+    assert (out.loc["neg", "combination"] < -450).all()
+    assert (out.loc["cross", "combination"] > 5).all()
+    assert (out.loc["cross", "combination-lo-95"] < out.loc["cross", "combination"]).all()  # plain, symmetric bands
 
 
 def test_mixed_frequencies_in_one_frame(trend, seasonal):
@@ -193,13 +220,12 @@ def test_under_covering_intervals_are_widened():
     values = 100 + np.cumsum(np.r_[rng.normal(0, 1, 30), rng.normal(0, 5, 10)])
     df = series("shock", values)
     own = Naive().fit(values).predict(2)
-    out = forecast(df, h=2, model="naive")
+    result = run(df, h=2, model="naive", models=["naive"], n_windows=30)
+    out, board = result.forecast, result.leaderboard.set_index("model")
     assert ((out["naive-hi-80"] - out["naive-lo-80"]).to_numpy() > (own["hi-80"] - own["lo-80"]).to_numpy()).all()
-    board = leaderboard(df, h=2, models=["naive"]).set_index("model")
-    assert out["coverage-80"].iloc[0] == board.loc["naive", "calibrated_coverage_80"]
-    board = leaderboard(df, h=2, models=["naive"], n_windows=6).set_index("model")
-    assert board.loc["naive", "coverage_80"] < 50  # the model's own intervals under-cover in the backtest
-    assert board.loc["naive", "calibrated_coverage_80"] >= 75  # calibrated on other windows, checked on each
+    assert board.loc["naive", "backtest_points"] >= 50  # enough outcomes for a coverage to be reported
+    assert board.loc["naive", "coverage_80"] < 75  # the model's own intervals under-cover in the backtest
+    assert out["coverage-80"].iloc[0] >= 75  # calibrated on the other windows, checked on each
 
 
 def test_reproducible_and_input_untouched(seasonal):

@@ -53,6 +53,10 @@ CONTRACT = [
     pytest.param(
         lambda: Ensemble(("naive", "drift", "theta"), combine="median", season_length=4), id="ensemble-median"
     ),
+    pytest.param(lambda: make_model("ets_damped", 4), id="ets_damped"),
+    pytest.param(lambda: make_model("dotm", 4), id="dotm"),
+    pytest.param(lambda: make_model("combination", 4), id="combination-seasonal"),
+    pytest.param(lambda: make_model("combination", 1), id="combination-yearly"),
 ]
 
 
@@ -87,6 +91,11 @@ def test_contract_plain_arrays(build, trending):
     out = build().fit(trending.to_numpy()).predict(2, level=80)
     assert list(out.columns) == ["mean", "lo-80", "hi-80"]
     assert abs(out["mean"].iloc[0] - trending.iloc[-1]) < 0.5 * (trending.max() - trending.min())
+
+
+def test_the_contract_covers_every_registered_model():
+    covered = {p.id.split("-")[0] for p in CONTRACT}
+    assert {n for n in model_names() if n != "auto"} <= covered
 
 
 @pytest.mark.parametrize("name", [n for n in model_names() if n != "auto"])

@@ -35,14 +35,15 @@ def test_forecast_and_leaderboard_are_views_of_one_run(panel, one_run):
     pd.testing.assert_frame_equal(one_run.forecast, forecast(panel, h=3))
     pd.testing.assert_frame_equal(one_run.leaderboard, leaderboard(panel, h=3))
     assert one_run.errors.empty
-    assert (one_run.h, one_run.levels, one_run.model) == (3, (80, 95), "auto")
+    assert (one_run.h, one_run.levels, one_run.model) == (3, (80, 95), "combination")
 
 
 def test_the_leaderboard_is_scored_from_the_backtests(one_run):
-    scored = evaluate(one_run.backtests, ["mase", "smape", "coverage_80", "coverage_95"])
+    metrics = ["mase", "smape", "mae", "coverage_80", "coverage_95"]
+    scored = evaluate(one_run.backtests, metrics)
     board = one_run.leaderboard.merge(scored, on=["unique_id", "model"], suffixes=("", "_evaluated"), how="outer")
     assert len(board) == len(one_run.leaderboard) == len(scored)
-    for metric in ("mase", "smape", "coverage_80", "coverage_95"):
+    for metric in metrics:
         np.testing.assert_allclose(board[metric], board[f"{metric}_evaluated"], rtol=1e-12)
     points = one_run.backtests.groupby("unique_id")["y"].size()
     chosen = one_run.leaderboard[one_run.leaderboard["chosen"]].set_index("unique_id")
@@ -61,14 +62,36 @@ def test_backtests_hold_the_outcomes_after_each_cutoff(panel, one_run):
         assert rows["ds"].max() == last, f"{uid}: the newest window ends at the series end"
 
 
-def test_raw_intervals_are_the_models_own_and_calibration_only_widens(one_run):
-    raw, calibrated = one_run.raw_forecast, one_run.forecast
-    assert list(raw.columns) == ["unique_id", "ds", "auto", "auto-lo-80", "auto-hi-80", "auto-lo-95", "auto-hi-95"]
-    np.testing.assert_array_equal(raw["auto"], calibrated["auto"])
-    for level in (80, 95):
-        assert (calibrated[f"auto-lo-{level}"] <= raw[f"auto-lo-{level}"]).all()
-        assert (calibrated[f"auto-hi-{level}"] >= raw[f"auto-hi-{level}"]).all()
-    assert (calibrated["auto-hi-80"] - calibrated["auto-lo-80"] > raw["auto-hi-80"] - raw["auto-lo-80"]).any()
+def test_bands_are_per_step_from_the_pooled_errors_ordered_and_widening(one_run):
+    raw, fc = one_run.raw_forecast, one_run.forecast
+    columns = ["combination", "combination-lo-80", "combination-hi-80", "combination-lo-95", "combination-hi-95"]
+    assert list(raw.columns) == ["unique_id", "ds", *columns]
+    np.testing.assert_array_equal(raw["combination"], fc["combination"])
+    assert (fc["combination-lo-95"] <= fc["combination-lo-80"]).all()
+    assert (fc["combination-lo-80"] <= fc["combination"]).all() and (fc["combination"] <= fc["combination-hi-80"]).all()
+    assert (fc["combination-hi-80"] <= fc["combination-hi-95"]).all()
+    # the negative series is calibrated on plain errors, the eleven positive ones on log errors, pooled
+    groups = one_run.calibration.set_index("group")
+    assert groups.loc["YS-JAN|log", "series"] == 11 and groups.loc["YS-JAN|plain", "series"] == 1
+    assert set(fc["calibration"]) == set(groups.index)
+    positive = fc[fc["calibration"] == "YS-JAN|log"]
+    for _, rows in positive.groupby("unique_id"):
+        for level in (80, 95):
+            width = np.log(rows[f"combination-hi-{level}"] / rows["combination"]).to_numpy()
+            assert (np.diff(width) >= -1e-12).all(), "a band never narrows with the horizon"
+            lower = np.log(rows["combination"] / rows[f"combination-lo-{level}"]).to_numpy()
+            np.testing.assert_allclose(width, lower)  # symmetric on the log scale: positive, never below zero
+    assert (positive["combination-lo-95"] > 0).all()
+
+
+def test_the_group_reports_coverage_only_on_enough_outcomes(one_run):
+    groups = one_run.calibration.set_index("group")
+    pooled = groups.loc["YS-JAN|log"]
+    assert pooled["points"] >= 50 and 0 <= pooled["coverage-80"] <= pooled["coverage-95"] <= 100
+    assert pooled["msis-95"] > 0
+    lone = groups.loc["YS-JAN|plain"]
+    assert lone["points"] < 50 and np.isnan(lone["coverage-80"])  # one short series: too few outcomes to say
+    assert one_run.calibration_of("s00") == groups.loc["YS-JAN|log"].to_dict() | {"group": "YS-JAN|log"}
 
 
 def test_progress_reports_every_chunk(panel):
@@ -123,7 +146,62 @@ def test_broken_workers_fall_back_to_this_process(panel, monkeypatch):
 def test_worker_processes_give_the_same_run(panel, one_run):
     calls: list[tuple[int, int]] = []
     parallel = run(panel, h=3, n_jobs=2, chunk_size=3, progress=lambda d, t: calls.append((d, t)))
-    for name in ("forecast", "raw_forecast", "backtests", "leaderboard", "errors"):
+    for name in ("forecast", "raw_forecast", "backtests", "leaderboard", "calibration", "breaks", "errors"):
         pd.testing.assert_frame_equal(getattr(parallel, name), getattr(one_run, name))
     assert calls[0] == (0, 12) and calls[-1] == (12, 12) and len(calls) == 5
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_integer_periods_are_numbered_periods(panel, one_run):
+    numbered = panel.assign(ds=panel["ds"].dt.year)
+    result = run(numbered, h=3)
+    assert result.forecast["ds"].dtype.kind == "i" and result.backtests["cutoff"].dtype.kind == "i"
+    firsts = result.forecast.groupby("unique_id")["ds"].first()
+    assert (firsts == 2020).all()  # every panel series ends in 2019
+    # consecutive years as numbers: the same series, the same forecasts as with dates
+    np.testing.assert_allclose(result.forecast["combination"], one_run.forecast["combination"])
+    np.testing.assert_allclose(result.forecast["combination-hi-95"], one_run.forecast["combination-hi-95"])
+    assert (result.forecast["fit_start"] == one_run.forecast["fit_start"].dt.year).all()
+
+
+def test_numbered_periods_with_a_step_and_without_a_season():
+    values = 50 + 10 * np.sin(np.arange(40) * np.pi / 2) + np.arange(40)  # a period-4 pattern numbers cannot tell
+    frame = pd.DataFrame({"unique_id": "k", "ds": np.arange(0, 200, 5), "y": values})
+    out = forecast(frame, h=2)
+    assert out["ds"].tolist() == [200, 205]
+    stepped = forecast(frame.assign(ds=np.arange(1, 41)), h=2, freq=1)
+    assert stepped["ds"].tolist() == [41, 42]
+    np.testing.assert_allclose(out["combination"], stepped["combination"])
+    with pytest.raises(ForecastInputError, match="positive integer step"):
+        forecast(frame, h=2, freq="MS")
+    with pytest.raises(ForecastInputError, match="not on the step 10"):
+        forecast(frame, h=2, freq=10)
+
+
+def injected_shift(n: int = 30, at: int = 20, shift: float = -0.3, seed: int = 11) -> pd.DataFrame:
+    """An annual series growing 8% ± 1% a year with a level shift of ``shift`` (log) at position ``at``."""
+    rng = np.random.default_rng(seed)
+    log = np.cumsum(rng.normal(0.08, 0.01, n)) + np.log(1000)
+    log[at:] += shift
+    ds = pd.date_range("1995-01-01", periods=n, freq="YS")
+    return pd.DataFrame({"unique_id": "shift", "ds": ds, "y": np.exp(log)})
+
+
+def test_an_injected_level_shift_is_found_and_the_forecast_fitted_after_it():
+    frame = injected_shift()
+    result = run(frame, h=3)
+    found = result.breaks
+    assert len(found) == 1 and found["kind"].iloc[0] == "level" and bool(found["fit_from"].iloc[0])
+    assert found["ds"].iloc[0] == pd.Timestamp("2015-01-01")
+    assert found["change"].iloc[0] == pytest.approx(-0.26, abs=0.03)
+    assert result.forecast["fit_start"].iloc[0] == pd.Timestamp("2015-01-01")
+    # fitted on the new level: the forecast continues from it instead of splitting the difference
+    assert result.forecast["combination"].iloc[0] == pytest.approx(frame["y"].iloc[-1] * 1.08, rel=0.05)
+    ignored = run(frame, h=3, breaks=False)
+    assert ignored.breaks.empty and ignored.forecast["fit_start"].iloc[0] == pd.Timestamp("1995-01-01")
+
+
+def test_a_break_too_close_to_the_end_is_reported_but_not_fitted_from():
+    result = run(injected_shift(at=25), h=3)
+    assert len(result.breaks) == 1 and not result.breaks["fit_from"].iloc[0]  # 5 points after it: too few
+    assert result.forecast["fit_start"].iloc[0] == pd.Timestamp("1995-01-01")

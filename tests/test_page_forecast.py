@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 import forecasting
 from ui import cache
+from ui import forecast_view as fv
 
 # How the page names each model in Chinese (common/strings/forecast.yaml), typed out so the test does not read the
 # page's own lookup.
 ZH_MODEL = {
+    "combination": "组合预测（多模型合成）",
+    "ets_damped": "阻尼趋势指数平滑",
+    "dotm": "动态优化 Theta 法",
     "naive": "朴素法",
     "seasonal_naive": "季节朴素法",
     "drift": "漂移法",
@@ -33,41 +39,58 @@ def series(obs: pd.DataFrame, indicator: str, regions: list[str]) -> pd.DataFram
     return pd.DataFrame({"unique_id": rows["region_code"], "ds": rows["period"], "y": rows["value"]})
 
 
+def reporting(obs: pd.DataFrame, indicator: str) -> list[str]:
+    return sorted(obs.loc[(obs["indicator_id"] == indicator) & obs["value"].notna(), "region_code"].unique())
+
+
 def test_single_series_matches_library(obs):
     at = run_page({"indicator": "gdp", "region": "440000", "h": "4"})
     assert not at.exception
     assert at.title[0].value == "预测"
-    frame = series(obs, "gdp", ["440000"])
-    board = forecasting.leaderboard(frame, 4)
+    regions = reporting(obs, "gdp")
+    assert len(regions) <= cache.PEERS  # Guangdong is forecast with, and calibrated on, every region reporting GDP
+    result = forecasting.run(series(obs, "gdp", regions), 4)
+    board = result.leaderboard[result.leaderboard["unique_id"] == "440000"]
     shown_board = at.dataframe[0].value
-    assert len(shown_board) == len(board) >= 4 and "ets" in set(board["model"])
+    assert len(shown_board) == len(board) >= 6 and {"combination", "ets", "dotm"} <= set(board["model"])
     assert shown_board["名次"].tolist() == board["rank"].tolist() == list(range(1, len(board) + 1))
     assert shown_board["模型"].tolist() == [ZH_MODEL[m] for m in board["model"]]
     assert shown_board["MASE"].tolist() == board["mase"].round(3).tolist()
     assert shown_board["sMAPE (%)"].tolist() == board["smape"].round(2).tolist()
-    for level in (80, 95):
-        shown = shown_board[f"{level}% 区间覆盖率（%）"]
-        assert shown.tolist() == board[f"calibrated_coverage_{level}"].round(1).tolist()
     assert shown_board["回测点数"].tolist() == board["backtest_points"].tolist()
-    assert shown_board["自动选择"].tolist() == ["✓" if c else "" for c in board["chosen"]]
-    expected = forecasting.forecast(frame, 4)
+    assert shown_board["用于预测"].tolist() == ["✓" if m == "combination" else "" for m in board["model"]]
+    expected = result.forecast[result.forecast["unique_id"] == "440000"]
     table = at.dataframe[1].value
     assert len(table) == 4
-    assert table["预测值"].tolist() == expected["auto"].round(1).tolist()
-    assert table["95% 上限"].tolist() == expected["auto-hi-95"].round(1).tolist()
+    assert table["预测值"].tolist() == expected["combination"].round(1).tolist()
+    assert table["95% 上限"].tolist() == expected["combination-hi-95"].round(1).tolist()
+    # no absurd band: Guangdong's 2027 95% band neither collapses nor doubles (the 71,637–257,349 亿元)
+    last = series(obs, "gdp", ["440000"]).sort_values("ds")["y"].iloc[-1]
+    third = expected.iloc[2]
+    assert 0.8 * last < third["combination-lo-95"] and third["combination-hi-95"] < 1.5 * last
+    group = result.calibration_of("440000")
+    assert group["points"] >= 50
     note = at.caption[0].value
-    chosen = board.loc[board["chosen"], "model"].iloc[0]
-    assert expected["model"].iloc[0] == chosen
-    assert f"{expected['coverage-80'].iloc[0]:.0f}%" in note and "MASE" in note
+    assert "组合预测" in note and "MASE" in note and "MSIS" in note
+    assert f"80% 区间 {group['coverage-80']:.0f}%" in note and f"共 {group['points']} 个回测结果" in note
+    assert at.info[0].value == result.reading("440000").sentence("zh")
+    assert at.info[0].value.startswith("过去 3 次回测，预测值与实际值平均相差") and at.info[0].value.endswith("%")
 
 
-def test_named_model_and_monthly_series(obs):
+def test_named_model_and_a_rate_scored_in_points(obs):
     at = run_page({"indicator": "cpi_yoy", "region": "100000", "h": "6", "model": "theta"})
     assert not at.exception
-    expected = forecasting.forecast(series(obs, "cpi_yoy", ["100000"]), 6, model="theta")
+    result = forecasting.run(series(obs, "cpi_yoy", ["100000"]), 6, model="theta", breaks=False)
+    expected = result.forecast
     table = at.dataframe[1].value
     assert table["时期"].iloc[0] == "2026年8月"
     assert table["预测值"].tolist() == expected["theta"].round(1).tolist()
+    board = at.dataframe[0].value
+    assert "sMAPE (%)" not in board.columns  # a rate near zero: a percentage of it says nothing
+    theirs = result.leaderboard
+    assert board["平均绝对误差（百分点）"].tolist() == theirs["mae"].round(2).tolist()
+    assert at.info[0].value == result.reading("100000", percent_change=True).sentence("zh")
+    assert at.info[0].value.endswith("个百分点") and "sMAPE" not in at.caption[0].value
 
 
 def test_batch_over_all_regions(obs, registry):
@@ -83,7 +106,7 @@ def test_batch_over_all_regions(obs, registry):
     assert len(table) == 31
     provinces = sorted(obs.loc[obs["indicator_id"] == "population", "region_code"].unique())
     expected = forecasting.forecast(series(obs, "population", provinces), 2)
-    next_period = expected.sort_values("ds").groupby("unique_id").head(1).set_index("unique_id")["auto"]
+    next_period = expected.sort_values("ds").groupby("unique_id").head(1).set_index("unique_id")["combination"]
     shown = dict(zip(table["地区"], table["预测值"], strict=True))
     for code, value in next_period.items():
         assert shown[registry.name(code, "zh")] == pytest.approx(round(value, 1))
@@ -98,7 +121,9 @@ def test_english_labels():
     at = run_page({"indicator": "pmi_manufacturing"}, lang="en")
     assert not at.exception
     assert at.title[0].value == "Forecast"
-    assert "Model:" in at.caption[0].value and "measured coverage" in at.caption[0].value
+    note = at.caption[0].value
+    assert "Model: Combination of models" in note and "measured coverage" in note and "MSIS" in note
+    assert at.info[0].value.startswith("Over the last 10 backtests, forecasts differed from the outcomes by")
 
 
 def test_horizon_follows_the_frequency():
@@ -110,3 +135,19 @@ def test_horizon_follows_the_frequency():
     at.selectbox(key="fc_indicator").set_value("m2_yoy").run()
     assert at.slider(key="fc_h").value == 24  # same frequency: the choice is kept
     assert not at.exception
+
+
+def test_a_break_is_warned_and_drawn_in_both_languages():
+    rng = np.random.default_rng(11)
+    log = np.cumsum(rng.normal(0.08, 0.01, 30)) + np.log(1000)
+    log[20:] -= 0.3
+    frame = pd.DataFrame({"unique_id": "x", "ds": pd.date_range("1995-01-01", periods=30, freq="YS"), "y": np.exp(log)})
+    result = forecasting.run(frame, 3)
+    found = fv.series_breaks(result, "x", since=pd.Timestamp("2005-01-01"))
+    assert len(found) == 1 and fv.series_breaks(result, "x", since=pd.Timestamp("2016-01-01")).empty
+    zh = fv.break_warning(found, result.forecast, "A", "zh")
+    assert "2015年 水平跳变 -26%" in zh and "预测仅使用 2015年 起的一致数据" in zh
+    en = fv.break_warning(found, result.forecast, "A", "en")
+    assert "2015: level shift -26%" in en and "consistent data from 2015 only" in en
+    fig = fv.mark_breaks(go.Figure(), found, "zh")
+    assert len(fig.layout.shapes) == 1 and fig.layout.annotations[0].text == "断点"

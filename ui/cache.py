@@ -344,6 +344,41 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
     )
 
 
+#: Regions a single series is forecast with, itself included: their backtest errors are pooled to calibrate its band
+#: (41 yearly series × 3 windows give over 100 errors per horizon step, in about half a second on one core).
+PEERS = 41
+
+
+def breaks_apply(indicator_id: str) -> bool:
+    """Whether the forecast looks for level breaks: amounts only (a rate's or an index's jump is news, not a change
+    of definition)."""
+    return catalogue().get(indicator_id).kind == "level"
+
+
+def is_rate(indicator_id: str) -> bool:
+    """Whether an indicator is a rate in percent, scored in percentage points (never sMAPE)."""
+    return catalogue().get(indicator_id).kind == "rate"
+
+
+@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
+    """The regions a single series is forecast and calibrated with: every region reporting the indicator when there
+    are at most ``PEERS``, else the region and the nearest others in the page's order (same kind first)."""
+    rows = indicator_rows(indicator_id)
+    reg = regions()
+    kind_order = {"national": 0, "province": 1, "country": 2}
+    codes = sorted(
+        rows.loc[rows["value"].notna(), "region_code"].unique(), key=lambda c: (kind_order.get(reg.get(c).kind, 3), c)
+    )
+    if len(codes) <= PEERS or region_code not in codes:
+        return tuple(codes) if region_code in codes else (region_code,)
+    kind = reg.get(region_code).kind
+    others = [c for c in codes if c != region_code and reg.get(c).kind == kind]
+    others += [c for c in codes if c != region_code and reg.get(c).kind != kind]
+    chosen = {region_code, *others[: PEERS - 1]}
+    return tuple(c for c in codes if c in chosen)
+
+
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
 def forecast_run(
     indicator_id: str,
@@ -353,46 +388,55 @@ def forecast_run(
     models: tuple[str, ...],
     _progress: Callable[[int, int], str] | None = None,
 ) -> forecasting.ForecastRun:
-    """One forecasting run over an indicator's series for some regions: the forecast rows, the backtests and the
-    leaderboard every view reads, and the series that could not be forecast (in ``errors``).
+    """One forecasting run over an indicator's series for some regions: the forecast rows, the backtests, the
+    leaderboard and the calibration every view reads, the breaks found, and the series that could not be forecast.
 
-    With ``_progress`` (the bar's text for ``done, total``; not part of the cache key) the run uses every core and
-    draws a progress bar while it computes, removed when done: a cache hit replays the bar's messages, which leave
-    nothing on the page.
+    Level breaks are looked for in amounts only (see :func:`breaks_apply`). With ``_progress`` (the bar's text for
+    ``done, total``; not part of the cache key) the run uses every core and draws a progress bar while it computes,
+    removed when done: a cache hit replays the bar's messages, which leave nothing on the page.
     """
     frame = series_frame(indicator_id, region_codes)
+    breaks = breaks_apply(indicator_id)
     if _progress is None:
-        return forecasting.run(frame, h, model=model, models=models)
+        return forecasting.run(frame, h, model=model, models=models, breaks=breaks)
     bar = st.progress(0.0)
 
     def report(done: int, total: int) -> None:
         bar.progress(done / max(total, 1), _progress(done, total))
 
-    result = forecasting.run(frame, h, model=model, models=models, n_jobs=-1, progress=report)
+    result = forecasting.run(frame, h, model=model, models=models, n_jobs=-1, progress=report, breaks=breaks)
     bar.empty()
     return result
 
 
-def _one_series(run: forecasting.ForecastRun) -> forecasting.ForecastRun:
-    """The run of one series, or its recorded reason as a ForecastInputError."""
-    if len(run.errors):
-        raise forecasting.ForecastInputError(str(run.errors["error"].iloc[0]))
-    return run
-
-
-def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
-    """Forecast of one series with calibrated intervals, the model actually used and its measured coverage.
+def series_run(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
+    """The run one series is read off: the series with its peers (see :func:`peers`).
 
     Raises:
         ForecastError: the series cannot be forecast (the reason the run recorded for it).
     """
-    return _one_series(forecast_run(indicator_id, (region_code,), h, model, models)).forecast
+    result = forecast_run(indicator_id, peers(indicator_id, region_code), h, model, models)
+    failed = result.errors[result.errors["unique_id"] == region_code]
+    if len(failed):
+        raise forecasting.ForecastInputError(str(failed["error"].iloc[0]))
+    return result
 
 
-def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, ...]) -> pd.DataFrame:
-    """Backtest leaderboard of one series (every candidate's MASE, sMAPE and interval coverage), as `auto` saw it:
-    read off the same run as the `auto` forecast."""
-    return _one_series(forecast_run(indicator_id, (region_code,), h, forecasting.registry.AUTO, models)).leaderboard
+def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
+    """Forecast of one series with its calibrated bands, the model used and its measured accuracy.
+
+    Raises:
+        ForecastError: the series cannot be forecast (the reason the run recorded for it).
+    """
+    fc = series_run(indicator_id, region_code, h, model, models).forecast
+    return fc[fc["unique_id"] == region_code].reset_index(drop=True)
+
+
+def leaderboard(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
+    """Backtest leaderboard of one series (every compared model's MASE, sMAPE, MAE), read off the same run as its
+    forecast; ``chosen`` marks the model whose forecast is shown."""
+    board = series_run(indicator_id, region_code, h, model, models).leaderboard
+    return board[board["unique_id"] == region_code].reset_index(drop=True)
 
 
 # --- scenarios ------------------------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ ss.forget_on_series_change(ind.id, region, forms.SERIES_INPUTS)
 history = cache.series_frame(ind.id, (region,))
 try:
     fc = cache.forecast(ind.id, region, h, model, candidates)
+    run = cache.series_run(ind.id, region, h, model, candidates)
 except forecasting.ForecastError as err:
     st.error(t("scenarios.baseline_failed", error=inert(err)))
     st.stop()
@@ -125,7 +126,7 @@ if not work.scenarios:
         "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
     )
     base = cache.fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels)
-    show.chart(base, caption=fv.accuracy_note(fc, lang))
+    show.chart(base, caption=fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id)))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
@@ -217,13 +218,15 @@ if work.scenarios:
         st.error(t("scenarios.compare_failed", error=inert(err)))
 if comp is not None:
     last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
-    source, accuracy = source_line(ind, last, lang), fv.accuracy_note(fc, lang)
+    accuracy = fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id))
+    source = source_line(ind, last, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
     place = {"name": pick(ind.name), "region": reg.name(region, lang)}
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
     selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"
     fans = charts.scenario_fans(history, comp, title, unit, ind.decimals, labels)
-    facts = series_facts(rows, ind, region, reg, forecast=fv.first_step(fc, model, lang))
+    step = fv.first_step(fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
+    facts = series_facts(rows, ind, region, reg, forecast=step)
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
     show.chart(fans, ChartMeta(title, source, unit), f"sc-fans-{selection}", caption=accuracy, notes=notes, facts=facts)
     st.subheader(t("scenarios.panels"))
