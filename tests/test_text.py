@@ -65,6 +65,8 @@ BUILT_KEYS: dict[str, set[str]] = {
     "choropleth.{}": {"choropleth.darker_better", "choropleth.darker_higher"},
     "accuracy.{}": {"accuracy.percent", "accuracy.points", "accuracy.percent_one", "accuracy.points_one"},
     "format.change_{}": {"format.change_pp", "format.change_pct"},
+    "forecast.break_{}": {"forecast.break_level", "forecast.break_outlier"},
+    "forecast.break_mark_{}": {"forecast.break_mark_level", "forecast.break_mark_outlier"},
     "scenario.per.{}": {"scenario.per.A", "scenario.per.Q", "scenario.per.M"},
     "scenario.growth.{}": {"scenario.growth.A", "scenario.growth.Q", "scenario.growth.M"},
     "scenario.level_shift_{}": {"scenario.level_shift_up", "scenario.level_shift_down"},
