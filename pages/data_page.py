@@ -6,11 +6,13 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from ui import cache, state
+from ui import auth, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
 
 lang = current_lang()
+actor = auth.gate()
+steward = actor.may("upload.commit")  # pages only hide what a role cannot use; the store checks every write
 store = cache.store()
 st.title(t("data.title"))
 
@@ -26,7 +28,9 @@ with tab_sets:
             st.markdown(f"**{t('data.col_producer')}**：{meta.producer[lang]} · {meta.distributor} · {meta.version}")
             st.markdown(f"**{t('data.col_licence')}**：{meta.licence[lang]} · {meta.url}")
             st.code(meta.source_text(), language="markdown")
-    if st.button(t("data.check_release"), key="data_check_release"):
+    if not steward:
+        st.caption(t("auth.steward_only"))
+    elif st.button(t("data.check_release"), key="data_check_release"):
         st.session_state["data_release"] = store.shipped_updates()
     updates = st.session_state.get("data_release")
     if updates is not None and not updates:
@@ -36,7 +40,7 @@ with tab_sets:
             t("data.release_diff", dataset=dataset_id, added=diff.added, changed=diff.changed, removed=diff.removed)
         )
         if st.button(t("data.release_apply", dataset=dataset_id), key=f"data_release_{dataset_id}"):
-            version = store.update_shipped(dataset_id, by=st.session_state.get("data_user") or "staff")
+            version = store.update_shipped(dataset_id, actor=actor)
             st.session_state.pop("data_release")
             cache.data_changed()
             st.success(t("data.committed", dataset=dataset_id, version=version.number))
@@ -71,18 +75,20 @@ with tab_history:
     history = store.history(chosen)
     st.dataframe(dv.history_table(history, lang), hide_index=True)
     numbers = [v.number for v in history if not v.current]
-    if numbers:
+    if numbers and steward:
         col_version, col_button = st.columns([2, 1])
         target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
         if col_button.button(t("data.rollback"), key="data_rollback"):
-            store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+            store.rollback(chosen, target, actor=actor)
             cache.data_changed()
             st.success(t("data.rolled_back", dataset=chosen, version=target))
             st.rerun()
 
 with tab_upload:
     st.write(t("data.upload_intro"))
-    user = st.text_input(t("data.user"), key="data_user", value="staff")
+    if not steward:
+        st.info(t("auth.steward_only"))
+        st.stop()
     upload_file = st.file_uploader(t("data.file"), type=["csv", "xlsx", "txt"], key="data_file")
     col_layout, col_mode, col_sheet = st.columns(3)
     layout = col_layout.selectbox(
@@ -106,6 +112,7 @@ with tab_upload:
                 indicators=dv.upload_specs(cache.catalogue()),
                 store=store,
                 options=options,
+                actor=actor,
                 progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
             )
         except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
@@ -133,7 +140,7 @@ with tab_upload:
             st.error(t("data.blocked", errors=report.error_count))
         elif st.button(t("data.commit"), key="data_commit", type="primary"):
             try:
-                version = data.upload.commit(store, upload, by=user or "staff")
+                version = data.upload.commit(store, upload, actor=actor)
             except (data.store.StoreError, data.upload.UploadError) as err:
                 st.error(err.message(lang))
                 st.stop()

@@ -7,7 +7,7 @@ import streamlit as st
 
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
-from ui import cache, charts, explore, show, state
+from ui import auth, cache, charts, explore, show, state
 from ui import forecast_view as fv
 from ui import format as fmt
 from ui.defaults import defaults
@@ -15,6 +15,7 @@ from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
 lang = current_lang()
+actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
@@ -103,7 +104,9 @@ with tab_one:
 
 with tab_batch:
     st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h))
-    if st.button(t("forecast.batch_run"), key="fc_batch_run"):
+    if not actor.may("forecast.batch"):
+        st.caption(t("forecast.batch_analyst_only"))
+    elif st.button(t("forecast.batch_run"), key="fc_batch_run"):
         started = time.perf_counter()
         fv.batch_run(ind.id, tuple(available), h, candidates, lang)
         st.session_state["fc_batch"] = (ind.id, h, candidates, time.perf_counter() - started)

@@ -40,6 +40,7 @@ from briefing import (
     to_csv,
     to_xlsx,
 )
+from ui import auth
 from ui.i18n import current_lang, t
 
 BASKET = "briefing_basket"  # list[Entry], shared by every page of the session
@@ -148,7 +149,11 @@ def download_buttons(kind: str, obj: Any, title: str, source_line: str, key: str
         for fmt in ("png", "svg", "pdf"):
             st.download_button(
                 t(f"briefing.download_{fmt}"),
-                data=lambda fmt=fmt: chart_bytes(figure, fmt, chart_meta, lang),
+                data=auth.audited_download(
+                    "export.chart",
+                    file_name(title, fmt),
+                    lambda fmt=fmt: chart_bytes(figure, fmt, chart_meta, lang),
+                ),
                 file_name=file_name(title, fmt),
                 mime=MIME[fmt],
                 key=f"basket_dl_{key}_{fmt}",
@@ -161,7 +166,9 @@ def download_buttons(kind: str, obj: Any, title: str, source_line: str, key: str
     for fmt, write in writers.items():
         st.download_button(
             t(f"briefing.download_{fmt}"),
-            data=lambda write=write: write(frame, table_meta, lang),
+            data=auth.audited_download(
+                "export.table", file_name(title, fmt), lambda write=write: write(frame, table_meta, lang)
+            ),
             file_name=file_name(title, fmt),
             mime=TABLE_MIME[fmt],
             key=f"basket_dl_{key}_{fmt}",
@@ -252,7 +259,7 @@ def pack_download_buttons(result: dict) -> None:
     for fmt, data in result["files"].items():
         st.download_button(
             t(f"briefing.download_pack_{fmt}"),
-            data=data,
+            data=auth.audited_download("export.pack", f"briefing-{stamp}.{fmt}", lambda data=data: data),
             file_name=f"briefing-{stamp}.{fmt}",
             mime=PACK_MIME[fmt],
             key=f"brief_download_{fmt}",

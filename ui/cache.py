@@ -3,6 +3,10 @@
 Cached functions never read widgets. What `cache_resource` returns is shared between sessions and must never be
 mutated: the full observation frame is held that way (copying ~140k rows on every rerun would cost more than
 the page itself); everything derived from it is small and goes through `cache_data`.
+
+The region scope of the signed-in user (`ui.auth`) is applied here, the one place pages read rows from:
+`observations()` keeps only the scope's rows, and every cached function over them is `scoped`, i.e. the scope is
+part of its cache key, so a result computed for one scope is never served to another.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import data.vintage
 import forecasting
 import indicators
 import maps
+from data.access import scope_frame
 from forecasting import scenarios
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
 from indicators.metadata import Catalogue
@@ -30,6 +35,7 @@ from indicators.standings import Standings, standing_years, standings
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
+from ui.scope import current_scope, scoped
 
 HOUR = 3600
 
@@ -54,9 +60,16 @@ def _observations_at(versions: tuple[tuple[str, int | None], ...]) -> pd.DataFra
     return store().observations()
 
 
+@st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
+def _scoped_observations(versions: tuple[tuple[str, int | None], ...], scope: str) -> pd.DataFrame:
+    return scope_frame(_observations_at(versions), scope)
+
+
 def observations() -> pd.DataFrame:
-    """All current observations in the canonical long format (shared, read-only)."""
-    return _observations_at(data_versions())
+    """The current observations the signed-in user may see, in the canonical long format (shared, read-only)."""
+    scope = current_scope()
+    versions = data_versions()
+    return _observations_at(versions) if scope is None else _scoped_observations(versions, scope)
 
 
 _seen_versions: dict[str, tuple] = {}
@@ -74,6 +87,7 @@ def data_changed() -> None:
     """After an upload or rollback: forget everything computed from the old data."""
     st.cache_data.clear()
     _observations_at.clear()
+    _scoped_observations.clear()
 
 
 @st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
@@ -88,7 +102,7 @@ def regions() -> data.RegionRegistry:
     return data.region_registry()
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def present_indicators() -> frozenset[str]:
     """Catalogue indicators with at least one reported value in the current data (an upload in "replace" mode or
     an older store can lack some)."""
@@ -96,14 +110,14 @@ def present_indicators() -> frozenset[str]:
     return frozenset(obs.loc[obs["value"].notna(), "indicator_id"].unique())
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=128)
 def indicator_rows(indicator_id: str) -> pd.DataFrame:
     """Observations of one indicator, all regions."""
     obs = observations()
     return obs[obs["indicator_id"] == indicator_id].reset_index(drop=True)
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple[pd.DataFrame, ViewInfo]:
     """A derived view of one indicator (all regions) and its metadata."""
     base = pd.Timestamp(f"{base_year}-01-01") if base_year is not None else None
@@ -113,13 +127,13 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
 # --- vintage: where the years come from, revisions, preliminary figures ----------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def coverage() -> pd.DataFrame:
     """Per dataset and indicator, the span of the current figures: which years come from which source."""
-    return coverage_by_dataset(store().observations(with_dataset=True))
+    return coverage_by_dataset(scope_frame(store().observations(with_dataset=True), current_scope()))
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def source_spans(indicator_id: str) -> list[SourceSpan]:
     """The datasets an indicator's figures come from, its catalogue source first."""
     return _source_spans(coverage(), indicator_id, catalogue().get(indicator_id).source)
@@ -132,32 +146,32 @@ def join_decisions() -> pd.DataFrame:
     return data.vintage.shipped_join_decisions()
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def indicator_join(indicator_id: str) -> JoinSummary | None:
     """How an indicator's older years were joined to the consistent vintage, or None."""
     rule = data.vintage.join_rule()
     return join_summary(join_decisions(), indicator_id, rule, data.vintage.NEW_DATASET, data.vintage.OLD_DATASET)
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def revisions() -> list[data.breaks.Break]:
     """Probable revisions in every level indicator of the current data (the Data page's break check)."""
     return level_revisions(observations(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def indicator_revisions(indicator_id: str) -> list[data.breaks.Break]:
     """Probable revisions in one indicator (none for rates, indices and ranks)."""
     return level_revisions(indicator_rows(indicator_id), catalogue(), [indicator_id])
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def preliminary(indicator_id: str) -> pd.DataFrame:
     """Region and period of every preliminary figure of an indicator."""
     return _preliminary_points(indicator_rows(indicator_id), indicator_id)
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None) -> pd.Timestamp | None:
     """The last period with a reported value of an indicator (in some regions)."""
     rows = indicator_rows(indicator_id)
@@ -168,19 +182,19 @@ def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None
 # --- maps ---------------------------------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def mappable(level: str) -> list[str]:
     """Indicators with data for the regions of a map level."""
     return maps.mappable_indicators(observations(), level)
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def map_years(indicator_id: str, level: str) -> list[int]:
     """Years with data for an indicator on a map level."""
     return maps.available_years(observations(), indicator_id, level)
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, lang: str) -> go.Figure:
     """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class)."""
     spans = source_spans(indicator_id)
@@ -190,7 +204,7 @@ def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, la
     )
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFrame:
     """The map's values as a table (every drawn region, gaps as missing)."""
     return maps.values_table(observations(), catalogue().get(indicator_id), level, year, lang)
@@ -217,7 +231,7 @@ def headlines() -> Headlines:
     return load_headlines()
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def indicators_in_region(region_code: str) -> list[str]:
     """Catalogue ids (in catalogue order) with at least one reported value in the region."""
     obs = observations()
@@ -225,32 +239,32 @@ def indicators_in_region(region_code: str) -> list[str]:
     return [i for i in catalogue().ids if i in present]
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def kpis(region_code: str, indicator_ids: tuple[str, ...]) -> list[Kpi]:
     """KPI cards of some indicators in one region."""
     return headline_kpis(observations(), list(indicator_ids), region_code, catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def card_status(indicator_id: str, region_code: str, year: int) -> TargetStatus | None:
     """The status of the target a card shows (this year's, else the latest earlier one), or None."""
     target = target_book().for_card(indicator_id, region_code, year)
     return None if target is None else target_status(target, observations(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def target_statuses(region_code: str, year: int) -> list[TargetStatus]:
     """Every target of a region and year with its status."""
     return [target_status(t, observations(), catalogue()) for t in target_book().for_region(region_code, year)]
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def alerts(region_code: str, indicator_ids: tuple[str, ...]) -> list[Alert]:
     """Current warnings of a region, most severe first."""
     return current_alerts(observations(), region_code, list(indicator_ids), warning_rules(), target_book(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def first_year(indicator_id: str, region_code: str) -> int | None:
     """First year with a reported value of an indicator in a region."""
     rows = indicator_rows(indicator_id)
@@ -258,20 +272,20 @@ def first_year(indicator_id: str, region_code: str) -> int | None:
     return int(reported.min().year) if len(reported) else None
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def province_years(indicator_id: str) -> list[int]:
     """Years in which provinces can be ranked on an indicator."""
     return standing_years(indicator_rows(indicator_id), indicator_id, [r.code for r in regions().provinces()])
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=128)
 def province_standings(indicator_id: str, year: int) -> Standings:
     """Provinces ranked on an indicator in a year, with top and bottom five."""
     codes = [r.code for r in regions().provinces()]
     return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def reporting_regions() -> list[str]:
     """Codes of regions with at least one reported value of any indicator."""
     obs = observations()
@@ -290,7 +304,7 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
     )
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def forecast_run(
     indicator_id: str,
     region_codes: tuple[str, ...],
@@ -344,7 +358,7 @@ def leaderboard(indicator_id: str, region_code: str, h: int, models: tuple[str, 
 # --- scenarios ------------------------------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def scenario_comparison(
     set_text: str, indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...], polarity: str
 ) -> scenarios.Comparison:
