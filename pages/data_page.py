@@ -104,21 +104,29 @@ with tab_upload:
     sheet = col_sheet.text_input(t("data.sheet"), key="data_sheet")
     if upload_file is not None:
         options = data.upload.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
-        bar = st.progress(0.0)
-        try:
-            upload = data.upload.prepare(
-                upload_file.getvalue(),
-                upload_file.name,
-                indicators=dv.upload_specs(cache.catalogue()),
-                store=store,
-                options=options,
-                actor=actor,
-                progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
-            )
-        except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
-            st.error(err.message(lang))
-            st.stop()
-        bar.empty()
+        # Prepared once per file, choices and data version: a rerun (any click) neither reads the file again nor
+        # records another "upload prepared" in the audit trail.
+        prepared_key = (upload_file.file_id, options, cache.data_versions())
+        kept = st.session_state.get("data_prepared")
+        if kept is not None and kept[0] == prepared_key:
+            upload = kept[1]
+        else:
+            bar = st.progress(0.0)
+            try:
+                upload = data.upload.prepare(
+                    upload_file.getvalue(),
+                    upload_file.name,
+                    indicators=dv.upload_specs(cache.catalogue()),
+                    store=store,
+                    options=options,
+                    actor=actor,
+                    progress=lambda stage, done, total: bar.progress(done / max(total, 1), t(f"data.stage_{stage}")),
+                )
+            except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
+                st.error(err.message(lang))
+                st.stop()
+            bar.empty()
+            st.session_state["data_prepared"] = (prepared_key, upload)
         st.subheader(t("data.preview"))
         st.dataframe(upload.preview(), height=240)
         report = upload.report

@@ -17,9 +17,14 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 
 
-# What each page must show on first load: a chart, except the Data page (tables) and the Briefing page (an empty
-# basket in a fresh session: the hint saying how to fill it).
-FIRST_CONTENT = {"data": '[data-testid="stDataFrame"]', "briefing": '[data-testid="stAlert"]'}
+# What each page must show on first load: a chart, except the Data page (tables), the Briefing page (an empty
+# basket in a fresh session: the hint saying how to fill it) and the Admin page (the users table, or the note that
+# it is empty).
+FIRST_CONTENT = {
+    "data": '[data-testid="stDataFrame"]',
+    "briefing": '[data-testid="stAlert"]',
+    "admin": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
+}
 
 
 def page_url(base: str, index: int, url_path: str) -> str:
