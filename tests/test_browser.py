@@ -51,7 +51,7 @@ def heading(page):
 @pytest.mark.parametrize(("index", "entry"), list(enumerate(PAGES)), ids=[p[3] for p in PAGES])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders_offline(app_url, browser_page, index, entry, lang):
-    path, title_key, _, url_path = entry
+    path, title_key, url_path = entry.path, entry.title_key, entry.url_path
     page = browser_page.page
     page.goto(page_url(app_url, index, url_path) + f"?lang={lang}")
     wait_for_app(page)
