@@ -4,11 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 PORT   ?= 8501
+# Loopback only: with no sign-in configured the app is for this machine (README, "Sign-in and roles").
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint bench sysdeps venv
 
 run: venv sysdeps
-	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.serverPort $(PORT)
+	FORWARDED_ALLOW_IPS= $(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
 
 test: venv sysdeps
 	$(BIN)/python -m pytest

@@ -5,9 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from common.text import LANG_NAMES
-from ui import cache
+from ui import auth, cache
 from ui.i18n import LANGS, current_lang, t
-from ui.navigation import PAGES
+from ui.navigation import visible
 
 # A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -15,6 +15,8 @@ st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=F
 
 cache.refresh_if_data_changed()
 lang = current_lang()
+# Before anything is drawn from the data: a visitor without an actor gets the sign-in or refusal page only.
+actor = auth.gate()
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
@@ -30,10 +32,11 @@ with st.sidebar:
         st.query_params["lang"] = chosen
         st.rerun()
     # Before the page runs: a page may st.stop(), and nothing after navigation.run() would be drawn.
+    auth.sidebar(actor)
     st.caption(t("app.offline_note"))
 
 pages = [
     st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path, default=(i == 0))
-    for i, page in enumerate(PAGES)
+    for i, page in enumerate(visible(actor.role))
 ]
 st.navigation(pages).run()

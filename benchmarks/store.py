@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import load_observations  # noqa: E402
+from data.access import SYSTEM  # noqa: E402
 from data.loaders import load_wb_wdi  # noqa: E402
 from data.store import Store  # noqa: E402
 from data.upload import commit, prepare, specs_from_units  # noqa: E402
@@ -66,9 +67,9 @@ def main() -> int:
         seconds, upload = timed(lambda: prepare(content, "wdi.csv", indicators=specs, dataset_id="wb_wdi", store=store))
         size = len(content) / 1e6
         print(f"prepare a {size:.1f} MB long CSV ({len(wdi):,} rows): {seconds:.2f} s; report ok: {upload.ok}")
-        seconds, info = timed(lambda: commit(store, upload, by="bench"))
+        seconds, info = timed(lambda: commit(store, upload, actor=SYSTEM))
         print(f"commit it as version {info.number} ({info.diff.changed:,} changed): {seconds:.2f} s")
-        seconds, _ = timed(lambda: store.rollback("wb_wdi", 1, by="bench"))
+        seconds, _ = timed(lambda: store.rollback("wb_wdi", 1, actor=SYSTEM))
         print(f"rollback to version 1: {seconds * 1000:.0f} ms")
         store.close()
     return 0

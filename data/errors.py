@@ -11,6 +11,7 @@ column and the value, in both languages.
     ├── UnknownDataset, UnknownRegion           (also KeyError)
     ├── UploadError                 an uploaded file cannot be used at all (FileTooLarge … ValidationFailed)
     └── StoreError                  a store operation was refused; nothing was written (StaleVersion …)
+        └── AccessDenied            the acting user's role may not do this (recorded in the audit trail)
 """
 
 from __future__ import annotations
@@ -277,3 +278,50 @@ class ObjectNotFound(StoreError, KeyError):
 
     def __init__(self, kind: str, name: str):
         super().__init__(kind=kind, name=name)
+
+
+# --- access: roles and users ------------------------------------------------------------------------------------
+
+
+class AccessDenied(StoreError):
+    """The acting user's role is below the one the action needs; nothing was written (the denial is audited)."""
+
+    code = "access_denied"
+
+    def __init__(self, user: str, role: str, action: str, needed: str):
+        self.action = action
+        super().__init__(user=user, role=role, action=action, needed=needed)
+
+
+class BadRole(StoreError, ValueError):
+    """A role name that is not viewer, analyst, steward or admin."""
+
+    code = "bad_role"
+
+    def __init__(self, role: str, roles: list[str]):
+        super().__init__(role=role, roles=roles)
+
+
+class BadScope(StoreError, ValueError):
+    """A region scope that is not a province code."""
+
+    code = "bad_scope"
+
+    def __init__(self, scope: str):
+        super().__init__(scope=scope)
+
+
+class BadUserName(StoreError, ValueError):
+    """A user name that is empty, too long or has control characters."""
+
+    code = "bad_user_name"
+
+    def __init__(self, user: str, limit: int):
+        super().__init__(user=user[:40], limit=limit)
+
+
+class UnknownUser(StoreError, KeyError):
+    code = "unknown_user"
+
+    def __init__(self, user: str):
+        super().__init__(user=user)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from common.text import LANG_NAMES
-from ui import basket
+from ui import auth, basket
 from ui.i18n import LANGS, current_lang, t
 
 lang = current_lang()
+actor = auth.gate()
 st.title(t("briefing.title"))
 
 entries = basket.entries()

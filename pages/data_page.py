@@ -6,12 +6,14 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from ui import basket, cache, state
+from ui import auth, basket, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
 lang = current_lang()
+actor = auth.gate()
+steward = actor.may("upload.commit")  # pages only hide what a role cannot use; the store checks every write
 store = cache.store()
 st.title(t("data.title"))
 
@@ -27,7 +29,9 @@ with tab_sets:
             st.markdown(f"**{t('data.col_producer')}**：{meta.producer[lang]} · {meta.distributor} · {meta.version}")
             st.markdown(f"**{t('data.col_licence')}**：{meta.licence[lang]} · {meta.url}")
             st.code(meta.source_text(), language="markdown")
-    if st.button(t("data.check_release"), key="data_check_release"):
+    if not steward:
+        st.caption(t("auth.steward_only"))
+    elif st.button(t("data.check_release"), key="data_check_release"):
         st.session_state["data_release"] = store.shipped_updates()
     updates = st.session_state.get("data_release")
     if updates is not None and not updates:
@@ -37,7 +41,7 @@ with tab_sets:
             t("data.release_diff", dataset=dataset_id, added=diff.added, changed=diff.changed, removed=diff.removed)
         )
         if st.button(t("data.release_apply", dataset=dataset_id), key=f"data_release_{dataset_id}"):
-            version = store.update_shipped(dataset_id, by=st.session_state.get("data_user") or "staff")
+            version = store.update_shipped(dataset_id, actor=actor)
             st.session_state.pop("data_release")
             cache.data_changed()
             st.success(t("data.committed", dataset=dataset_id, version=version.number))
@@ -76,12 +80,12 @@ with tab_history:
     title = t("data.history_of", dataset=data.dataset(chosen).title[lang])
     basket.download_buttons("table", history_frame, title, "", f"data-history-{chosen}")
     numbers = [v.number for v in history if not v.current]
-    if numbers:
+    if numbers and steward:
         col_version, col_button = st.columns([2, 1])
         target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
         if col_button.button(t("data.rollback"), key="data_rollback"):
             try:
-                store.rollback(chosen, target, by=st.session_state.get("data_user") or "staff")
+                store.rollback(chosen, target, actor=actor)
             except data.store.StoreError as err:  # another change in progress, a name too long
                 st.error(inert(err.message(lang)))
                 st.stop()
@@ -96,7 +100,9 @@ def show_progress(bar, stage: str, done: int, total: int) -> None:
 
 with tab_upload:
     st.write(t("data.upload_intro"))
-    user = st.text_input(t("data.user"), key="data_user", value="staff")
+    if not steward:
+        st.info(t("auth.steward_only"))
+        st.stop()
     upload_file = st.file_uploader(t("data.file"), type=["csv", "xlsx", "txt"], key="data_file")
     col_layout, col_mode, col_sheet = st.columns(3)
     layout = col_layout.selectbox(
@@ -112,20 +118,29 @@ with tab_upload:
     sheet = col_sheet.text_input(t("data.sheet"), key="data_sheet")
     if upload_file is not None:
         options = data.upload.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
-        bar = st.progress(0.0)
-        try:
-            upload = data.upload.prepare(
-                upload_file.getvalue(),
-                upload_file.name,
-                indicators=dv.upload_specs(cache.catalogue()),
-                store=store,
-                options=options,
-                progress=lambda stage, done, total: show_progress(bar, stage, done, total),
-            )
-        except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
-            st.error(inert(err.message(lang)))
-            st.stop()
-        bar.empty()
+        # Prepared once per file, choices and data version: a rerun (any click) neither reads the file again nor
+        # records another "upload prepared" in the audit trail.
+        prepared_key = (upload_file.file_id, options, cache.data_versions())
+        kept = st.session_state.get("data_prepared")
+        if kept is not None and kept[0] == prepared_key:
+            upload = kept[1]
+        else:
+            bar = st.progress(0.0)
+            try:
+                upload = data.upload.prepare(
+                    upload_file.getvalue(),
+                    upload_file.name,
+                    indicators=dv.upload_specs(cache.catalogue()),
+                    store=store,
+                    options=options,
+                    actor=actor,
+                    progress=lambda stage, done, total: show_progress(bar, stage, done, total),
+                )
+            except (data.upload.UploadError, data.store.StoreError, data.UnknownRegion) as err:
+                st.error(inert(err.message(lang)))
+                st.stop()
+            bar.empty()
+            st.session_state["data_prepared"] = (prepared_key, upload)
         st.subheader(t("data.preview"))
         st.dataframe(upload.preview(), height=240)
         report = upload.report
@@ -147,7 +162,7 @@ with tab_upload:
             st.error(t("data.blocked", errors=report.error_count))
         elif st.button(t("data.commit"), key="data_commit", type="primary"):
             try:
-                version = data.upload.commit(store, upload, by=user or "staff")
+                version = data.upload.commit(store, upload, actor=actor)
             except (data.store.StoreError, data.upload.UploadError) as err:
                 st.error(inert(err.message(lang)))
                 st.stop()

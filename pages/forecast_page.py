@@ -7,7 +7,7 @@ import streamlit as st
 
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
-from ui import cache, charts, explore, show, state
+from ui import auth, cache, charts, explore, show, state
 from ui import forecast_view as fv
 from ui import format as fmt
 from ui.defaults import defaults
@@ -16,6 +16,7 @@ from ui.i18n import current_lang, pick, t
 from ui.inert import inert
 
 lang = current_lang()
+actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
@@ -115,7 +116,9 @@ with tab_one:
 with tab_batch:
     st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h, model=fv.model_label(model, lang)))
     batch_key = (ind.id, h, model, candidates)
-    if st.button(t("forecast.batch_run"), key="fc_batch_run"):
+    if not actor.may("forecast.batch"):
+        st.caption(t("forecast.batch_analyst_only"))
+    elif st.button(t("forecast.batch_run"), key="fc_batch_run"):
         started = time.perf_counter()
         fv.batch_run(ind.id, tuple(available), h, model, candidates, lang)
         st.session_state["fc_batch"] = (*batch_key, time.perf_counter() - started)

@@ -6,7 +6,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import basket, cache, explore, show, state
+from ui import auth, basket, cache, explore, show, state
 from ui import format as fmt
 from ui import vintage as vn
 from ui.defaults import defaults
@@ -15,6 +15,7 @@ from ui.i18n import current_lang, pick, t
 from ui.inert import inert
 
 lang = current_lang()
+actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("indicators.title"))
 

@@ -6,12 +6,13 @@ import streamlit as st
 import maps
 from briefing import ChartMeta, TableMeta
 from data.datasets import dataset
-from ui import cache, explore, navigation, show, state
+from ui import auth, cache, explore, navigation, show, state
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
 lang = current_lang()
+actor = auth.gate()
 boundaries = dataset(maps.BOUNDARY_DATASET)
 cat = cache.catalogue()
 st.title(t("map.title"))

@@ -4,13 +4,14 @@ import streamlit as st
 
 from briefing import ChartMeta, TableMeta
 from data.regions import NATIONAL_CODE
-from ui import cache, show, state
+from ui import auth, cache, show, state
 from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
 from ui.i18n import current_lang, t
 
 lang = current_lang()
+actor = auth.gate()
 cat, reg, book = cache.catalogue(), cache.regions(), cache.target_book()
 heads = cache.headlines()
 st.title(t("overview.title"))

@@ -60,20 +60,23 @@ def registry():
     return data.region_registry()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_app(log: Path):
-    """Start the app the way `make run` does (streamlit run app.py with the repo config); yield its base URL."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def start_app(log: Path, *, port: int | None = None, args: tuple[str, ...] = (), env: dict | None = None):
+    """Start the app the way `make run` does (streamlit run app.py with the repo config); yield its base URL.
+
+    `args` are more command-line options (e.g. ``--secrets.files``), `env` more environment variables.
+    """
+    port = port or free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "FORWARDED_ALLOW_IPS": "", **(env or {})}
     streamlit = Path(sys.executable).with_name("streamlit")
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [str(streamlit), "run", "app.py", "--server.port", str(port)],
+            [str(streamlit), "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port), *args],
             cwd=ROOT,
             env=env,
             stdout=out,

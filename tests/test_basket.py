@@ -13,8 +13,9 @@ def page_with_controls():
     import plotly.graph_objects as go
 
     from briefing import TableMeta
-    from ui import basket
+    from ui import auth, basket
 
+    auth.gate()  # like every page: the download buttons record exports as the signed-in user (local mode here)
     fig = go.Figure(go.Scatter(x=[2020, 2021, 2022], y=[1.0, 2.0, 3.0]))
     fig.update_layout(title="广东 GDP")
     table = pd.DataFrame({"地区": ["广东", "江苏"], "数值": [129118.6, 122875.6]})

@@ -20,9 +20,14 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 
 
-# What each page must show on first load: a chart, except the Data page (tables) and the Briefing page (an empty
-# basket in a fresh session: the hint saying how to fill it).
-FIRST_CONTENT = {"data": '[data-testid="stDataFrame"]', "briefing": '[data-testid="stAlert"]'}
+# What each page must show on first load: a chart, except the Data page (tables), the Briefing page (an empty
+# basket in a fresh session: the hint saying how to fill it) and the Admin page (the users table, or the note that
+# it is empty).
+FIRST_CONTENT = {
+    "data": '[data-testid="stDataFrame"]',
+    "briefing": '[data-testid="stAlert"]',
+    "admin": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
+}
 
 
 def page_url(base: str, index: int, url_path: str) -> str:
@@ -49,7 +54,7 @@ def heading(page):
 @pytest.mark.parametrize(("index", "entry"), list(enumerate(PAGES)), ids=[p[3] for p in PAGES])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_renders_offline(app_url, browser_page, index, entry, lang):
-    path, title_key, _, url_path = entry
+    path, title_key, url_path = entry.path, entry.title_key, entry.url_path
     page = browser_page.page
     page.goto(page_url(app_url, index, url_path) + f"?lang={lang}")
     wait_for_app(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from actors import steward
 from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
@@ -50,14 +51,14 @@ def without_2022(store: data.store.Store) -> None:
     """Make the current version the panel as it was before the 2022 release (real rows, 2022 removed)."""
     current = store.observations(["cn_prov_panel"])
     older = current[current["period"] < pd.Timestamp("2022-01-01")]
-    store.commit("cn_prov_panel", older, by="test", mode="replace", note="before the 2022 release")
+    store.commit("cn_prov_panel", older, actor=steward("test"), mode="replace", note="before the 2022 release")
 
 
 def without_2024(store: data.store.Store) -> None:
     """Make the current version the portal data as they were before the 2024 release (real rows, 2024 on removed)."""
     current = store.observations(["cn_prov_nbs"])
     older = current[current["period"] < pd.Timestamp("2024-01-01")]
-    store.commit("cn_prov_nbs", older, by="test", mode="replace", note="before the 2024 release")
+    store.commit("cn_prov_nbs", older, actor=steward("test"), mode="replace", note="before the 2024 release")
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -17,8 +17,9 @@ def _page() -> None:
     import plotly.graph_objects as go
 
     from briefing import ChartMeta, TableMeta
-    from ui import show
+    from ui import auth, show
 
+    auth.gate()  # like every page: the download buttons record exports as the signed-in user (local mode here)
     fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
     meta = ChartMeta(title="GDP", source="NBS · export footer", unit="亿元")
     show.chart(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from actors import analyst, steward
 from pg import postgres_url
 
 import data.store.sql as store_sql
@@ -143,11 +144,11 @@ def test_seeding_the_shipped_datasets_reads_back_what_the_loaders_give(store):
 
 
 def test_a_newer_shipped_release_is_offered_and_laid_over_uploads(seeded):
-    seeded.commit("toy", frame([("gdp", "110000", 2023, 130.0)]), by="staff")  # an upload the release lacks
+    seeded.commit("toy", frame([("gdp", "110000", 2023, 130.0)]), actor=steward("staff"))  # an upload the release lacks
     # The release revises 2021 and no longer ships Tianjin's 2020 gap row: that row is withdrawn.
     newer = {"toy": lambda: frame([("gdp", "110000", 2020, 100.0), ("gdp", "110000", 2021, 112.0)])}
     assert seeded.shipped_updates(newer) == {"toy": DiffSummary(changed=1, removed=1)}
-    info = seeded.update_shipped("toy", by="admin", loaders=newer)
+    info = seeded.update_shipped("toy", actor=steward("admin"), loaders=newer)
     assert (info.number, info.kind, info.base_version) == (3, "seed", 2)
     current = seeded.observations(["toy"])
     values = current.set_index("period")["value"]
@@ -158,10 +159,10 @@ def test_a_newer_shipped_release_is_offered_and_laid_over_uploads(seeded):
 
 def test_a_release_withdraws_shipped_rows_but_not_rows_staff_changed(seeded):
     # Staff revised Beijing 2020; the next release supersedes (no longer ships) both 2020 rows.
-    seeded.commit("toy", frame([("gdp", "110000", 2020, 101.0)]), by="staff")
+    seeded.commit("toy", frame([("gdp", "110000", 2020, 101.0)]), actor=steward("staff"))
     newer = {"toy": lambda: frame([("gdp", "110000", 2021, 110.0)])}
     assert seeded.shipped_updates(newer) == {"toy": DiffSummary(removed=1)}
-    seeded.update_shipped("toy", by="admin", loaders=newer)
+    seeded.update_shipped("toy", actor=steward("admin"), loaders=newer)
     kept = seeded.observations(["toy"]).set_index("period")["value"]
     assert kept.to_dict() == {pd.Timestamp("2020-01-01"): 101.0, pd.Timestamp("2021-01-01"): 110.0}
 
@@ -180,7 +181,7 @@ def test_a_preliminary_flag_is_stored_and_ends_when_the_final_figure_is_uploaded
     shipped = frame([("gdp_per_capita", "110000", 2025, 238705.0)]).assign(flag="preliminary")
     store.seed({"toy": lambda: shipped})
     assert store.observations(["toy"])["flag"].tolist() == ["preliminary"]
-    info = store.commit("toy", frame([("gdp_per_capita", "110000", 2025, 238705.0)]), by="staff")
+    info = store.commit("toy", frame([("gdp_per_capita", "110000", 2025, 238705.0)]), actor=steward("staff"))
     assert info.diff == DiffSummary(changed=1)  # same number, now final: a change worth a version
     assert store.observations(["toy"])["flag"].tolist() == [None]
     assert store.version_observations("toy", 1)["flag"].tolist() == ["preliminary"]
@@ -201,7 +202,9 @@ def test_a_store_of_an_earlier_release_gains_the_flag_column(tmp_path):
 
 def test_merge_commit_adds_and_revises_and_keeps_the_old_version(seeded):
     upload = frame([("gdp", "110000", 2021, 111.0), ("gdp", "110000", 2022, 120.0), ("gdp", "110000", 2020, np.nan)])
-    info = seeded.commit("toy", upload, by="王芳", file_name="gdp.csv", checksum="sha256:x", note="2022 release")
+    info = seeded.commit(
+        "toy", upload, actor=steward("王芳"), file_name="gdp.csv", checksum="sha256:x", note="2022 release"
+    )
     assert (info.number, info.current, info.base_version, info.created_by) == (2, True, 1, "王芳")
     assert info.diff == DiffSummary(added=1, changed=1, removed=0)
     current = seeded.observations(["toy"]).set_index(["region_code", "period"])["value"]
@@ -212,7 +215,7 @@ def test_merge_commit_adds_and_revises_and_keeps_the_old_version(seeded):
 
 
 def test_replace_commit_removes_rows_from_the_new_version_only(seeded):
-    info = seeded.commit("toy", frame([("gdp", "110000", 2020, 100.0)]), by="a", mode="replace")
+    info = seeded.commit("toy", frame([("gdp", "110000", 2020, 100.0)]), actor=steward("a"), mode="replace")
     assert info.diff == DiffSummary(added=0, changed=0, removed=2)
     assert len(seeded.observations(["toy"])) == 1
     assert_same(seeded.version_observations("toy", 1), V1)
@@ -221,8 +224,8 @@ def test_replace_commit_removes_rows_from_the_new_version_only(seeded):
 
 
 def test_rollback_restores_exactly_and_is_logged(seeded):
-    seeded.commit("toy", frame([("gdp", "110000", 2021, 999.0)]), by="a")
-    back = seeded.rollback("toy", 1, by="b", note="wrong release")
+    seeded.commit("toy", frame([("gdp", "110000", 2021, 999.0)]), actor=steward("a"))
+    back = seeded.rollback("toy", 1, actor=steward("b"), note="wrong release")
     assert back.current and seeded.current_version("toy") == 1
     assert_same(seeded.observations(["toy"]), V1)
     assert [v.number for v in seeded.history("toy")] == [2, 1]  # nothing deleted
@@ -231,7 +234,7 @@ def test_rollback_restores_exactly_and_is_logged(seeded):
         ("commit", 2, 1),
         ("seed", 1, None),
     ]
-    after = seeded.commit("toy", frame([("gdp", "110000", 2023, 1.0)]), by="c")
+    after = seeded.commit("toy", frame([("gdp", "110000", 2023, 1.0)]), actor=steward("c"))
     assert (after.number, after.base_version) == (3, 1)
 
 
@@ -247,38 +250,38 @@ def test_an_interrupted_commit_leaves_the_previous_version_current(seeded, monke
 
     big = frame([("gdp", "110000", y, float(y)) for y in range(1990, 2000)])
     with pytest.raises(KeyboardInterrupt):
-        seeded.commit("toy", big, by="a", progress=crash)
+        seeded.commit("toy", big, actor=steward("a"), progress=crash)
     assert seeded.current_version("toy") == 1
     assert [v.number for v in seeded.history("toy")] == [1]
     assert_same(seeded.observations(), before)
     with seeded.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(observations_table)).scalar() == rows_before
-    assert seeded.commit("toy", big, by="a").number == 2  # the store is usable afterwards
+    assert seeded.commit("toy", big, actor=steward("a")).number == 2  # the store is usable afterwards
 
 
 def test_a_commit_against_a_stale_version_is_refused(seeded):
-    seeded.commit("toy", frame([("gdp", "110000", 2021, 1.0)]), by="a")
+    seeded.commit("toy", frame([("gdp", "110000", 2021, 1.0)]), actor=steward("a"))
     with pytest.raises(StaleVersion) as caught:
-        seeded.commit("toy", frame([("gdp", "110000", 2021, 2.0)]), by="b", base_version=1)
+        seeded.commit("toy", frame([("gdp", "110000", 2021, 2.0)]), actor=steward("b"), base_version=1)
     assert "v2" in caught.value.message_zh and "v1" in caught.value.message_en
     assert seeded.current_version("toy") == 2
 
 
 def test_an_identical_upload_makes_no_version(seeded):
     with pytest.raises(NothingToCommit):
-        seeded.commit("toy", V1.iloc[:2], by="a")
+        seeded.commit("toy", V1.iloc[:2], actor=steward("a"))
     assert [v.number for v in seeded.history("toy")] == [1]
 
 
 def test_first_commit_creates_a_dataset(store):
-    info = store.commit("office_stats", V1, by="a", title={"zh": "本地统计", "en": "Local statistics"})
+    info = store.commit("office_stats", V1, actor=steward("a"), title={"zh": "本地统计", "en": "Local statistics"})
     assert (info.number, info.diff) == (1, DiffSummary(added=3))
     assert store.stored_datasets()[0].title == {"zh": "本地统计", "en": "Local statistics"}
 
 
 def test_unknown_dataset_and_version_are_named(seeded):
     with pytest.raises(UnknownVersion) as caught:
-        seeded.rollback("toy", 7, by="a")
+        seeded.rollback("toy", 7, actor=steward("a"))
     assert "v1" in caught.value.message_en and "v7" in caught.value.message_zh
     with pytest.raises(UnknownStoredDataset):
         seeded.version_observations("nope", 1)
@@ -286,24 +289,24 @@ def test_unknown_dataset_and_version_are_named(seeded):
 
 def test_a_frame_that_is_not_canonical_is_refused(seeded):
     with pytest.raises(DataFormatError, match="appears more than once"):
-        seeded.commit("toy", pd.concat([V1, V1]), by="a")
+        seeded.commit("toy", pd.concat([V1, V1]), actor=steward("a"))
     with pytest.raises(DataFormatError, match="frequency"):
-        seeded.commit("toy", V1.assign(freq="X"), by="a")
+        seeded.commit("toy", V1.assign(freq="X"), actor=steward("a"))
     assert [v.number for v in seeded.history("toy")] == [1]
 
 
 def test_app_objects_save_load_list_delete(store):
     payload = {"name": "增长 5%", "shocks": [{"indicator": "gdp", "pct": -1.5}]}
-    first = store.objects.save("scenario", "基准", payload, by="a")
+    first = store.objects.save("scenario", "基准", payload, actor=analyst("a"))
     assert first.payload == payload and first.created_at.tzinfo is not None
-    second = store.objects.save("scenario", "基准", {**payload, "pct": 2}, by="b")
+    second = store.objects.save("scenario", "基准", {**payload, "pct": 2}, actor=analyst("b"))
     assert second.created_by == "a" and second.updated_by == "b" and second.payload["pct"] == 2
-    store.objects.save("office_target", "gdp_2025", {"value": 5.0}, by="a")
+    store.objects.save("office_target", "gdp_2025", {"value": 5.0}, actor=analyst("a"))
     assert [o.name for o in store.objects.list("scenario")] == ["基准"]
     assert len(store.objects.list()) == 2
-    store.objects.delete("scenario", "基准")
+    store.objects.delete("scenario", "基准", actor=analyst("a"))
     with pytest.raises(ObjectNotFound) as caught:
         store.objects.load("scenario", "基准")
     assert "基准" in caught.value.message_zh
     with pytest.raises(DataFormatError):
-        store.objects.save("scenario", "bad", {"x": float("nan")}, by="a")
+        store.objects.save("scenario", "bad", {"x": float("nan")}, actor=analyst("a"))

@@ -8,6 +8,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from actors import steward
 
 from common import periods
 from data.errors import NothingToCommit, UnsupportedEncoding, WrongSheet
@@ -325,10 +326,10 @@ def test_a_wide_release_of_a_shipped_series_round_trips(fmt, shipped_trade, tmp_
     assert_same_observations(upload, shipped_trade)
     assert upload.report.diff.is_empty  # the same numbers as stored
     with pytest.raises(NothingToCommit):
-        commit(store, upload, by="test")
+        commit(store, upload, actor=steward("test"))
     fresh = Store.open(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")  # an empty store: the upload is version 1
     first = prepare(content, name, indicators=catalogue_specs(), store=fresh)
-    assert commit(fresh, first, by="test").row_count == len(first.frame)
+    assert commit(fresh, first, actor=steward("test")).row_count == len(first.frame)
     pd.testing.assert_frame_equal(fresh.observations(), with_flag(first.frame))  # uploads are final figures
     store.close()
     fresh.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import pandas as pd
 import pytest
+from actors import steward
 from pg import postgres_url
 
 from data import errors
@@ -287,7 +288,7 @@ def test_a_bad_file_gets_its_specific_message_and_the_store_is_unchanged(case: B
         assert case.zh in problem.message_zh and case.en in problem.message_en
         assert not upload.report.ok
         with pytest.raises(errors.ValidationFailed):
-            commit(store, upload, by="test")
+            commit(store, upload, actor=steward("test"))
     after = snapshot(store)
     pd.testing.assert_frame_equal(after[0], before[0])
     assert after[1:] == before[1:]
@@ -338,7 +339,7 @@ def test_a_clean_upload_with_warnings_commits_and_records_its_summary(tmp_path):
     text = "地区,2022年\n北京,41610.9\n天津,16311.3\n"
     upload = prepare(text.encode(), "gdp2022.csv", indicators=SPECS, store=own, options=UploadOptions(**GDP))
     assert upload.report.ok and upload.dataset_id == DATASET
-    info = commit(own, upload, by="王芳", note="2022 年鉴")
+    info = commit(own, upload, actor=steward("王芳"), note="2022 年鉴")
     assert (info.number, info.file_name, info.created_by, info.note) == (2, "gdp2022.csv", "王芳", "2022 年鉴")
     assert info.checksum == upload.raw.checksum and info.diff == upload.report.diff
     assert info.summary["errors"] == 0 and info.summary["by_code"] == dict(upload.report.counts)
@@ -346,9 +347,9 @@ def test_a_clean_upload_with_warnings_commits_and_records_its_summary(tmp_path):
     stale = prepare(
         text.replace("41610.9", "41611").encode(), "x.csv", indicators=SPECS, store=own, options=UploadOptions(**GDP)
     )
-    own.rollback(DATASET, 1, by="b")
+    own.rollback(DATASET, 1, actor=steward("b"))
     with pytest.raises(errors.StaleVersion):
-        commit(own, stale, by="a")
+        commit(own, stale, actor=steward("a"))
     own.close()
 
 

@@ -40,6 +40,7 @@ from briefing import (
     to_csv,
     to_xlsx,
 )
+from ui import auth
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
@@ -162,7 +163,9 @@ def download_buttons(kind: str, obj: Any, title: str, source_line: str, key: str
     for fmt, mime in formats.items():
         st.download_button(
             t(f"briefing.download_{fmt}"),
-            data=download_data(kind, obj, fmt, meta, lang),
+            data=auth.audited_download(
+                f"export.{kind}", file_name(title, fmt), download_data(kind, obj, fmt, meta, lang)
+            ),
             file_name=file_name(title, fmt),
             mime=mime,
             key=f"basket_dl_{key}_{fmt}",
@@ -253,7 +256,7 @@ def pack_download_buttons(result: dict) -> None:
     for fmt, data in result["files"].items():
         st.download_button(
             t(f"briefing.download_pack_{fmt}"),
-            data=data,
+            data=auth.audited_download("export.pack", f"briefing-{stamp}.{fmt}", lambda data=data: data),
             file_name=f"briefing-{stamp}.{fmt}",
             mime=PACK_MIME[fmt],
             key=f"brief_download_{fmt}",

@@ -5,6 +5,10 @@ mutated: the full observation frame is held that way (copying ~140k rows on ever
 the page itself), and so are figures (a copy out of `cache_data` means unpickling, i.e. validating, the whole
 figure again); everything else derived from the data is small and goes through `cache_data`. Figures are keyed
 by their inputs' content, so a figure of old data is simply never asked for again.
+
+The region scope of the signed-in user (`ui.auth`) is applied here, the one place pages read rows from:
+`observations()` keeps only the scope's rows, and every cached function over them is `scoped`, i.e. the scope is
+part of its cache key, so a result computed for one scope is never served to another.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import data.vintage
 import forecasting
 import indicators
 import maps
+from data.access import scope_frame
 from forecasting import scenarios
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
 from indicators.metadata import Catalogue
@@ -33,6 +38,7 @@ from indicators.targets import TargetBook, TargetStatus, load_targets, target_st
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 from ui import charts
+from ui.scope import current_scope, scoped
 
 HOUR = 3600
 
@@ -60,9 +66,15 @@ def _store_read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFr
     return rows.drop(columns="dataset_id"), coverage_by_dataset(rows)
 
 
+@st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
+def _scoped_observations(versions: tuple[tuple[str, int | None], ...], scope: str) -> pd.DataFrame:
+    return scope_frame(_store_read(versions)[0], scope)
+
+
 def observations() -> pd.DataFrame:
-    """All current observations in the canonical long format (shared, read-only)."""
-    return _store_read(data_versions())[0]
+    """The current observations the signed-in user may see, in the canonical long format (shared, read-only)."""
+    scope, versions = current_scope(), data_versions()
+    return _store_read(versions)[0] if scope is None else _scoped_observations(versions, scope)
 
 
 _seen_versions: dict[str, tuple] = {}
@@ -80,6 +92,7 @@ def data_changed() -> None:
     """After an upload or rollback: forget everything computed from the old data."""
     st.cache_data.clear()
     _store_read.clear()
+    _scoped_observations.clear()
     map_figure.clear()
 
 
@@ -95,7 +108,7 @@ def regions() -> data.RegionRegistry:
     return data.region_registry()
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def present_indicators() -> frozenset[str]:
     """Catalogue indicators with at least one reported value in the current data (an upload in "replace" mode or
     an older store can lack some)."""
@@ -103,14 +116,14 @@ def present_indicators() -> frozenset[str]:
     return frozenset(obs.loc[obs["value"].notna(), "indicator_id"].unique())
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=128)
 def indicator_rows(indicator_id: str) -> pd.DataFrame:
     """Observations of one indicator, all regions."""
     obs = observations()
     return obs[obs["indicator_id"] == indicator_id].reset_index(drop=True)
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple[pd.DataFrame, ViewInfo]:
     """A derived view of one indicator (all regions) and its metadata."""
     base = pd.Timestamp(f"{base_year}-01-01") if base_year is not None else None
@@ -120,13 +133,16 @@ def view(view_id: str, indicator_id: str, base_year: int | None = None) -> tuple
 # --- vintage: where the years come from, revisions, preliminary figures ----------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def coverage() -> pd.DataFrame:
     """Per dataset and indicator, the span of the current figures: which years come from which source."""
-    return _store_read(data_versions())[1]
+    scope, versions = current_scope(), data_versions()
+    if scope is None:
+        return _store_read(versions)[1]
+    return coverage_by_dataset(scope_frame(store().observations(with_dataset=True), scope))
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def source_spans(indicator_id: str) -> list[SourceSpan]:
     """The datasets an indicator's figures come from, its catalogue source first."""
     return _source_spans(coverage(), indicator_id, catalogue().get(indicator_id).source)
@@ -139,32 +155,32 @@ def join_decisions() -> pd.DataFrame:
     return data.vintage.shipped_join_decisions()
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def indicator_join(indicator_id: str) -> JoinSummary | None:
     """How an indicator's older years were joined to the consistent vintage, or None."""
     rule = data.vintage.join_rule()
     return join_summary(join_decisions(), indicator_id, rule, data.vintage.NEW_DATASET, data.vintage.OLD_DATASET)
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def revisions() -> list[data.breaks.Break]:
     """Probable revisions in every level indicator of the current data (the Data page's break check)."""
     return level_revisions(observations(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def indicator_revisions(indicator_id: str) -> list[data.breaks.Break]:
     """Probable revisions in one indicator (none for rates, indices and ranks)."""
     return level_revisions(indicator_rows(indicator_id), catalogue(), [indicator_id])
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def preliminary(indicator_id: str) -> pd.DataFrame:
     """Region and period of every preliminary figure of an indicator."""
     return _preliminary_points(indicator_rows(indicator_id), indicator_id)
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None) -> pd.Timestamp | None:
     """The last period with a reported value of an indicator (in some regions)."""
     rows = indicator_rows(indicator_id)
@@ -175,19 +191,19 @@ def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None
 # --- maps ---------------------------------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def mappable(level: str) -> list[str]:
     """Indicators with data for the regions of a map level."""
     return maps.mappable_indicators(observations(), level)
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def map_years(indicator_id: str, level: str) -> list[int]:
     """Years with data for an indicator on a map level."""
     return maps.available_years(observations(), indicator_id, level)
 
 
-@st.cache_resource(ttl=HOUR, max_entries=32, show_spinner=False)
+@scoped(resource=True, ttl=HOUR, max_entries=32)
 def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, lang: str) -> go.Figure:
     """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class); shared, never mutated."""
     spans = source_spans(indicator_id)
@@ -197,7 +213,7 @@ def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, la
     )
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFrame:
     """The map's values as a table (every drawn region, gaps as missing)."""
     return maps.values_table(observations(), catalogue().get(indicator_id), level, year, lang)
@@ -271,7 +287,7 @@ def headlines() -> Headlines:
     return load_headlines()
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def indicators_in_region(region_code: str) -> list[str]:
     """Catalogue ids (in catalogue order) with at least one reported value in the region."""
     obs = observations()
@@ -279,32 +295,32 @@ def indicators_in_region(region_code: str) -> list[str]:
     return [i for i in catalogue().ids if i in present]
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def kpis(region_code: str, indicator_ids: tuple[str, ...]) -> list[Kpi]:
     """KPI cards of some indicators in one region."""
     return headline_kpis(observations(), list(indicator_ids), region_code, catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def card_status(indicator_id: str, region_code: str, year: int) -> TargetStatus | None:
     """The status of the target a card shows (this year's, else the latest earlier one), or None."""
     target = target_book().for_card(indicator_id, region_code, year)
     return None if target is None else target_status(target, observations(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def target_statuses(region_code: str, year: int) -> list[TargetStatus]:
     """Every target of a region and year with its status."""
     return [target_status(t, observations(), catalogue()) for t in target_book().for_region(region_code, year)]
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def alerts(region_code: str, indicator_ids: tuple[str, ...]) -> list[Alert]:
     """Current warnings of a region, most severe first."""
     return current_alerts(observations(), region_code, list(indicator_ids), warning_rules(), target_book(), catalogue())
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def first_year(indicator_id: str, region_code: str) -> int | None:
     """First year with a reported value of an indicator in a region."""
     rows = indicator_rows(indicator_id)
@@ -312,20 +328,20 @@ def first_year(indicator_id: str, region_code: str) -> int | None:
     return int(reported.min().year) if len(reported) else None
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def province_years(indicator_id: str) -> list[int]:
     """Years in which provinces can be ranked on an indicator."""
     return standing_years(indicator_rows(indicator_id), indicator_id, [r.code for r in regions().provinces()])
 
 
-@st.cache_data(ttl=HOUR, max_entries=128, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=128)
 def province_standings(indicator_id: str, year: int) -> Standings:
     """Provinces ranked on an indicator in a year, with top and bottom five."""
     codes = [r.code for r in regions().provinces()]
     return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
 
 
-@st.cache_data(ttl=HOUR, max_entries=1, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=4)
 def reporting_regions() -> list[str]:
     """Codes of regions with at least one reported value of any indicator."""
     obs = observations()
@@ -360,7 +376,7 @@ def is_rate(indicator_id: str) -> bool:
     return catalogue().get(indicator_id).kind == "rate"
 
 
-@st.cache_data(ttl=HOUR, max_entries=256, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=256)
 def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
     """The regions a single series is forecast and calibrated with: every region reporting the indicator when there
     are at most ``PEERS``, else the region and the nearest others in the page's order (same kind first)."""
@@ -379,7 +395,7 @@ def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
     return tuple(c for c in codes if c in chosen)
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def forecast_run(
     indicator_id: str,
     region_codes: tuple[str, ...],
@@ -442,7 +458,7 @@ def leaderboard(indicator_id: str, region_code: str, h: int, model: str, models:
 # --- scenarios ------------------------------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
+@scoped(ttl=HOUR, max_entries=64)
 def scenario_comparison(
     set_text: str, indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...], polarity: str
 ) -> scenarios.Comparison:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from data.access import Role
+
 
 class PageEntry(NamedTuple):
-    """One page: its script, the string key of its title, its icon (bundled Material Symbols) and URL path."""
+    """One page: its script, the string key of its title, its icon (bundled Material Symbols), URL path and the
+    least role that sees it in the navigation (the page checks again: a role below gets a refusal, not the page)."""
 
     path: str
     title_key: str
     icon: str
     url_path: str
+    role: str = "viewer"
 
 
 # Pages that really work, in navigation order; the first is the home page.
@@ -23,6 +27,7 @@ PAGES = [
     PageEntry("pages/scenarios_page/page.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
     PageEntry("pages/briefing_page.py", "nav.briefing", ":material/slideshow:", "briefing"),
     PageEntry("pages/data_page.py", "nav.data", ":material/database:", "data"),
+    PageEntry("pages/admin_page.py", "nav.admin", ":material/admin_panel_settings:", "admin", "admin"),
 ]
 
 
@@ -36,3 +41,8 @@ def script(url_path: str) -> str:
         if page.url_path == url_path:
             return page.path
     raise KeyError(f"no page is served at /{url_path}; declared: {', '.join(p.url_path for p in PAGES)}")
+
+
+def visible(role: Role) -> list[PageEntry]:
+    """The pages a role sees in the navigation, in order."""
+    return [page for page in PAGES if role >= Role.parse(page.role)]

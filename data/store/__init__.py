@@ -1,13 +1,16 @@
 """The versioned store: every dataset a list of versions, one of them current, plus saved app objects.
 
 The face is `open_store()` (the app's store, created and seeded on first use) and the `Store` it returns —
-`observations()`, `history()`, `commit()`, `rollback()`, `events()`, `stored_datasets()` and `store.objects`
-(`AppObjects`) — with the records they hand back (`VersionInfo`, `Event`, `DatasetState`, `AppObject`,
-`DiffSummary`) and the errors they raise (`StoreError` and its kinds). SQLite by default, PostgreSQL by URL;
-importing this package loads SQLAlchemy.
+`observations()`, `history()`, `commit()`, `rollback()`, `events()`, `stored_datasets()`, `store.objects`
+(`AppObjects`), `store.users` (`Users`) and `store.audit` (`AuditLog`) — with the records they hand back
+(`VersionInfo`, `Event`, `DatasetState`, `AppObject`, `User`, `AuditEntry`, `DiffSummary`) and the errors they
+raise (`StoreError` and its kinds, `AccessDenied` among them). Every write takes the acting user
+(`data.access.Actor`), checks its permission and is audited. SQLite by default, PostgreSQL by URL; importing this
+package loads SQLAlchemy.
 """
 
 from data.errors import (
+    AccessDenied,
     NothingToCommit,
     ObjectNotFound,
     StaleVersion,
@@ -18,12 +21,17 @@ from data.errors import (
     UnknownVersion,
 )
 from data.store.app_objects import AppObject, AppObjects
+from data.store.audit import AuditEntry, AuditLog
 from data.store.store import DatasetState, Event, Store, VersionInfo, open_store
+from data.store.users import User, Users
 from data.store.versioning import DiffSummary
 
 __all__ = [
+    "AccessDenied",
     "AppObject",
     "AppObjects",
+    "AuditEntry",
+    "AuditLog",
     "DatasetState",
     "DiffSummary",
     "Event",
@@ -36,6 +44,8 @@ __all__ = [
     "TextTooLong",
     "UnknownStoredDataset",
     "UnknownVersion",
+    "User",
+    "Users",
     "VersionInfo",
     "open_store",
 ]

@@ -1,6 +1,7 @@
 """Saved app objects (scenarios, office targets, …) in the store: a kind, a unique name and a JSON payload.
 
-Other features own what a payload means; the store only keeps it, with who saved it and when.
+Other features own what a payload means; the store only keeps it, with who saved it and when. Saving and deleting
+need an analyst (`data.access.object_action`) and are audited.
 """
 
 from __future__ import annotations
@@ -13,13 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data.access import Actor, object_action
 from data.errors import DataFormatError, ObjectNotFound
-from data.store.schema import check_lengths, objects_table, write_transaction
-
-
-def utc(moment: datetime) -> datetime:
-    """The same instant as an aware UTC datetime (SQLite hands back naive ones)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from data.store.audit import authorised, record
+from data.store.schema import check_lengths, objects_table, utc, write_transaction
 
 
 @dataclass(frozen=True)
@@ -53,37 +51,32 @@ class AppObjects:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def save(self, kind: str, name: str, payload: Any, *, by: str) -> AppObject:
+    def save(self, kind: str, name: str, payload: Any, *, actor: Actor) -> AppObject:
         """Create the object, or replace its payload if (kind, name) exists; returns what is stored.
 
         Raises:
+            AccessDenied: the actor may not save this kind (nothing changes; recorded as denied).
             DataFormatError: the payload cannot be stored as JSON.
             TextTooLong: the kind, name or user name is longer than the store keeps.
             StoreBusy: another change held the writer lock longer than the lock wait.
         """
-        check_lengths(kind=kind, name=name, by=by)
-        try:
-            payload = json.loads(json.dumps(payload, allow_nan=False))
-        except (TypeError, ValueError) as exc:
-            raise DataFormatError(code="payload_not_json", kind=kind, name=name, detail=str(exc)) from None
-        now = datetime.now(UTC)
-        t = objects_table
-        with write_transaction(self.engine) as conn:
-            found = conn.execute(sa.select(t.c.id).where(t.c.kind == kind, t.c.name == name)).scalar()
-            if found is None:
-                conn.execute(
-                    t.insert().values(
-                        kind=kind,
-                        name=name,
-                        payload=payload,
-                        created_by=by,
-                        created_at=now,
-                        updated_by=by,
-                        updated_at=now,
-                    )
-                )
-            else:
-                conn.execute(t.update().where(t.c.id == found).values(payload=payload, updated_by=by, updated_at=now))
+        check_lengths(kind=kind, name=name, by=actor.user)
+        action = object_action(kind, "save")
+        with authorised(self.engine, actor, action, f"{kind}:{name}"):
+            try:
+                payload = json.loads(json.dumps(payload, allow_nan=False))
+            except (TypeError, ValueError) as exc:
+                raise DataFormatError(code="payload_not_json", kind=kind, name=name, detail=str(exc)) from None
+            now, by, t = datetime.now(UTC), actor.user, objects_table
+            with write_transaction(self.engine) as conn:
+                found = conn.execute(sa.select(t.c.id).where(t.c.kind == kind, t.c.name == name)).scalar()
+                if found is None:
+                    row = {"kind": kind, "name": name, "payload": payload, "created_by": by, "created_at": now}
+                    conn.execute(t.insert().values(**row, updated_by=by, updated_at=now))
+                else:
+                    values = {"payload": payload, "updated_by": by, "updated_at": now}
+                    conn.execute(t.update().where(t.c.id == found).values(**values))
+                record(conn, actor, action, "ok", f"{kind}:{name}", detail="new" if found is None else "replaced")
         return self.load(kind, name)
 
     def load(self, kind: str, name: str) -> AppObject:
@@ -108,14 +101,19 @@ class AppObjects:
         with self.engine.connect() as conn:
             return [_from_row(row) for row in conn.execute(query)]
 
-    def delete(self, kind: str, name: str) -> None:
+    def delete(self, kind: str, name: str, *, actor: Actor) -> None:
         """Remove one object (an explicit user action; uploads never call this).
 
         Raises:
+            AccessDenied: the actor may not delete this kind (nothing changes; recorded as denied).
             ObjectNotFound: nothing of this kind has this name.
         """
+        action = object_action(kind, "delete")
         t = objects_table
-        with write_transaction(self.engine) as conn:
-            gone = conn.execute(t.delete().where(t.c.kind == kind, t.c.name == name)).rowcount
-        if not gone:
-            raise ObjectNotFound(kind, name)
+        with authorised(self.engine, actor, action, f"{kind}:{name}"):
+            with write_transaction(self.engine) as conn:
+                gone = conn.execute(t.delete().where(t.c.kind == kind, t.c.name == name)).rowcount
+                if gone:
+                    record(conn, actor, action, "ok", f"{kind}:{name}")
+            if not gone:
+                raise ObjectNotFound(kind, name)

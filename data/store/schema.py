@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -113,6 +114,52 @@ objects_table = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("kind", "name", name="uq_app_objects_kind_name"),
 )
+
+users_table = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user", sa.String(200), primary_key=True),  # the login name: OIDC email/subject or the proxy's header
+    sa.Column("role", sa.String(16), nullable=False),  # viewer | analyst | steward | admin
+    sa.Column("scope", sa.String(16), nullable=True),  # a province code, or NULL for every region
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Append-only: the store never updates or deletes a row, and triggers (create_schema) refuse it on both backends.
+audit_table = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),  # a key of data.access.ACTIONS or SYSTEM_ACTIONS
+    sa.Column("object", sa.String(300), nullable=False, server_default=""),  # dataset, saved object, user, export
+    sa.Column("version_before", sa.Integer, nullable=True),
+    sa.Column("version_after", sa.Integer, nullable=True),
+    sa.Column("address", sa.String(64), nullable=False, server_default=""),
+    sa.Column("result", sa.String(8), nullable=False),  # ok | denied | failed
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+)
+AUDIT_GUARDS = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ],
+}
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant as an aware UTC datetime (SQLite hands back naive ones)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def default_data_dir() -> Path:
@@ -260,7 +307,7 @@ def create_schema(engine: Engine) -> None:
 
     A complete schema is only read, so opening the store never waits for a writer. A store made by an earlier
     release lacks the observations' `flag` column: it is added (every stored figure then reads as final, which is
-    what those releases meant).
+    what those releases meant). The audit trail gets its append-only triggers.
     """
     if _schema_complete(engine):
         return
@@ -269,3 +316,5 @@ def create_schema(engine: Engine) -> None:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("observations")}
         if "flag" not in columns:
             conn.execute(sa.text("ALTER TABLE observations ADD COLUMN flag VARCHAR(16)"))
+        for statement in AUDIT_GUARDS.get(conn.dialect.name, []):
+            conn.exec_driver_sql(statement)

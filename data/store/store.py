@@ -7,6 +7,8 @@ recorded in ``dataset_events``.
 
 Every write is one transaction holding the store's writer lock (see store_schema): an exception anywhere —
 validation, a broken connection, an interrupted process — leaves the previous version current and intact.
+Every write takes the acting user (`data.access.Actor`), checks its permission itself and is recorded in the audit
+trail (`store.audit`) in the same transaction; a refused write changes nothing and is recorded as denied.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data.access import SYSTEM, Actor
 from data.errors import NothingToCommit, StaleVersion
 from data.observations import OBSERVATION_LOADERS
 from data.store import sql
-from data.store.app_objects import AppObjects, utc
+from data.store.app_objects import AppObjects
+from data.store.audit import AuditLog, authorised, record
 from data.store.schema import (
     SEED_LOCK_WAIT,
     check_lengths,
@@ -32,10 +36,12 @@ from data.store.schema import (
     events_table,
     make_engine,
     observations_table,
+    utc,
     versions_table,
     write_transaction,
 )
 from data.store.sql import NewVersion, Progress
+from data.store.users import Users
 from data.store.versioning import (
     DiffSummary,
     check_canonical,
@@ -47,7 +53,7 @@ from data.store.versioning import (
     release_version,
 )
 
-SYSTEM_USER = "system"
+SYSTEM_USER = SYSTEM.user
 MODES = ("merge", "replace")
 _ANY = object()  # commit(base_version=…) default: do not check which version is current
 
@@ -119,11 +125,14 @@ def _version_info(row, current: int | None) -> VersionInfo:
 
 
 class Store:
-    """The app's store: datasets with versions, and saved app objects (`store.objects`)."""
+    """The app's store: datasets with versions, saved app objects (`store.objects`), the users table
+    (`store.users`) and the audit trail (`store.audit`)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.objects = AppObjects(engine)
+        self.users = Users(engine)
+        self.audit = AuditLog(engine)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:
@@ -262,13 +271,11 @@ class Store:
 
     # --- writing ----------------------------------------------------------------------------------------------
 
-    def seed(
-        self, loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None, *, by: str = SYSTEM_USER
-    ) -> list[str]:
+    def seed(self, loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None) -> list[str]:
         """Store each shipped dataset as version 1 unless it is stored already; returns the ids seeded now.
 
         Idempotent and safe across replicas: the check is repeated under the writer lock, so a replica that
-        waited for another's seed finds version 1 there and writes nothing.
+        waited for another's seed finds version 1 there and writes nothing. The app itself (`SYSTEM`) is the actor.
         """
         loaders = OBSERVATION_LOADERS if loaders is None else loaders
         with self.engine.connect() as conn:
@@ -282,8 +289,11 @@ class Store:
                 if sql.current_version(conn, dataset_id) is not None:
                     continue
                 sql.ensure_dataset(conn, dataset_id, None)
-                new = NewVersion("seed", by, None, DiffSummary(added=len(frame)), checksum=frame_checksum(frame))
-                sql.add_version(conn, dataset_id, frame, new, None)
+                new = NewVersion(
+                    "seed", SYSTEM.user, None, DiffSummary(added=len(frame)), checksum=frame_checksum(frame)
+                )
+                number = sql.add_version(conn, dataset_id, frame, new, None)
+                record(conn, SYSTEM, "data.seed", "ok", dataset_id, after=number, detail=f"{len(frame)} rows")
             seeded.append(dataset_id)
         return seeded
 
@@ -316,26 +326,29 @@ class Store:
         return release_version(current, frame, shipped)
 
     def update_shipped(
-        self, dataset_id: str, *, by: str, loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None
+        self, dataset_id: str, *, actor: Actor, loaders: Mapping[str, Callable[[], pd.DataFrame]] | None = None
     ) -> VersionInfo:
         """Lay this release's shipped data over the current version as a new version (uploads of other keys stay;
         rows the release withdrew go, unless an upload changed them since they were shipped).
 
         Raises:
+            AccessDenied: the actor is not a steward (nothing changes; recorded as denied).
             NothingToCommit: the shipped data change nothing in the current version.
         """
+        with authorised(self.engine, actor, "data.update_shipped", dataset_id):
+            pass  # refuse before parsing the shipped files; commit() checks again under its own action
         frame = check_canonical((OBSERVATION_LOADERS if loaders is None else loaders)[dataset_id]())
         version = self._release_version(dataset_id, frame, self.observations([dataset_id]))
         note = "shipped data of a newer app release"
         checksum = frame_checksum(frame)
-        return self.commit(dataset_id, version, by=by, checksum=checksum, note=note, kind="seed", mode="replace")
+        return self.commit(dataset_id, version, actor=actor, checksum=checksum, note=note, kind="seed", mode="replace")
 
     def commit(
         self,
         dataset_id: str,
         frame: pd.DataFrame,
         *,
-        by: str,
+        actor: Actor,
         file_name: str = "",
         checksum: str = "",
         summary: dict | None = None,
@@ -356,45 +369,53 @@ class Store:
                 written and `StaleVersion` is raised.
             progress: called as ``progress("write", rows_written, rows_total)``; an exception it raises aborts
                 the commit cleanly.
-            kind: "upload", or "seed" for a release of the shipped data.
+            kind: "upload" (audited as upload.commit), or "seed" for a release of the shipped data
+                (data.update_shipped).
 
         Raises:
+            AccessDenied: the actor is not a steward (nothing changes; recorded as denied).
             StaleVersion, NothingToCommit, StoreBusy, TextTooLong, DataFormatError (frame not canonical),
             ValueError (unknown mode).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
-        check_lengths(dataset_id=dataset_id, by=by, file_name=file_name)
-        upload = check_canonical(frame)
-        with write_transaction(self.engine) as conn:
-            current = sql.current_version(conn, dataset_id)
-            if base_version is not _ANY and base_version != current:
-                raise StaleVersion(dataset_id, current, base_version)
-            base = None if current is None else sql.fetch_frame(conn, sql.observations_query(dataset_id, current))
-            new = merge_upload(base, upload)[0] if base is not None and mode == "merge" else upload
-            diff = diff_frames(base, new) if base is not None else DiffSummary(added=len(new))
-            if current is not None and diff.is_empty:
-                raise NothingToCommit(dataset_id, current)
-            sql.ensure_dataset(conn, dataset_id, title)
-            record = NewVersion(
-                kind, by, current, diff, file_name, checksum or frame_checksum(upload), summary or {}, note
-            )
-            number = sql.add_version(conn, dataset_id, new, record, progress)
+        check_lengths(dataset_id=dataset_id, by=actor.user, file_name=file_name)
+        action = "data.update_shipped" if kind == "seed" else "upload.commit"
+        with authorised(self.engine, actor, action, dataset_id):
+            upload = check_canonical(frame)
+            with write_transaction(self.engine) as conn:
+                current = sql.current_version(conn, dataset_id)
+                if base_version is not _ANY and base_version != current:
+                    raise StaleVersion(dataset_id, current, base_version)
+                base = None if current is None else sql.fetch_frame(conn, sql.observations_query(dataset_id, current))
+                new = merge_upload(base, upload)[0] if base is not None and mode == "merge" else upload
+                diff = diff_frames(base, new) if base is not None else DiffSummary(added=len(new))
+                if current is not None and diff.is_empty:
+                    raise NothingToCommit(dataset_id, current)
+                sql.ensure_dataset(conn, dataset_id, title)
+                meta = NewVersion(
+                    kind, actor.user, current, diff, file_name, checksum or frame_checksum(upload), summary or {}, note
+                )
+                number = sql.add_version(conn, dataset_id, new, meta, progress)
+                changed = f"{mode}: +{diff.added} ~{diff.changed} -{diff.removed}"
+                record(conn, actor, action, "ok", dataset_id, before=current, after=number, detail=changed)
         return self.version(dataset_id, number)
 
-    def rollback(self, dataset_id: str, version: int, *, by: str, note: str = "") -> VersionInfo:
-        """Make an earlier (or any) version current again; nothing is deleted, the change is logged.
+    def rollback(self, dataset_id: str, version: int, *, actor: Actor, note: str = "") -> VersionInfo:
+        """Make an earlier (or any) version current again; nothing is deleted, the change is logged and audited.
 
         Raises:
+            AccessDenied: the actor is not a steward (nothing changes; recorded as denied).
             UnknownStoredDataset, UnknownVersion: no such dataset or version.
             StoreBusy, TextTooLong.
         """
-        check_lengths(by=by)
-        with write_transaction(self.engine) as conn:
+        check_lengths(by=actor.user)
+        with authorised(self.engine, actor, "data.rollback", dataset_id), write_transaction(self.engine) as conn:
             sql.check_version(conn, dataset_id, version)
             current = sql.current_version(conn, dataset_id)
             if version != current:
-                sql.make_current(conn, dataset_id, version, current, "rollback", by, note)
+                sql.make_current(conn, dataset_id, version, current, "rollback", actor.user, note)
+            record(conn, actor, "data.rollback", "ok", dataset_id, before=current, after=version, detail=note)
         return self.version(dataset_id, version)
 
 

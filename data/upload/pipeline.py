@@ -2,10 +2,12 @@
 
     upload = prepare(file, indicators=specs, dataset_id="cn_prov_panel", store=store)
     upload.report.ok, upload.report.to_frame("zh"), upload.report.diff   # show these
-    commit(store, upload, by="王芳", note="2023 年鉴")                   # only when report.ok
+    commit(store, upload, actor=actor, note="2023 年鉴")                # only when report.ok
 
 `prepare` raises a named `UploadError` (bilingual) when the file cannot be used at all, and otherwise
-returns an `Upload` whose report lists every problem by row and column. It never writes to the store.
+returns an `Upload` whose report lists every problem by row and column. It never writes data; given the acting
+user it checks they may upload (steward) and records the prepared upload in the audit trail. `commit` is the
+store's commit: checked and audited there.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import BinaryIO
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from data.access import Actor
 from data.errors import DatasetRequired, ValidationFailed
 from data.store import Store, VersionInfo
+from data.store.audit import authorised
 from data.store.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
 from data.upload.bounds import check_domains, dataset_kinds, place_regions
 from data.upload.checks import check_against_history
@@ -113,6 +117,7 @@ def prepare(
     store: Store | None = None,
     options: UploadOptions | None = None,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> Upload:
     """Read, recognise, normalise and validate an uploaded file; nothing is written.
 
@@ -121,8 +126,11 @@ def prepare(
         indicators: the indicators an upload may contain, with their units (from the indicator catalogue).
         dataset_id: where the upload goes; default the one dataset its indicators belong to.
         store: for warnings against stored values and the diff against the current version.
+        actor: the user uploading; with a store, they must be a steward and the upload is audited
+            (upload.prepare: file name, rows, errors and warnings).
 
     Raises:
+        AccessDenied: the actor may not upload (recorded as denied; the file is not read).
         UploadError (FileTooLarge, EmptyFile, TooManyRows, TooMuchContent, UnreadableEncoding, UnsupportedEncoding,
         UnsupportedFileType, UnreadableFile, DamagedFile, WrongSheet, NoHeader, UnrecognisedLayout, BadLayoutOption,
         DatasetRequired), UnknownRegion (options.region not in the registry), ValueError (unknown mode).
@@ -130,6 +138,20 @@ def prepare(
     options = options or UploadOptions()
     if options.mode not in ("merge", "replace"):
         raise ValueError(f"mode must be 'merge' or 'replace'; got {options.mode!r}")
+    if actor is not None and store is not None:
+        with authorised(store.engine, actor, "upload.prepare", file_name or ""):
+            upload = prepare(
+                source,
+                file_name,
+                indicators=indicators,
+                dataset_id=dataset_id,
+                store=store,
+                options=options,
+                progress=progress,
+            )
+        summary = f"{upload.raw.file_name}: {upload.report.error_count} errors, {upload.report.warning_count} warnings"
+        store.audit.record(actor, "upload.prepare", "ok", upload.dataset_id or "", detail=summary)
+        return upload
     raw = read_upload(source, file_name, sheet=options.sheet, limits=options.limits, progress=progress)
     matcher = Matcher(indicators)
     layout = detect_layout(raw.rows, matcher, options.layout, raw.column_offset)
@@ -162,20 +184,24 @@ def prepare(
     return Upload(raw, layout, frame, sources, report, dataset_id, base_version, options.mode)
 
 
-def commit(store: Store, upload: Upload, *, by: str, note: str = "", progress: Progress | None = None) -> VersionInfo:
-    """Store a validated upload as the new current version of its dataset, in one transaction.
+def commit(
+    store: Store, upload: Upload, *, actor: Actor, note: str = "", progress: Progress | None = None
+) -> VersionInfo:
+    """Store a validated upload as the new current version of its dataset, in one transaction (audited).
 
     Raises:
+        AccessDenied: the actor is not a steward (nothing is written; recorded as denied).
         ValidationFailed: the report has errors (nothing is written).
         StaleVersion: another version became current since `prepare`; prepare it again.
         NothingToCommit: the upload changes nothing.
     """
-    if not upload.report.ok or upload.dataset_id is None:
-        raise ValidationFailed(max(upload.report.error_count, 1))
+    with authorised(store.engine, actor, "upload.commit", upload.dataset_id or upload.raw.file_name):
+        if not upload.report.ok or upload.dataset_id is None:
+            raise ValidationFailed(max(upload.report.error_count, 1))
     return store.commit(
         upload.dataset_id,
         upload.frame,
-        by=by,
+        actor=actor,
         file_name=upload.raw.file_name,
         checksum=upload.raw.checksum,
         summary=upload.report.summary(),

@@ -14,7 +14,7 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import cache, explore, show, state
+from ui import auth, cache, explore, show, state
 from ui import forecast_view as fv
 from ui.charts import recent
 from ui.defaults import defaults
@@ -23,6 +23,7 @@ from ui.i18n import current_lang, pick, t
 from ui.inert import inert
 
 lang = current_lang()
+actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
 models, candidates = list(forecasting.model_names()), forecasting.DEFAULT_CANDIDATES
 st.title(t("scenarios.title"))

@@ -16,30 +16,33 @@ from forecasting.scenarios import ScenarioError, ScenarioFile, dumps, loads
 from forecasting.scenarios.sets import compact
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page.scenario_view import SET_KIND, error_text
-from ui import cache
+from ui import auth, cache
 from ui.i18n import t
 from ui.inert import inert
 
 
 def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
-    """Save the working set under a name (and who saves it); load or delete a saved set."""
-    objects = cache.store().objects
-    with st.form("sc_save_form"):
-        c1, c2 = st.columns(2)
-        name = c1.text_input(t("scenarios.set_name", lang), key="sc_save_name", max_chars=200).strip()
-        by = c2.text_input(t("scenarios.saved_by", lang), key="sc_save_by", max_chars=100).strip()
-        if st.form_submit_button(t("scenarios.save", lang), key="sc_save"):
-            if not work.scenarios:
-                st.error(t("scenarios.nothing_to_save", lang))
-            elif not name or not by:
-                st.error(t("scenarios.save_needs", lang))
-            else:
-                try:
-                    objects.save(SET_KIND, name, {"file": compact(work)}, by=by)
-                except StoreError as err:  # another change in progress, a name too long
-                    st.error(inert(err.message(lang)))
+    """Save the working set under a name (an analyst or above; saved as the signed-in user); load or delete a
+    saved set."""
+    objects, actor = cache.store().objects, auth.current()
+    may_save = actor.may("scenario.save")  # hidden below analyst; the store checks again
+    if may_save:
+        with st.form("sc_save_form"):
+            name = st.text_input(t("scenarios.set_name", lang), key="sc_save_name", max_chars=200).strip()
+            if st.form_submit_button(t("scenarios.save", lang), key="sc_save"):
+                if not work.scenarios:
+                    st.error(t("scenarios.nothing_to_save", lang))
+                elif not name:
+                    st.error(t("scenarios.save_needs", lang))
                 else:
-                    st.success(t("scenarios.saved", lang, name=inert(name)))
+                    try:
+                        objects.save(SET_KIND, name, {"file": compact(work)}, actor=actor)
+                    except StoreError as err:  # another change in progress, a name too long
+                        st.error(inert(err.message(lang)))
+                    else:
+                        st.success(t("scenarios.saved", lang, name=inert(name)))
+    else:
+        st.caption(t("auth.analyst_only", lang))
     saved = {o.name: o for o in objects.list(SET_KIND)}
     if not saved:
         st.caption(t("scenarios.none_saved", lang))
@@ -64,9 +67,9 @@ def saved_sets(work: ScenarioFile, check: ss.Check, lang: str) -> None:
             st.error(t("scenarios.load_bad", lang, name=inert(chosen), error=inert(error_text(err, lang))))
         else:
             ss.request_open(opened, t("scenarios.opened_saved", lang, name=inert(chosen), n=len(opened.scenarios)))
-    if c2.button(t("scenarios.delete_saved", lang), key="sc_delete_saved"):
+    if may_save and c2.button(t("scenarios.delete_saved", lang), key="sc_delete_saved"):
         try:
-            objects.delete(SET_KIND, chosen)
+            objects.delete(SET_KIND, chosen, actor=actor)
         except (ObjectNotFound, StoreError) as err:
             st.error(inert(err.message(lang)))
         else:

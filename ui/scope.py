@@ -1,0 +1,43 @@
+"""The signed-in user's region scope as part of every cache key over observations (used by ui/cache.py)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import streamlit as st
+
+
+def current_scope() -> str | None:
+    """The signed-in user's region scope (None: every region).
+
+    Raises:
+        RuntimeError: nobody is signed in in this session (the page did not call ui.auth.gate()).
+    """
+    from ui import auth  # imported here: ui.auth imports ui.cache, which imports this module
+
+    return auth.current().scope
+
+
+def scoped(*, resource: bool = False, **cache_kwargs) -> Callable:
+    """`st.cache_data` (`st.cache_resource` with ``resource``: a shared object such as a figure, never mutated) with
+    the current user's region scope as part of the key (the wrapped function reads the scoped observations, which
+    depend on who asks)."""
+
+    def wrap(fn: Callable) -> Callable:
+        def keyed(scope: str | None, *args, **kwargs):
+            return fn(*args, **kwargs)
+
+        # Streamlit names a cache by module and qualified name: each wrapped function keeps its own.
+        keyed.__module__, keyed.__qualname__ = fn.__module__, fn.__qualname__
+        cache = st.cache_resource if resource else st.cache_data
+        cached = cache(show_spinner=False, **cache_kwargs)(keyed)
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            return cached(current_scope(), *args, **kwargs)
+
+        call.clear = cached.clear
+        return call
+
+    return wrap
