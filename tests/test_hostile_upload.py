@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import pandas as pd
 import pytest
+from actors import steward
 from pg import postgres_url
 
 from data import errors
@@ -354,7 +355,7 @@ def test_a_hostile_file_gets_its_specific_message_and_the_store_is_unchanged(cas
         assert (found[0].row, found[0].column) == (case.row, case.column)
         assert case.zh in found[0].message_zh and case.en in found[0].message_en, found[0]
         with pytest.raises(errors.ValidationFailed):
-            commit(store, upload, by="test")
+            commit(store, upload, actor=steward("test"))
     after = snapshot(store)
     pd.testing.assert_frame_equal(after[0], before[0])
     assert after[1:] == before[1:]

@@ -15,6 +15,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from actors import steward
 from pg import postgres_url
 
 from briefing import to_csv, to_xlsx
@@ -71,12 +72,12 @@ class StuckWriter:
 def test_writers_wait_a_bounded_time_then_say_another_change_is_in_progress(url):
     store = Store.open(url, lock_wait=WAIT)
     store.seed({"toy": lambda: frame(1.0)})
-    store.commit("toy", frame(2.0), by="a")
+    store.commit("toy", frame(2.0), actor=steward("a"))
     with StuckWriter(url):
         for write in (
-            lambda: store.rollback("toy", 1, by="b"),
-            lambda: store.commit("toy", frame(3.0), by="b"),
-            lambda: store.objects.save("scenario", "s", {"a": 1}, by="b"),
+            lambda: store.rollback("toy", 1, actor=steward("b")),
+            lambda: store.commit("toy", frame(3.0), actor=steward("b")),
+            lambda: store.objects.save("scenario", "s", {"a": 1}, actor=steward("b")),
         ):
             started = time.monotonic()
             with pytest.raises(StoreBusy) as caught:
@@ -90,7 +91,7 @@ def test_writers_wait_a_bounded_time_then_say_another_change_is_in_progress(url)
         assert [v.number for v in reopened.history("toy")] == [2, 1]
         assert time.monotonic() - started < WAIT
         reopened.close()
-    assert store.rollback("toy", 1, by="b").current  # the lock released, writes go through again
+    assert store.rollback("toy", 1, actor=steward("b")).current  # the lock released, writes go through again
     store.close()
 
 
@@ -101,7 +102,7 @@ def test_the_lock_wait_comes_from_the_environment(url, monkeypatch):
     with StuckWriter(url):
         started = time.monotonic()
         with pytest.raises(StoreBusy) as caught:
-            store.commit("toy", frame(2.0), by="b")
+            store.commit("toy", frame(2.0), actor=steward("b"))
         assert time.monotonic() - started < 0.5 + 4
         assert caught.value.fields["seconds"] == "0.5"
     store.close()
@@ -110,10 +111,22 @@ def test_the_lock_wait_comes_from_the_environment(url, monkeypatch):
 @pytest.mark.parametrize(
     ("write", "zh", "en"),
     [
-        (lambda s: s.commit("toy", frame(2.0), by="x" * 201), "用户名有 201 个字符", "user name has 201 characters"),
-        (lambda s: s.commit("toy", frame(2.0), by="a", file_name="f" * 501 + ".csv"), "文件名", "file name"),
-        (lambda s: s.objects.save("scenario", "n" * 201, {}, by="a"), "名称有 201 个字符", "the limit of 200"),
-        (lambda s: s.rollback("toy", 1, by="x" * 300), "用户名", "user name has 300"),
+        (
+            lambda s: s.commit("toy", frame(2.0), actor=steward("x" * 201)),
+            "用户名有 201 个字符",
+            "user name has 201 characters",
+        ),
+        (
+            lambda s: s.commit("toy", frame(2.0), actor=steward("a"), file_name="f" * 501 + ".csv"),
+            "文件名",
+            "file name",
+        ),
+        (
+            lambda s: s.objects.save("scenario", "n" * 201, {}, actor=steward("a")),
+            "名称有 201 个字符",
+            "the limit of 200",
+        ),
+        (lambda s: s.rollback("toy", 1, actor=steward("x" * 300)), "用户名", "user name has 300"),
     ],
 )
 def test_over_long_names_are_refused_before_writing(url, write, zh, en):
@@ -123,14 +136,18 @@ def test_over_long_names_are_refused_before_writing(url, write, zh, en):
         write(store)
     assert zh in caught.value.message("zh") and en in caught.value.message("en")
     assert [v.number for v in store.history("toy")] == [1] and store.objects.list() == []
-    store.commit("toy", frame(2.0), by="x" * 200, file_name="f" * 500)  # at the limit is fine on both backends
+    store.commit(
+        "toy", frame(2.0), actor=steward("x" * 200), file_name="f" * 500
+    )  # at the limit is fine on both backends
     store.close()
 
 
 def test_the_version_history_download_neutralises_formulas_in_names_and_file_names(tmp_path):
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
     store.seed({"toy": lambda: frame(1.0)})
-    store.commit("toy", frame(2.0), by=' =HYPERLINK("http://evil.example","x")', file_name="＝cmd|' /C calc'!A0.csv")
+    store.commit(
+        "toy", frame(2.0), actor=steward(' =HYPERLINK("http://evil.example","x")'), file_name="＝cmd|' /C calc'!A0.csv"
+    )
     table = history_table(store.history("toy"), "en")
     text = to_csv(table).decode("utf-8-sig")
     assert "' =HYPERLINK" in text and "'＝cmd" in text

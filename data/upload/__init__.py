@@ -2,7 +2,7 @@
 
 The face is two steps with a person between them: `prepare(file, indicators=…, store=…)` reads and validates
 without writing and returns an `Upload` whose `ValidationReport` lists every `Problem` by row and column in
-Chinese and English; `commit(store, upload, by=…)` stores a clean upload as the dataset's new current version.
+Chinese and English; `commit(store, upload, actor=…)` stores a clean upload as the dataset's new current version.
 `UploadOptions`, `Limits` and `Thresholds` tune the reading; `IndicatorSpec` (or `specs_from_units`) says which
 indicators, units and `Domain` of values an upload may hold. A file that cannot be used at all raises an `UploadError`.
 Importing this package loads openpyxl and SQLAlchemy.
