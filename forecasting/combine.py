@@ -17,6 +17,7 @@ import pandas as pd
 
 from forecasting.base import Arrays, Forecaster
 from forecasting.errors import ForecastInputError, MissingDependencyError, ModelFitError
+from forecasting.single_models import make_single_model
 
 
 def _trimmed(values: np.ndarray, axis: int = 0) -> np.ndarray:
@@ -117,7 +118,5 @@ def default_recipe(season_length: int = 1) -> tuple[tuple[str, ...], str]:
 
 def default_combination(season_length: int = 1) -> Combination:
     """The default combination for series with this season length (see ``DEFAULT_MEMBERS``)."""
-    from forecasting.single_models import make_single_model
-
     names, how = default_recipe(season_length)
     return Combination(tuple(make_single_model(name, season_length) for name in names), how)

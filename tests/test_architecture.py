@@ -214,3 +214,35 @@ def test_the_pages_shared_modules_leave_heavy_libraries_to_where_they_are_used()
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+# --- no import circle hidden behind a function-level import ------------------------------------------------------
+# Our own modules imported inside a function, each for weight and never to dodge a circle (python-pptx takes ~1 s;
+# a figure without a geo subplot must not load maps/).
+LAZY_OWN_IMPORTS = {("briefing/pack.py", "briefing"), ("briefing/charts.py", "maps")}
+
+
+def function_level_own_imports(root: Path) -> list[tuple[str, str]]:
+    """(file, our top-level package) for every import of ours written inside a function or method."""
+    found = []
+    for path in source_files(root):
+        rel = path.relative_to(root)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(rel))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    module = ast.unparse(ast.Module(body=[node], type_ignores=[]))
+                    ours = imported_top_levels(rel, module) & set(LAYERS)
+                    found += [(rel.as_posix(), name) for name in ours]
+    return sorted(set(found))
+
+
+def test_no_function_level_imports_of_our_own_modules():
+    assert set(function_level_own_imports(ROOT)) <= LAZY_OWN_IMPORTS
+
+
+def test_the_function_level_checker_finds_one(tmp_path):
+    files = {"ui/scope.py": "def f():\n    from ui import auth\n", "ui/ok.py": "def g():\n    import numpy\n"}
+    assert function_level_own_imports(write(tmp_path, files)) == [("ui/scope.py", "ui")]

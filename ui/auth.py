@@ -22,8 +22,8 @@ from data.errors import AccessDenied
 from ui import cache
 from ui.i18n import current_lang, t
 from ui.identity import Outcome, Settings, Visit, decide
+from ui.scope import ACTOR_KEY
 
-ACTOR_KEY = "auth_actor"
 NOTED_KEY = "auth_noted"  # refusals already logged and audited in this session
 LOG = logging.getLogger("cockpit.auth")
 

@@ -7,6 +7,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+# Where ui.auth.gate() keeps the signed-in actor of a session (read here too, so the cache needs no ui.auth).
+ACTOR_KEY = "auth_actor"
+
 
 def current_scope() -> str | None:
     """The signed-in user's region scope (None: every region).
@@ -14,9 +17,10 @@ def current_scope() -> str | None:
     Raises:
         RuntimeError: nobody is signed in in this session (the page did not call ui.auth.gate()).
     """
-    from ui import auth  # imported here: ui.auth imports ui.cache, which imports this module
-
-    return auth.current().scope
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None:
+        raise RuntimeError("no signed-in user: the page must call ui.auth.gate() before reading data")
+    return actor.scope
 
 
 def scoped(*, resource: bool = False, **cache_kwargs) -> Callable:
