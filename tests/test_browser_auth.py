@@ -12,8 +12,8 @@ from actors import admin
 from playwright.sync_api import expect
 
 import data.store
+from common.text import strings
 from tests.conftest import free_port, start_app
-from ui.i18n import strings
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
