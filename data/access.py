@@ -4,7 +4,7 @@ Plain facts and checks, no tables and no Streamlit: the store's writes call `che
 record the outcome in the audit trail, `data/store/audit.py`), so a page that forgets to hide a button still cannot
 change anything it should not. A role includes every role below it:
 
-    viewer   read every page; export charts, tables and briefing packs
+    viewer   read every page; collect charts and tables in a briefing basket; export them and packs
     analyst  + save and delete scenarios and office targets; run batch forecasts
     steward  + prepare and commit uploads, roll back, update the shipped data (数据管理员)
     admin    + edit users and roles; read and export the audit trail
@@ -61,6 +61,7 @@ ACTIONS: dict[str, Role] = {
     "export.chart": Role.VIEWER,
     "export.table": Role.VIEWER,
     "export.pack": Role.VIEWER,
+    "basket.add": Role.VIEWER,  # a chart or table kept for a pack: recorded like the exports it leads to
     "scenario.save": Role.ANALYST,
     "scenario.delete": Role.ANALYST,
     "target.save": Role.ANALYST,

@@ -280,6 +280,24 @@ class ObjectNotFound(StoreError, KeyError):
         super().__init__(kind=kind, name=name)
 
 
+class BasketFull(StoreError):
+    """The user's briefing basket already holds as many items as it may."""
+
+    code = "basket_full"
+
+    def __init__(self, limit: int):
+        super().__init__(limit=limit)
+
+
+class BasketItemTooLarge(StoreError):
+    """A chart or table is too large to keep in the briefing basket."""
+
+    code = "basket_item_too_large"
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(size=human_size(size), limit=human_size(limit))
+
+
 # --- access: roles and users ------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,8 @@ st.caption(t("briefing.count", count=len(entries)))
 pack_lang = st.session_state.get("brief_lang", lang)
 for n, entry in enumerate(entries):
     basket.show_entry(n, entry, len(entries), pack_lang)
-st.button(t("briefing.clear"), key="brief_clear", on_click=basket.clear, type="tertiary")
+st.button(t("briefing.clear"), key="brief_clear", on_click=basket.guarded, args=("", basket.clear), type="tertiary")
+basket.notice("")
 
 st.subheader(t("briefing.options"))
 col_lang, col_format = st.columns(2)

@@ -26,6 +26,8 @@ os.environ.pop("COCKPIT_DATABASE_URL", None)
 # Staleness depends on the date: tests see the day this data release was made (indicators/freshness.py).
 os.environ["COCKPIT_TODAY"] = "2026-12-02"
 
+import basket_support  # noqa: E402
+
 import data  # noqa: E402
 import indicators  # noqa: E402
 
@@ -40,6 +42,14 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture
+def local_basket():
+    """The local user's briefing basket in the test store, empty at the start and emptied again at the end."""
+    basket_support.empty()
+    yield basket_support
+    basket_support.empty()
 
 
 @pytest.fixture(scope="session")

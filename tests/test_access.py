@@ -82,6 +82,7 @@ WRITES = {
     "target.save": lambda s, a: s.objects.save("office_target", "gdp_2026", {"value": 5}, actor=a),
     "users.edit": lambda s, a: s.users.set("li", "analyst", actor=a, scope="440000"),
     "users.edit remove": lambda s, a: s.users.remove("wang", actor=a),
+    "basket.add": lambda s, a: s.baskets.put("ind-ts-gdp", "table", "排名", "", '{"format": 1}', actor=a),
 }
 
 

@@ -1,10 +1,18 @@
-"""The briefing basket helper every page calls under its charts and tables (ui/basket.py), through AppTest."""
+"""The briefing basket helper every page calls under its charts and tables (ui/basket.py), through AppTest: what
+is added lands in the store under the signed-in user, so a new session of the same user (a reload, a second tab)
+finds it."""
 
 from __future__ import annotations
 
+import time
+
+import pytest
+from basket_support import LOCAL, app_store, empty, stored, stored_keys
 from streamlit.testing.v1 import AppTest
 
-from ui.basket import BASKET
+from data.store import BasketLimits, Baskets
+from ui import auth, cache
+from ui.i18n import t
 
 
 def page_with_controls():
@@ -23,29 +31,100 @@ def page_with_controls():
     basket.controls("table", table, "排名", "来源：国家统计局", key="test-table", meta=TableMeta("排名", "国家统计局"))
 
 
-def run() -> AppTest:
+def run(lang: str = "zh") -> AppTest:
     at = AppTest.from_function(page_with_controls, default_timeout=30)
-    at.session_state["lang"] = "zh"
+    at.session_state["lang"] = lang
     return at.run()
 
 
-def test_add_and_remove_toggle():
+def test_add_and_remove_toggle(local_basket):
     at = run()
     assert not at.exception
     add = at.button(key="basket_add_test-chart")
     assert add.label == "加入简报"
     add.click().run()
-    entries = at.session_state[BASKET]
-    assert [e.key for e in entries] == ["test-chart"]
-    item = entries[0].item
+    [(key, item)] = stored()
+    assert key == "test-chart"
     assert (item.kind, item.title, item.caption, item.source) == ("chart", "广东 GDP", "说明", "来源：国家统计局")
     assert item.figure.layout.title.text == "广东 GDP"
     assert at.button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
     at.button(key="basket_add_test-table").click().run()
-    assert [e.key for e in at.session_state[BASKET]] == ["test-chart", "test-table"]
-    assert at.session_state[BASKET][1].item.frame["数值"].iloc[0] == 129118.6
+    assert stored_keys() == ["test-chart", "test-table"]
+    assert stored()[1][1].frame["数值"].iloc[0] == 129118.6
     at.button(key="basket_add_test-chart").click().run()
-    assert [e.key for e in at.session_state[BASKET]] == ["test-table"]
+    assert stored_keys() == ["test-table"]
+
+
+def test_a_new_session_of_the_same_user_finds_the_basket(local_basket):
+    first = run()
+    first.button(key="basket_add_test-table").click().run()
+    second = run()  # a reload, or a second tab: a new session, nothing in its state
+    assert second.button(key="basket_add_test-table").label == "已加入简报（点击移除）"
+    assert second.button(key="basket_add_test-chart").label == "加入简报"
+    second.button(key="basket_add_test-chart").click().run()
+    first.run()  # the first tab's next run sees what the second one added
+    assert first.button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
+    assert stored_keys() == ["test-table", "test-chart"]
+
+
+@pytest.fixture
+def small_basket(monkeypatch):
+    """The app's store with a basket that holds two items."""
+    store = app_store()
+    monkeypatch.setattr(store, "baskets", Baskets(store.engine, BasketLimits(items=2)))
+    monkeypatch.setattr(cache, "store", lambda: store)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("zh", "简报篮已满（最多 2 项）。请先在简报页移除一些内容，再加入新的图表或表格。"),
+        ("en", "The briefing basket is full (at most 2 items). Remove some on the Briefing page before adding more."),
+    ],
+)
+def test_a_full_basket_says_so_beside_the_button(local_basket, small_basket, lang, message):
+    app_store().baskets.put("elsewhere", "table", "别页的表", "", "{}", actor=LOCAL)
+    at = run(lang)
+    at.button(key="basket_add_test-table").click().run()
+    at.button(key="basket_add_test-chart").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert [r.key for r in app_store().baskets.rows("local")] == ["elsewhere", "test-table"]
+    assert at.button(key="basket_add_test-chart").label == t("briefing.add", lang)
+    at.run()
+    assert not at.error  # said once
+
+
+@pytest.fixture
+def oidc(monkeypatch):
+    """Sign-in by OIDC (users the users table does not know are viewers); their baskets emptied afterwards."""
+    monkeypatch.setenv("COCKPIT_AUTH", "oidc")
+    auth.settings.cache_clear()
+    yield
+    auth.settings.cache_clear()
+    for user in ("li@office.gov.cn", "wang@office.gov.cn"):
+        empty(user)
+
+
+def signed_in(user: str) -> AppTest:
+    at = AppTest.from_function(page_with_controls, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    now = int(time.time())
+    at.user = {"is_logged_in": True, "email": user, "sub": user, "iat": now, "exp": now + 3600}
+    return at.run()
+
+
+def test_two_users_never_see_each_others_basket(oidc):
+    li = signed_in("li@office.gov.cn")
+    li.button(key="basket_add_test-chart").click().run()
+    wang = signed_in("wang@office.gov.cn")
+    assert not wang.exception
+    assert wang.button(key="basket_add_test-chart").label == "加入简报"
+    wang.button(key="basket_add_test-table").click().run()
+    assert stored_keys("li@office.gov.cn") == ["test-chart"]
+    assert stored_keys("wang@office.gov.cn") == ["test-table"]
+    assert signed_in("li@office.gov.cn").button(key="basket_add_test-table").label == "加入简报"
 
 
 def test_download_buttons_are_offered_in_a_popover():

@@ -1,11 +1,14 @@
-"""AppTest of the Briefing page: list the basket, reorder and caption it, build the pack and check its contents."""
+"""AppTest of the Briefing page: list the basket (as stored for the signed-in user), reorder and caption it, build
+the pack and check its contents."""
 
 from __future__ import annotations
 
 import io
 
 import pandas as pd
+import pytest
 from apptest import open_page, rendered
+from basket_support import LOCAL, app_store, stored, stored_keys
 from briefing_support import pdf_page_count, sample_figure
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -13,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from briefing import Facts, PackItem, narrative
 from briefing.renderer import renderer
-from ui.basket import BASKET, Entry
+from briefing.stored import item_to_json
+from ui.basket import Entry
 
 FACTS = Facts(
     name={"zh": "地区生产总值", "en": "Gross regional product"},
@@ -26,7 +30,7 @@ FACTS = Facts(
 )
 
 
-def basket() -> list[Entry]:
+def entries() -> list[Entry]:
     return [
         Entry(
             "gd", PackItem("chart", "广东", "广东说明", "来源：国家统计局", figure=sample_figure("广东"), facts=FACTS)
@@ -36,7 +40,16 @@ def basket() -> list[Entry]:
 
 
 def run_page(entries: list[Entry] | None, lang: str = "zh") -> AppTest:
-    return open_page("briefing", lang=lang, timeout=90, state=None if entries is None else {BASKET: entries})
+    """The Briefing page of the local user, whose basket in the store holds `entries` (the fixture emptied it)."""
+    for entry in entries or []:
+        item = entry.item
+        app_store().baskets.put(entry.key, item.kind, item.title, item.caption, item_to_json(item), actor=LOCAL)
+    return open_page("briefing", lang=lang, timeout=90)
+
+
+@pytest.fixture(autouse=True)
+def basket(local_basket):
+    """Every test starts with the local user's basket empty."""
 
 
 def test_empty_basket_shows_a_hint():
@@ -48,7 +61,7 @@ def test_empty_basket_shows_a_hint():
 
 
 def test_basket_is_listed_with_captions_and_narrative():
-    at = run_page(basket())
+    at = run_page(entries())
     assert not at.exception
     assert "简报篮中共 2 项" in at.caption[0].value
     headings = [m.value for m in at.markdown if m.value.startswith("**")]
@@ -59,18 +72,22 @@ def test_basket_is_listed_with_captions_and_narrative():
 
 
 def test_reorder_caption_and_remove():
-    at = run_page(basket())
+    at = run_page(entries())
     at.button(key="brief_down_gd").click().run()
-    assert [e.key for e in at.session_state[BASKET]] == ["js", "gd"]
+    assert stored_keys() == ["js", "gd"]
     at.text_area(key="brief_caption_gd").input("新的说明").run()
-    assert at.session_state[BASKET][1].item.caption == "新的说明"
+    assert stored()[1][1].caption == "新的说明"
+    assert [a.value for a in at.text_area] == ["江苏说明", "新的说明"]
     at.button(key="brief_remove_js").click().run()
-    assert [e.key for e in at.session_state[BASKET]] == ["gd"]
+    assert stored_keys() == ["gd"]
+    assert [m.value for m in at.markdown if m.value.startswith("**")] == ["**1. 广东** · 图表"]
+    at.button(key="brief_clear").click().run()
+    assert stored_keys() == [] and "简报篮是空的" in at.info[0].value
 
 
 def test_build_both_formats_through_the_page():
     renderer()  # the shared browser (started here when this file runs alone)
-    at = run_page(basket())
+    at = run_page(entries())
     at.button(key="brief_down_gd").click().run()  # 江苏 first
     at.text_area(key="brief_caption_gd").input("广东的新说明").run()
     at.radio(key="brief_format").set_value("both").run()
@@ -98,7 +115,7 @@ def test_build_both_formats_through_the_page():
 
 
 def test_english_pack_from_a_chinese_session():
-    at = run_page(basket()[:1])
+    at = run_page(entries()[:1])
     at.radio(key="brief_lang").set_value("en").run()
     assert narrative(FACTS, "en") in " ".join(rendered(c.value) for c in at.caption)
     at.button(key="brief_build").click().run()

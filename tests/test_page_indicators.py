@@ -112,23 +112,23 @@ def test_english(cat):
     assert cat.get("cpi_yoy").definition["en"] in meta
 
 
-def test_chart_and_table_go_into_the_briefing_basket(obs):
+def test_chart_and_table_go_into_the_briefing_basket(obs, local_basket):
     at = run_page({"indicator": "gdp", "regions": "440000,320000", "years": "2012-2022"})
     adds = [b for b in at.button if b.key and b.key.startswith("basket_add_ind-ts-")]
     assert len(adds) == 1
     adds[0].click().run()
     assert not at.exception
-    basket = at.session_state["briefing_basket"]
-    assert [entry.item.kind for entry in basket] == ["chart"]
-    item = basket[0].item
+    basket = local_basket.stored_items()
+    assert [item.kind for item in basket] == ["chart"]
+    item = basket[0]
     assert item.title == "地区生产总值" and "国家统计局" in item.source
     gdp = obs[(obs["indicator_id"] == "gdp") & (obs["period"] == latest_gdp(obs))].set_index("region_code")["value"]
     assert item.facts.latest == pytest.approx(gdp["440000"]) and item.facts.rank == 1  # Guangdong leads
     table_add = next(b for b in at.button if b.key and b.key.startswith("basket_add_ind-series-"))
     table_add.click().run()
-    basket = at.session_state["briefing_basket"]
-    assert [entry.item.kind for entry in basket] == ["chart", "table"]
-    assert len(basket[1].item.frame) == 22  # two provinces × 11 years
+    basket = local_basket.stored_items()
+    assert [item.kind for item in basket] == ["chart", "table"]
+    assert len(basket[1].frame) == 22  # two provinces × 11 years
 
 
 # --- vintage: preliminary figures, staleness, probable revisions, where the years come from -----------------------

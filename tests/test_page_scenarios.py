@@ -146,13 +146,13 @@ def test_two_scenarios_compare_as_the_library_does(obs):
     assert at.header[0].value == "Build scenarios"
 
 
-def test_the_comparison_goes_into_the_briefing_basket():
+def test_the_comparison_goes_into_the_briefing_basket(local_basket):
     at = run_page(GDP_GD)
     two_scenarios(at)
     for prefix in ("basket_add_sc-fans-", "basket_add_sc-table-"):
         next(b for b in at.button if b.key and b.key.startswith(prefix)).click().run()
     assert not at.exception
-    chart, table = (entry.item for entry in at.session_state["briefing_basket"])
+    chart, table = local_basket.stored_items()
     assert chart.kind == "chart" and "scenarios and baseline" in chart.title and "measured coverage" in chart.caption
     assert [trace.name for trace in chart.figure.data if trace.showlegend is not False][-2:] == ["Stimulus", "Shift"]
     pd.testing.assert_frame_equal(table.frame, delta_table(at))

@@ -34,7 +34,7 @@ def test_every_chart_gets_the_one_offline_config():
     assert PLOTLY_CONFIG["displaylogo"] is False
 
 
-def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order():
+def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order(local_basket):
     at = AppTest.from_function(_page, default_timeout=30)
     at.session_state["lang"] = "en"
     at.run()
@@ -45,7 +45,7 @@ def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order():
     assert at.dataframe[0].value["value"].tolist() == [129118.6]
     at.button(key="basket_add_t-chart").click().run()
     at.button(key="basket_add_t-table").click().run()
-    chart_item, table_item = (entry.item for entry in at.session_state["briefing_basket"])
+    chart_item, table_item = local_basket.stored_items()
     assert (chart_item.title, chart_item.source, chart_item.caption) == ("GDP", "NBS · page line", "Model: ETS")
     assert chart_item.chart_meta.source == "NBS · export footer" and chart_item.chart_meta.unit == "亿元"
     assert (table_item.title, table_item.source, table_item.table_meta.units) == ("Ranking", "NBS", {"value": "亿元"})

@@ -1,18 +1,23 @@
-"""The briefing basket: charts and tables a user collects on any page, kept in `st.session_state`, built into a
-pack on the Briefing page. Also the direct downloads (PNG/SVG/PDF per chart, CSV/XLSX per table).
+"""The briefing basket: charts and tables a user collects on any page, kept in the store per signed-in user
+(`store.baskets`), built into a pack on the Briefing page. Also the direct downloads (PNG/SVG/PDF per chart,
+CSV/XLSX per table).
 
 Pages reach it through :func:`ui.show.chart` and :func:`ui.show.table`, which call, under the chart or table::
 
     basket.controls("chart", fig, title, source_line, key=f"ind-ts-{ind.id}-{view}", meta=chart_meta, facts=facts)
 
 `key` names what is shown (include the selections that change it): the same key means the same basket entry.
-Call it once the figure or frame is final: the basket copies it when the button is clicked (copying on every
-rerun would cost each page time for nothing), and files are generated only when a download button is clicked
-(Streamlit's deferred download data).
+Call it once the figure or frame is final: the basket writes it to the store when the button is clicked (as JSON,
+`briefing.stored`), and files are generated only when a download button is clicked (Streamlit's deferred download
+data). Because the basket lives in the store, a reload, a crash or a second tab of the same user loses nothing:
+every run reads the user's list (keys, titles, captions; a small query), and the Briefing page decodes each item
+once per session (kept by its token, which changes whenever the item does).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,6 +30,7 @@ import streamlit as st
 from briefing import (
     MIME,
     PACK_MIME,
+    BadItem,
     BriefingError,
     ChartMeta,
     ChromiumMissing,
@@ -40,13 +46,17 @@ from briefing import (
     to_csv,
     to_xlsx,
 )
-from ui import auth
+from briefing.stored import item_from_json, item_to_json
+from data.errors import DataError
+from data.store import BasketRow, Baskets
+from ui import auth, cache
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
-BASKET = "briefing_basket"  # list[Entry], shared by every page of the session
-VERSION = "briefing_basket_version"  # bumped on every change, so a built pack knows when it is stale
+DECODED = "briefing_basket_items"  # token → PackItem (None: unreadable), the items this session has decoded
+NOTICE = "briefing_basket_notice"  # (key, error) of the last change the store refused, shown once beside the key
 TABLE_MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+LOG = logging.getLogger("cockpit.basket")
 
 
 @dataclass(frozen=True)
@@ -57,26 +67,54 @@ class Entry:
     item: PackItem
 
 
+def _baskets() -> Baskets:
+    return cache.store().baskets
+
+
+def rows() -> list[BasketRow]:
+    """The signed-in user's basket as listed in the store (no payloads), in pack order."""
+    return _baskets().rows(auth.current().user)
+
+
+def readable(item: PackItem) -> bool:
+    """False for an entry whose stored chart or table this release cannot read (it can only be removed)."""
+    return item.figure is not None or item.frame is not None
+
+
 def entries() -> list[Entry]:
-    """The basket, in pack order."""
-    return st.session_state.setdefault(BASKET, [])
+    """The basket, in pack order, with each item decoded (once per session and item version)."""
+    listing = rows()
+    decoded: dict[str, PackItem | None] = st.session_state.get(DECODED, {})
+    missing = [r.token for r in listing if r.token not in decoded]
+    for token, text in _baskets().payloads(auth.current().user, missing).items():
+        try:
+            decoded[token] = item_from_json(text)
+        except BadItem as exc:
+            LOG.warning("a stored basket item cannot be read: %s", exc)
+            decoded[token] = None
+    # Keep only what is listed now; a row removed meanwhile (another tab) has no payload and is left out.
+    decoded = {r.token: decoded[r.token] for r in listing if r.token in decoded}
+    st.session_state[DECODED] = decoded
+    return [Entry(r.key, _with_caption(r, decoded[r.token])) for r in listing if r.token in decoded]
+
+
+def _with_caption(row: BasketRow, item: PackItem | None) -> PackItem:
+    """The decoded item with its current caption; an unreadable one as a bare entry that can only be removed."""
+    return PackItem(row.kind, row.title, row.caption) if item is None else replace(item, caption=row.caption)
 
 
 def items() -> list[PackItem]:
     return [entry.item for entry in entries()]
 
 
-def version() -> int:
-    return st.session_state.setdefault(VERSION, 0)
-
-
-def _changed(new: list[Entry]) -> None:
-    st.session_state[BASKET] = new
-    st.session_state[VERSION] = version() + 1
+def version() -> str:
+    """A fingerprint of the basket (order, items, captions): a built pack is stale once it differs."""
+    listing = [(r.key, r.token, r.caption) for r in rows()]
+    return hashlib.sha256(repr(listing).encode("utf-8")).hexdigest()[:16]
 
 
 def contains(key: str) -> bool:
-    return any(entry.key == key for entry in entries())
+    return any(row.key == key for row in rows())
 
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
@@ -88,37 +126,48 @@ def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, m
 
 
 def add(key: str, item: PackItem) -> None:
-    """Put `item` in the basket under `key` (replacing an entry with the same key, in place)."""
-    current = entries()
-    if contains(key):
-        _changed([Entry(key, item) if e.key == key else e for e in current])
-    else:
-        _changed([*current, Entry(key, item)])
+    """Put `item` in the basket under `key` (replacing an entry with the same key, in place).
+
+    Raises:
+        BasketFull, BasketItemTooLarge, StoreBusy: the store refused (the basket is unchanged).
+        BadItem: the item holds something that cannot be stored as JSON.
+    """
+    _baskets().put(key, item.kind, item.title, item.caption, item_to_json(item), actor=auth.current())
 
 
 def remove(key: str) -> None:
-    _changed([e for e in entries() if e.key != key])
+    _baskets().remove(key, actor=auth.current())
 
 
 def move(key: str, step: int) -> None:
     """Move an entry `step` places (-1 up, +1 down), staying within the list."""
-    current = list(entries())
-    i = next((n for n, e in enumerate(current) if e.key == key), None)
-    if i is None:
-        return
-    j = min(max(i + step, 0), len(current) - 1)
-    current.insert(j, current.pop(i))
-    _changed(current)
+    _baskets().move(key, step, actor=auth.current())
 
 
 def set_caption(key: str, caption: str) -> None:
-    current = entries()
-    if any(e.key == key and e.item.caption != caption for e in current):
-        _changed([Entry(e.key, replace(e.item, caption=caption)) if e.key == key else e for e in current])
+    _baskets().set_caption(key, caption, actor=auth.current())
 
 
 def clear() -> None:
-    _changed([])
+    _baskets().clear(actor=auth.current())
+
+
+def guarded(key: str, change: Callable, *args) -> None:
+    """Run a change from a widget's callback; a refusal is kept to be shown beside the entry `key` ("" for the basket
+    as a whole) by `notice`."""
+    try:
+        change(*args)
+    except (DataError, BriefingError) as exc:
+        st.session_state[NOTICE] = (key, exc)
+
+
+def notice(key: str) -> None:
+    """Show (once) why the last change of the entry `key` was refused; "" for the basket as a whole."""
+    pending = st.session_state.get(NOTICE)
+    if pending is not None and pending[0] == key:
+        del st.session_state[NOTICE]
+        exc = pending[1]
+        st.error(exc.message(current_lang()) if isinstance(exc, DataError) else error_text(exc))
 
 
 def _toggle(key: str, make: Callable[[], PackItem]) -> None:
@@ -136,8 +185,8 @@ def add_button(kind: str, obj: Any, title: str, caption: str, source_line: str, 
         key=f"basket_add_{key}",
         icon=":material/playlist_add_check:" if inside else ":material/playlist_add:",
         type="tertiary",
-        on_click=_toggle,
-        args=(key, lambda: make_item(kind, obj, title, caption, source_line, meta, facts)),
+        on_click=guarded,
+        args=(key, _toggle, key, lambda: make_item(kind, obj, title, caption, source_line, meta, facts)),
     )
 
 
@@ -179,6 +228,7 @@ def controls(kind: str, obj: Any, title: str, source_line: str, key: str, *, cap
         add_button(kind, obj, title, caption, source_line, key, meta=meta, facts=facts)
         with st.popover(t("briefing.download"), icon=":material/download:", type="tertiary"):
             download_buttons(kind, obj, title, source_line, key, meta=meta)
+    notice(key)
 
 
 def error_text(exc: BriefingError) -> str:
@@ -223,7 +273,7 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
     item = entry.item
     with st.container(border=True):
         head, up, down, drop = st.columns([12, 1, 1, 1], vertical_alignment="center")
-        head.markdown(f"**{n + 1}. {item.title}** · {t(f'briefing.kind_{item.kind}')}")
+        head.markdown(f"**{n + 1}. {inert(item.title)}** · {t(f'briefing.kind_{item.kind}')}")
         moves = [(up, "arrow_upward", "up", -1, n == 0), (down, "arrow_downward", "down", 1, n == count - 1)]
         for column, icon, name, step, disabled in moves:
             column.button(
@@ -232,22 +282,37 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
                 key=f"brief_{name}_{entry.key}",
                 help=t(f"briefing.{name}"),
                 disabled=disabled,
-                on_click=move,
-                args=(entry.key, step),
+                on_click=guarded,
+                args=(entry.key, move, entry.key, step),
             )
         drop.button(
             "",
             icon=":material/delete:",
             key=f"brief_remove_{entry.key}",
             help=t("briefing.remove"),
-            on_click=remove,
-            args=(entry.key,),
+            on_click=guarded,
+            args=(entry.key, remove, entry.key),
         )
-        caption = st.text_area(t("briefing.caption"), value=item.caption, key=f"brief_caption_{entry.key}", height=68)
-        set_caption(entry.key, caption)
+        notice(entry.key)
+        if not readable(item):
+            st.warning(t("briefing.unreadable"))
+        # The text area shows the stored caption (also one changed in another tab); only an edit here writes it.
+        caption_key = f"brief_caption_{entry.key}"
+        st.session_state[caption_key] = item.caption
+        st.text_area(
+            t("briefing.caption"),
+            key=caption_key,
+            height=68,
+            on_change=_caption_edited,
+            args=(entry.key, caption_key),
+        )
         if text := narrative_preview(item.facts, pack_lang):
             st.caption(t("briefing.narrative", text=inert(text)))
-        st.caption(item.source)
+        st.caption(inert(item.source))
+
+
+def _caption_edited(key: str, widget_key: str) -> None:
+    guarded(key, set_caption, key, st.session_state[widget_key])
 
 
 def pack_download_buttons(result: dict) -> None:

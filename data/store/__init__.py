@@ -2,15 +2,18 @@
 
 The face is `open_store()` (the app's store, created and seeded on first use) and the `Store` it returns —
 `observations()`, `history()`, `commit()`, `rollback()`, `events()`, `stored_datasets()`, `store.objects`
-(`AppObjects`), `store.users` (`Users`) and `store.audit` (`AuditLog`) — with the records they hand back
-(`VersionInfo`, `Event`, `DatasetState`, `AppObject`, `User`, `AuditEntry`, `DiffSummary`) and the errors they
-raise (`StoreError` and its kinds, `AccessDenied` among them). Every write takes the acting user
-(`data.access.Actor`), checks its permission and is audited. SQLite by default, PostgreSQL by URL; importing this
-package loads SQLAlchemy.
+(`AppObjects`), `store.users` (`Users`), `store.audit` (`AuditLog`) and `store.baskets` (`Baskets`, each user's
+briefing basket) — with the records they hand back (`VersionInfo`, `Event`, `DatasetState`, `AppObject`, `User`,
+`AuditEntry`, `DiffSummary`, `BasketRow`) and the errors they raise (`StoreError` and its kinds, `AccessDenied`
+among them). Every write takes the acting user (`data.access.Actor`), checks its permission and is audited (a
+basket's reorder, caption and removal are the user's own and are not). SQLite by default, PostgreSQL by URL;
+importing this package loads SQLAlchemy.
 """
 
 from data.errors import (
     AccessDenied,
+    BasketFull,
+    BasketItemTooLarge,
     NothingToCommit,
     ObjectNotFound,
     StaleVersion,
@@ -22,6 +25,7 @@ from data.errors import (
 )
 from data.store.app_objects import AppObject, AppObjects
 from data.store.audit import AuditEntry, AuditLog
+from data.store.baskets import BasketLimits, BasketRow, Baskets
 from data.store.store import DatasetState, Event, Store, VersionInfo, open_store
 from data.store.users import User, Users
 from data.store.versioning import DiffSummary
@@ -32,6 +36,11 @@ __all__ = [
     "AppObjects",
     "AuditEntry",
     "AuditLog",
+    "BasketFull",
+    "BasketItemTooLarge",
+    "BasketLimits",
+    "BasketRow",
+    "Baskets",
     "DatasetState",
     "DiffSummary",
     "Event",

@@ -115,6 +115,28 @@ objects_table = sa.Table(
     sa.UniqueConstraint("kind", "name", name="uq_app_objects_kind_name"),
 )
 
+# Each user's briefing basket (ui/basket.py): one row per chart or table, in `position` order. The payload is the item
+# as JSON text (briefing.stored), never a pickle; `token` changes whenever the payload does, so a session can keep
+# what it decoded. The key a page gives can be long (it names the selections), so uniqueness is on its digest.
+basket_table = sa.Table(
+    "basket_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("key_digest", sa.String(64), nullable=False),  # sha256 of `key`, hex
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # chart | table
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("caption", sa.Text, nullable=False, server_default=""),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),  # bytes of the payload (UTF-8)
+    sa.Column("token", sa.String(32), nullable=False),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("user", "key_digest", name="uq_basket_items_user_key"),
+)
+
 users_table = sa.Table(
     "users",
     metadata,
@@ -187,6 +209,7 @@ TEXT_LIMITS = {
     "file_name": (500, Text("文件名", "file name")),
     "kind": (64, Text("对象类型", "object kind")),
     "name": (200, Text("名称", "name")),
+    "caption": (2000, Text("说明文字", "caption")),
 }
 
 

@@ -27,6 +27,7 @@ from data.observations import OBSERVATION_LOADERS
 from data.store import sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
+from data.store.baskets import Baskets
 from data.store.schema import (
     SEED_LOCK_WAIT,
     check_lengths,
@@ -126,13 +127,14 @@ def _version_info(row, current: int | None) -> VersionInfo:
 
 class Store:
     """The app's store: datasets with versions, saved app objects (`store.objects`), the users table
-    (`store.users`) and the audit trail (`store.audit`)."""
+    (`store.users`), the audit trail (`store.audit`) and each user's briefing basket (`store.baskets`)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.objects = AppObjects(engine)
         self.users = Users(engine)
         self.audit = AuditLog(engine)
+        self.baskets = Baskets(engine)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:
