@@ -21,7 +21,7 @@ TIMEOUT_MS = 60_000
 
 
 # What each page must show on first load: a chart, except the Data page (tables), the Briefing page (an empty
-# basket in a fresh session: the hint saying how to fill it) and the Admin page (the users table, or the note that
+# basket in a fresh store: the hint saying how to fill it) and the Admin page (the users table, or the note that
 # it is empty).
 FIRST_CONTENT = {
     "data": '[data-testid="stDataFrame"]',
@@ -163,7 +163,7 @@ def test_overview_card_opens_the_indicator(app_url, browser_page):
     assert browser_page.external == []
 
 
-def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page):
+def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page, local_basket):
     import io
 
     from pptx import Presentation

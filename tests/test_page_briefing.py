@@ -128,3 +128,17 @@ def test_english_interface():
     at = run_page(None, lang="en")
     assert at.title[0].value == "Briefing"
     assert "basket is empty" in at.info[0].value
+
+
+def test_an_item_this_release_cannot_read_is_shown_and_can_be_removed():
+    store = app_store()
+    store.baskets.put("old", "chart", "旧格式的图表", "", '{"format": 0, "figure": "…"}', actor=LOCAL)
+    at = run_page(entries()[:1])
+    assert not at.exception
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert headings == ["**1. 旧格式的图表** · 图表", "**2. 广东** · 图表"]
+    assert [w.value for w in at.warning] == ["这一项保存时的格式无法被当前版本读取，请移除后在原页面重新加入。"]
+    at.button(key="brief_build").click().run()
+    assert not at.exception and at.error  # the pack is refused with a message, nothing crashes
+    at.button(key="brief_remove_old").click().run()
+    assert stored_keys() == ["gd"] and not at.warning
