@@ -23,8 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from briefing import (
@@ -118,11 +116,11 @@ def contains(key: str) -> bool:
 
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
-    """A pack item holding its own copy of the figure or frame, so later changes on the page do not leak in."""
+    """A pack item of the page's figure or frame. No copy is needed: `add` writes it to the store at once, so later
+    changes on the page cannot leak in."""
     if kind == "chart":
-        return PackItem("chart", title, caption, source_line, figure=go.Figure(obj), chart_meta=meta, facts=facts)
-    frame = obj.copy() if isinstance(obj, pd.DataFrame) else obj
-    return PackItem("table", title, caption, source_line, frame=frame, table_meta=meta, facts=facts)
+        return PackItem("chart", title, caption, source_line, figure=obj, chart_meta=meta, facts=facts)
+    return PackItem("table", title, caption, source_line, frame=obj, table_meta=meta, facts=facts)
 
 
 def add(key: str, item: PackItem) -> None:
