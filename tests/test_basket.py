@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from apptest import open_page
 from basket_support import LOCAL, app_store, empty, stored, stored_keys
 from streamlit.testing.v1 import AppTest
 
@@ -32,7 +33,7 @@ def page_with_controls():
 
 
 def run(lang: str = "zh") -> AppTest:
-    at = AppTest.from_function(page_with_controls, default_timeout=30)
+    at = AppTest.from_function(page_with_controls, default_timeout=120)
     at.session_state["lang"] = lang
     return at.run()
 
@@ -64,6 +65,21 @@ def test_a_new_session_of_the_same_user_finds_the_basket(local_basket):
     second.button(key="basket_add_test-chart").click().run()
     first.run()  # the first tab's next run sees what the second one added
     assert first.button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
+    assert stored_keys() == ["test-table", "test-chart"]
+
+
+def test_what_one_page_added_is_on_the_briefing_page_of_a_new_session(local_basket):
+    page = run()
+    page.button(key="basket_add_test-chart").click().run()
+    page.button(key="basket_add_test-table").click().run()
+    briefing = open_page("briefing", timeout=90)  # another session: a reload, or the Briefing page in a second tab
+    assert not briefing.exception
+    assert "简报篮中共 2 项" in briefing.caption[0].value
+    headings = [m.value for m in briefing.markdown if m.value.startswith("**")]
+    assert headings == ["**1. 广东 GDP** · 图表", "**2. 排名** · 表格"]
+    assert [a.value for a in briefing.text_area] == ["说明", ""]
+    briefing.button(key="brief_down_test-chart").click().run()
+    assert page.run().button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
     assert stored_keys() == ["test-table", "test-chart"]
 
 
@@ -108,7 +124,7 @@ def oidc(monkeypatch):
 
 
 def signed_in(user: str) -> AppTest:
-    at = AppTest.from_function(page_with_controls, default_timeout=30)
+    at = AppTest.from_function(page_with_controls, default_timeout=120)
     at.session_state["lang"] = "zh"
     now = int(time.time())
     at.user = {"is_logged_in": True, "email": user, "sub": user, "iat": now, "exp": now + 3600}
