@@ -68,6 +68,18 @@ def test_a_new_session_of_the_same_user_finds_the_basket(local_basket):
     assert stored_keys() == ["test-table", "test-chart"]
 
 
+def test_a_click_does_what_its_label_said_when_another_tab_changed_the_basket(local_basket):
+    first, second = run(), run()  # two tabs, both showing "add"
+    second.button(key="basket_add_test-chart").click().run()
+    first.button(key="basket_add_test-chart").click().run()  # drawn before the second tab added it: adds again
+    assert stored_keys() == ["test-chart"]
+    assert first.button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
+    second.button(key="basket_add_test-chart").click().run()  # "in the briefing (click to remove)": removes
+    first.button(key="basket_add_test-chart").click().run()  # also drawn as "remove": already gone, stays gone
+    assert stored_keys() == []
+    assert first.button(key="basket_add_test-chart").label == "加入简报"
+
+
 def test_what_one_page_added_is_on_the_briefing_page_of_a_new_session(local_basket):
     page = run()
     page.button(key="basket_add_test-chart").click().run()

@@ -168,8 +168,10 @@ def notice(key: str) -> None:
         st.error(exc.message(current_lang()) if isinstance(exc, DataError) else error_text(exc))
 
 
-def _toggle(key: str, make: Callable[[], PackItem]) -> None:
-    if contains(key):
+def _toggle(key: str, shown_inside: bool, make: Callable[[], PackItem]) -> None:
+    """Do what the button said when it was drawn: another tab may have changed the basket since, and a click on
+    "add" must never remove."""
+    if shown_inside:
         remove(key)
     else:
         add(key, make())
@@ -184,7 +186,7 @@ def add_button(kind: str, obj: Any, title: str, caption: str, source_line: str, 
         icon=":material/playlist_add_check:" if inside else ":material/playlist_add:",
         type="tertiary",
         on_click=guarded,
-        args=(key, _toggle, key, lambda: make_item(kind, obj, title, caption, source_line, meta, facts)),
+        args=(key, _toggle, key, inside, lambda: make_item(kind, obj, title, caption, source_line, meta, facts)),
     )
 
 
