@@ -104,6 +104,15 @@ CORPUS = {
         en="not UTF-8",
     ),
     "binary-garbage": Bad(bytes(range(128, 256)) * 3, raises=errors.UnreadableEncoding, zh="编码", en="encoding"),
+    # Issue 12: NUL bytes mean a binary file (an image, a program) renamed .csv: not an encoding problem.
+    "png-renamed-csv": Bad(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)),
+        "data.csv",
+        raises=errors.NotATextFile,
+        zh="不是文本文件",
+        en="not a text file",
+    ),
+    "nul-in-text": Bad(b"\xe5\x9c\xb0\xe5\x8c\xba,2021\n\x00\x00,1\n", raises=errors.NotATextFile, zh="NUL", en="NUL"),
     "empty-file": Bad(b"", raises=errors.EmptyFile, zh="空的", en="empty"),
     "blank-lines": Bad(b"\xef\xbb\xbf\r\n \r\n", raises=errors.EmptyFile, zh="空的", en="empty"),
     "huge-file": Bad(b"x" * (Limits().max_bytes + 1), raises=errors.FileTooLarge, zh="50.0 MB", en="limit of 50.0 MB"),
