@@ -82,6 +82,7 @@ class Matcher:
         self._regions: dict[object, str | None] = {}
         self._periods: dict[tuple, object] = {}
         self._indicators: dict[object, tuple[str, str | None] | None] = {}
+        self._suggested: dict[str, list[str]] = {}
 
     def region(self, cell: object) -> str | None:
         """The region code a cell names, or None."""
@@ -92,7 +93,11 @@ class Matcher:
         return self._regions[key]
 
     def region_suggestions(self, cell: object) -> list[str]:
-        return self.registry.suggest(_text(cell))
+        """The closest region names; computed once per text (an unknown region is met once per value cell)."""
+        text = _text(cell)
+        if text not in self._suggested:
+            self._suggested[text] = self.registry.suggest(text)
+        return self._suggested[text]
 
     def period(self, cell: object, freq_hint: str | None = None):
         """(period start, freq) or None; see `common.periods.parse`."""
