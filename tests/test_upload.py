@@ -367,8 +367,9 @@ def test_a_jump_many_provinces_share_is_warned_as_a_probable_revision(portal_sto
     assert upload.ok  # a warning, not an error: the person committing decides
     warned = [p for p in upload.report.warnings if p.code == "probable_revision"]
     assert len(warned) == 1 and upload.report.counts["probable_revision"] == 1
-    assert "gdp：在 2025，有 7 个地区（共 31 个）" in warned[0].message_zh and "辽宁 -30.0%" in warned[0].message_zh
-    assert "in 2025, 7 of 31 regions jump at once" in warned[0].message_en and "Liaoning -30.0%" in warned[0].message_en
+    zh, en = warned[0].message_zh, warned[0].message_en  # the indicator by its name, not its id
+    assert "地区生产总值：在 2025，有 7 个地区（共 31 个）" in zh and "辽宁 -30.0%" in zh
+    assert "Gross regional product: in 2025, 7 of 31 regions jump at once" in en and "Liaoning -30.0%" in en
 
 
 def test_an_ordinary_release_and_a_rate_get_no_break_warning(portal_store):
@@ -420,3 +421,11 @@ def test_years_in_brackets_after_a_title_are_not_a_unit():
     upload = prepare(text.encode(), "r.csv", indicators=catalogue_specs())
     assert upload.report.ok and upload.stated_indicator == "gdp"
     assert set(upload.report.counts) == {"indicator_from_title", "no_unit"}
+
+
+def test_a_problem_of_a_title_line_names_the_row():
+    upload = prepare(STATED["zh-title-line"].encode(), "r.csv", indicators=catalogue_specs())
+    assert upload.report.to_frame("zh").loc[0, "cells"] == "第 1 行"
+    assert upload.report.to_frame("en").loc[0, "cells"] == "row 1"
+    header = prepare(STATED["zh-header-cell"].encode(), "r.csv", indicators=catalogue_specs())
+    assert header.report.to_frame("en").loc[0, "cells"] == "A1"

@@ -100,13 +100,12 @@ def report_table(report: ValidationReport, lang: str) -> pd.DataFrame:
 
 
 def indicator_label(catalogue: Catalogue, indicator_id: str, lang: str) -> str:
-    """An indicator as the upload form lists it: its name and unit in `lang`, then its name in the other language,
-    so typing either name finds it ("地区生产总值（亿元）｜Gross regional product")."""
+    """An indicator as the upload form lists it, in `lang` only: "地区生产总值（亿元）", "Gross regional product
+    (100 million yuan)"."""
     indicator = catalogue.get(indicator_id)
-    other = "en" if lang == "zh" else "zh"
     if lang == "zh":
-        return f"{indicator.name['zh']}（{indicator.unit['zh']}）｜{indicator.name[other]}"
-    return f"{indicator.name['en']} ({indicator.unit['en']}) | {indicator.name[other]}"
+        return f"{indicator.name['zh']}（{indicator.unit['zh']}）"
+    return f"{indicator.name['en']} ({indicator.unit['en']})"
 
 
 def dataset_title(dataset_id: str | None, lang: str) -> str:

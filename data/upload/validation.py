@@ -133,9 +133,11 @@ class ValidationReport:
 
 
 def cell_list(problem: Problem, lang: str) -> str:
-    """The cells a problem touches as text: "A3、A7" (or "A3, A7"), with "… (+n)" when more than are listed."""
+    """The cells a problem touches as text: "A3、A7" (or "A3, A7"; a whole row as "第 1 行" / "row 1"), with
+    "… (+n)" when more than are listed."""
     joiner = "、" if lang == "zh" else ", "
-    text = joiner.join(problem.cells)
+    row = "第 {} 行" if lang == "zh" else "row {}"
+    text = joiner.join(row.format(c) if c.isdigit() else c for c in problem.cells)  # a whole row: a title line
     more = problem.cell_count - len(problem.cells)
     return f"{text}{joiner}… (+{more:,})" if more > 0 else text
 
