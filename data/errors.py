@@ -150,6 +150,15 @@ class UnsupportedFileType(UploadError):
         super().__init__(kind=kind)
 
 
+class NotATextFile(UnsupportedFileType):
+    """A file sent as CSV that holds binary content (NUL bytes): a program or an image renamed .csv."""
+
+    code = "not_a_text_file"
+
+    def __init__(self):
+        UploadError.__init__(self)
+
+
 class UnreadableFile(UploadError):
     code = "unreadable_file"
 

@@ -16,6 +16,9 @@ actor = auth.gate()
 steward = actor.may("upload.commit")  # pages only hide what a role cannot use; the store checks every write
 store = cache.store()
 st.title(t("data.title"))
+done = st.session_state.pop("data_done", None)  # what the last commit or rollback did, said after its rerun
+if done is not None:
+    st.success(t(done[0], **done[1]))
 
 tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
     [t("data.tab_datasets"), t("data.tab_vintage"), t("data.tab_history"), t("data.tab_upload")]
@@ -37,14 +40,14 @@ with tab_sets:
     if updates is not None and not updates:
         st.info(t("data.release_none"))
     for dataset_id, diff in (updates or {}).items():
-        st.write(
-            t("data.release_diff", dataset=dataset_id, added=diff.added, changed=diff.changed, removed=diff.removed)
-        )
-        if st.button(t("data.release_apply", dataset=dataset_id), key=f"data_release_{dataset_id}"):
+        name = dv.dataset_title(dataset_id, lang)
+        st.write(t("data.release_diff", dataset=name, added=diff.added, changed=diff.changed, removed=diff.removed))
+        if st.button(t("data.release_apply", dataset=name), key=f"data_release_{dataset_id}"):
             version = store.update_shipped(dataset_id, actor=actor)
             st.session_state.pop("data_release")
             cache.data_changed()
-            st.success(t("data.committed", dataset=dataset_id, version=version.number))
+            st.session_state["data_done"] = ("data.committed", {"dataset": name, "version": version.number})
+            st.rerun()
 
 with tab_vintage:
     st.write(t("data.vintage_intro"))
@@ -80,18 +83,31 @@ with tab_history:
     title = t("data.history_of", dataset=data.dataset(chosen).title[lang])
     basket.download_buttons("table", history_frame, title, "", f"data-history-{chosen}")
     numbers = [v.number for v in history if not v.current]
+    current = next((v.number for v in history if v.current), None)
     if numbers and steward:
         col_version, col_button = st.columns([2, 1])
         target = col_version.selectbox(t("data.rollback_to"), numbers, key="data_rollback_version")
         if col_button.button(t("data.rollback"), key="data_rollback"):
-            try:
-                store.rollback(chosen, target, actor=actor)
-            except data.store.StoreError as err:  # another change in progress, a name too long
-                st.error(inert(err.message(lang)))
-                st.stop()
-            cache.data_changed()
-            st.success(t("data.rolled_back", dataset=chosen, version=target))
-            st.rerun()
+            st.session_state["data_rollback_asked"] = (chosen, target, current)
+        asked = st.session_state.get("data_rollback_asked")
+        if asked is not None and asked[0] == chosen:  # a rollback changes what every page shows: ask first
+            name = dv.dataset_title(chosen, lang)
+            st.warning(t("data.rollback_confirm", dataset=name, version=asked[1], current=asked[2]))
+            col_yes, col_no = st.columns(2)
+            if col_yes.button(t("data.rollback_yes"), key="data_rollback_yes", type="primary"):
+                st.session_state.pop("data_rollback_asked")
+                try:
+                    store.rollback(chosen, asked[1], actor=actor)
+                except data.store.StoreError as err:  # another change in progress, a name too long
+                    st.error(inert(err.message(lang)))
+                    st.stop()
+                cache.data_changed()
+                said = {"dataset": name, "version": asked[1], "before": asked[2]}
+                st.session_state["data_done"] = ("data.rolled_back", said)
+                st.rerun()
+            if col_no.button(t("data.rollback_no"), key="data_rollback_no"):
+                st.session_state.pop("data_rollback_asked")
+                st.rerun()
 
 
 def show_progress(bar, stage: str, done: int, total: int) -> None:
@@ -103,7 +119,18 @@ with tab_upload:
     if not steward:
         st.info(t("auth.steward_only"))
         st.stop()
-    upload_file = st.file_uploader(t("data.file"), type=["csv", "xlsx", "txt"], key="data_file")
+    # A new key after each commit empties the uploader: the committed file is not prepared again.
+    commits = st.session_state.get("data_commits", 0)
+    upload_file = st.file_uploader(
+        t("data.file"), type=["csv", "xlsx", "txt"], key="data_file" + (f"_{commits}" if commits else "")
+    )
+    catalogue = cache.catalogue()
+    chosen_indicator = st.selectbox(
+        t("data.indicator"),
+        [None, *(i.id for i in catalogue)],
+        key="data_indicator",
+        format_func=lambda i: t("data.indicator_auto") if i is None else dv.indicator_label(catalogue, i, lang),
+    )
     col_layout, col_mode, col_sheet = st.columns(3)
     layout = col_layout.selectbox(
         t("data.layout"), dv.LAYOUTS, key="data_layout", format_func=lambda v: t(f"data.layout_{v}", lang)
@@ -117,7 +144,12 @@ with tab_upload:
     )
     sheet = col_sheet.text_input(t("data.sheet"), key="data_sheet")
     if upload_file is not None:
-        options = data.upload.UploadOptions(sheet=sheet or None, layout=None if layout == "auto" else layout, mode=mode)
+        options = data.upload.UploadOptions(
+            sheet=sheet or None,
+            layout=None if layout == "auto" else layout,
+            indicator_id=chosen_indicator,
+            mode=mode,
+        )
         # Prepared once per file, choices and data version: a rerun (any click) neither reads the file again nor
         # records another "upload prepared" in the audit trail.
         prepared_key = (upload_file.file_id, options, cache.data_versions())
@@ -130,7 +162,7 @@ with tab_upload:
                 upload = data.upload.prepare(
                     upload_file.getvalue(),
                     upload_file.name,
-                    indicators=dv.upload_specs(cache.catalogue()),
+                    indicators=dv.upload_specs(catalogue),
                     store=store,
                     options=options,
                     actor=actor,
@@ -141,23 +173,21 @@ with tab_upload:
                 st.stop()
             bar.empty()
             st.session_state["data_prepared"] = (prepared_key, upload)
+        if chosen_indicator is None and upload.stated_indicator is not None:
+            stated = dv.indicator_label(catalogue, upload.stated_indicator, lang)
+            st.caption(t("data.indicator_stated", indicator=stated))
         st.subheader(t("data.preview"))
         st.dataframe(upload.preview(), height=240)
         report = upload.report
         st.subheader(t("data.report", errors=report.error_count, warnings=report.warning_count))
         if report.problems:
             st.dataframe(dv.report_table(report, lang), hide_index=True)
-        diff = report.diff
+        diff, name = report.diff, dv.dataset_title(upload.dataset_id, lang)
         if diff is not None:
-            st.write(
-                t(
-                    "data.would_change",
-                    dataset=upload.dataset_id,
-                    added=diff.added,
-                    changed=diff.changed,
-                    removed=diff.removed,
-                )
-            )
+            st.write(t("data.would_change", dataset=name, added=diff.added, changed=diff.changed, removed=diff.removed))
+        if len(upload.changes):
+            st.subheader(t("data.changes_heading", count=len(upload.changes)))
+            st.dataframe(dv.changes_table(upload.changes, catalogue, cache.regions(), lang), hide_index=True)
         if not upload.ok:
             st.error(t("data.blocked", errors=report.error_count))
         elif st.button(t("data.commit"), key="data_commit", type="primary"):
@@ -167,4 +197,7 @@ with tab_upload:
                 st.error(inert(err.message(lang)))
                 st.stop()
             cache.data_changed()
-            st.success(t("data.committed", dataset=upload.dataset_id, version=version.number))
+            st.session_state.pop("data_prepared", None)
+            st.session_state["data_commits"] = st.session_state.get("data_commits", 0) + 1
+            st.session_state["data_done"] = ("data.committed", {"dataset": name, "version": version.number})
+            st.rerun()  # from the top, so the Version history tab lists the new version at once

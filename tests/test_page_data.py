@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from actors import steward
@@ -86,20 +88,23 @@ def test_datasets_with_origins_and_history(own_store):
 def test_good_upload_commits_a_new_version(own_store):
     without_2024(own_store)
     before = own_store.observations(["cn_prov_nbs"])
-    at = run_page()
+    at = run_page(query={"dataset": "cn_prov_nbs"})
+    assert table_with(at, "当前")["版本"].tolist() == [2, 1]
     at.file_uploader(key="data_file").set_value(("gdp_2024.csv", gdp_wide_gbk(gdp_2024()), "text/csv")).run()
     assert not at.exception
     assert "0 个错误" in " ".join(h.value for h in at.subheader)
-    assert any("新增 31 行" in m.value and "cn_prov_nbs" in m.value for m in at.markdown)
-    report = (
-        table_with(at, "问题代码")
-        if at.dataframe and any("问题代码" in d.value.columns for d in at.dataframe)
-        else None
-    )
-    assert report is None or "probable_revision" not in set(report["问题代码"])  # the real release: no break
+    title = data.dataset("cn_prov_nbs").title["zh"]
+    assert any("新增 31 行" in m.value and title in m.value for m in at.markdown)  # the dataset by name, not id
+    assert not any("cn_prov_nbs" in m.value for m in at.markdown)
+    report = table_with(at, "说明") if any("说明" in d.value.columns for d in at.dataframe) else None
+    assert report is None or not report["说明"].str.contains("统计口径").any()  # the real release: no break
     at.button(key="data_commit").click().run()
     assert not at.exception
-    assert any("版本 3" in s.value for s in at.success)
+    assert any("版本 3" in s.value and title in s.value for s in at.success)
+    # The Version history tab lists the new version at once, and the uploader is empty for the next file.
+    assert table_with(at, "当前")["版本"].tolist() == [3, 2, 1]
+    assert table_with(at, "当前")["当前"].tolist() == ["✓", "", ""]
+    assert not [b for b in at.button if b.key == "data_commit"]
     after = own_store.observations(["cn_prov_nbs"])
     added = after.merge(before, how="left", on=["indicator_id", "region_code", "period"], indicator=True)
     new_rows = added[added["_merge"] == "left_only"]
@@ -121,11 +126,11 @@ def test_an_upload_with_a_revision_jump_gets_a_break_warning(own_store, lang, wo
     at = run_page(lang=lang)
     at.file_uploader(key="data_file").set_value(("gdp_2025.csv", gdp_wide_gbk(values, 2025), "text/csv")).run()
     assert not at.exception
-    column = "问题代码" if lang == "zh" else "Code"
+    column = "说明" if lang == "zh" else "Problem"
     report = table_with(at, column)
-    breaks = report[report[column] == "probable_revision"]
+    breaks = report[report[column].str.contains(words, regex=False)]
     assert len(breaks) == 1
-    message = breaks.iloc[0, -1]
+    message = breaks.iloc[0][column]
     assert words in message and ("8 个地区（共 31 个）" in message or "8 of 31 regions" in message)
     assert [b for b in at.button if b.key == "data_commit"]  # a warning: a person decides, the commit stays possible
 
@@ -142,7 +147,7 @@ def test_bad_upload_is_reported_and_changes_nothing(own_store):
     messages = " ".join(report["说明"])
     assert "广东深圳省" in messages and "四万" in " ".join(report["单元格内容"].astype(str))
     order = list(gdp_2024().index)  # the file's rows: title, header, then the provinces in this order
-    assert set(report["行"].dropna().astype(int)) >= {3 + order.index("440000"), 3 + order.index("410000")}
+    assert {f"A{3 + order.index('440000')}", f"B{3 + order.index('410000')}"} <= set(report["单元格"])
     assert any("不能提交" in e.value for e in at.error)
     assert not [b for b in at.button if b.key == "data_commit"]
     pd.testing.assert_frame_equal(own_store.observations(), before_obs)
@@ -163,8 +168,20 @@ def test_rollback_through_the_page(own_store):
     at.selectbox(key="data_rollback_version").set_value(1)
     at.button(key="data_rollback").click().run()
     assert not at.exception
+    # Asked first: nothing changes until the steward confirms.
+    assert own_store.current_version("cn_prov_panel") == 2
+    assert any("回滚到版本 1" in w.value and "当前版本 2" in w.value for w in at.warning)
+    at.button(key="data_rollback_no").click().run()
+    assert own_store.current_version("cn_prov_panel") == 2 and not any("回滚到版本 1" in w.value for w in at.warning)
+    at.button(key="data_rollback").click().run()
+    at.button(key="data_rollback_yes").click().run()
+    assert not at.exception
     assert own_store.current_version("cn_prov_panel") == 1
     assert [v.number for v in own_store.history("cn_prov_panel")] == [2, 1]  # nothing deleted
+    # …and then told what was done, with the history showing it.
+    title = data.dataset("cn_prov_panel").title["zh"]
+    assert any(title in s.value and "由版本 2 改为版本 1" in s.value for s in at.success)
+    assert table_with(at, "当前")["当前"].tolist() == ["", "✓"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -184,3 +201,56 @@ def test_the_vintage_tab_shows_the_joins_and_the_break_check(own_store, cat, lan
     assert cat.get("gdp").name[lang] not in set(revisions[indicator])
     assert cat.get("population_nonagri_hukou").name[lang] in set(revisions[indicator])
     assert at.warning and str(len(expected)) in at.warning[0].value
+
+
+REPORT_COLUMNS = {
+    "zh": ["级别", "单元格", "表头", "单元格内容", "说明"],
+    "en": ["Severity", "Cells", "Header", "Cell value", "Problem"],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_wide_file_without_indicator_reports_everything_then_takes_the_chosen_indicator(own_store, lang):
+    bad = "地区,2023年,2024年\n北京,1,2\n火星,3,4\n天津,x,5\n".encode()
+    at = run_page(lang=lang)
+    at.file_uploader(key="data_file").set_value(("gdp.csv", bad, "text/csv")).run()
+    assert not at.exception
+    report = table_with(at, REPORT_COLUMNS[lang][-1])
+    assert list(report.columns) == REPORT_COLUMNS[lang]  # no problem codes, no row/column split
+    text = " ".join(report.to_numpy().ravel().astype(str))
+    assert "None" not in text and "<NA>" not in text and "key_required" not in text
+    messages = " ".join(report[REPORT_COLUMNS[lang][-1]])
+    assert ("请在上方“指标”框中选择" if lang == "zh" else "Indicator box above") in messages  # the missing indicator…
+    assert "火星" in messages and ("“x”" if lang == "zh" else "'x'") in messages  # …and every cell problem with it
+    assert {"A3", "B4"} <= set(report[REPORT_COLUMNS[lang][1]])
+    # The selector lists the catalogue in the page's language.
+    box = at.selectbox(key="data_indicator")
+    gdp = "地区生产总值（亿元）" if lang == "zh" else "Gross regional product (100 million yuan)"
+    assert gdp in box.options
+    if lang == "en":
+        assert not [o for o in box.options if re.search("[\u4e00-\u9fff]", o)]  # no Chinese on the English page
+    good = "地区,2024年\n北京,1\n".encode()
+    at.file_uploader(key="data_file").set_value(("gdp.csv", good, "text/csv")).run()
+    box.set_value("gdp").run()
+    assert not at.exception
+    assert ("0 个错误" if lang == "zh" else "0 errors") in " ".join(h.value for h in at.subheader)
+    assert [b for b in at.button if b.key == "data_commit"]
+
+
+def test_the_indicator_stated_in_the_file_is_named_and_a_changed_value_shows_old_and_new(own_store):
+    old = gdp_2024()["110000"]
+    text = f"2024年分省地区生产总值（亿元）\n地区,2024年\n北京,{old + 1000:.1f}\n天津,{gdp_2024()['120000']}\n"
+    at = run_page()
+    at.file_uploader(key="data_file").set_value(("gdp.csv", text.encode(), "text/csv")).run()
+    assert not at.exception
+    assert any("文件注明的指标：地区生产总值（亿元）" in c.value for c in at.caption)
+    changes = table_with(at, "原值 → 新值")
+    assert changes.to_dict("records") == [
+        {
+            "单元格": "B3",
+            "指标": "地区生产总值",
+            "地区": "北京",
+            "时期": "2024年",
+            "原值 → 新值": f"{old:,.10g} → {old + 1000:,.10g}",
+        }
+    ]

@@ -92,7 +92,7 @@ BUILT_KEYS: dict[str, set[str]] = {
     "data.mode_{}": {"data.mode_merge", "data.mode_replace"},
     "data.kind_{}": {"data.kind_seed", "data.kind_upload"},
     "data.severity_{}": {"data.severity_error", "data.severity_warning"},
-    "data.col_{}": {f"data.col_{k}" for k in ("severity", "code", "row", "column", "header", "value", "message")},
+    "data.col_{}": {f"data.col_{k}" for k in ("severity", "cells", "header", "value", "message")},
     "data.test_{}": {f"data.test_{k}" for k in ("overlap", "continuity", "none")},
     "forecast.{}": {f"forecast.{k}" for k in ("history", "forecast", "band80", "band95")},
     "forecast.model_{}": {f"forecast.model_{name}" for name in (*model_names(), "ensemble")},
@@ -225,14 +225,17 @@ def test_a_string_without_fields_is_returned_as_written():
 
 
 def test_a_message_is_a_fact_rendered_late():
-    inner = Message("upload.field.period")
-    message = Message("upload.key_required", field=inner)
+    inner, hint = Message("upload.field.period"), Message("upload_hint.period")
+    message = Message("upload.key_required", field=inner, hint=hint)
     assert (
         message.render("en")
         == message["en"]
-        == ("The file has no period column and no period was chosen. Choose the period when uploading.")
+        == (
+            "The file has no period column and no period was chosen. "
+            "Add a period column to the file, or head the value columns with years (periods)."
+        )
     )
-    assert message == Message("upload.key_required", field=Message("upload.field.period"))
+    assert message == Message("upload.key_required", field=Message("upload.field.period"), hint=hint)
     assert pickle.loads(pickle.dumps(message)) == message  # cached by the UI layer
     assert "upload.key_required" in repr(message)
 

@@ -11,6 +11,7 @@ import pytest
 from actors import steward
 
 from common import periods
+from common.text import Text
 from data.errors import NothingToCommit, UnsupportedEncoding, WrongSheet
 from data.loaders import COLUMNS, load_cn_prov_panel
 from data.nbs_portal import load_cn_prov_nbs
@@ -40,6 +41,8 @@ def catalogue_specs() -> list[IndicatorSpec]:
             freq=ind.freq,
             dataset=ind.source,
             level=ind.kind == "level",
+            label=Text.of(ind.name),
+            unit_text=Text.of(ind.unit),
         )
         for ind in catalogue()
     ]
@@ -364,8 +367,9 @@ def test_a_jump_many_provinces_share_is_warned_as_a_probable_revision(portal_sto
     assert upload.ok  # a warning, not an error: the person committing decides
     warned = [p for p in upload.report.warnings if p.code == "probable_revision"]
     assert len(warned) == 1 and upload.report.counts["probable_revision"] == 1
-    assert "gdp：在 2025，有 7 个地区（共 31 个）" in warned[0].message_zh and "辽宁 -30.0%" in warned[0].message_zh
-    assert "in 2025, 7 of 31 regions jump at once" in warned[0].message_en and "Liaoning -30.0%" in warned[0].message_en
+    zh, en = warned[0].message_zh, warned[0].message_en  # the indicator by its name, not its id
+    assert "地区生产总值：在 2025，有 7 个地区（共 31 个）" in zh and "辽宁 -30.0%" in zh
+    assert "Gross regional product: in 2025, 7 of 31 regions jump at once" in en and "Liaoning -30.0%" in en
 
 
 def test_an_ordinary_release_and_a_rate_get_no_break_warning(portal_store):
@@ -379,3 +383,49 @@ def test_an_ordinary_release_and_a_rate_get_no_break_warning(portal_store):
     rate = prepare(revision_release(0.7, ["120000", "150000", "210000", "220000"]), "g.csv", indicators=as_rate,
                    store=portal_store)  # fmt: skip
     assert "probable_revision" not in rate.report.counts  # only levels are examined
+
+
+# --- issue 12: the indicator a wide file states in its title or a header cell ---------------------------------------
+
+STATED = {
+    "zh-title-line": "地区生产总值（亿元）\n地区,2021,2022\n北京,1,2\n天津,3,4\n",
+    "zh-title-with-year": "2022年分省地区生产总值（亿元）\n地区,2021,2022\n北京,1,2\n天津,3,4\n",
+    "en-title-line": "Gross regional product (100 million yuan)\nregion,2021,2022\nBeijing,1,2\nTianjin,3,4\n",
+    "zh-header-cell": "地区生产总值（亿元）,2021,2022\n北京,1,2\n天津,3,4\n",
+    "en-header-cell": "Gross regional product (100 million yuan),2021,2022\nBeijing,1,2\nTianjin,3,4\n",
+}
+
+
+@pytest.mark.parametrize("text", list(STATED.values()), ids=list(STATED))
+def test_the_indicator_stated_in_a_title_or_header_is_used(text):
+    upload = prepare(text.encode(), "r.csv", indicators=catalogue_specs())
+    assert upload.report.ok, upload.report.to_frame("en").to_string()
+    assert upload.stated_indicator == "gdp" and set(upload.frame["indicator_id"]) == {"gdp"}
+    assert sorted(upload.frame["region_code"].unique()) == ["110000", "120000"]
+    assert set(upload.report.counts) == {"indicator_from_title"}  # the unit in brackets is read: no "no unit" warning
+    (said,) = upload.report.warnings
+    assert "地区生产总值" in said.message_zh and "Gross regional product" in said.message_en
+
+
+def test_the_user_s_choice_overrides_the_stated_indicator():
+    text = STATED["zh-header-cell"].replace("（亿元）", "")
+    upload = prepare(
+        text.encode(), "r.csv", indicators=catalogue_specs(), options=UploadOptions(indicator_id="population")
+    )
+    assert upload.report.ok and upload.stated_indicator is None
+    assert set(upload.frame["indicator_id"]) == {"population"} and "indicator_from_title" not in upload.report.counts
+
+
+def test_years_in_brackets_after_a_title_are_not_a_unit():
+    text = "地区生产总值（2021—2022年）\n地区,2021,2022\n北京,1,2\n"
+    upload = prepare(text.encode(), "r.csv", indicators=catalogue_specs())
+    assert upload.report.ok and upload.stated_indicator == "gdp"
+    assert set(upload.report.counts) == {"indicator_from_title", "no_unit"}
+
+
+def test_a_problem_of_a_title_line_names_the_row():
+    upload = prepare(STATED["zh-title-line"].encode(), "r.csv", indicators=catalogue_specs())
+    assert upload.report.to_frame("zh").loc[0, "cells"] == "第 1 行"
+    assert upload.report.to_frame("en").loc[0, "cells"] == "row 1"
+    header = prepare(STATED["zh-header-cell"].encode(), "r.csv", indicators=catalogue_specs())
+    assert header.report.to_frame("en").loc[0, "cells"] == "A1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import openpyxl
 import pandas as pd
@@ -16,6 +16,7 @@ import pytest
 from actors import steward
 from pg import postgres_url
 
+from common.text import Text
 from data import errors
 from data.loaders import load_cn_prov_panel
 from data.store import Store
@@ -104,6 +105,15 @@ CORPUS = {
         en="not UTF-8",
     ),
     "binary-garbage": Bad(bytes(range(128, 256)) * 3, raises=errors.UnreadableEncoding, zh="编码", en="encoding"),
+    # Issue 12: NUL bytes mean a binary file (an image, a program) renamed .csv: not an encoding problem.
+    "png-renamed-csv": Bad(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)),
+        "data.csv",
+        raises=errors.NotATextFile,
+        zh="不是文本文件",
+        en="not a text file",
+    ),
+    "nul-in-text": Bad(b"\xe5\x9c\xb0\xe5\x8c\xba,2021\n\x00\x00,1\n", raises=errors.NotATextFile, zh="NUL", en="NUL"),
     "empty-file": Bad(b"", raises=errors.EmptyFile, zh="空的", en="empty"),
     "blank-lines": Bad(b"\xef\xbb\xbf\r\n \r\n", raises=errors.EmptyFile, zh="空的", en="empty"),
     "huge-file": Bad(b"x" * (Limits().max_bytes + 1), raises=errors.FileTooLarge, zh="50.0 MB", en="limit of 50.0 MB"),
@@ -261,7 +271,7 @@ CORPUS = {
         options={"indicator_id": "cpi_yoy"},
         code="wrong_dataset",
         zh="monthly",
-        en="belongs to dataset monthly",
+        en="belongs to the dataset 'monthly'",
     ),
     "header-only": Bad(csv("地区,2021\n"), options=GDP, code="no_data_rows", zh="没有数据行", en="no data rows"),
     "empty-region-cell": Bad(
@@ -364,5 +374,127 @@ def test_a_file_full_of_errors_is_counted_in_full_and_listed_in_part():
     assert upload.report.counts["unknown_region"] == 300 and upload.report.error_count == 300
     assert len(upload.report.errors) == 25
     table = upload.report.to_frame("zh")
-    assert list(table.columns) == ["severity", "code", "row", "column", "header", "value", "message"]
+    assert list(table.columns) == ["severity", "code", "row", "column", "cells", "header", "value", "message"]
     assert table[table["severity"] == "error"]["message"].str.contains("未知地区“火星").all()
+
+
+# --- issue 12: every problem at once, one message per problem, names not codes -----------------------------------
+
+LABELS = {"gdp": ("地区生产总值", "Gross regional product"), "population": ("年末常住人口", "Population")}
+UNITS = {"gdp": ("亿元", "100 million yuan"), "population": ("万人", "10 thousand persons")}
+
+
+def named_specs() -> list:
+    """SPECS with display names and units in both languages, as the Data page builds them from the catalogue."""
+    return [
+        replace(spec, label=Text(*LABELS[spec.id]), unit_text=Text(*UNITS[spec.id])) if spec.id in LABELS else spec
+        for spec in SPECS
+    ]
+
+
+def test_cell_problems_are_reported_together_with_a_missing_indicator():
+    text = "地区,2021,2022\n北京,1,x\n火星,2,3\n"
+    upload = prepare(text.encode(), "r.csv", indicators=SPECS, dataset_id=DATASET)
+    codes = {p.code for p in upload.report.errors}
+    assert codes == {"key_required", "unknown_region", "not_a_number"}, upload.report.to_frame("en").to_string()
+    where = {p.code: p.cells for p in upload.report.problems}
+    assert where["unknown_region"] == ("A3",) and where["not_a_number"] == ("C2",)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "cells"),
+    [
+        ("地区,2019,2020,2021,2022,2023\n北京省,1,2,3,4,5\n", "unknown_region", ("A2",)),  # once, not five times
+        ("地区,2020,2021\n北京省,1,2\n天津,1,2\n北京省,3,4\n", "unknown_region", ("A2", "A4")),
+        ("地区,2020,2021\n北京,十,1\n天津,1,十\n", "not_a_number", ("B2", "C3")),
+        ("指标,地区,时间,数值\ngdp,,2020,1\ngdp,天津,2020,1\ngdp,,2021,1\n", "missing_key", ("B2", "B4")),
+    ],
+    ids=["one-row-five-values", "one-name-two-rows", "one-text-two-cells", "two-empty-region-cells"],
+)
+def test_one_problem_is_one_message_naming_every_cell(text, code, cells):
+    upload = prepare(text.encode(), "r.csv", indicators=SPECS, dataset_id=DATASET, options=UploadOptions(**GDP))
+    found = [p for p in upload.report.problems if p.code == code]
+    assert len(found) == 1, upload.report.to_frame("en").to_string()
+    assert found[0].cells == cells and upload.report.counts[code] == 1
+    assert upload.report.to_frame("en").loc[0, "cells"] == ", ".join(cells)
+
+
+def test_the_cells_of_a_problem_are_listed_up_to_a_cap_and_counted_in_full():
+    text = "地区,2021\n" + "".join(f"北京,{'x' if i % 2 else 1}\n" for i in range(120))
+    upload = prepare(
+        text.encode(),
+        "r.csv",
+        indicators=SPECS,
+        options=UploadOptions(**GDP, thresholds=Thresholds(max_cells=10)),
+    )
+    (problem,) = [p for p in upload.report.problems if p.code == "not_a_number"]
+    assert problem.cells == tuple(f"B{r}" for r in range(3, 23, 2)) and problem.cell_count == 60
+    assert upload.report.to_frame("zh").loc[0, "cells"].endswith("… (+50)")
+
+
+@pytest.mark.parametrize(
+    ("lang", "region", "indicator"), [("zh", "北京", "地区生产总值"), ("en", "Beijing", "Gross regional product")]
+)
+def test_a_duplicate_names_the_region_and_indicator_by_name(lang, region, indicator):
+    text = "地区,2021\n北京,1\n天津,2\n北京市,3\n"
+    upload = prepare(text.encode(), "r.csv", indicators=named_specs(), options=UploadOptions(**GDP))
+    (problem,) = [p for p in upload.report.problems if p.code == "duplicate_key"]
+    message = problem.message(lang)
+    assert f"{indicator} · {region} · 2021" in message
+    assert "110000" not in message and "gdp" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "code", "zh", "en"),
+    [
+        (
+            "地区,2021\n北京,1\n",
+            GDP,
+            "no_unit",
+            "“地区生产总值”的单位（亿元）",
+            "'Gross regional product' (100 million yuan)",
+        ),
+        (
+            "地区,2021\n北京,1\n",
+            {"indicator_id": "population", "unit": "人"},
+            "unit_mismatch",
+            "（万人）",
+            "(10 thousand persons)",
+        ),
+        ("地区,2021\n北京,5%\n", GDP, "percent_sign", "单位是亿元", "measured in 100 million yuan"),
+    ],
+    ids=["no-unit", "unit-mismatch", "percent-sign"],
+)
+def test_messages_name_indicators_and_units_in_the_reader_s_language(text, options, code, zh, en):
+    upload = prepare(text.encode(), "r.csv", indicators=named_specs(), options=UploadOptions(**options))
+    (problem,) = [p for p in upload.report.problems if p.code == code]
+    assert zh in problem.message_zh and en in problem.message_en
+    assert "million" not in problem.message_zh and "亿" not in problem.message_en  # no unit of the other language
+    assert "gdp" not in problem.message_zh + problem.message_en
+
+
+def test_a_wrong_dataset_is_named_by_its_title():
+    specs = specs_from_units({"gdp": {"亿元"}}, datasets={"gdp": "cn_prov_panel"})
+    upload = prepare(
+        "地区,2021\n北京,1\n".encode(), "r.csv", indicators=specs, dataset_id="wb_wdi", options=UploadOptions(**GDP)
+    )
+    (problem,) = [p for p in upload.report.problems if p.code == "wrong_dataset"]
+    assert "cn_prov_panel" not in problem.message_zh and "wb_wdi" not in problem.message_en
+    assert "中国分省年度面板" in problem.message_zh
+
+
+def test_a_changed_value_is_listed_with_its_old_and_new_value(store):
+    old = stored(store, "110000", 2021)
+    text = f"地区,2020,2021\n北京,{stored(store, '110000', 2020)},{old + 1000}\n"
+    upload = prepare(text.encode(), "r.csv", indicators=SPECS, store=store, options=UploadOptions(**GDP))
+    changes = upload.changes
+    assert len(changes) == 1
+    row = changes.iloc[0]
+    assert (row["region_code"], row["period"], row["freq"], row["old"], row["new"]) == (
+        "110000",
+        pd.Timestamp("2021-01-01"),
+        "A",
+        old,
+        old + 1000,
+    )
+    assert (row["row"], row["column"]) == (2, "C")

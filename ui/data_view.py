@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from common import periods
+from common.text import Text
 from data.breaks import Break
 from data.datasets import datasets
 from data.regions import RegionRegistry
@@ -27,6 +28,8 @@ def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
             dataset=i.source,
             level=i.kind == "level",
             domain=Domain.of(i.domain),
+            label=Text.of(i.name),
+            unit_text=Text.of(i.unit),
         )
         for i in catalogue
     ]
@@ -84,11 +87,56 @@ def history_table(history: list[VersionInfo], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+REPORT_COLUMNS = ("severity", "cells", "header", "value", "message")
+
+
 def report_table(report: ValidationReport, lang: str) -> pd.DataFrame:
-    """The validation report with translated headers and severities."""
+    """The validation report as a person reads it: severity, the cells each problem touches, the header and cell
+    value as the file has them, and the message; text only (no problem codes, nothing blank shown as "None")."""
     frame = report.to_frame(lang)
     frame["severity"] = [t(f"data.severity_{s}", lang) for s in frame["severity"]]
+    frame = frame[list(REPORT_COLUMNS)].astype("string").fillna("")
     return frame.rename(columns={c: t(f"data.col_{c}", lang) for c in frame.columns})
+
+
+def indicator_label(catalogue: Catalogue, indicator_id: str, lang: str) -> str:
+    """An indicator as the upload form lists it, in `lang` only: "地区生产总值（亿元）", "Gross regional product
+    (100 million yuan)"."""
+    indicator = catalogue.get(indicator_id)
+    if lang == "zh":
+        return f"{indicator.name['zh']}（{indicator.unit['zh']}）"
+    return f"{indicator.name['en']} ({indicator.unit['en']})"
+
+
+def dataset_title(dataset_id: str | None, lang: str) -> str:
+    """A dataset's title in `lang` (its id only for a dataset the registry does not know)."""
+    meta = datasets().get(dataset_id or "")
+    return meta.title[lang] if meta else str(dataset_id or "")
+
+
+def _number(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:,.10g}"
+
+
+def changes_table(changes: pd.DataFrame, catalogue: Catalogue, registry: RegionRegistry, lang: str) -> pd.DataFrame:
+    """The stored values an upload changes, one per row: cell, indicator, region, period and old → new."""
+    known = {i.id for i in catalogue}
+    return pd.DataFrame(
+        {
+            t("data.col_cells", lang): [f"{c}{r}" for c, r in zip(changes["column"], changes["row"], strict=True)],
+            t("data.col_indicator", lang): [
+                catalogue.get(i).name[lang] if i in known else i for i in changes["indicator_id"]
+            ],
+            t("data.col_region", lang): [registry.name(c, lang) for c in changes["region_code"]],
+            t("table.period", lang): [
+                periods.display(p, f, lang) for p, f in zip(changes["period"], changes["freq"], strict=True)
+            ],
+            t("data.col_change", lang): [
+                f"{_number(o)} → {_number(n)}" for o, n in zip(changes["old"], changes["new"], strict=True)
+            ],
+        },
+        dtype="string",
+    )
 
 
 def joins_table(decisions: pd.DataFrame, catalogue: Catalogue, lang: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from common import periods
 from common.text import Text
 from data.regions import RegionRegistry
 from data.store.versioning import KEY
@@ -121,8 +122,8 @@ def place_regions(
             header=sources.at[i, "header"],
             value="" if math.isnan(mapped.at[i, "value"]) else mapped.at[i, "value"],
             indicator=mapped.at[i, "indicator_id"],
-            region=mapped.at[i, "region_code"],
-            period=str(mapped.at[i, "period"].date()),
+            region=Text(*(registry.name(mapped.at[i, "region_code"], lang) for lang in ("zh", "en"))),
+            period=periods.label(mapped.at[i, "period"], mapped.at[i, "freq"]),
             first_row=int(sources.at[first, "row"]),
         )
     mapped, sources = mapped[~twice], sources[~twice]

@@ -84,6 +84,7 @@ class Layout:
     unrecognised: tuple[int, ...] = ()  # data columns whose header could not be read
     empty_headers: tuple[int, ...] = ()  # columns with data but no header
     duplicate_headers: tuple[tuple[int, int], ...] = ()
+    named_indicator: tuple[int, ...] = ()  # a key column whose header names the indicator ("地区生产总值（亿元）")
 
     @property
     def data_start(self) -> int:
@@ -211,7 +212,7 @@ def detect_layout(rows: list[list], matcher: Matcher, layout: str | None = None,
     only = {"wide_periods": "period", "wide_regions": "region", "wide_indicators": "indicator"}.get(layout or "")
     has_data = [any(row[j] is not None for row in rows[start:]) for j in range(len(parts))]
 
-    columns, empty, unrecognised, column_hint = [], [], [], None
+    columns, empty, unrecognised, column_hint, named = [], [], [], None, ()
     for j, column_parts in enumerate(parts):
         header = "".join(column_parts)
         name, unit = split_trailing_unit(header) if header else ("", None)
@@ -222,6 +223,14 @@ def detect_layout(rows: list[list], matcher: Matcher, layout: str | None = None,
         if role is not None:
             columns.append(Column(j, header, role, unit=unit if role in ("value", "data") else None))
             continue
+        if j == 0 and layout != "long" and matcher.indicator(header) is not None:
+            # The first column headed by the indicator's name over regions or periods: the header states the
+            # indicator of the whole table, the cells are its key.
+            role = _content_role(rows, start, j, matcher)
+            if role in ("region", "period"):
+                columns.append(Column(j, header, role))
+                named = (j,)
+                continue
         if not header:
             role = _content_role(rows, start, j, matcher) if j == 0 else None
             columns.append(Column(j, header, role or "empty"))
@@ -259,6 +268,7 @@ def detect_layout(rows: list[list], matcher: Matcher, layout: str | None = None,
         unrecognised=tuple(unrecognised),
         empty_headers=tuple(empty),
         duplicate_headers=tuple(duplicates),
+        named_indicator=named,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from common import periods
-from common.text import clean
+from common.text import Text, clean
 from data.regions import RegionRegistry, region_registry
 from data.upload.bounds import Domain
 from data.upload.values import header_key, split_trailing_unit, unit_key
@@ -30,6 +30,8 @@ class IndicatorSpec:
         dataset: the dataset id the indicator belongs to; uploads to another dataset are errors.
         level: True for an amount (GDP, revenue, population): its series are checked for probable revisions.
         domain: the values the indicator can take; values outside are errors.
+        label: the indicator's name in each language, for messages (default: the id).
+        unit_text: its unit in each language, for messages (default: the accepted spellings).
     """
 
     id: str
@@ -39,12 +41,26 @@ class IndicatorSpec:
     dataset: str | None = None
     level: bool = False
     domain: Domain | None = None
+    label: Text | None = None
+    unit_text: Text | None = None
 
     def accepts_unit(self, unit: str) -> bool:
         return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}
 
-    def unit_label(self) -> str:
+    def unit_label(self) -> str | Text:
+        """The unit as messages name it: in the reader's language when known, else every accepted spelling."""
+        if self.unit_text is not None:
+            return self.unit_text
         return " / ".join(sorted(self.units)) if self.units else ""
+
+    def name(self) -> str | Text:
+        """The indicator as messages name it."""
+        return self.label if self.label is not None else self.id
+
+
+def region_name(registry: RegionRegistry, code: str) -> Text:
+    """A region by its name in each language, for messages (a report never names a region by its code)."""
+    return Text(registry.name(code, "zh"), registry.name(code, "en"))
 
 
 def _text(cell: object) -> str:
@@ -66,6 +82,7 @@ class Matcher:
         self._regions: dict[object, str | None] = {}
         self._periods: dict[tuple, object] = {}
         self._indicators: dict[object, tuple[str, str | None] | None] = {}
+        self._suggested: dict[str, list[str]] = {}
 
     def region(self, cell: object) -> str | None:
         """The region code a cell names, or None."""
@@ -76,7 +93,11 @@ class Matcher:
         return self._regions[key]
 
     def region_suggestions(self, cell: object) -> list[str]:
-        return self.registry.suggest(_text(cell))
+        """The closest region names; computed once per text (an unknown region is met once per value cell)."""
+        text = _text(cell)
+        if text not in self._suggested:
+            self._suggested[text] = self.registry.suggest(text)
+        return self._suggested[text]
 
     def period(self, cell: object, freq_hint: str | None = None):
         """(period start, freq) or None; see `common.periods.parse`."""

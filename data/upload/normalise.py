@@ -2,28 +2,37 @@
 
 Each value cell becomes one record: its region, period and indicator come from key columns, from its column
 header, or from what the user chose (in that order); its unit from a unit column, its header, the title
-("单位：亿元") or the user's choice. A record with any error is left out of the frame — errors block the commit
-anyway, and the report names each one by row and column.
+("单位：亿元", or the unit in brackets after an indicator named in the title) or the user's choice. A record with
+any error is left out of the frame — errors block the commit anyway, and the report names each one by row and column.
+A file that lacks a dimension (no indicator column, none chosen) is still read cell by cell, so every problem of
+its cells is reported together with the missing dimension.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from common import periods
-from common.text import Message, clean
+from common.text import Message, Text, clean
+from data.datasets import datasets
 from data.errors import UnrecognisedLayout
 from data.loaders import COLUMNS
 from data.store.versioning import KEY, empty_frame
 from data.upload.layout import Column, Layout
-from data.upload.match import IndicatorSpec, Matcher
+from data.upload.match import IndicatorSpec, Matcher, region_name
 from data.upload.validation import ProblemLog
-from data.upload.values import parse_number
+from data.upload.values import parse_number, split_trailing_unit
 
 PROGRESS_EVERY = 5_000
+KEY_HINTS = {
+    "indicator": Message("upload_hint.indicator"),
+    "region": Message("upload_hint.region"),
+    "period": Message("upload_hint.period"),
+}
 NOTE_PREFIXES = ("注", "说明", "资料来源", "数据来源", "来源", "note", "source", "*", "※")
 
 
@@ -43,6 +52,12 @@ class Normalised:
     frame: pd.DataFrame
     sources: pd.DataFrame  # aligned with frame: row, column, header
     records: int
+    stated_indicator: str | None = None  # the indicator the title or a header names, when the file has no column
+
+
+def _dataset_name(dataset_id: str) -> str | Text:
+    meta = datasets().get(dataset_id)
+    return Text.of(meta.title) if meta is not None else dataset_id
 
 
 def _is_note(row: list) -> bool:
@@ -60,6 +75,8 @@ class _Reader:
         self.header_row = layout.header_rows[-1] + 1
         self.reported: set[tuple] = set()
         self.title_indicator: str | None = None
+        self.title_unit: str | None = layout.title_unit
+        self.absent: set[str] = set()  # dimensions neither in the file nor chosen (reported once, as key_required)
 
     def once(self, key: tuple) -> bool:
         """True the first time `key` is seen: problems of a header or the title are reported once, not per cell."""
@@ -104,7 +121,8 @@ class _Reader:
         if self.dataset_id is None or spec.dataset is None or spec.dataset == self.dataset_id:
             return True
         if self.once(("wrong_dataset", spec.id)):
-            self.add("wrong_dataset", r, column, indicator=spec.id, expected=spec.dataset, dataset=self.dataset_id)
+            expected, dataset = _dataset_name(spec.dataset), _dataset_name(self.dataset_id)
+            self.add("wrong_dataset", r, column, indicator=spec.id, expected=expected, dataset=dataset)
         return False
 
     def region(self, row: list, column: Column, r: int) -> str | None:
@@ -121,18 +139,21 @@ class _Reader:
             self.add("unknown_region", at, col, value=cell, suggestions=suggestions)
         return code
 
-    def period(self, row: list, column: Column, r: int, spec: IndicatorSpec) -> tuple[pd.Timestamp, str] | None:
+    def period(self, row: list, column: Column, r: int, spec: IndicatorSpec | None) -> tuple[pd.Timestamp, str] | None:
+        """The record's period; without `spec` (its indicator unknown) only whether it reads as a period at all."""
         found = self.source("period", row, column, r)
+        if found is None and "period" in self.absent:
+            return None
         cell, at, col, in_header = found if found is not None else (None, r, column, False)
         if cell is None:
             self.add("missing_key", r, col, field=Message("upload.field.period"))
             return None
-        parsed = self.matcher.period(cell, spec.freq)
+        parsed = self.matcher.period(cell, spec.freq if spec else None)
         if parsed is None:
             if self.fresh("bad_period", in_header, col):
                 self.add("bad_period", at, col, value=cell)
             return None
-        if spec.freq and parsed[1] != spec.freq:
+        if spec is not None and spec.freq and parsed[1] != spec.freq:
             if self.fresh("freq_mismatch", in_header, col, spec.id):
                 self.add(
                     "freq_mismatch", at, col, value=cell, freq=periods.freq_name(parsed[1]), indicator=spec.id,
@@ -147,7 +168,7 @@ class _Reader:
         candidates = [
             (row[key.index] if key is not None else None, r, key, "cell"),
             (column.unit or name_unit, self.header_row, column, "header"),
-            (self.layout.title_unit, self.layout.header_rows[0], None, "title"),
+            (self.title_unit, self.layout.header_rows[0], None, "title"),
             (self.choices.unit, None, None, "choice"),
         ]
         unit, at, col, source = next((c for c in candidates if c[0] is not None), (None,) * 4)
@@ -177,8 +198,6 @@ def normalise(
     reader = _Reader(layout, matcher, log, choices, dataset_id)
     _check_structure(layout, log, reader, matcher, choices)
     _header_problems(layout, log)
-    if log.counts["key_required"]:
-        return Normalised(empty_frame(), pd.DataFrame(columns=["row", "column", "header"]), 0)
 
     out: list[tuple] = []
     records, missing, data_rows = 0, [], 0
@@ -200,7 +219,11 @@ def normalise(
             records += 1
             spec, name_unit = reader.indicator(row, column, r)
             region = reader.region(row, column, r)
-            if spec is None or not reader.in_dataset(spec, r, column):
+            if spec is None:  # no indicator, or an unknown one: still say what else is wrong with the record
+                reader.period(row, column, r, None)
+                _value(row[column.index], r, column, None, log)
+                continue
+            if not reader.in_dataset(spec, r, column):
                 continue
             period = reader.period(row, column, r, spec)
             unit_ok = reader.unit_ok(row, column, r, spec, name_unit)
@@ -223,12 +246,12 @@ def normalise(
             count=len(missing),
         )
     table = pd.DataFrame(out, columns=[*COLUMNS, "row", "column", "header"])
-    _check_duplicates(table, log)
+    _check_duplicates(table, log, matcher)
     table = table.sort_values(KEY, kind="stable", ignore_index=True) if len(table) else table
     frame = table[COLUMNS] if len(table) else empty_frame()
     if len(table):
         frame = frame.astype({"period": "datetime64[ns]", "value": "float64"})
-    return Normalised(frame, table[["row", "column", "header"]], records)
+    return Normalised(frame, table[["row", "column", "header"]], records, reader.title_indicator)
 
 
 def _header_problems(layout: Layout, log: ProblemLog) -> None:
@@ -251,11 +274,12 @@ def _header_problems(layout: Layout, log: ProblemLog) -> None:
         log.add("duplicate_header", row=at, column=column.letter, value=column.header, other=other.letter)
 
 
-def _value(cell: object, r: int, column: Column, spec: IndicatorSpec, log: ProblemLog) -> float | None:
-    """The number in a value cell (NaN for a stated gap), or None after logging why it is not one."""
+def _value(cell: object, r: int, column: Column, spec: IndicatorSpec | None, log: ProblemLog) -> float | None:
+    """The number in a value cell (NaN for a stated gap), or None after logging why it is not one; without `spec`
+    (the indicator is unknown) a percent sign is not judged."""
     number = parse_number(cell)
     status = number.status
-    if status == "percent" and not spec.accepts_unit("%") and spec.units:
+    if spec is not None and status == "percent" and not spec.accepts_unit("%") and spec.units:
         log.add(
             "percent_sign",
             row=r,
@@ -278,11 +302,12 @@ def _value(cell: object, r: int, column: Column, spec: IndicatorSpec, log: Probl
 def _check_structure(layout: Layout, log: ProblemLog, reader: _Reader, matcher: Matcher, choices: Choices) -> None:
     """Every record needs a region, a period and an indicator: from the file, the user, or (indicator) the title."""
     provided = layout.dimensions()
-    if "indicator" not in provided and choices.indicator_id is None and layout.title:
-        found = matcher.indicator_in_title(layout.title)
-        if found is not None:
-            reader.title_indicator = found[0]
-            log.add("indicator_from_title", row=layout.header_rows[0], value=layout.title, indicator=found[0])
+    if "indicator" not in provided and choices.indicator_id is None:
+        stated = _stated_indicator(layout, matcher)
+        if stated is not None:
+            reader.title_indicator, unit, row, column, text = stated
+            reader.title_unit = reader.title_unit or unit
+            log.add("indicator_from_title", row=row, column=column, value=text, indicator=reader.title_indicator)
     chosen = {
         "indicator": choices.indicator_id or reader.title_indicator,
         "region": choices.region_code,
@@ -290,7 +315,8 @@ def _check_structure(layout: Layout, log: ProblemLog, reader: _Reader, matcher: 
     }
     for dim in ("region", "period", "indicator"):
         if dim not in provided and chosen[dim] is None:
-            log.add("key_required", field=Message(f"upload.field.{dim}"))
+            reader.absent.add(dim)
+            log.add("key_required", field=Message(f"upload.field.{dim}"), hint=KEY_HINTS[dim])
     if chosen["indicator"] and chosen["indicator"] not in matcher.specs and "indicator" not in provided:
         log.add(
             "unknown_indicator",
@@ -299,7 +325,26 @@ def _check_structure(layout: Layout, log: ProblemLog, reader: _Reader, matcher: 
         )
 
 
-def _check_duplicates(table: pd.DataFrame, log: ProblemLog) -> None:
+def _stated_indicator(layout: Layout, matcher: Matcher) -> tuple[str, str | None, int, str | None, str] | None:
+    """(indicator id, unit, row, column letter, text) of the indicator a header cell or the title names: a key
+    column headed "地区生产总值（亿元）" over its regions, or a title line "2024年分省地区生产总值（亿元）"."""
+    if layout.named_indicator:
+        column = layout.columns[layout.named_indicator[0]]
+        found = matcher.indicator(column.header)
+        if found is not None:
+            return found[0], found[1], layout.header_rows[0] + 1, column.letter, column.header
+    if not layout.title:
+        return None
+    found = matcher.indicator_in_title(layout.title)
+    if found is None:
+        return None
+    unit = split_trailing_unit(layout.title)[1]
+    if unit is not None and re.search(r"\d{4}", unit):
+        unit = None  # "（2020—2024年）" is a span of years, not a unit
+    return found[0], unit, layout.header_rows[0], None, layout.title
+
+
+def _check_duplicates(table: pd.DataFrame, log: ProblemLog, matcher: Matcher) -> None:
     if table.empty:
         return
     dup = table.duplicated(KEY, keep=False)
@@ -315,7 +360,7 @@ def _check_duplicates(table: pd.DataFrame, log: ProblemLog) -> None:
             header=rec["header"],
             value=rec["value"] if rec["value"] == rec["value"] else "",
             indicator=rec["indicator_id"],
-            region=rec["region_code"],
+            region=region_name(matcher.registry, rec["region_code"]),
             period=periods.label(rec["period"], rec["freq"]),
             first_row=int(first_rows[idx]),
         )

@@ -24,7 +24,7 @@ from data.access import Actor
 from data.errors import DatasetRequired, ValidationFailed
 from data.store import Store, VersionInfo
 from data.store.audit import authorised
-from data.store.versioning import DiffSummary, diff_frames, empty_frame, merge_upload
+from data.store.versioning import KEY, DiffSummary, diff_frames, empty_frame, merge_upload
 from data.upload.bounds import check_domains, dataset_kinds, place_regions
 from data.upload.checks import check_against_history
 from data.upload.layout import Layout, detect_layout
@@ -71,6 +71,8 @@ class Upload:
     dataset_id: str | None
     base_version: int | None  # the current version the report was computed against
     mode: str
+    stated_indicator: str | None = None  # the indicator the file's title or a header names (when it has no column)
+    changes: pd.DataFrame = field(default_factory=lambda: changed_values(empty_frame(), empty_frame(), empty_frame()))
 
     @property
     def ok(self) -> bool:
@@ -99,6 +101,23 @@ def specs_from_units(
         IndicatorSpec(i, frozenset(units), frozenset(names.get(i, ())), freqs.get(i), datasets.get(i))
         for i, units in indicator_units.items()
     ]
+
+
+def changed_values(
+    frame: pd.DataFrame, sources: pd.DataFrame, history: pd.DataFrame, mode: str = "merge"
+) -> pd.DataFrame:
+    """The stored values the upload changes, one row per value: its key, the old and the new value, and the cell it
+    came from (row, column). A gap in the file over a stored value changes it only in replace mode (merge keeps it)."""
+    columns = [*KEY, "freq", "old", "new", "row", "column"]
+    if frame.empty or history.empty:
+        return pd.DataFrame(columns=columns)
+    stored = history[[*KEY, "value"]].rename(columns={"value": "old"})
+    located = frame.join(sources[["row", "column"]]).rename(columns={"value": "new"})
+    both = located.merge(stored, on=KEY, how="inner")
+    changed = both["new"].notna() & (both["old"].isna() | (both["new"] != both["old"]))
+    if mode == "replace":
+        changed |= both["new"].isna() & both["old"].notna()
+    return both.loc[changed, columns].sort_values(["row", "column"], kind="stable", ignore_index=True)
 
 
 def _infer_dataset(frame: pd.DataFrame, matcher: Matcher) -> str | None:
@@ -156,7 +175,8 @@ def prepare(
     matcher = Matcher(indicators)
     layout = detect_layout(raw.rows, matcher, options.layout, raw.column_offset)
     region = matcher.registry.resolve(options.region).code if options.region else None
-    log = ProblemLog(options.thresholds.max_details)
+    names = {spec.id: spec.name() for spec in matcher.specs.values()}
+    log = ProblemLog(options.thresholds.max_details, names, options.thresholds.max_cells)
     choices = Choices(options.indicator_id, region, options.unit)
     read = normalise(raw.rows, layout, matcher, log, choices, dataset_id, progress)
     for row, text in raw.notes:  # stray notes far below the table (the grid stops at the table)
@@ -174,14 +194,16 @@ def prepare(
     check_domains(frame, sources, {s.id: s.domain for s in matcher.specs.values() if s.domain}, log)
     levels = frozenset(spec.id for spec in matcher.specs.values() if spec.level)
     check_against_history(frame, sources, history, log, options.thresholds, options.mode, levels)
-    diff = None
+    diff, changes = None, changed_values(frame, sources, history, options.mode)
     if log.error_count == 0 and dataset_id is not None:
         merged = merge_upload(history, frame)[0] if options.mode == "merge" else frame
         diff = diff_frames(history, merged) if base_version is not None else DiffSummary(added=len(frame))
     report = log.report(rows_read=len(raw.rows), records=read.records, layout=layout.kind, diff=diff)
     if progress:
         progress("validate", 1, 1)
-    return Upload(raw, layout, frame, sources, report, dataset_id, base_version, options.mode)
+    return Upload(
+        raw, layout, frame, sources, report, dataset_id, base_version, options.mode, read.stated_indicator, changes
+    )
 
 
 def commit(

@@ -27,6 +27,7 @@ from data.errors import (
     DamagedFile,
     EmptyFile,
     FileTooLarge,
+    NotATextFile,
     TooManyRows,
     TooMuchContent,
     UnreadableEncoding,
@@ -307,7 +308,8 @@ def read_upload(
         sheet: XLSX sheet name or 0-based index; default the first sheet.
 
     Raises:
-        FileTooLarge, EmptyFile, TooManyRows, TooMuchContent, UnsupportedFileType, UnreadableFile, DamagedFile,
+        FileTooLarge, EmptyFile, TooManyRows, TooMuchContent, UnsupportedFileType (NotATextFile: binary content
+        in a file sent as CSV), UnreadableFile, DamagedFile,
         WrongSheet, UnsupportedEncoding, UnreadableEncoding (all UploadError).
     """
     limits = limits or Limits()
@@ -330,9 +332,11 @@ def read_upload(
     else:
         if name.lower().endswith((".xlsx", ".xlsm")):
             raise UnreadableFile("not a zip archive")
+        if b"\x00" in content and not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise NotATextFile()  # no text encoding writes NUL bytes but UTF-16, which here carries its BOM
         text, encoding = decode_text(content)
         if "\x00" in text:
-            raise UnsupportedFileType("binary")
+            raise NotATextFile()
         read = _csv_rows(text, limits, progress)
         grid, left = _trim(read.rows)
         notes = tuple(read.notes)

@@ -2,16 +2,20 @@
 
 Errors (unknown region, unreadable number, duplicate key…) block the commit. Warnings do not: they ask a
 person to look (a value far from the series' history, a large revision of a stored value, a missing period).
-Every problem is counted; details are kept for the first `Thresholds.max_details` of each code so a file with
-100 000 bad cells still gives a report a page can show.
+One problem is one message: the same problem met in several cells (an unknown region whose row has five value
+cells, one misspelt name in many rows) is listed once, naming every cell it touches. Every problem is counted;
+details are kept for the first `Thresholds.max_details` of each code so a file with 100 000 bad cells still gives a
+report a page can show.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from common.text import both
 from data.store.versioning import DiffSummary
@@ -42,11 +46,13 @@ class Thresholds:
     outlier_min_history: int = 5  # changes needed in the stored series before judging one
     outlier_window: int = 20  # most recent stored changes that define "usual"
     max_details: int = 200  # problems listed per code; all are counted
+    max_cells: int = 50  # cells named per problem; all are counted
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem: where (row as numbered in the file, column letter and header), the value, and why."""
+    """One problem: where (row as numbered in the file, column letter and header of its first cell, and every cell
+    it touches), the value, and why."""
 
     severity: str  # error | warning
     code: str
@@ -56,6 +62,8 @@ class Problem:
     value: str | None
     message_zh: str
     message_en: str
+    cells: tuple[str, ...] = ()  # "A3", "A7" (or "3" for a whole row); the first `max_cells`, in file order
+    cell_count: int = 0  # every cell, including those beyond the listed ones
 
     def message(self, lang: str = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
@@ -94,20 +102,21 @@ class ValidationReport:
         return self.error_count == 0
 
     def to_frame(self, lang: str = "zh") -> pd.DataFrame:
-        """One row per listed problem (errors first): severity, code, row, column, header, value, message."""
+        """One row per listed problem (errors first): severity, code, row, column, cells, header, value, message."""
         rows = [
             {
                 "severity": p.severity,
                 "code": p.code,
                 "row": p.row,
                 "column": p.column,
+                "cells": cell_list(p, lang),
                 "header": p.header,
                 "value": p.value,
                 "message": p.message(lang),
             }
             for p in sorted(self.problems, key=lambda p: (p.severity != ERROR, p.row or 0))
         ]
-        frame = pd.DataFrame(rows, columns=["severity", "code", "row", "column", "header", "value", "message"])
+        frame = pd.DataFrame(rows, columns=["severity", "code", "row", "column", "cells", "header", "value", "message"])
         frame["row"] = frame["row"].astype("Int64")
         return frame
 
@@ -123,12 +132,78 @@ class ValidationReport:
         }
 
 
-class ProblemLog:
-    """Collects problems while an upload is read, counting all and keeping details up to a cap per code."""
+def cell_list(problem: Problem, lang: str) -> str:
+    """The cells a problem touches as text: "A3、A7" (or "A3, A7"; a whole row as "第 1 行" / "row 1"), with
+    "… (+n)" when more than are listed."""
+    joiner = "、" if lang == "zh" else ", "
+    row = "第 {} 行" if lang == "zh" else "row {}"
+    text = joiner.join(row.format(c) if c.isdigit() else c for c in problem.cells)  # a whole row: a title line
+    more = problem.cell_count - len(problem.cells)
+    return f"{text}{joiner}… (+{more:,})" if more > 0 else text
 
-    def __init__(self, max_details: int = Thresholds.max_details):
-        self.max_details = max_details
-        self.problems: list[Problem] = []
+
+def _cell_name(row: int | None, column: str | None) -> str | None:
+    if column is not None and row is not None:
+        return f"{column}{row}"
+    return None if row is None else str(row)
+
+
+def _cell_order(name: str) -> tuple[int, int]:
+    letters = name.rstrip("0123456789")
+    digits = name[len(letters) :]
+    return int(digits or 0), column_index_from_string(letters) if letters else 0
+
+
+class _Entry:
+    """One listed problem while the log grows: its first place, its message and the cells it touches."""
+
+    __slots__ = ("severity", "code", "row", "column", "headers", "value", "zh", "en", "cells", "more", "last")
+
+    def __init__(self, severity, code, row, column, header, value, zh, en):
+        self.severity, self.code, self.row, self.column, self.value = severity, code, row, column, value
+        self.headers = {header} if header is not None else set()
+        self.zh, self.en = zh, en
+        self.cells: dict[str, None] = {}  # the first cells, in the order met
+        self.more = 0  # cells met beyond those kept
+        self.last: str | None = None
+
+    def touch(self, cell: str, keep: int) -> None:
+        if cell == self.last or cell in self.cells:
+            return  # the same key cell met again for the next value cell of its row
+        self.last = cell
+        if len(self.cells) < keep:
+            self.cells[cell] = None
+        else:
+            self.more += 1
+
+    def problem(self, max_cells: int) -> Problem:
+        cells = sorted(self.cells, key=_cell_order)
+        header = next(iter(self.headers)) if len(self.headers) == 1 else None
+        return Problem(
+            self.severity, self.code, self.row, self.column, header, self.value, self.zh, self.en,
+            tuple(cells[:max_cells]), len(cells) + self.more,
+        )  # fmt: skip
+
+
+class ProblemLog:
+    """Collects problems while an upload is read, one per distinct problem with every cell it touches, counting all
+    and keeping details up to a cap per code.
+
+    Args:
+        max_details: problems listed per code.
+        names: display names of indicator ids ({zh, en}): an ``indicator`` field given as an id is shown by name.
+        max_cells: cells named per problem.
+    """
+
+    def __init__(
+        self,
+        max_details: int = Thresholds.max_details,
+        names: Mapping[str, object] | None = None,
+        max_cells: int = Thresholds.max_cells,
+    ):
+        self.max_details, self.max_cells = max_details, max_cells
+        self.names = dict(names or {})
+        self.entries: dict[tuple, _Entry | None] = {}  # None: counted but beyond max_details
         self.counts: Counter[str] = Counter()
 
     def add(
@@ -141,21 +216,40 @@ class ProblemLog:
         value: object = None,
         **fields: object,
     ) -> None:
-        """Record one problem; `value` also fills the message's {value} placeholder."""
+        """Record one problem in one cell; the same problem (code, value and message fields) in another cell adds
+        that cell to the problem already listed. `value` also fills the message's {value} placeholder."""
         severity = ERROR if code in ERROR_CODES else WARNING
         if code not in ERROR_CODES | WARNING_CODES:
             raise KeyError(f"unknown problem code {code!r}")
-        self.counts[code] += 1
-        if self.counts[code] > self.max_details:
-            return
+        indicator = fields.get("indicator")
+        if isinstance(indicator, str) and indicator in self.names:
+            fields["indicator"] = self.names[indicator]
         shown = None if value is None else str(value)
-        zh, en = both(f"upload.{code}", **{"value": shown or "", "row": row, "column": column, **fields})
-        header_text = None if header is None else str(header)
-        self.problems.append(Problem(severity, code, row, column, header_text, shown, zh, en))
+        # Suggestions follow from the value (and are computed only while listed): not part of what the problem is.
+        key = (code, shown, repr(sorted((k, v) for k, v in fields.items() if k != "suggestions")))
+        if key not in self.entries:
+            self.counts[code] += 1
+            self.entries[key] = None
+            if self.counts[code] <= self.max_details:
+                zh, en = both(f"upload.{code}", **{"value": shown or "", "row": row, "column": column, **fields})
+                header_text = None if header is None else str(header)
+                self.entries[key] = _Entry(severity, code, row, column, header_text, shown, zh, en)
+        entry = self.entries[key]
+        if entry is None:
+            return
+        if header is not None:
+            entry.headers.add(str(header))
+        cell = _cell_name(row, column)
+        if cell is not None:
+            entry.touch(cell, self.max_cells)
 
     def wants(self, code: str) -> bool:
         """Whether the next problem of `code` will be listed (so costly message details are worth computing)."""
         return self.counts[code] < self.max_details
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [e.problem(self.max_cells) for e in self.entries.values() if e is not None]
 
     @property
     def error_count(self) -> int:
