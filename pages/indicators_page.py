@@ -104,7 +104,7 @@ with tab_chart:
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     else:
         st.info(t("indicators.no_values"))
-    st.caption(footer)
+    st.caption(inert(footer))
     if revisions:
         st.caption(vn.revisions_note(revisions, ind.freq, lang))
     if info.derived:
@@ -141,7 +141,7 @@ with tab_multi:
     if shown["value"].notna().any():
         multiples = cache.small_multiples(shown, title, unit, info.decimals, lang, marks=marks)
         show.chart(multiples, meta, f"ind-multi-{selection}")
-    st.caption(footer)
+    st.caption(inert(footer))
 
 with tab_meta:
     checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None

@@ -247,7 +247,7 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
         set_caption(entry.key, caption)
         if text := narrative_preview(item.facts, pack_lang):
             st.caption(t("briefing.narrative", text=inert(text)))
-        st.caption(item.source)
+        st.caption(inert(item.source))
 
 
 def pack_download_buttons(result: dict) -> None:
