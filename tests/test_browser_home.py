@@ -13,6 +13,7 @@ from tests.conftest import LOCAL_HOSTS, start_app
 from tests.test_browser import TIMEOUT_MS, heading, wait_for_app
 
 pytestmark = pytest.mark.browser
+STOPPED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +25,13 @@ def home_app_url(tmp_path_factory, chromium):
     from the first run on, app.py's navigation decides. That case is Streamlit's and is not what is tested here.
     """
     for url in start_app(tmp_path_factory.mktemp("home") / "streamlit.log"):
-        first = chromium.new_page()
-        first.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in LOCAL_HOSTS else r.abort())
+        context = chromium.new_context()
+        context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in LOCAL_HOSTS else r.abort())
+        first = context.new_page()
         first.goto(url + "/")
-        wait_for_app(first)
-        first.close()
+        # the first run after a start imports everything and reads the store: more than a page view takes
+        first.locator(STOPPED).wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+        context.close()
         yield url
 
 
