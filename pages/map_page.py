@@ -76,7 +76,7 @@ def map_and_table() -> None:
         shown_year = pd.Timestamp(f"{year}-01-01")
         prelim = [shown_year] if cache.preliminary(ind.id)["period"].eq(shown_year).any() else []
         bounds = boundary_line(maps.BOUNDARY_DATASET, lang)
-        footer = f"{source_line(ind, shown_year, lang, preliminary=prelim)} · {bounds}"
+        footer = f"{source_line(ind, shown_year, lang, preliminary=prelim, one_period=True)} · {bounds}"
         selection = f"{level}-{ind.id}-{year}-{scheme}-{k}"
         meta = ChartMeta(title=map_title, source=footer, unit=ind.unit[lang])
         event = show.chart(

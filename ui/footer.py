@@ -14,9 +14,12 @@ from ui import cache
 from ui import vintage as vn
 
 
-def citation_line(ind: Indicator, last_period: pd.Timestamp | None, lang: str) -> str:
-    """The citation of `ind`'s figures up to `last_period` (no notes): publications, data date, release or upload."""
+def citation_line(ind: Indicator, last_period: pd.Timestamp | None, lang: str, *, one_period: bool = False) -> str:
+    """The citation of `ind`'s figures up to `last_period` (no notes): publications, data date, release or upload.
+    With `one_period` (a map of one year) only the datasets that supply `last_period` are cited."""
     spans = cache.source_spans(ind.id) if ind.id in cache.present_indicators() else []
+    if one_period and last_period is not None:
+        spans = [s for s in spans if s.first <= last_period <= s.last] or spans
     return vn.sources_text(ind, spans, last_period, lang, cache.current_uploads())
 
 
@@ -27,16 +30,18 @@ def source_line(
     *,
     latest: pd.Timestamp | None = None,
     preliminary: Iterable[pd.Timestamp] = (),
+    one_period: bool = False,
 ) -> str:
     """One line citing the publications behind `ind` (each with the years it supplies when there are several), the
     last period shown (`last_period`) and the release or uploaded version the figures come from.
 
     Says so when the indicator's latest period (`latest`, default: over all regions) is older than its publication
-    calendar promises, and which of the periods shown (`preliminary`) are preliminary figures.
+    calendar promises, and which of the periods shown (`preliminary`) are preliminary figures. With `one_period`
+    (a map of one year) only the datasets that supply `last_period` are cited.
     """
     latest = cache.latest_period(ind.id) if latest is None else latest
     return vn.with_notes(
-        citation_line(ind, last_period, lang),
+        citation_line(ind, last_period, lang, one_period=one_period),
         vn.stale_note(ind, latest, lang),
         vn.preliminary_note(preliminary, ind.freq, lang),
     )
