@@ -194,5 +194,8 @@ def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
     assert "**各年份来源**：2006年–2024年：中国分省年度数据（国家数据" in meta
     assert "1 ± 2%" in meta and "/ 31 个地区保留了早年数据" in meta
     assert "**疑似修订**：断点检查未发现疑似修订。" in meta
+    assert "**数据来源**：国家统计局 国家数据·分省年度数据（第五次经济普查修订后）" in meta  # the citation
+    for technical in ("github", "commit", "许可", "RenJiyi163", "SkywalkerSun15", "https://"):
+        assert technical not in meta  # the technical provenance is on the Data page
     en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth"}, lang="en").markdown)
     assert "**Vintage:**" in en and "Not a level indicator" in en
