@@ -111,7 +111,8 @@ else:
     if result.previous_period is not None:
         st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
     title = f"{rank_ind.name[lang]} · {when}"
-    footer = source_line(rank_ind, result.period, lang, preliminary=[result.period] if result.preliminary else ())
+    prelim = [result.period] if result.preliminary else ()
+    footer = source_line(rank_ind, result.period, lang, preliminary=prelim, one_period=True)  # one year ranked
     highlight = None if scope == NATIONAL_CODE else scope
     figure = cache.ranking_bars(result.table, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight)
     meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read

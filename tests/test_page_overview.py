@@ -272,5 +272,7 @@ def test_officials_see_citations_and_data_dates_not_files_or_commits(lang):
     zh = "来源：国家统计局、财政部、中国人民银行、海关总署月度发布 · 数据截至 2026年7月"
     assert any(c.startswith(zh if lang == "zh" else "Source: National Bureau of Statistics of China,") for c in cards)
     assert any(("数据截至" if lang == "zh" else "Data to") in c for c in cards)
+    ranked = "来源：国家统计局 国家数据·分省年度数据（第五次经济普查修订后） · 数据截至 2024年"
+    assert lang == "en" or any(c.startswith(ranked) for c in cards)  # the 2024 ranking cites the 2024 source only
     office = "本单位设定的预警规则" if lang == "zh" else "warning rules set by the office"
     assert any(office in w for w in words)
