@@ -7,7 +7,7 @@ import streamlit as st
 from common.text import LANG_NAMES
 from ui import auth, cache
 from ui.i18n import LANGS, current_lang, t
-from ui.navigation import visible
+from ui.navigation import HOME_ALIAS, visible
 
 # A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -35,8 +35,20 @@ with st.sidebar:
     auth.sidebar(actor)
     st.caption(t("app.offline_note"))
 
+entries = visible(actor.role)
+home = entries[0]
+# The home page is served at "/", and Streamlit then no longer finds it at its own path: a bookmark or link to
+# /overview would open "Page not found". A hidden copy serves that path too; the home page's internal path differs
+# only so the two do not collide (both run the same script; the navigation shows the home page once).
 pages = [
-    st.Page(page.path, title=t(page.title_key), icon=page.icon, url_path=page.url_path, default=(i == 0))
-    for i, page in enumerate(visible(actor.role))
+    st.Page(
+        page.path,
+        title=t(page.title_key),
+        icon=page.icon,
+        url_path=HOME_ALIAS if i == 0 else page.url_path,
+        default=(i == 0),
+    )
+    for i, page in enumerate(entries)
 ]
+pages.append(st.Page(home.path, title=t(home.title_key), icon=home.icon, url_path=home.url_path, visibility="hidden"))
 st.navigation(pages).run()

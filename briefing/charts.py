@@ -19,7 +19,7 @@ from briefing.renderer import with_renderer
 from briefing.text import text_width, wrap
 from common import periods
 from common.text import check_lang, render
-from data.datasets import dataset
+from data.citation import Citation, source_line
 from indicators.metadata import Indicator
 
 FORMATS = ("png", "svg", "pdf")
@@ -47,17 +47,14 @@ class ChartMeta:
     def from_indicator(
         cls, ind: Indicator, last_period: pd.Timestamp | None, lang: str, title: str | None = None
     ) -> ChartMeta:
-        """Footer facts of a chart of one indicator: its dataset's producer, version and licence."""
-        ds = dataset(ind.source)
+        """Footer facts of a chart of one indicator: the citation of its dataset with the data date (the shipped
+        release; a page passes its own source line when an uploaded version is read)."""
         freq = {"annual": "A", "quarterly": "Q", "monthly": "M"}.get(ind.frequency, "A")
         return cls(
             title=title or ind.name[lang],
-            source=f"{ds.producer[lang]}（{ds.distributor}，{ds.version}）"
-            if lang == "zh"
-            else f"{ds.producer[lang]} ({ds.distributor}, {ds.version})",
+            source=source_line([Citation(ind.source, freq)], lang, last_period, freq),
             unit=ind.unit[lang],
             period=periods.display(last_period, freq, lang) if last_period is not None else "",
-            licence=ds.licence[lang],
         )
 
 

@@ -22,12 +22,14 @@ class Dataset:
     folder: str
     title: dict[str, str]
     producer: dict[str, str]
+    citation: dict[str, str]  # the publication as a footer names it (data/citation.py)
     distributor: str
     url: str
     version: str
     licence: dict[str, str]
     licence_file: str | None = None
     source_md: str | None = None
+    released: dict[str, str] | None = None  # when it was published, only where SOURCE.md states it
 
     def path(self, *parts: str, root: Path | None = None) -> Path:
         """Path of a file of this dataset under `root` (default: the shipped folder)."""
@@ -43,9 +45,10 @@ class Dataset:
             raise DataFileMissing(code="source_md_missing", path=path, dataset=self.id)
         return path.read_text(encoding="utf-8")
 
-    def attribution(self, lang: str = "zh") -> str:
-        """One line for chart footers: producer, licence."""
-        return f"{self.producer[lang]} · {self.licence[lang]}"
+    def provenance(self, lang: str = "zh") -> str:
+        """The technical provenance in one line, for the Data page's detail: producer, distributor, version, licence,
+        address."""
+        return " · ".join([self.producer[lang], self.distributor, self.version, self.licence[lang], self.url])
 
 
 @lru_cache(maxsize=1)

@@ -4,12 +4,14 @@ its probable revisions, and its preliminary figures. Pages word these; nothing h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from data import FLAG, PRELIMINARY
 from data.breaks import Break, vintage_breaks
+from data.citation import Citation, Upload, citations
 from data.vintage import JoinRule
 from indicators.metadata import Catalogue
 
@@ -58,6 +60,15 @@ def source_spans(coverage: pd.DataFrame, indicator_id: str, primary: str | None 
         SourceSpan(r.dataset_id, pd.Timestamp(r.first), pd.Timestamp(r.last), int(r.regions), int(r.values))
         for r in rows.itertuples()
     ]
+
+
+def span_citations(
+    spans: list[SourceSpan], source: str, freq: str, uploads: Mapping[str, Upload] | None = None
+) -> list[Citation]:
+    """The citations of an indicator's figures: each dataset of `spans` with the periods it supplies (or its
+    catalogue `source` when no figure is stored), naming the uploaded version a dataset reads (`uploads`)."""
+    ids = [s.dataset_id for s in spans] or [source]
+    return citations(ids, freq, spans={s.dataset_id: (s.first, s.last) for s in spans}, uploads=uploads)
 
 
 def join_summary(

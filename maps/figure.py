@@ -9,6 +9,7 @@ carries only its own features, so the boundaries travel to the browser once. Eve
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ import plotly.graph_objects as go
 
 from common.text import render
 from data import region_registry
+from data.citation import Upload
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
 from maps import labels
@@ -163,9 +165,16 @@ def _legend_title(meta: Indicator, classes: Classification, lang: str) -> str:
 
 
 def _footer(
-    meta: Indicator, report: JoinReport, lang: str, notes: tuple[str, ...] = (), sources: tuple[str, ...] = ()
+    meta: Indicator,
+    report: JoinReport,
+    lang: str,
+    notes: tuple[str, ...] = (),
+    sources: tuple[str, ...] = (),
+    year: int | None = None,
+    uploads: Mapping[str, Upload] | None = None,
 ) -> str:
-    lines = labels.footer(meta, BOUNDARY_DATASET, lang, sources) + list(notes)
+    cited = labels.footer(meta, BOUNDARY_DATASET, lang, sources, year, uploads)
+    lines = [html.escape(line, quote=False) for line in cited] + list(notes)  # an uploader's name is text
     sep = labels.SEPARATOR[lang]
     if report.unmatched:
         names = sep.join(f"{region_name(c, lang)} ({c})" for c in report.unmatched)
@@ -186,6 +195,7 @@ def choropleth(
     k: int = 5,
     lang: str = "zh",
     sources: tuple[str, ...] = (),
+    uploads: Mapping[str, Upload] | None = None,
 ) -> go.Figure:
     """A classified choropleth of one indicator in one year.
 
@@ -199,6 +209,7 @@ def choropleth(
         k: number of classes, 2–9 (fewer when there are fewer distinct values).
         lang: "zh" or "en" for names, legend, hover and footer.
         sources: the datasets that year's values come from, for the footer (default the indicator's source).
+        uploads: the uploaded version each dataset reads, by dataset id, cited in the footer.
 
     Returns:
         The figure; data regions without geometry are named in its footer (and in :func:`maps.join_report`).
@@ -259,7 +270,7 @@ def choropleth(
         legend={"title": {"text": _legend_title(meta, classes, lang)}, "itemclick": False, "itemdoubleclick": False},
         annotations=[
             {
-                "text": _footer(meta, report, lang, tuple(notes), sources),
+                "text": _footer(meta, report, lang, tuple(notes), sources, year, uploads),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

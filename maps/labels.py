@@ -4,9 +4,12 @@ common/strings/choropleth.yaml)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+
+import pandas as pd
 
 from common.text import render
-from data import dataset
+from data.citation import Upload, boundary_line, citations, source_line
 from indicators.metadata import Indicator
 
 SEPARATOR = {"zh": "、", "en": "; "}  # "; " because English names carry commas ("Hong Kong SAR, China")
@@ -35,23 +38,16 @@ def interval(lower: float, upper: float, decimals: int, lang: str = "zh") -> str
     return low if low == high else f"{low} – {high}"
 
 
-def footer(meta: Indicator, boundary_dataset: str, lang: str = "zh", sources: tuple[str, ...] = ()) -> list[str]:
-    """Source lines: the data's producer, version and licence (each of `sources`, default the indicator's own
-    dataset); the boundaries' producer and licence."""
-    bounds = dataset(boundary_dataset)
-    lines = []
-    for source in sources or (meta.source,):
-        data = dataset(source)
-        lines.append(
-            render(
-                "choropleth.data_source",
-                lang,
-                producer=data.producer[lang],
-                version=data.version,
-                licence=data.licence[lang],
-            )
-        )
-    return [
-        *lines,
-        render("choropleth.boundary_source", lang, producer=bounds.producer[lang], licence=bounds.licence[lang]),
-    ]
+def footer(
+    meta: Indicator,
+    boundary_dataset: str,
+    lang: str = "zh",
+    sources: tuple[str, ...] = (),
+    year: int | None = None,
+    uploads: Mapping[str, Upload] | None = None,
+) -> list[str]:
+    """Source lines: the citation of the data (each of `sources`, default the indicator's own dataset) with the data
+    date (`year`) and the release or uploaded version (`uploads`, by dataset); the boundaries' citation."""
+    cites = citations(sources or (meta.source,), "A", uploads=uploads)
+    last = pd.Timestamp(year=year, month=1, day=1) if year is not None else None
+    return [source_line(cites, lang, last, "A"), boundary_line(boundary_dataset, lang)]

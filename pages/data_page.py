@@ -25,13 +25,15 @@ tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
 )
 
 with tab_sets:
-    st.dataframe(dv.datasets_table(store.stored_datasets(), lang), hide_index=True)
-    st.caption(t("data.store_at", backend=store.backend, url=store.url))
+    st.dataframe(dv.datasets_table(store.stored_datasets(), lang, cache.current_uploads()), hide_index=True)
+    st.caption(t("data.provenance_note"))
     for meta in data.datasets().values():
         with st.expander(t("data.origin_of", title=meta.title[lang])):
-            st.markdown(f"**{t('data.col_producer')}**：{meta.producer[lang]} · {meta.distributor} · {meta.version}")
-            st.markdown(f"**{t('data.col_licence')}**：{meta.licence[lang]} · {meta.url}")
+            for line in dv.provenance_lines(meta, lang):
+                st.text(line)
             st.code(meta.source_text(), language="markdown")
+    with st.expander(t("data.store_detail")):
+        st.text(t("data.store_at", backend=store.backend, url=store.url))
     if not steward:
         st.caption(t("auth.steward_only"))
     elif st.button(t("data.check_release"), key="data_check_release"):

@@ -132,4 +132,4 @@ with tab_batch:
         if len(result.errors):
             st.warning(t("forecast.batch_errors", n=len(result.errors)))
             st.dataframe(result.errors, hide_index=True)
-        st.caption(" · ".join(part for part in (fv.batch_note(result, lang), footer) if part))
+        st.caption(inert(" · ".join(part for part in (fv.batch_note(result, lang), footer) if part)))

@@ -104,7 +104,7 @@ with tab_chart:
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     else:
         st.info(t("indicators.no_values"))
-    st.caption(footer)
+    st.caption(inert(footer))
     if revisions:
         st.caption(vn.revisions_note(revisions, ind.freq, lang))
     if info.derived:
@@ -127,12 +127,13 @@ with tab_rank:
         )
         table = derived.ranking_table(frame, at, info.polarity)
         at_prelim = cache.preliminary(ind.id)["period"].eq(at).any()
-        rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else ())
+        rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else (), one_period=True)
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
         ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
         rank_title = f"{title} · {labels[at]}"
-        show.table(ranking, TableMeta(rank_title, footer), f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
+        rank_meta = TableMeta(rank_title, rank_footer)
+        show.table(ranking, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
         bars = cache.ranking_bars(table, rank_title, unit, info.decimals, lang)
         bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
         show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
@@ -141,7 +142,7 @@ with tab_multi:
     if shown["value"].notna().any():
         multiples = cache.small_multiples(shown, title, unit, info.decimals, lang, marks=marks)
         show.chart(multiples, meta, f"ind-multi-{selection}")
-    st.caption(footer)
+    st.caption(inert(footer))
 
 with tab_meta:
     checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None

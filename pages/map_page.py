@@ -5,7 +5,7 @@ import streamlit as st
 
 import maps
 from briefing import ChartMeta, TableMeta
-from data.datasets import dataset
+from data.citation import boundary_line
 from ui import auth, cache, explore, navigation, show, state
 from ui.defaults import defaults
 from ui.footer import source_line
@@ -13,7 +13,6 @@ from ui.i18n import current_lang, pick, t
 
 lang = current_lang()
 actor = auth.gate()
-boundaries = dataset(maps.BOUNDARY_DATASET)
 cat = cache.catalogue()
 st.title(t("map.title"))
 
@@ -76,7 +75,8 @@ def map_and_table() -> None:
         map_title = t("map.chart_title", name=ind.name[lang], year=year)
         shown_year = pd.Timestamp(f"{year}-01-01")
         prelim = [shown_year] if cache.preliminary(ind.id)["period"].eq(shown_year).any() else []
-        footer = f"{source_line(ind, shown_year, lang, preliminary=prelim)} · {boundaries.attribution(lang)}"
+        bounds = boundary_line(maps.BOUNDARY_DATASET, lang)
+        footer = f"{source_line(ind, shown_year, lang, preliminary=prelim, one_period=True)} · {bounds}"
         selection = f"{level}-{ind.id}-{year}-{scheme}-{k}"
         meta = ChartMeta(title=map_title, source=footer, unit=ind.unit[lang])
         event = show.chart(

@@ -9,6 +9,7 @@ from ui import format as fmt
 from ui import overview as ov
 from ui.footer import source_line, sources_line
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 lang = current_lang()
 actor = auth.gate()
@@ -110,13 +111,14 @@ else:
     if result.previous_period is not None:
         st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
     title = f"{rank_ind.name[lang]} · {when}"
-    footer = source_line(rank_ind, result.period, lang, preliminary=[result.period] if result.preliminary else ())
+    prelim = [result.period] if result.preliminary else ()
+    footer = source_line(rank_ind, result.period, lang, preliminary=prelim, one_period=True)  # one year ranked
     highlight = None if scope == NATIONAL_CODE else scope
     figure = cache.ranking_bars(result.table, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight)
-    meta = ChartMeta.from_indicator(rank_ind, result.period, lang, title=title)
-    show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", source=footer, notes=[footer])
+    meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read
+    show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", notes=[footer])
 
 # --- sources and URL ---------------------------------------------------------------------------------------------
 shown = [cat.get(k.indicator_id) for k in kpis]
-st.caption(f"{sources_line(shown, lang)} · {ov.targets_source(lang)}" if shown else ov.targets_source(lang))
+st.caption(inert(f"{sources_line(shown, lang)} · {ov.targets_source(lang)}" if shown else ov.targets_source(lang)))
 url.write()

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from briefing_support import TITLE, pdf_fonts, pdf_page_count, sample_figure
@@ -16,6 +17,7 @@ from PIL import Image
 from briefing import ChartMeta, UnsupportedFormat, chart_bytes, decorate, file_name
 from briefing.charts import FONT_FAMILY, footer_lines, render_job
 from briefing.renderer import renderer
+from indicators.metadata import catalogue
 
 META = ChartMeta(
     title="地区生产总值",
@@ -217,3 +219,16 @@ def test_chinese_title_renders_as_real_glyphs(chart_renderer):
     assert len(chars) == 4
     assert min(mismatch(a, b) for i, a in enumerate(chars) for b in chars[i + 1 :]) > 0.3
     assert min(mismatch(char, boxes[0]) for char in chars) > 0.3
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "来源：国家统计局 国家数据·季度数据 · 数据截至 2026年第1季度"),
+        ("en", "Source: National Bureau of Statistics of China, National Data: quarterly data · Data to 2026 Q1"),
+    ],
+)
+def test_a_chart_of_an_indicator_cites_its_publication_and_data_date_not_its_distributor(lang, line):
+    ind = next(i for i in catalogue() if i.source == "cn_gdp_quarterly")
+    lines = footer_lines(ChartMeta.from_indicator(ind, pd.Timestamp("2026-01-01"), lang), lang)
+    assert lines[1] == line  # no repository, commit or licence

@@ -118,9 +118,9 @@ def test_dashed_line_is_drawn_on_china_maps_only(china_zh, world_en):
 def test_footer_names_data_and_boundary_sources_and_unmatched_regions(china_zh, world_en):
     footer = china_zh.layout.annotations[0].text
     for ds, lang in ((dataset("cn_prov_nbs"), "zh"), (dataset(BOUNDARY_DATASET), "zh")):  # 2022: the portal
-        assert ds.producer[lang] in footer and ds.licence[lang] in footer
+        assert ds.citation[lang] in footer and ds.licence[lang] not in footer
     footer = world_en.layout.annotations[0].text
-    assert "CC BY 4.0" in footer and "MIT" in footer
+    assert "World Bank, World Development Indicators" in footer and "CC BY 4.0" not in footer
     assert "Channel Islands (CHI)" in footer and "(XKX)" in footer
     assert "drawn from the provincial layer" in footer
 
@@ -199,7 +199,8 @@ def test_bad_arguments_are_named(obs):
 def test_a_map_drawn_from_two_sources_names_both(obs):
     fig = choropleth(obs, "china", catalogue().get("gdp"), 2000, sources=("cn_prov_panel",))
     footer = fig.layout.annotations[0].text
-    assert dataset("cn_prov_panel").producer["zh"] in footer and dataset("cn_prov_nbs").producer["zh"] not in footer
+    assert dataset("cn_prov_panel").citation["zh"] in footer and dataset("cn_prov_nbs").citation["zh"] not in footer
+    assert "数据截至 2000年" in footer
 
 
 @pytest.mark.parametrize(

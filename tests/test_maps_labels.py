@@ -36,7 +36,11 @@ def test_a_gap_reads_no_data_and_an_unknown_language_is_refused():
     assert render("choropleth.title", "zh", name="地区生产总值", year=2024) == "地区生产总值（2024年）"
 
 
-def test_footer_names_producer_version_and_licence_of_data_and_boundaries():
-    lines = footer(catalogue().get("egdi"), "boundaries_echarts", "en")
-    assert lines[0].startswith("Data: UN DESA") and "not an open licence" in lines[0]
-    assert lines[1] == "Boundaries: pyecharts-assets (China's boundary conventions) · MIT"
+def test_footer_cites_the_data_with_its_date_and_the_boundaries_plainly():
+    lines = footer(catalogue().get("egdi"), "boundaries_echarts", "en", year=2024)
+    assert lines[0] == "Source: UN DESA, United Nations E-Government Survey · Data to 2024"
+    assert lines[1] == (
+        "Boundaries: ECharts maps of China's provinces and the world's countries"
+        " (drawn to China's boundary conventions)"
+    )
+    assert not any(word in " ".join(lines) for word in ("pyecharts", "MIT", "licence", "commit"))

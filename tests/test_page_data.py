@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 from actors import steward
-from apptest import open_page
+from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 
 import data
@@ -76,13 +76,34 @@ def test_datasets_with_origins_and_history(own_store):
     assert at.title[0].value == "数据"
     datasets_shown = at.dataframe[0].value
     assert len(datasets_shown) == len(data.OBSERVATION_LOADERS)
-    assert "世界银行" in datasets_shown["发布机构"].tolist()
-    assert any("CC BY 4.0" in v for v in datasets_shown["许可"])
+    assert "世界银行《世界发展指标》" in datasets_shown["引用"].tolist()
+    assert "多数指标 2026-04-08 更新" in datasets_shown["发布"].tolist()
+    assert not {"发布机构", "许可"} & set(datasets_shown.columns)  # provenance is in the details, not the table
     history = table_with(at, "当前")
     assert history["版本"].tolist() == [1] and history["当前"].tolist() == ["✓"]
     labels = [e.label for e in at.expander]
-    assert "来源说明：中国分省年度面板（1949–2022）" in labels
+    assert "技术来源：中国分省年度面板（1949–2022）" in labels
+    assert "技术信息：数据存储位置" in labels
+    texts = [x.value for x in at.text]
+    assert "许可：知识共享署名 4.0（CC BY 4.0），来源：世界银行世界发展指标" in texts  # shown as text, in a detail
+    assert any(x.startswith("存储：sqlite") for x in texts)
+    assert not any("sqlite" in c.value for c in at.caption)  # the store's path is no longer a caption
     assert any("SkywalkerSun15/regional_disparity" in c.value for c in at.code)  # the SOURCE.md shown in full
+
+
+def test_after_a_commit_chart_footers_cite_the_uploaded_version(own_store):
+    without_2024(own_store)  # a steward ("test") commits version 2 of the portal data
+    day = own_store.version("cn_prov_nbs", 2).created_at.strftime("%Y-%m-%d")
+    at = open_page("indicators", {"indicator": "gdp", "regions": "440000"}, "zh", timeout=180)
+    assert not at.exception
+    footers = [rendered(c.value) for c in at.caption if "来源" in rendered(c.value)]
+    assert footers and all(f"版本 2，test 于 {day} 上传" in f for f in footers), footers
+    assert all("数据截至 2023年" in f for f in footers), footers  # the uploaded version ends in 2023
+    own_store.rollback("cn_prov_nbs", 1, actor=steward("test"))
+    cache.data_changed()  # as the Data page does after a rollback
+    at = open_page("indicators", {"indicator": "gdp", "regions": "440000"}, "zh", timeout=180)
+    footers = [rendered(c.value) for c in at.caption if "来源" in rendered(c.value)]
+    assert footers and not any("上传" in f for f in footers) and all("数据截至 2024年" in f for f in footers)
 
 
 def test_good_upload_commits_a_new_version(own_store):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from apptest import open_page
+from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 
 import forecasting
@@ -70,7 +70,7 @@ def test_single_series_matches_library(obs):
     assert 0.8 * last < third["combination-lo-95"] and third["combination-hi-95"] < 1.5 * last
     group = result.calibration_of("440000")
     assert group["points"] >= 50
-    note = at.caption[0].value
+    note = rendered(at.caption[0].value)
     assert "组合预测" in note and "MASE" in note and "MSIS" in note
     assert f"80% 区间 {group['coverage-80']:.0f}%" in note and f"共 {group['points']} 个回测结果" in note
     assert at.info[0].value == result.reading("440000").sentence("zh")
@@ -90,7 +90,7 @@ def test_named_model_and_a_rate_scored_in_points(obs):
     theirs = result.leaderboard
     assert board["平均绝对误差（百分点）"].tolist() == theirs["mae"].round(2).tolist()
     assert at.info[0].value == result.reading("100000", percent_change=True).sentence("zh")
-    assert at.info[0].value.endswith("个百分点") and "sMAPE" not in at.caption[0].value
+    assert at.info[0].value.endswith("个百分点") and "sMAPE" not in rendered(at.caption[0].value)
 
 
 def test_batch_over_all_regions(obs, registry):
@@ -121,7 +121,7 @@ def test_english_labels():
     at = run_page({"indicator": "pmi_manufacturing"}, lang="en")
     assert not at.exception
     assert at.title[0].value == "Forecast"
-    note = at.caption[0].value
+    note = rendered(at.caption[0].value)
     assert "Model: Combination of models" in note and "measured coverage" in note and "MSIS" in note
     assert at.info[0].value.startswith("Over the last 10 backtests, forecasts differed from the outcomes by")
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from apptest import open_page
+from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 
 from indicators import derived
@@ -45,8 +45,8 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs):
     assert shown["地区"].iloc[0] == "广东"
     assert shown["数值（亿元）"].iloc[0] == pytest.approx(table["value"].iloc[0])
     assert shown["变化率（%）"].iloc[0] == pytest.approx(round(table["change_pct"].iloc[0], 1))
-    footer = at.caption[0].value
-    assert "数据截至 2024年" in footer and "国家统计局（国家数据" in footer
+    footer = rendered(at.caption[0].value)
+    assert "数据截至 2024年" in footer and "国家统计局 国家数据·分省年度数据" in footer
     assert "2006年–2024年" in footer and "统计年鉴" in footer  # older years from the yearbook panel, named
     assert "最新数据为" not in footer  # 2024 is current in December 2026
     assert at.query_params["indicator"] == "gdp"
@@ -105,7 +105,7 @@ def test_english(cat):
     assert not at.exception
     assert at.title[0].value == "Indicators"
     assert widget(at.multiselect, "Regions").value == ["100000"]
-    assert "Source: " in at.caption[0].value
+    assert "Source: " in rendered(at.caption[0].value)
     labels = [t.label for t in at.tabs]
     assert labels == ["Time series", "Ranking", "Small multiples", "Metadata"]
     meta = " ".join(m.value for m in at.markdown)
@@ -149,7 +149,7 @@ def numbers(array) -> list[float]:
 def test_preliminary_figures_are_ringed_and_noted(obs, lang, note):
     at = run_page({"indicator": "gdp_per_capita", "regions": "110000,440000"}, lang=lang)
     assert not at.exception
-    assert note in at.caption[0].value
+    assert note in rendered(at.caption[0].value)
     rings = [tr for tr in chart_spec(at)["data"] if tr.get("name") == ("初步数" if lang == "zh" else "preliminary")]
     assert len(rings) == 1
     flagged = obs[(obs["indicator_id"] == "gdp_per_capita") & (obs["flag"] == "preliminary")]
@@ -167,7 +167,7 @@ def test_preliminary_figures_are_ringed_and_noted(obs, lang, note):
 def test_a_stale_indicator_says_so_under_every_chart_and_table(lang, note):
     at = run_page({"indicator": "trade_total"}, lang=lang)  # the yearbook panel ends in 2022
     assert not at.exception
-    footers = [c.value for c in at.caption if c.value.startswith(("来源", "Source"))]
+    footers = [rendered(c.value) for c in at.caption if rendered(c.value).startswith(("来源", "Source"))]
     assert len(footers) >= 3 and all(note in f for f in footers)
 
 
@@ -194,5 +194,8 @@ def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
     assert "**各年份来源**：2006年–2024年：中国分省年度数据（国家数据" in meta
     assert "1 ± 2%" in meta and "/ 31 个地区保留了早年数据" in meta
     assert "**疑似修订**：断点检查未发现疑似修订。" in meta
+    assert "**数据来源**：国家统计局 国家数据·分省年度数据（第五次经济普查修订后）" in meta  # the citation
+    for technical in ("github", "commit", "许可", "RenJiyi163", "SkywalkerSun15", "https://"):
+        assert technical not in meta  # the technical provenance is on the Data page
     en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth"}, lang="en").markdown)
     assert "**Vintage:**" in en and "Not a level indicator" in en

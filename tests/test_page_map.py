@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from apptest import open_page
+from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 
 import maps
@@ -53,3 +53,18 @@ def test_english_names(obs, cat):
     shown = at.dataframe[0].value
     assert "Guangdong" in shown["Region"].tolist()
     assert "Value (10 thousand persons)" in shown.columns
+
+
+@pytest.mark.parametrize(
+    ("year", "cited", "not_cited"),
+    [
+        ("2024", "国家统计局 国家数据·分省年度数据", "历年统计年鉴"),
+        ("2000", "国家统计局 历年统计年鉴分省数据", "国家数据·分省"),
+    ],
+)
+def test_a_map_footer_cites_the_publication_of_its_year_its_date_and_the_boundaries(year, cited, not_cited):
+    at = run_page({"indicator": "gdp", "year": year})
+    assert not at.exception
+    footer = next(rendered(c.value) for c in at.caption if rendered(c.value).startswith("来源"))
+    assert cited in footer and not_cited not in footer and f"数据截至 {year}年" in footer
+    assert "边界：ECharts 中国省级行政区与世界国家地图" in footer and "pyecharts" not in footer

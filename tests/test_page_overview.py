@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from apptest import open_page, page_path
+from apptest import open_page, page_path, rendered
 from streamlit.testing.v1 import AppTest
 
 from data.nbs_portal import load_cn_prov_nbs
@@ -217,7 +218,7 @@ def test_every_status_reason_and_kind_has_its_words():
 def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note):
     at = run_page(lang=lang)  # the shipped monthly series end in July 2026; it is December 2026
     assert not at.exception
-    captions = [c.value for c in at.caption]
+    captions = [rendered(c.value) for c in at.caption]
     assert sum(note in c for c in captions) == 8  # the eight monthly cards; the quarterly GDP card says its own
     quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026 Q1 (2026 Q3 should"
     assert any(quarterly in c for c in captions)
@@ -238,7 +239,7 @@ def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note
 def test_preliminary_gdp_per_capita_is_marked_on_the_card_and_the_standings(lang, card, heading, footer):
     at = run_page({"scope": "440000", "rank": "gdp_per_capita"}, lang=lang)
     assert not at.exception
-    captions = [c.value for c in at.caption]
+    captions = [rendered(c.value) for c in at.caption]
     assert card in captions
     assert not any("最新数据为" in c or "Latest data" in c for c in captions)  # provincial cards are current
     assert any(m.value == f"**{heading}**" for m in at.markdown)
@@ -256,4 +257,22 @@ def test_standings_of_a_stale_indicator_say_which_year_and_that_it_is_old(lang, 
     at = run_page({"rank": "trade_total"}, lang=lang)
     assert not at.exception
     assert any(m.value == f"**{heading}**" for m in at.markdown)
-    assert any(c.value.startswith(("来源", "Source")) and note in c.value for c in at.caption)
+    assert any(rendered(c.value).startswith(("来源", "Source")) and note in rendered(c.value) for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_officials_see_citations_and_data_dates_not_files_or_commits(lang):
+    at = run_page(lang=lang)
+    assert not at.exception
+    words = [rendered(e.value) for e in (*at.caption, *at.markdown, *at.info)]
+    developer = re.compile(r"\.ya?ml|indicators/|data/|commit|github|数据版本|Data version|仓库|licen[cs]e|许可", re.I)
+    assert not [w for w in words if developer.search(w)]
+    cards = [w for w in words if w.startswith(("来源：", "Source:"))]
+    assert len(cards) >= 9  # one citation under every card
+    zh = "来源：国家统计局、财政部、中国人民银行、海关总署月度发布 · 数据截至 2026年7月"
+    assert any(c.startswith(zh if lang == "zh" else "Source: National Bureau of Statistics of China,") for c in cards)
+    assert any(("数据截至" if lang == "zh" else "Data to") in c for c in cards)
+    ranked = "来源：国家统计局 国家数据·分省年度数据（第五次经济普查修订后） · 数据截至 2024年"
+    assert lang == "en" or any(c.startswith(ranked) for c in cards)  # the 2024 ranking cites the 2024 source only
+    office = "本单位设定的预警规则" if lang == "zh" else "warning rules set by the office"
+    assert any(office in w for w in words)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from apptest import rendered
 from streamlit.testing.v1 import AppTest
 
 from maps import TOPOJSON_URL
@@ -41,7 +42,9 @@ def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order(local_b
     assert not at.exception
     chart = at.get("plotly_chart")[0].proto
     assert json.loads(chart.config)["topojsonURL"] == TOPOJSON_URL
-    assert [c.value for c in at.caption] == ["Model: ETS", "80/95%", "NBS · page line", "NBS"]
+    # shown as text (a footer can name who uploaded the data): escaped Markdown that reads as written
+    assert [rendered(c.value) for c in at.caption] == ["Model: ETS", "80/95%", "NBS · page line", "NBS"]
+    assert at.caption[0].value == "Model\\: ETS"
     assert at.dataframe[0].value["value"].tolist() == [129118.6]
     at.button(key="basket_add_t-chart").click().run()
     at.button(key="basket_add_t-table").click().run()

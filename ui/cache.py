@@ -21,6 +21,7 @@ import streamlit as st
 
 import data
 import data.breaks
+import data.citation
 import data.store
 import data.vintage
 import forecasting
@@ -142,6 +143,17 @@ def coverage() -> pd.DataFrame:
     return coverage_by_dataset(scope_frame(store().observations(with_dataset=True), scope))
 
 
+@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+def _uploads(versions: tuple[tuple[str, int | None], ...]) -> dict[str, data.citation.Upload]:
+    return data.citation.current_uploads(store())
+
+
+def current_uploads() -> dict[str, data.citation.Upload]:
+    """The uploaded version each dataset reads now (by dataset id): footers cite it instead of the shipped release.
+    Keyed by the current versions, so a commit or rollback is cited from the next run on."""
+    return _uploads(data_versions())
+
+
 @scoped(ttl=HOUR, max_entries=256)
 def source_spans(indicator_id: str) -> list[SourceSpan]:
     """The datasets an indicator's figures come from, its catalogue source first."""
@@ -208,8 +220,9 @@ def map_figure(level: str, indicator_id: str, year: int, scheme: str, k: int, la
     """A choropleth (building one takes 0.1–0.3 s: classification, geometry per class); shared, never mutated."""
     spans = source_spans(indicator_id)
     sources = tuple(s.dataset_id for s in spans if s.first.year <= year <= s.last.year)
+    ind, uploads = catalogue().get(indicator_id), current_uploads()
     return maps.choropleth(
-        observations(), level, catalogue().get(indicator_id), year, scheme=scheme, k=k, lang=lang, sources=sources
+        observations(), level, ind, year, scheme=scheme, k=k, lang=lang, sources=sources, uploads=uploads
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from common import periods
 from common.text import Text
 from data.breaks import Break
-from data.datasets import datasets
+from data.citation import Citation, Upload
+from data.datasets import Dataset, datasets
 from data.regions import RegionRegistry
 from data.store import DatasetState, VersionInfo
 from data.upload import Domain, IndicatorSpec, ValidationReport
@@ -39,17 +42,32 @@ def _period(value, lang: str) -> str:
     return "" if value is None or pd.isna(value) else periods.display(value, "A", lang)
 
 
-def datasets_table(states: list[DatasetState], lang: str) -> pd.DataFrame:
-    """One row per stored dataset: title, producer, licence, current version, coverage."""
+def provenance_lines(meta: Dataset, lang: str) -> list[str]:
+    """A dataset's technical provenance, one fact a line (for the Data page's detail, shown as text)."""
+    facts = [
+        ("data.prov_producer", meta.producer[lang]),
+        ("data.prov_distributor", meta.distributor),
+        ("data.prov_version", meta.version),
+        ("data.prov_licence", meta.licence[lang]),
+        ("data.prov_url", meta.url),
+        ("data.prov_licence_file", meta.licence_file),
+    ]
+    return [t(key, lang, value=value) for key, value in facts if value]
+
+
+def datasets_table(states: list[DatasetState], lang: str, uploads: Mapping[str, Upload] | None = None) -> pd.DataFrame:
+    """One row per stored dataset: title, citation, release (or the uploaded version read), current version,
+    coverage. The technical provenance is left to the page's details."""
     registry = datasets()
     rows = []
     for state in states:
         meta = registry.get(state.id)
+        cite = Citation(state.id, upload=(uploads or {}).get(state.id))
         rows.append(
             {
                 t("data.col_dataset", lang): meta.title[lang] if meta else state.id,
-                t("data.col_producer", lang): meta.producer[lang] if meta else "",
-                t("data.col_licence", lang): meta.licence[lang] if meta else "",
+                t("data.col_citation", lang): cite.work(lang),
+                t("data.col_released", lang): cite.released(lang) or "",
                 t("data.col_version", lang): state.current_version,
                 t("data.col_versions", lang): state.versions,
                 t("data.col_values", lang): state.values,

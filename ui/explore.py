@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from common import periods
-from data.datasets import dataset
+from data.citation import dataset_line
 from data.regions import NATIONAL_CODE, RegionRegistry
 from indicators import derived
 from indicators.metadata import Indicator
@@ -106,8 +106,8 @@ def series_export(frame: pd.DataFrame, registry: RegionRegistry, info: ViewInfo,
 
 
 def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) -> list[tuple[str, str]]:
-    """The metadata panel: definition, unit, frequency, category, polarity, source, licence, coverage."""
-    ds = dataset(ind.source)
+    """The metadata panel: definition, unit, frequency, category, polarity, source (its citation: the technical
+    provenance is on the Data page), coverage."""
     cov = coverage(obs, ind.id)
     rows = [
         (t("meta.id", lang), ind.id),
@@ -116,10 +116,8 @@ def metadata_rows(ind: Indicator, obs: pd.DataFrame, info: ViewInfo, lang: str) 
         (t("meta.frequency", lang), t(f"freq.{ind.frequency}", lang)),
         (t("meta.category", lang), t(f"category.{ind.category}", lang)),
         (t("meta.polarity", lang), t(f"polarity.{ind.polarity}", lang)),
-        (t("meta.source", lang), f"{ds.title[lang]} — {ds.producer[lang]}"),
-        (t("meta.distributor", lang), f"{ds.distributor} · {ds.version} · {ds.url}"),
+        (t("meta.source", lang), dataset_line(ind.source, lang, label=False)),
         (t("meta.source_field", lang), ind.source_field),
-        (t("meta.licence", lang), ds.licence[lang]),
         (
             t("meta.coverage", lang),
             t(

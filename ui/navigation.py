@@ -31,6 +31,10 @@ PAGES = [
 ]
 
 
+#: The internal path of the home page, which Streamlit serves at "/" (app.py serves it at its own path too).
+HOME_ALIAS = "home"
+
+
 def script(url_path: str) -> str:
     """The script (relative to the app's folder) of the page served at `/<url_path>`.
 

@@ -15,7 +15,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from streamlit.errors import StreamlitPageNotFoundError
 
-from data.datasets import dataset
+from data.citation import dataset_line
 from data.regions import RegionRegistry
 from indicators.kpi import Kpi
 from indicators.metadata import Catalogue, Indicator, catalogue
@@ -26,7 +26,9 @@ from ui import cache, navigation, show
 from ui import format as fmt
 from ui import vintage as vn
 from ui.explore import default_years
+from ui.footer import citation_line
 from ui.i18n import t
+from ui.inert import inert
 
 INDICATORS_PAGE = Path(__file__).resolve().parents[1] / navigation.script("indicators")
 STATUS_COLOR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_data": "gray", "no_target": "gray"}
@@ -92,7 +94,7 @@ def card_text(kpi: Kpi, ind: Indicator, lang: str) -> CardText:
         delta_description=t(f"overview.vs_previous_{ind.freq.lower()}", lang),
         period=card_period(kpi, ind, lang),
         year_line=year_line,
-        vintage=t("overview.vintage", lang, version=dataset(ind.source).version),
+        vintage=citation_line(ind, kpi.period, lang),
         stale=vn.stale_note(ind, kpi.period, lang),
     )
 
@@ -268,11 +270,11 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
     kpi_year = kpi.period.year if kpi.period is not None else None
     st.caption(status_line(status, kpi_year, catalogue(), lang))
     gap = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
-    st.caption(vn.with_notes(text.vintage, t("overview.stale", lang, period=text.period) if gap else None, text.stale))
+    stale = t("overview.stale", lang, period=text.period) if gap else None
+    st.caption(inert(vn.with_notes(text.vintage, stale, text.stale)))
     indicator_link(t("overview.open_indicator", lang), link_params(kpi, ind, first_year, lang))
 
 
 def targets_source(lang: str) -> str:
-    """Where the published targets come from, for the page footer."""
-    ds = dataset(TARGETS_DATASET)
-    return f"{ds.title[lang]}：{ds.attribution(lang)}" if lang == "zh" else f"{ds.title[lang]}: {ds.attribution(lang)}"
+    """Where the published targets come from (the Government Work Report), for the targets table and the footer."""
+    return dataset_line(TARGETS_DATASET, lang)

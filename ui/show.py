@@ -21,6 +21,7 @@ import streamlit as st
 from briefing import ChartMeta, Facts, TableMeta
 from maps import TOPOJSON_URL
 from ui import basket
+from ui.inert import inert
 
 # Every Plotly chart: no logo link, sharp PNG downloads, and the local topojson stub for geo plots (plotly.js would
 # fetch world_110m.json from a CDN otherwise, see maps.offline). Nothing in it reaches outside the machine.
@@ -35,7 +36,7 @@ PLOTLY_CONFIG = {
 def _captions(caption: str, notes: Sequence[str]) -> None:
     for line in (caption, *notes):
         if line:
-            st.caption(line)
+            st.caption(inert(line))  # a footer can name who uploaded the data: text, never Markdown
 
 
 def chart(

@@ -6,15 +6,16 @@ them, in the page's language, for footers, card captions, chart marks and the me
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from data.breaks import Break
+from data.citation import Upload, source_line
 from data.datasets import dataset
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
-from indicators.provenance import JoinSummary, SourceSpan
+from indicators.provenance import JoinSummary, SourceSpan, span_citations
 from ui.charts import ChartMarks
 from ui.format import period
 from ui.i18n import t
@@ -74,32 +75,16 @@ def with_notes(line: str, *notes: str | None) -> str:
     return " · ".join([line, *(n for n in notes if n)])
 
 
-def sources_text(ind: Indicator, spans: list[SourceSpan], last: pd.Timestamp | None, lang: str) -> str:
-    """The source line of an indicator: its dataset, or each dataset with the years it supplies."""
-    if len(spans) <= 1:
-        ds = dataset(spans[0].dataset_id if spans else ind.source)
-        return t(
-            "footer.source",
-            lang,
-            producer=ds.producer[lang],
-            distributor=ds.distributor,
-            version=ds.version,
-            licence=ds.licence[lang],
-            last=period(last, ind.freq, lang),
-        )
-    parts, licences = [], []
-    for span in spans:
-        ds = dataset(span.dataset_id)
-        first, until = period(span.first, ind.freq, lang), period(span.last, ind.freq, lang)
-        parts.append(
-            t("footer.source_span", lang, producer=ds.producer[lang], distributor=ds.distributor, version=ds.version,
-              first=first, last=until)
-        )  # fmt: skip
-        if ds.licence[lang] not in licences:
-            licences.append(ds.licence[lang])
-    sep = "；" if lang == "zh" else "; "
-    return t("footer.source_years", lang, sources=sep.join(parts), licence=sep.join(licences),
-             last=period(last, ind.freq, lang))  # fmt: skip
+def sources_text(
+    ind: Indicator,
+    spans: list[SourceSpan],
+    last: pd.Timestamp | None,
+    lang: str,
+    uploads: Mapping[str, Upload] | None = None,
+) -> str:
+    """The source line of an indicator: the publication (or each, with the periods it supplies), the data date, and
+    the release or the uploaded version the figures come from (`uploads`, by dataset)."""
+    return source_line(span_citations(spans, ind.source, ind.freq, uploads), lang, last, ind.freq)
 
 
 def provenance_rows(
