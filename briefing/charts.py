@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from briefing.axes import number_axes
 from briefing.errors import BadItem, UnsupportedFormat, UnsupportedLanguage
 from briefing.renderer import with_renderer
 from briefing.text import text_width, wrap
@@ -185,6 +186,9 @@ def render_job(fig: go.Figure | dict, fmt: str, meta: ChartMeta | None = None, l
     if not isinstance(fig, go.Figure | dict):
         raise BadItem(f"expected a Plotly figure or figure dict; got {type(fig).__name__}")
     shown = decorate(fig, meta, lang) if meta is not None else go.Figure(fig)
+    number_axes(
+        shown, check_lang(lang, UnsupportedLanguage)
+    )  # the ticks in the pack's language, whatever page the chart came from
     figure = shown.to_dict()
     layout = figure.get("layout", {})
     return {

@@ -118,6 +118,16 @@ def test_footer_sits_below_a_legend_under_the_plot(chart_renderer, n_traces):
     assert at["footer_bottom"] <= out.layout.height
 
 
+def test_exports_label_value_axes_in_the_packs_language():
+    fig = go.Figure(go.Scatter(x=[2020, 2021, 2022], y=[40_000.0, 90_000.0, 150_000.0]))
+    fig.update_layout(xaxis_type="category")
+    zh = render_job(fig, "svg", META, "zh")["figure"]["layout"]
+    en = render_job(fig, "svg", None, "en")["figure"]["layout"]
+    assert zh["yaxis"]["ticktext"] == ["0", "5万", "10万", "15万"]
+    assert en["yaxis"]["ticktext"] == ["0", "50k", "100k", "150k"]
+    assert "ticktext" not in zh["xaxis"] and fig.layout.yaxis.ticktext is None
+
+
 def test_long_footers_wrap_inside_the_figure():
     meta = ChartMeta(title="标题", source="很长的来源说明" * 30)
     out = decorate(sample_figure(width=600), meta)

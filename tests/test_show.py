@@ -58,3 +58,29 @@ def test_a_basket_entry_needs_the_chart_meta():
 
     with pytest.raises(ValueError, match="needs the chart's meta"):
         show.chart(go.Figure(), None, "no-meta")
+
+
+def _fan_page() -> None:
+    """A figure built without the page's language (as fan and scenario charts are), drawn through ui.show."""
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from ui import show
+
+    fig = go.Figure(go.Scatter(x=["2024-01-01", "2025-01-01"], y=[20_000.0, 60_000.0]))
+    show.chart(fig)
+    st.session_state["fan_after"] = fig.layout.yaxis.ticktext  # the caller's (maybe cached) figure is not changed
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"), [("zh", ["2万", "3万", "4万", "5万", "6万"]), ("en", ["20k", "30k", "40k", "50k", "60k"])]
+)
+def test_a_chart_built_without_the_language_gets_the_pages_axis_labels(lang, labels):
+    at = AppTest.from_function(_fan_page, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["ticktext"] == labels
+    assert "ticktext" not in spec["layout"].get("xaxis", {})  # dates keep plotly's labels
+    assert at.session_state["fan_after"] is None

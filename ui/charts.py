@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from briefing.axes import number_axes
 from data.regions import RegionRegistry
 
 # Local fonts only (installed CJK fonts first); nothing is fetched from a web-font service.
@@ -51,7 +52,6 @@ def _layout(fig: go.Figure, title: str, unit: str, footer: str | None) -> go.Fig
         title={"text": title, "x": 0.0, "xanchor": "left"},
         font={"family": FONT_FAMILY, "size": 13},
         yaxis_title=unit,
-        yaxis_tickformat=",",  # 140,000 rather than 140k: SI prefixes read oddly next to 亿元/万人
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.18},
         margin={"l": 60, "r": 20, "t": 60, "b": 90 if footer else 60},
@@ -144,7 +144,7 @@ def time_series(
         if rings is not None:
             fig.add_trace(rings)
         _revision_lines(fig, marks)
-    return _layout(fig, title, unit, footer)
+    return number_axes(_layout(fig, title, unit, footer), lang)
 
 
 def ranking_bars(
@@ -176,7 +176,7 @@ def ranking_bars(
     )
     fig = _layout(fig, title, unit, footer)
     fig.update_layout(yaxis_title=None, xaxis_title=unit, hovermode="closest", height=max(360, 22 * len(rows) + 140))
-    return fig
+    return number_axes(fig, lang)
 
 
 def small_multiples(
@@ -225,7 +225,7 @@ def small_multiples(
             fig.add_vline(x=period, line={"color": "#7f8c8d", "dash": "dot", "width": 1}, row="all", col="all")
     fig = _layout(fig, title, unit, footer)
     fig.update_layout(height=max(300, 220 * n_rows + 120), hovermode="closest", yaxis_title=None)
-    return fig
+    return number_axes(fig, lang)
 
 
 def sparkline(frame: pd.DataFrame, color: str = "#c0392b") -> go.Figure:

@@ -19,8 +19,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from briefing import ChartMeta, Facts, TableMeta
+from briefing.axes import number_axes, unlabelled
 from maps import TOPOJSON_URL
 from ui import basket
+from ui.i18n import current_lang
 
 # Every Plotly chart: no logo link, sharp PNG downloads, and the local topojson stub for geo plots (plotly.js would
 # fetch world_110m.json from a CDN otherwise, see maps.offline). Nothing in it reaches outside the machine.
@@ -60,6 +62,8 @@ def chart(
     Returns:
         What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
     """
+    if unlabelled(fig):  # a figure built without the language (fans, scenarios): label a copy, never the cached one
+        fig = number_axes(go.Figure(fig), current_lang())
     event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
     if key is not None:
         if meta is None:
