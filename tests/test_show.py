@@ -25,7 +25,7 @@ def _page() -> None:
     show.chart(
         fig, meta, "t-chart", source="NBS · page line", caption="Model: ETS", notes=["80/95%", "NBS · page line"]
     )
-    frame = pd.DataFrame({"region": ["Guangdong"], "value": [129118.6]})
+    frame = pd.DataFrame({"region": ["Guangdong"], "value": [129118.6], "year": [2024], "people": [12_656]})
     show.table(frame, TableMeta("Ranking", "NBS", units={"value": "亿元"}), "t-table", notes=["NBS"])
 
 
@@ -43,6 +43,9 @@ def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order():
     assert json.loads(chart.config)["topojsonURL"] == TOPOJSON_URL
     assert [c.value for c in at.caption] == ["Model: ETS", "80/95%", "NBS · page line", "NBS"]
     assert at.dataframe[0].value["value"].tolist() == [129118.6]
+    columns = json.loads(at.dataframe[0].proto.columns)  # separators and one number of decimals; years bare
+    formats = {name: columns[name]["type_config"]["format"] for name in ("value", "year", "people")}
+    assert formats == {"value": "%,.1f", "year": "%.0f", "people": "%,.0f"}
     at.button(key="basket_add_t-chart").click().run()
     at.button(key="basket_add_t-table").click().run()
     chart_item, table_item = (entry.item for entry in at.session_state["briefing_basket"])
