@@ -49,7 +49,8 @@ def with_template(fig: go.Figure) -> go.Figure:
 def _layout(fig: go.Figure, title: str, unit: str, footer: str | None) -> go.Figure:
     with_template(fig)
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
+        # aligned with the plot's left edge: x=0 of the whole figure ("container") puts the first glyph on the edge
+        title={"text": title, "x": 0.0, "xanchor": "left", "xref": "paper"},
         font={"family": FONT_FAMILY, "size": 13},
         yaxis_title=unit,
         hovermode="x unified",
