@@ -52,3 +52,35 @@ def test_every_chart_builder_labels_its_value_axis_the_languages_way(lang, word)
     ranking = pd.DataFrame({"region_code": ["440000", "320000"], "value": [129_118.6, 122_875.6], "rank": [1, 2]})
     bars = charts.ranking_bars(ranking, regions, "GDP", "亿元", 1, lang)
     assert bars.layout.yaxis.ticktext is None and any(label.endswith(word) for label in bars.layout.xaxis.ticktext)
+
+
+def _line_colours(fig) -> dict[str, str]:
+    return {trace.name: trace.line.color for trace in fig.data if trace.line.color}
+
+
+def test_a_region_has_one_colour_in_every_view_whatever_else_is_shown():
+    from data import region_registry
+
+    regions = region_registry()
+    series = charts.time_series(_frame(("440000", "320000")), regions, "GDP", "亿元", 1, "zh")
+    multiples = charts.small_multiples(_frame(("370000", "330000", "440000")), regions, "GDP", "亿元", 1, "en")
+    assert _line_colours(series)["广东"] == _line_colours(multiples)["Guangdong"]
+    assert _line_colours(series)["广东"] == charts.region_colors(["440000"], regions)["440000"]
+    # the first drawn region no longer takes the palette's first colour: its colour is its own
+    assert _line_colours(series)["广东"] != _line_colours(multiples)["Shandong"]
+
+
+def test_the_nation_and_every_province_have_distinct_colours_and_a_chart_never_repeats_one():
+    from data import region_registry
+
+    regions = region_registry()
+    china = [r.code for r in regions.of_kind("national") + regions.provinces()]
+    assert len(set(charts.region_colors(china, regions).values())) == len(china)
+    first, same_slot = (
+        r.code for r in regions.countries()[: 1 + len(charts.REGION_PALETTE)][:: len(charts.REGION_PALETTE)]
+    )
+    alone = charts.region_colors([same_slot], regions)[same_slot]
+    assert alone == charts.region_colors([first], regions)[first]  # more countries than colours: a slot is shared
+    together = charts.region_colors([first, same_slot], regions)
+    assert together[first] == alone and together[same_slot] != alone  # but never within one chart
+    assert charts.region_colors(["XYZ"], regions) == charts.region_colors(["XYZ"], regions)  # unknown: still stable
