@@ -37,7 +37,8 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     span = hi - lo or abs(hi) or 1.0
     raw = span / max(1, target - 1)
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(s * power for s in NICE_STEPS if s * power >= raw * 0.999)
+    # the round step nearest the raw one (in ratio), so an axis shows 4–7 ticks rather than 2 or 3 inside its range
+    step = min((s * power for s in NICE_STEPS), key=lambda s: abs(math.log(s / raw)))
     first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
     return [_clean(k * step) for k in range(first, last + 1)]
 

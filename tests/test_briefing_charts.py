@@ -123,8 +123,8 @@ def test_exports_label_value_axes_in_the_packs_language():
     fig.update_layout(xaxis_type="category")
     zh = render_job(fig, "svg", META, "zh")["figure"]["layout"]
     en = render_job(fig, "svg", None, "en")["figure"]["layout"]
-    assert zh["yaxis"]["ticktext"] == ["0", "5万", "10万", "15万"]
-    assert en["yaxis"]["ticktext"] == ["0", "50k", "100k", "150k"]
+    assert zh["yaxis"]["ticktext"] == ["2.5万", "5万", "7.5万", "10万", "12.5万", "15万"]
+    assert en["yaxis"]["ticktext"] == ["25k", "50k", "75k", "100k", "125k", "150k"]
     assert "ticktext" not in zh["xaxis"] and fig.layout.yaxis.ticktext is None
 
 
