@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from briefing.axes import number_axes
 from briefing.errors import BadItem, UnsupportedFormat, UnsupportedLanguage
 from briefing.renderer import with_renderer
 from briefing.text import text_width, wrap
@@ -30,6 +31,7 @@ FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang S
 FOOTER_FONT = 11
 LINE_HEIGHT = 15
 PLOTLY_MARGIN = {"l": 80, "b": 80}  # plotly.js defaults when a figure sets none
+TITLE_MIN_X = 0.012  # a left-anchored title on the whole figure starts at least this far in (12 px of 1000)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def decorate(fig: go.Figure | dict, meta: ChartMeta, lang: str = "zh") -> go.Fig
     if legend_h:
         out.update_layout(legend={"yref": "container", "y": (footer_h + 2) / total, "yanchor": "bottom"})
     if not (layout.title and layout.title.text):
-        out.update_layout(title={"text": _html(meta.title), "x": 0.0, "xanchor": "left"})
+        out.update_layout(title={"text": _html(meta.title), "x": 0.0, "xanchor": "left", "xref": "paper"})
     if not (layout.font and layout.font.family):
         out.update_layout(font={"family": FONT_FAMILY})
     out.update_layout(width=width, height=total, margin={"b": margin_b + legend_h + footer_h})
@@ -150,6 +152,16 @@ def decorate(fig: go.Figure | dict, meta: ChartMeta, lang: str = "zh") -> go.Fig
         font={"size": FOOTER_FONT, "color": "#555555", "family": FONT_FAMILY},
     )
     return out
+
+
+def title_inside(fig: go.Figure) -> go.Figure:
+    """`fig` (in place) with a left-anchored title on the whole figure moved off its very edge, where the image
+    would cut its first glyph."""
+    title = fig.layout.title
+    edge = title.xref in (None, "container") and title.xanchor == "left" and (title.x or 0) < TITLE_MIN_X
+    if title.text and edge:
+        title.x = TITLE_MIN_X
+    return fig
 
 
 def check_format(fmt: str) -> str:
@@ -182,6 +194,8 @@ def render_job(fig: go.Figure | dict, fmt: str, meta: ChartMeta | None = None, l
     if not isinstance(fig, go.Figure | dict):
         raise BadItem(f"expected a Plotly figure or figure dict; got {type(fig).__name__}")
     shown = decorate(fig, meta, lang) if meta is not None else go.Figure(fig)
+    # the ticks in the pack's language, whatever page the chart came from; the title off the image's edge
+    number_axes(title_inside(shown), check_lang(lang, UnsupportedLanguage))
     figure = shown.to_dict()
     layout = figure.get("layout", {})
     return {

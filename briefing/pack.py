@@ -15,7 +15,7 @@ from briefing.charts import chart_images, render_job
 from briefing.errors import EmptyPack, UnsupportedFormat, UnsupportedLanguage
 from briefing.narrative import narrative
 from briefing.pack_content import PackInfo, PackItem, Prepared
-from briefing.pdf_pack import write_pdf
+from briefing.pdf_pack import chart_job, write_pdf
 from briefing.renderer import TABS
 from common.text import check_lang, render
 
@@ -24,7 +24,7 @@ PACK_MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
-IMAGE_FOR = {"pptx": "png", "pdf": "svg"}  # slides take bitmaps; the PDF keeps charts as vectors
+IMAGE_FOR = {"pptx": "png", "pdf": "svg"}  # slides take bitmaps; the PDF keeps charts as vectors (pdf_pack.chart_job)
 
 Progress = Callable[[int, int, str], None]
 
@@ -65,7 +65,8 @@ def prepare(items: Sequence[PackItem], formats: tuple[str, ...], info: PackInfo,
         images = iter(chart_images([job for _, jobs in pending for job in jobs]))
         for n, jobs in pending:
             ready[n].images = {fmt: next(images) for fmt in formats}
-            ready[n].size = (jobs[0]["width"], jobs[0]["height"])
+            sized = jobs[formats.index("pdf")] if "pdf" in formats else jobs[0]  # the size the PDF page fits
+            ready[n].size = (sized["width"], sized["height"])
             report(n)
         pending.clear()
 
@@ -75,7 +76,13 @@ def prepare(items: Sequence[PackItem], formats: tuple[str, ...], info: PackInfo,
             report(n)
             continue
         meta = replace(item.meta(), exported=info.date)
-        pending.append((n, [render_job(item.figure, IMAGE_FOR[fmt], meta, info.lang) for fmt in formats]))
+        jobs = [
+            chart_job(item.figure, info.lang)
+            if fmt == "pdf"
+            else render_job(item.figure, IMAGE_FOR[fmt], meta, info.lang)
+            for fmt in formats
+        ]
+        pending.append((n, jobs))
         if sum(len(jobs) for _, jobs in pending) >= TABS:
             flush()
     flush()

@@ -12,6 +12,9 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+import plotly.graph_objects as go
+
+from briefing.charts import DEFAULT_HEIGHT, render_job
 from briefing.pack_content import PackInfo, Prepared, sources
 from briefing.renderer import with_renderer
 from briefing.tables import shown
@@ -20,8 +23,9 @@ from common.text import render
 # Installed fonts only: no @font-face, nothing fetched. Noto Sans CJK SC comes with Debian's fonts-noto-cjk.
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 PAGE_W_MM, PAGE_H_MM, MARGIN_MM = 297, 210, 12
-CHART_W_MM, CHART_H_MM = PAGE_W_MM - 2 * MARGIN_MM, 122
+CHART_W_MM, CHART_H_MM = PAGE_W_MM - 2 * MARGIN_MM, 130
 TABLE_ROWS, TABLE_COLS = 18, 10
+CHART_MIN_W = 1100  # layout pixels across the page's width: 13 px text prints at about 9 pt
 
 CSS = f"""
 @page {{ size: {PAGE_W_MM}mm {PAGE_H_MM}mm; margin: {MARGIN_MM}mm; }}
@@ -45,6 +49,18 @@ td {{ border-bottom: 0.2mm solid #ccc; padding: 0.8mm 2mm; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 ol {{ font-size: 12pt; line-height: 1.6; }}
 """
+
+
+def chart_job(figure: go.Figure | dict, lang: str) -> dict:
+    """The renderer's job for a chart page's figure: without a title or footer of its own (the page prints the
+    title above it and the source line below it, once) and at the chart box's aspect, so it fills the page's width.
+    """
+    fig = go.Figure(figure)
+    height = max(int(fig.layout.height or DEFAULT_HEIGHT), round(CHART_MIN_W * CHART_H_MM / CHART_W_MM))
+    width = round(height * CHART_W_MM / CHART_H_MM)
+    top = 30 if fig.layout.annotations else 20  # room for subplot titles and revision labels
+    fig.update_layout(title_text=None, width=width, height=height, margin_t=top)
+    return render_job(fig, "svg", None, lang)
 
 
 def fitted_svg(svg: bytes, size: tuple[int, int]) -> str:

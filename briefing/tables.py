@@ -23,12 +23,14 @@ import pandas as pd
 
 from briefing.errors import BadItem, UnsupportedLanguage
 from briefing.text import text_width
-from common.text import check_lang, render
+from common.text import LANGS, check_lang, render
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 LEADING_BLANKS = " \n\r\t\u00a0\u3000"  # a spreadsheet skips these before a formula sign
 HEADER_FILL, HEADER_FONT, BORDER = "34495E", "FFFFFF", "BFBFBF"
 MIN_WIDTH, MAX_WIDTH = 8, 60
+MAX_INFERRED_DECIMALS = 2
+SOURCE_LABELS = ("pack.table_source", "footer.sources")  # the labels a source line may already start with
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,47 @@ def plain(value: Any) -> Any:
     return value
 
 
+def source_row(source: str, lang: str) -> str:
+    """The source line below a table: `source` as given when it already starts with a source label (来源： /
+    Source: / Sources:, as the pages' footer lines do), else labelled once."""
+    labels = {render(key, code, source="", sources="").strip().rstrip(":：") for code in LANGS for key in SOURCE_LABELS}
+    if any(source.lstrip().startswith(label) for label in labels):
+        return source
+    return render("pack.table_source", lang, source=source)
+
+
+def _looks_like_years(values: pd.Series) -> bool:
+    # 2024 must not read 2,024: a whole-number column of four-digit values is left without separators
+    present = values.dropna()
+    return pd.api.types.is_integer_dtype(values) and not present.empty and present.between(1000, 2999).all()
+
+
+def column_formats(frame: pd.DataFrame, meta: TableMeta | None = None) -> dict[Any, tuple[int, bool]]:
+    """Each numeric column's display: (decimals, thousands separators). Decimals are the column's declared ones
+    (the indicator's), else 0 for whole numbers, else the fewest (at most two) its values need, so one column shows
+    one number of decimals. Year columns get no separators."""
+    meta = meta or TableMeta(title="")
+    formats = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        decimals = meta.decimals.get(column)
+        if decimals is None:
+            decimals = 0 if pd.api.types.is_integer_dtype(values) else _needed_decimals(values)
+        formats[column] = (int(decimals), not _looks_like_years(values))
+    return formats
+
+
+def _needed_decimals(values: pd.Series) -> int:
+    present = values.dropna().astype(float)
+    present = present[np.isfinite(present)]
+    for d in range(MAX_INFERRED_DECIMALS + 1):
+        if np.allclose(present.round(d), present, rtol=1e-9, atol=1e-12):
+            return d
+    return MAX_INFERRED_DECIMALS
+
+
 def to_csv(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh") -> bytes:
     """The table as CSV bytes in UTF-8 with BOM, header with units, and the source as a last row after a blank one."""
     _check(frame)
@@ -96,20 +139,16 @@ def to_csv(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh")
             out[column] = out[column].map(neutralise)
     text = out.to_csv(index=False)
     if meta.source:
-        text += "\n" + pd.DataFrame([[neutralise(render("pack.table_source", lang, source=meta.source))]]).to_csv(
-            index=False, header=False
-        )
+        text += "\n" + pd.DataFrame([[neutralise(source_row(meta.source, lang))]]).to_csv(index=False, header=False)
     return text.encode("utf-8-sig")
 
 
-def number_format(column: Any, values: pd.Series, meta: TableMeta) -> str:
-    """Excel number format: thousands separators and the column's decimals when known."""
-    decimals = meta.decimals.get(column)
-    if decimals is None and pd.api.types.is_integer_dtype(values):
-        decimals = 0
+def number_format(decimals: int | None, thousands: bool = True) -> str:
+    """Excel number format: thousands separators (not for years) and the column's decimals."""
     if decimals is None:
         return "General"
-    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+    whole = "#,##0" if thousands else "0"
+    return whole if decimals == 0 else f"{whole}." + "0" * decimals
 
 
 def _display_width(value: Any, fmt: str) -> float:
@@ -160,9 +199,10 @@ def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh"
     wb.properties.title = meta.title
     wb.properties.creator = "决策驾驶舱 · Decision Cockpit"
     widths = []
+    formats = column_formats(frame, meta)
     for j, column in enumerate(frame.columns, start=1):
         values = frame[column]
-        fmt = number_format(column, values, meta)
+        fmt = number_format(*formats[column]) if column in formats else "General"
         name = header(column, meta, lang)
         _write_cell(ws, 1, j, name, "General")
         width = text_width(name) * 2 if not name.isascii() else len(name)
@@ -182,7 +222,7 @@ def to_xlsx(frame: pd.DataFrame, meta: TableMeta | None = None, lang: str = "zh"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
     if meta.source:
         cell = ws.cell(row=len(frame) + 3, column=1)
-        _write_cell(ws, cell.row, 1, render("pack.table_source", lang, source=meta.source), "General")
+        _write_cell(ws, cell.row, 1, source_row(meta.source, lang), "General")
         cell.font = Font(italic=True, color="555555")
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -202,15 +242,15 @@ class Shown:
 GAP = "—"
 
 
-def display_text(value: Any, decimals: int | None) -> str:
-    """A cell as text: numbers with separators (the column's decimals, else 0 for whole numbers and 2 otherwise)."""
+def display_text(value: Any, decimals: int | None, thousands: bool = True) -> str:
+    """A cell as text: numbers with separators and the column's decimals (else 0 for whole numbers, 2 otherwise)."""
     value = plain(value)
     if value is None:
         return GAP
     if isinstance(value, Number) and not isinstance(value, bool):
         if decimals is None:
             decimals = 0 if float(value).is_integer() else 2
-        return f"{value:,.{decimals}f}"
+        return f"{value:,.{decimals}f}" if thousands else f"{value:.{decimals}f}"
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     return str(value)
@@ -222,8 +262,10 @@ def shown(frame: pd.DataFrame, meta: TableMeta | None, lang: str, max_rows: int)
     meta = meta or TableMeta(title="")
     head = frame.head(max_rows)
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame]
+    formats = column_formats(frame, meta)
+    styles = [formats.get(column, (None, True)) for column in frame.columns]
     rows = [
-        [display_text(value, meta.decimals.get(column)) for column, value in zip(frame.columns, row, strict=True)]
+        [display_text(value, *style) for value, style in zip(row, styles, strict=True)]
         for row in head.itertuples(index=False, name=None)
     ]
     return Shown([header(c, meta, lang) for c in frame.columns], rows, numeric, len(frame))

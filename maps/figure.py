@@ -231,8 +231,9 @@ def choropleth(
         uncoded = uncoded_shapes()
         ids = [f"uncoded-{i}" for i in uncoded.index]
         traces.append(_fixed_trace(feature_collection(uncoded.geometry.set_axis(ids)), ids, BACKGROUND_COLOUR))
-    for i, ((low, high), count) in enumerate(zip(classes.intervals(), classes.counts(), strict=True)):
-        name = f"{labels.interval(low, high, meta.decimals, lang)} ({count})"
+    legend = labels.legend_intervals(classes.intervals(), meta.decimals, lang)
+    for i, (label, count) in enumerate(zip(legend, classes.counts(), strict=True)):
+        name = f"{label} ({count})"
         codes = classes.classes.index[classes.classes == i].tolist()
         if codes:
             traces.append(_region_trace(shapes, codes, i, colours[i], name, customdata, lang))

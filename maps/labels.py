@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from common.numbers import short_labels
 from common.text import render
 from data.citation import Upload, boundary_line, citations, source_line
 from indicators.metadata import Indicator
@@ -36,6 +37,17 @@ def interval(lower: float, upper: float, decimals: int, lang: str = "zh") -> str
     """Legend label of one class: "lower – upper" in the indicator's decimals."""
     low, high = number(lower, decimals, lang), number(upper, decimals, lang)
     return low if low == high else f"{low} – {high}"
+
+
+def legend_intervals(intervals: list[tuple[float, float]], decimals: int, lang: str = "zh") -> list[str]:
+    """Legend labels of all classes on one scale: "1.6万 – 2.9万" / "16k – 29k" once the bounds reach 万 (k); below
+    that, or where a scale word would round a bound by more than 0.5%, :func:`interval` in the indicator's
+    decimals."""
+    bounds = sorted({b for pair in intervals for b in pair})
+    short = dict(zip(bounds, short_labels(bounds, lang, tolerance=0.005, max_decimals=2), strict=True))
+    if all(label.replace(",", "").replace(".", "").lstrip("-").isdigit() for label in short.values()):
+        return [interval(low, high, decimals, lang) for low, high in intervals]
+    return [short[low] if short[low] == short[high] else f"{short[low]} – {short[high]}" for low, high in intervals]
 
 
 def footer(

@@ -110,7 +110,8 @@ with tab_chart:
     if info.derived:
         st.caption(t("indicators.derived_note", how=pick(info.derived)))
     export = explore.series_export(shown, reg, info, ind.freq, lang)
-    basket.controls("table", export, title, footer, key=f"ind-series-{selection}", meta=TableMeta(title, footer))
+    export_meta = TableMeta(title, footer, decimals={export.columns[-1]: info.decimals})  # the value column
+    basket.controls("table", export, title, footer, key=f"ind-series-{selection}", meta=export_meta)
 
 with tab_rank:
     periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())
@@ -132,7 +133,7 @@ with tab_rank:
         cagr = explore.cagr_between(rows, start, end) if with_cagr else None
         ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
         rank_title = f"{title} · {labels[at]}"
-        rank_meta = TableMeta(rank_title, rank_footer)
+        rank_meta = TableMeta(rank_title, rank_footer, decimals=explore.ranking_decimals(info, lang, cagr))
         show.table(ranking, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
         bars = cache.ranking_bars(table, rank_title, unit, info.decimals, lang)
         bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)

@@ -100,14 +100,12 @@ def map_and_table() -> None:
         shown = table.drop(columns="region_code").rename(
             columns={"name": t("table.region"), "value": value_column, "rank": t("table.rank")}
         )
-        number_format = {value_column: st.column_config.NumberColumn(format=f"%.{ind.decimals}f")}
-        show.table(
+        show.table(  # ui.show writes the value column with separators and the indicator's decimals
             shown,
-            TableMeta(map_title, footer),
+            TableMeta(map_title, footer, decimals={value_column: ind.decimals}),
             f"map-table-{selection}",
             notes=[footer],
             height=560,
-            column_config=number_format,
         )
 
 

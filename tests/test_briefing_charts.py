@@ -120,6 +120,39 @@ def test_footer_sits_below_a_legend_under_the_plot(chart_renderer, n_traces):
     assert at["footer_bottom"] <= out.layout.height
 
 
+def test_exports_label_value_axes_in_the_packs_language():
+    fig = go.Figure(go.Scatter(x=[2020, 2021, 2022], y=[40_000.0, 90_000.0, 150_000.0]))
+    fig.update_layout(xaxis_type="category")
+    zh = render_job(fig, "svg", META, "zh")["figure"]["layout"]
+    en = render_job(fig, "svg", None, "en")["figure"]["layout"]
+    assert zh["yaxis"]["ticktext"] == ["2.5万", "5万", "7.5万", "10万", "12.5万", "15万"]
+    assert en["yaxis"]["ticktext"] == ["25k", "50k", "75k", "100k", "125k", "150k"]
+    assert "ticktext" not in zh["xaxis"] and fig.layout.yaxis.ticktext is None
+
+
+def title_left_edge(png: bytes, rows: int) -> int:
+    """The leftmost inked column of the image's top `rows` pixel rows (the title's band)."""
+    ink = np.asarray(Image.open(io.BytesIO(png)).convert("L"))[:rows] < 128
+    return int(np.flatnonzero(ink.any(axis=0))[0])
+
+
+def test_exported_titles_keep_off_the_images_left_edge(chart_renderer):
+    import pandas as pd
+
+    from data import region_registry
+    from ui import charts
+
+    years = pd.to_datetime([f"{y}-01-01" for y in range(2015, 2024)])
+    frame = pd.DataFrame({"region_code": "440000", "period": years, "value": range(60_000, 150_000, 10_000)})
+    page_chart = charts.time_series(frame, region_registry(), "地区生产总值（亿元）", "亿元", 1, "zh")
+    assert page_chart.layout.title.xref == "paper"  # aligned with the plot, not with the figure's edge
+    assert title_left_edge(chart_bytes(page_chart, "png", META), 100) >= 2 * 40
+    # A figure that puts its title at x=0 of the whole figure is moved in when exported, with or without a footer.
+    edge = sample_figure().update_layout(title={"x": 0, "xanchor": "left", "xref": "container"})
+    assert title_left_edge(chart_bytes(edge, "png"), 80) >= 2 * 8
+    assert title_left_edge(chart_bytes(edge, "png", META), 80) >= 2 * 8
+
+
 def test_long_footers_wrap_inside_the_figure():
     meta = ChartMeta(title="标题", source="很长的来源说明" * 30)
     out = decorate(sample_figure(width=600), meta)

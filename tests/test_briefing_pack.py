@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -13,7 +14,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from briefing import BadItem, EmptyPack, Facts, PackItem, TableMeta, UnsupportedFormat, build_pack, narrative
-from briefing.pdf_pack import fitted_svg
+from briefing.pack import prepare
+from briefing.pack_content import PackInfo
+from briefing.pdf_pack import CHART_H_MM, CHART_W_MM, fitted_svg, pack_html
 from briefing.renderer import renderer
 
 DATE = dt.date(2025, 3, 1)
@@ -84,7 +87,7 @@ def test_pptx_table_slide_has_a_native_table_and_says_rows_were_left_out(pack):
     assert len(tables) == 1
     table = tables[0]
     assert table.cell(0, 1).text == "数值（亿元）"
-    assert table.cell(2, 1).text == "1,000.50"
+    assert (table.cell(1, 1).text, table.cell(2, 1).text) == ("0.0", "1,000.5")  # one number of decimals per column
     assert len(table.rows) == 13  # header + the first 12 rows
     assert "显示前 12 行，共 30 行" in " ".join(slide_texts(slide))
 
@@ -151,4 +154,24 @@ def test_unsupported_pack_formats(formats):
 def test_svg_is_fitted_into_the_page_keeping_its_aspect():
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="500" viewBox="0 0 1000 500"><g/></svg>'
     out = fitted_svg(svg, (1000, 500))
-    assert 'width="244.0mm" height="122.0mm"' in out and 'width="1000"' not in out and "viewBox" in out
+    assert 'width="260.0mm" height="130.0mm"' in out and 'width="1000"' not in out and "viewBox" in out
+
+
+def test_a_pdf_chart_page_fills_the_width_with_one_title_and_one_source(chart_renderer):
+    # As the pages add them: the figure's own title is the item's title, the export footer names the same source.
+    title = "广东地区生产总值"
+    item = PackItem("chart", title, "广东连续多年居首。", SOURCE_A, figure=sample_figure(title=title))
+    table = items()[2]
+    info = PackInfo(lang="zh", date=DATE)
+    ready = prepare([item, table], ("pptx", "pdf"), info, lambda *a: None)
+    html = pack_html(ready, info)
+    page = html.split('<section class="page">')[1]  # the chart's page (the cover is "page cover")
+    assert page.count(title) == 1 and page.count(SOURCE_A) == 1
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "<text" in svg and "国家统计局" not in svg  # axes and legend drawn, no second footer
+    size = re.match(r'<svg width="([\d.]+)mm" height="([\d.]+)mm"', svg)
+    assert float(size[1]) == pytest.approx(CHART_W_MM, abs=0.5) and float(size[2]) == pytest.approx(CHART_H_MM, abs=0.5)
+    width, height = ready[0].size
+    assert width / height == pytest.approx(CHART_W_MM / CHART_H_MM, rel=0.01)
+    # the slide keeps its own title and footer (a picture copied out of the deck still says what it shows)
+    assert Image.open(io.BytesIO(ready[0].images["pptx"])).size[1] > 2 * 450

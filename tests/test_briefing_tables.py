@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from briefing import BadItem, TableMeta, neutralise, to_csv, to_xlsx
-from briefing.tables import shown
+from briefing.tables import column_formats, shown, source_row
 
 META = TableMeta(title="地区排名", source="国家统计局（统计年鉴）", units={"数值": "亿元"}, decimals={"数值": 1})
 
@@ -139,3 +139,42 @@ def test_shown_formats_a_table_for_slides(table):
 def test_a_non_frame_is_refused(writer):
     with pytest.raises(BadItem, match="expected a pandas DataFrame; got list"):
         writer([[1, 2]])
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "row"),
+    [
+        (
+            "来源：国家统计局（统计年鉴）",
+            "zh",
+            "来源：国家统计局（统计年鉴）",
+        ),  # a page's footer line: labelled already
+        ("Sources: NBS; World Bank", "en", "Sources: NBS; World Bank"),
+        ("Source: NBS", "zh", "Source: NBS"),
+        ("国家统计局", "zh", "来源：国家统计局"),
+        ("NBS", "en", "Source: NBS"),
+    ],
+)
+def test_the_source_row_is_labelled_once(source, lang, row):
+    assert source_row(source, lang) == row
+
+
+def test_csv_and_xlsx_never_double_the_source_label(table):
+    meta = TableMeta(title="地区排名", source="来源：国家统计局（统计年鉴） · 许可：CC BY 4.0")
+    text = to_csv(table, meta).decode("utf-8-sig")
+    assert "来源：来源：" not in text and text.count("来源：") == 1
+    ws = load_workbook(io.BytesIO(to_xlsx(table, meta))).active
+    assert ws.cell(row=len(table) + 3, column=1).value == meta.source
+
+
+def test_one_number_of_decimals_per_column_with_separators_but_not_for_years():
+    frame = pd.DataFrame(
+        {"年份": [2023, 2024], "数值": [129118.6, 5.0], "比率": [0.125, 3.5], "人数": [12656, 980], "名称": ["a", "b"]}
+    )
+    assert column_formats(frame) == {"年份": (0, False), "数值": (1, True), "比率": (2, True), "人数": (0, True)}
+    assert column_formats(frame, TableMeta("t", decimals={"数值": 2}))["数值"] == (2, True)
+    view = shown(frame, None, "zh", 10)
+    assert view.rows == [["2023", "129,118.6", "0.12", "12,656", "a"], ["2024", "5.0", "3.50", "980", "b"]]
+    ws = load_workbook(io.BytesIO(to_xlsx(frame, TableMeta("t")))).active
+    assert [ws[f"{c}2"].number_format for c in "ABCD"] == ["0", "#,##0.0", "#,##0.00", "#,##0"]
+    assert ws["B3"].value == 5.0 and ws["B3"].data_type == "n"  # real numbers, formatted by Excel

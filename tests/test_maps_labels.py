@@ -6,7 +6,7 @@ import pytest
 
 from common.text import UnsupportedLanguage, render
 from indicators.metadata import catalogue
-from maps.labels import footer, interval, number, with_unit
+from maps.labels import footer, interval, legend_intervals, number, with_unit
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,18 @@ def test_value_with_unit(value, decimals, unit, lang, shown):
 def test_interval_collapses_when_both_ends_round_alike():
     assert interval(2132.6, 15901.04, 1) == "2,132.6 – 15,901.0"
     assert interval(4.0, 4.0, 0) == "4"
+
+
+def test_legend_intervals_use_the_languages_scale_words_once_the_bounds_reach_them():
+    bounds = [(52_000.0, 73_000.0), (73_000.0, 120_000.0)]
+    assert legend_intervals(bounds, 1, "zh") == ["5.2万 – 7.3万", "7.3万 – 12万"]
+    assert legend_intervals(bounds, 1, "en") == ["52k – 73k", "73k – 120k"]
+    # small numbers (rates) and bounds a scale word would round too far keep the indicator's decimals
+    assert legend_intervals([(0.5, 3.2), (3.2, 7.7)], 1, "zh") == ["0.5 – 3.2", "3.2 – 7.7"]
+    assert legend_intervals([(2132.6, 15901.04), (15901.04, 29000.0)], 1, "zh") == [
+        "2,132.6 – 15,901.0",
+        "15,901.0 – 29,000.0",
+    ]
 
 
 def test_a_gap_reads_no_data_and_an_unknown_language_is_refused():

@@ -30,7 +30,7 @@ def latest_gdp(obs) -> pd.Timestamp:
     return obs.loc[(obs["indicator_id"] == "gdp") & obs["value"].notna(), "period"].max()
 
 
-def test_default_view_shows_gdp_ranking_from_the_library(obs):
+def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     at = run_page()
     assert not at.exception
     assert at.title[0].value == "指标"
@@ -45,6 +45,11 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs):
     assert shown["地区"].iloc[0] == "广东"
     assert shown["数值（亿元）"].iloc[0] == pytest.approx(table["value"].iloc[0])
     assert shown["变化率（%）"].iloc[0] == pytest.approx(round(table["change_pct"].iloc[0], 1))
+    columns = json.loads(at.dataframe[0].proto.columns)
+    formats = {name: spec["type_config"]["format"] for name, spec in columns.items() if "type_config" in spec}
+    gdp = f"%,.{cat.get('gdp').decimals}f"  # separators and the indicator's decimals
+    assert formats["数值（亿元）"] == formats["上期数值（亿元）"] == formats["变化（亿元）"] == gdp
+    assert formats["变化率（%）"] == "%,.1f"
     footer = rendered(at.caption[0].value)
     assert "数据截至 2024年" in footer and "国家统计局 国家数据·分省年度数据" in footer
     assert "2006年–2024年" in footer and "统计年鉴" in footer  # older years from the yearbook panel, named

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
@@ -24,6 +26,8 @@ def test_default_china_map_table_matches_library(obs, cat):
     assert shown["地区"].tolist() == expected["name"].tolist()
     assert shown["数值（亿元）"].iloc[0] == pytest.approx(expected["value"].iloc[0])
     assert shown["数值（亿元）"].isna().sum() == 3  # Taiwan, Hong Kong, Macao: not in the provincial panel
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["数值（亿元）"]["type_config"]["format"] == f"%,.{cat.get('gdp').decimals}f"
     assert at.query_params["year"] == str(year) and at.query_params["level"] == "china"
 
 

@@ -26,7 +26,7 @@ def _page() -> None:
     show.chart(
         fig, meta, "t-chart", source="NBS · page line", caption="Model: ETS", notes=["80/95%", "NBS · page line"]
     )
-    frame = pd.DataFrame({"region": ["Guangdong"], "value": [129118.6]})
+    frame = pd.DataFrame({"region": ["Guangdong"], "value": [129118.6], "year": [2024], "people": [12_656]})
     show.table(frame, TableMeta("Ranking", "NBS", units={"value": "亿元"}), "t-table", notes=["NBS"])
 
 
@@ -46,6 +46,9 @@ def test_chart_and_table_draw_their_basket_buttons_and_captions_in_order(local_b
     assert [rendered(c.value) for c in at.caption] == ["Model: ETS", "80/95%", "NBS · page line", "NBS"]
     assert at.caption[0].value == "Model\\: ETS"
     assert at.dataframe[0].value["value"].tolist() == [129118.6]
+    columns = json.loads(at.dataframe[0].proto.columns)  # separators and one number of decimals; years bare
+    formats = {name: columns[name]["type_config"]["format"] for name in ("value", "year", "people")}
+    assert formats == {"value": "%,.1f", "year": "%.0f", "people": "%,.0f"}
     at.button(key="basket_add_t-chart").click().run()
     at.button(key="basket_add_t-table").click().run()
     chart_item, table_item = local_basket.stored_items()
@@ -61,3 +64,29 @@ def test_a_basket_entry_needs_the_chart_meta():
 
     with pytest.raises(ValueError, match="needs the chart's meta"):
         show.chart(go.Figure(), None, "no-meta")
+
+
+def _fan_page() -> None:
+    """A figure built without the page's language (as fan and scenario charts are), drawn through ui.show."""
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from ui import show
+
+    fig = go.Figure(go.Scatter(x=["2024-01-01", "2025-01-01"], y=[20_000.0, 60_000.0]))
+    show.chart(fig)
+    st.session_state["fan_after"] = fig.layout.yaxis.ticktext  # the caller's (maybe cached) figure is not changed
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"), [("zh", ["2万", "3万", "4万", "5万", "6万"]), ("en", ["20k", "30k", "40k", "50k", "60k"])]
+)
+def test_a_chart_built_without_the_language_gets_the_pages_axis_labels(lang, labels):
+    at = AppTest.from_function(_fan_page, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["ticktext"] == labels
+    assert "ticktext" not in spec["layout"].get("xaxis", {})  # dates keep plotly's labels
+    assert at.session_state["fan_after"] is None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from briefing.axes import number_axes
 from data.regions import RegionRegistry
 
 # Local fonts only (installed CJK fonts first); nothing is fetched from a web-font service.
@@ -27,6 +31,46 @@ PALETTE = [
     "#229954",
     "#6c3483",
 ]
+
+# One colour per region, the same in every view (see `region_colors`): 36 colours for lines on white, at least
+# ΔE 17 apart (CIELAB), chosen greedily from Plotly's qualitative palettes after the first six above; none too light
+# or too loud.
+REGION_PALETTE = [
+    "#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910", "#17a589", "#b2828d", "#e7298a", "#6c4516", "#90ad1c",
+    "#3283fe", "#882255", "#6c7c32", "#565656", "#e377c2", "#008695", "#f97b72", "#d95f02", "#7570b3", "#109618",
+    "#6f4070", "#a65628", "#8c564b", "#ff6692", "#117733", "#cc6677", "#af0038", "#7f8c8d", "#a777f1", "#85660d",
+    "#73af48", "#990099", "#778aae", "#999933", "#862a16", "#5f4690",
+]  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def _slots(regions: RegionRegistry) -> dict[str, int]:
+    """Each region's palette slot: the nation and its provinces in registry order (35, all distinct); countries in
+    theirs (more than the palette holds, so they share slots)."""
+    slots: dict[str, int] = {}
+    for kinds in (("national", "province"), ("country",)):
+        order = [region.code for kind in kinds for region in regions.of_kind(kind)]
+        slots.update({code: i for i, code in enumerate(order)})
+    return slots
+
+
+def region_colors(codes: Iterable[str], regions: RegionRegistry) -> dict[str, str]:
+    """The colour of each region in `codes`: its slot in the registry, so 广东 has one colour on every chart, page
+    and export, whichever regions are shown with it. Two countries of one chart that share a slot: the later one
+    takes the next colour not yet used in that chart (provinces never share)."""
+    slots, n = _slots(regions), len(REGION_PALETTE)
+    used: set[str] = set()
+    out = {}
+    for code in dict.fromkeys(str(c) for c in codes):
+        slot = slots.get(code, zlib.crc32(code.encode()))  # an unknown code still gets a stable colour
+        for step in range(n):
+            colour = REGION_PALETTE[(slot + step) % n]
+            if colour not in used or len(used) >= n:
+                break
+        out[code] = colour
+        used.add(colour)
+    return out
+
 
 # Made and validated once. `update_layout(template="plotly_white")` builds and validates the whole template again for
 # every figure (20–30 ms each, and a page draws several on every rerun).
@@ -48,10 +92,10 @@ def with_template(fig: go.Figure) -> go.Figure:
 def _layout(fig: go.Figure, title: str, unit: str, footer: str | None) -> go.Figure:
     with_template(fig)
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
+        # aligned with the plot's left edge: x=0 of the whole figure ("container") puts the first glyph on the edge
+        title={"text": title, "x": 0.0, "xanchor": "left", "xref": "paper"},
         font={"family": FONT_FAMILY, "size": 13},
         yaxis_title=unit,
-        yaxis_tickformat=",",  # 140,000 rather than 140k: SI prefixes read oddly next to 亿元/万人
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.18},
         margin={"l": 60, "r": 20, "t": 60, "b": 90 if footer else 60},
@@ -124,7 +168,8 @@ def time_series(
     """One line per region; missing values break the line (a gap is shown as a gap). `marks` adds probable
     revisions and preliminary figures."""
     fig = go.Figure()
-    for i, (code, rows) in enumerate(frame.groupby("region_code", sort=False)):
+    colors = region_colors(frame["region_code"], regions)
+    for code, rows in frame.groupby("region_code", sort=False):
         rows = rows.sort_values("period")
         fig.add_trace(
             go.Scatter(
@@ -133,7 +178,7 @@ def time_series(
                 name=regions.name(code, lang),
                 mode="lines+markers",
                 connectgaps=False,
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                line={"color": colors[str(code)], "width": 2},
                 marker={"size": 4},
                 customdata=[code] * len(rows),
                 hovertemplate=_hover(decimals, unit),
@@ -144,7 +189,7 @@ def time_series(
         if rings is not None:
             fig.add_trace(rings)
         _revision_lines(fig, marks)
-    return _layout(fig, title, unit, footer)
+    return number_axes(_layout(fig, title, unit, footer), lang)
 
 
 def ranking_bars(
@@ -176,7 +221,7 @@ def ranking_bars(
     )
     fig = _layout(fig, title, unit, footer)
     fig.update_layout(yaxis_title=None, xaxis_title=unit, hovermode="closest", height=max(360, 22 * len(rows) + 140))
-    return fig
+    return number_axes(fig, lang)
 
 
 def small_multiples(
@@ -200,6 +245,7 @@ def small_multiples(
         shared_xaxes=True,
         vertical_spacing=0.12 / max(1, n_rows - 1) if n_rows > 1 else 0.1,
     )
+    colors = region_colors(codes, regions)
     for i, code in enumerate(codes):
         rows = frame[frame["region_code"] == code].sort_values("period")
         fig.add_trace(
@@ -209,7 +255,7 @@ def small_multiples(
                 name=regions.name(code, lang),
                 mode="lines",
                 connectgaps=False,
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                line={"color": colors[str(code)], "width": 2},
                 showlegend=False,
                 hovertemplate=_hover(decimals, unit),
             ),
@@ -225,7 +271,7 @@ def small_multiples(
             fig.add_vline(x=period, line={"color": "#7f8c8d", "dash": "dot", "width": 1}, row="all", col="all")
     fig = _layout(fig, title, unit, footer)
     fig.update_layout(height=max(300, 220 * n_rows + 120), hovermode="closest", yaxis_title=None)
-    return fig
+    return number_axes(fig, lang)
 
 
 def sparkline(frame: pd.DataFrame, color: str = "#c0392b") -> go.Figure:

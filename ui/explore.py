@@ -78,10 +78,27 @@ def ranking_display(
     )
     if cagr is not None:
         rates = table["region_code"].map(cagr.set_index("region_code")["cagr"])
-        out[t("table.cagr", lang, start=int(cagr["start_year"].iloc[0]), end=int(cagr["end_year"].iloc[0]))] = (
-            rates.round(2).to_numpy()
-        )
+        out[_cagr_header(cagr, lang)] = rates.round(2).to_numpy()
     return out
+
+
+def ranking_decimals(info: ViewInfo, lang: str, cagr: pd.DataFrame | None = None) -> dict[str, int]:
+    """Decimals of `ranking_display`'s number columns (the indicator's for values and changes), for its TableMeta:
+    one number of decimals per column on the page and in exports."""
+    unit = info.unit[lang]
+    out = {
+        t("table.value", lang, unit=unit): info.decimals,
+        t("table.previous_value", lang, unit=unit): info.decimals,
+        t("table.change", lang, unit=unit): info.decimals,
+        t("table.change_pct", lang): 1,
+    }
+    if cagr is not None:
+        out[_cagr_header(cagr, lang)] = 2
+    return out
+
+
+def _cagr_header(cagr: pd.DataFrame, lang: str) -> str:
+    return t("table.cagr", lang, start=int(cagr["start_year"].iloc[0]), end=int(cagr["end_year"].iloc[0]))
 
 
 def cagr_between(rows: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame | None:

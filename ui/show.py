@@ -19,8 +19,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from briefing import ChartMeta, Facts, TableMeta
+from briefing.axes import number_axes, unlabelled
+from briefing.tables import column_formats
 from maps import TOPOJSON_URL
 from ui import basket
+from ui.i18n import current_lang
 from ui.inert import inert
 
 # Every Plotly chart: no logo link, sharp PNG downloads, and the local topojson stub for geo plots (plotly.js would
@@ -61,6 +64,8 @@ def chart(
     Returns:
         What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
     """
+    if unlabelled(fig):  # a figure built without the language (fans, scenarios): label a copy, never the cached one
+        fig = number_axes(go.Figure(fig), current_lang())
     event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
     if key is not None:
         if meta is None:
@@ -69,6 +74,11 @@ def chart(
         basket.controls("chart", fig, meta.title, line, key, caption=caption, meta=meta, facts=facts)
     _captions(caption, notes)
     return event
+
+
+def number_format(decimals: int, thousands: bool) -> str:
+    """A table column's printf format: thousands separators (not for years) and one number of decimals."""
+    return f"%{',' if thousands else ''}.{decimals}f"
 
 
 def table(
@@ -84,9 +94,15 @@ def table(
     """Draw `frame` (or `shown`, a styled view of it) without its index, its basket buttons and its captions.
 
     Args:
-        meta: the export's title, source line and column units.
+        meta: the export's title, source line, column units and decimals (numeric columns are shown with thousands
+            separators and one number of decimals each, as the exports write them).
         dataframe: other `st.dataframe` options (height, column_config …).
     """
-    st.dataframe(frame if shown is None else shown, hide_index=True, **dataframe)
+    config = {
+        str(column): st.column_config.NumberColumn(format=number_format(*style))
+        for column, style in column_formats(frame, meta).items()
+    }
+    config.update(dataframe.pop("column_config", None) or {})
+    st.dataframe(frame if shown is None else shown, hide_index=True, column_config=config, **dataframe)
     basket.controls("table", frame, meta.title, meta.source, key, caption=caption, meta=meta)
     _captions(caption, notes)
