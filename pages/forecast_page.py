@@ -67,6 +67,9 @@ candidates = tuple(
     )
 )
 url.write()
+if not candidates:  # an emptied box stays empty (ui.state): there is nothing to compare or choose from
+    st.warning(t("forecast.choose_model"))
+    st.stop()
 
 last = rows.loc[rows["value"].notna(), "period"].max()
 prelim = cache.preliminary(ind.id)

@@ -257,3 +257,12 @@ def test_standings_of_a_stale_indicator_say_which_year_and_that_it_is_old(lang, 
     assert not at.exception
     assert any(m.value == f"**{heading}**" for m in at.markdown)
     assert any(c.value.startswith(("来源", "Source")) and note in c.value for c in at.caption)
+
+
+def test_clearing_every_card_stays_empty_and_says_so():
+    at = run_page()
+    at.multiselect(key="ov_cards").set_value([]).run()
+    assert not at.exception
+    assert at.multiselect(key="ov_cards").value == [] and at.query_params["cards"] == ""
+    assert not at.metric
+    assert any(i.value == "未选择指标。" for i in at.info)
