@@ -222,6 +222,8 @@ if comp is not None:
     accuracy = fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id))
     source = source_line(ind, last, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
+    if comp.target is not None:
+        labels["target"] = t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang))
     place = {"name": pick(ind.name), "region": reg.name(region, lang)}
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
     selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"
