@@ -23,7 +23,7 @@ from data import region_registry
 from data.citation import Upload
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
-from maps import labels
+from maps import inset, labels
 from maps.boundaries import (
     BOUNDARY_DATASET,
     DASHED_LINE_CODE,
@@ -57,7 +57,7 @@ VIEW = {
     "china": {
         "projection": {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}},
         "lonaxis": {"range": [73, 136]},
-        "lataxis": {"range": [3, 54]},  # down to the dashed line's southern end (3.4°N)
+        "lataxis": {"range": [inset.MAIN_SOUTH, 54]},  # the South China Sea is in the inset (maps.inset)
     },
     "world": {
         # Centred on 150°E like the world maps of China's SinoMaps Press; the cut runs through the Atlantic.
@@ -66,6 +66,14 @@ VIEW = {
         "lataxis": {"range": [-58, 85]},  # Cape Horn to northern Greenland; the file has no Antarctica
     },
 }
+# Text sizes (px). The legend is read, not glanced at: its entries are as large as the page's body text (Streamlit's
+# 1rem); the legend's explanation and the source lines a step smaller, never the tiny <sup> of before.
+BODY_SIZE = 16
+SMALL_SIZE = 13
+FOOTER_SIZE = 11
+FOOTER_WIDTH = 110  # character cells of a source line (a Chinese character takes two) before it wraps
+HEIGHT = {"china": 520, "world": 500}  # of the map itself; the title, legend and source lines add theirs
+ROW = 26  # px of one legend row
 # The topojson stub in static/topojson/ is named after these two (plotly.js fetches <scope>_<resolution>m.json).
 GEO_SCOPE, GEO_RESOLUTION = "world", 110
 
@@ -161,7 +169,8 @@ def _legend_title(meta: Indicator, classes: Classification, lang: str) -> str:
         return unit
     direction = "darker_higher" if meta.polarity == "neutral" else "darker_better"
     scheme = render("choropleth.scheme", lang, scheme=SCHEMES[classes.scheme].label[lang], k=classes.k)
-    return f"{unit}<br><sup>{render(f'choropleth.{direction}', lang)}<br>{scheme}</sup>"
+    explained = f"{render(f'choropleth.{direction}', lang)} · {scheme}"
+    return f"{unit}<br><span style='font-size:{SMALL_SIZE}px'>{explained}</span>"
 
 
 def _footer(
@@ -174,7 +183,9 @@ def _footer(
     uploads: Mapping[str, Upload] | None = None,
 ) -> str:
     cited = labels.footer(meta, BOUNDARY_DATASET, lang, sources, year, uploads)
-    lines = [html.escape(line, quote=False) for line in cited] + list(notes)  # an uploader's name is text
+    # An uploader's name is text: escaped after wrapping, so no line break falls inside an entity.
+    cited_pieces = [html.escape(piece, quote=False) for line in cited for piece in labels.wrap(line, FOOTER_WIDTH)]
+    lines = list(notes)
     sep = labels.SEPARATOR[lang]
     if report.unmatched:
         names = sep.join(f"{region_name(c, lang)} ({c})" for c in report.unmatched)
@@ -183,7 +194,54 @@ def _footer(
         lines.append(
             render("choropleth.borrowed", lang, regions=sep.join(region_name(c, lang) for c in report.borrowed))
         )
-    return "<br>".join(lines)
+    return "<br>".join(cited_pieces + [piece for line in lines for piece in labels.wrap(line, FOOTER_WIDTH)])
+
+
+def _inset_copy(trace: go.Choropleth, geometries: pd.Series, keep: set[str]) -> go.Choropleth | None:
+    """The part of a map layer inside the South China Sea inset, whole (the main map's copy is cut at its southern
+    edge): same colours, no hover, no legend, no click."""
+    codes = [code for code in trace.locations if code in keep]
+    if not codes:
+        return None
+    return go.Choropleth(
+        geojson=feature_collection(geometries.loc[codes]),
+        locations=codes,
+        z=[trace.z[0]] * len(codes),
+        colorscale=trace.colorscale,
+        showscale=False,
+        marker={"line": {"color": trace.marker.line.color, "width": trace.marker.line.width}},
+        hoverinfo="skip",
+        showlegend=False,
+        geo=inset.GEO,
+    )
+
+
+def _inset_traces(traces: list[Any], geometries: pd.Series, lang: str) -> list[Any]:
+    """Copies of the region layers and the dashed line for the inset, and its caption."""
+    keep = inset.codes_in_window(geometries) | {DASHED_LINE_CODE}
+    copies = [_inset_copy(t, geometries, keep) for t in traces if isinstance(t, go.Choropleth)]
+    return [c for c in copies if c is not None] + [inset.label(render("choropleth.inset", lang), SMALL_SIZE)]
+
+
+def _legend(title: str) -> dict[str, Any]:
+    """A row under the map, its title above the entries: inside the frame it covered land on both maps (China's
+    lower left is Tibet and Yunnan, the world's lower corners Africa and South America)."""
+    return {
+        "title": {"text": title, "font": {"size": BODY_SIZE}, "side": "top"},
+        "font": {"size": BODY_SIZE},
+        "orientation": "h",
+        "x": 0.0,
+        "y": 0.0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "itemclick": False,
+        "itemdoubleclick": False,
+    }
+
+
+def _legend_rows(k: int, missing: bool) -> int:
+    """Rows the legend takes in a dashboard-wide panel: two of title, then about three entries a row."""
+    return 2 + -(-(k + missing) // 3)
 
 
 def choropleth(
@@ -221,6 +279,10 @@ def choropleth(
     values = year_values(obs, meta.id, level, year)
     report = join_report(values, level)
     shapes = region_shapes(level, report.borrowed.keys())
+    whole = shapes.geometry.copy()
+    if level == "china":
+        whole[DASHED_LINE_CODE] = dashed_line()
+        shapes["geometry"] = inset.main_part(shapes.geometry)  # the islands' place is the inset
     drawn = values.reindex(shapes.index)
     classes = classify(drawn, scheme, k)
     customdata = _customdata(drawn, values, shapes, meta, year, lang)
@@ -244,9 +306,10 @@ def choropleth(
         name = f"{render('choropleth.no_data', lang)} ({len(missing)})"
         traces.append(_region_trace(shapes, missing, NO_DATA, NO_DATA_COLOUR, name, customdata, lang))
     if level == "china":
-        dash = feature_collection(pd.Series([dashed_line()], index=[DASHED_LINE_CODE]))
+        dash = feature_collection(inset.main_part(whole.loc[[DASHED_LINE_CODE]]))  # the dash east of Taiwan
         # The dashes are slivers a few hundred metres wide: an outline keeps them visible at any zoom.
         traces.append(_fixed_trace(dash, [DASHED_LINE_CODE], DASH_COLOUR, outline=1.0))
+        traces += _inset_traces(traces, whole, lang)
 
     # Vintage notes: a preliminary year, and data older than the release calendar promises.
     preliminary = is_preliminary(obs, meta.id, level, year)
@@ -257,36 +320,46 @@ def choropleth(
         notes.append(render("choropleth.stale", lang, latest=latest, expected=fresh.expected.year))
     key = "choropleth.title_preliminary" if preliminary else "choropleth.title"
     title = render(key, lang, name=meta.name[lang], year=year)
+    footer = _footer(meta, report, lang, tuple(notes), sources, year, uploads)
+    footer_height = 16 * (footer.count("<br>") + 1)
+    legend_rows = _legend_rows(classes.k, bool(missing))
     fig = go.Figure(traces)
+    geo = {
+        "visible": False,  # no base layers: they would need the real world_110m topojson from a CDN
+        "scope": GEO_SCOPE,
+        "resolution": GEO_RESOLUTION,
+        "fitbounds": False,
+        **VIEW[level],
+        "bgcolor": "rgba(0,0,0,0)",
+        "domain": {"x": [0, 1], "y": [0, 1]},
+    }
     fig.update_layout(
-        title={"text": title, "x": 0.01},
-        geo={
-            "visible": False,  # no base layers: they would need the real world_110m topojson from a CDN
-            "scope": GEO_SCOPE,
-            "resolution": GEO_RESOLUTION,
-            "fitbounds": False,
-            **VIEW[level],
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-        legend={"title": {"text": _legend_title(meta, classes, lang)}, "itemclick": False, "itemdoubleclick": False},
+        title={"text": title, "x": 0.01, "font": {"size": BODY_SIZE + 2}},
+        font={"size": BODY_SIZE},
+        hoverlabel={"font": {"size": BODY_SIZE}},
+        geo=geo,
+        legend=_legend(_legend_title(meta, classes, lang)),
         annotations=[
             {
-                "text": _footer(meta, report, lang, tuple(notes), sources, year, uploads),
+                "text": footer,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
+                "yshift": -ROW * legend_rows,
                 "xanchor": "left",
                 "yanchor": "top",
                 "align": "left",
                 "showarrow": False,
-                "font": {"size": 10, "color": "#666666"},
+                "font": {"size": FOOTER_SIZE, "color": "#666666"},
             }
         ],
-        margin={"l": 10, "r": 10, "t": 50, "b": 70},
-        height=600,
+        margin={"l": 4, "r": 4, "t": 44, "b": footer_height + ROW * legend_rows + 8},
+        height=HEIGHT[level] + 44 + ROW * legend_rows + footer_height + 8,
         uirevision=level,  # keep the user's zoom when only the year or scheme changes
     )
+    if level == "china":
+        fig.update_layout(geo2={**inset.layout(), "scope": GEO_SCOPE, "resolution": GEO_RESOLUTION})
     return fig
 
 

@@ -4,6 +4,8 @@ common/strings/choropleth.yaml)."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -63,3 +65,34 @@ def footer(
     cites = citations(sources or (meta.source,), "A", uploads=uploads)
     last = pd.Timestamp(year=year, month=1, day=1) if year is not None else None
     return [source_line(cites, lang, last, "A"), boundary_line(boundary_dataset, lang)]
+
+
+def cell_width(text: str) -> int:
+    """Display width in Latin character cells: a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """`line` in pieces no wider than `width` cells (see :func:`cell_width`), broken at spaces, else anywhere.
+
+    A figure's annotation does not wrap by itself: a long source line runs off the chart's right edge.
+    """
+    pieces: list[str] = []
+    current = ""
+    for word in re.split(r"(?<=\s)", line):
+        while cell_width(word) > width:  # a run without spaces (a Chinese sentence, a long address)
+            room = width - cell_width(current)
+            cut = max(i for i in range(len(word) + 1) if cell_width(word[:i]) <= room) if room > 0 else 0
+            if cut == 0:
+                pieces.append(current.rstrip())
+                current = ""
+                continue
+            pieces.append((current + word[:cut]).rstrip())
+            current, word = "", word[cut:]
+        if cell_width(current + word.rstrip()) > width and current:
+            pieces.append(current.rstrip())
+            current = ""
+        current += word
+    if current.strip():
+        pieces.append(current.rstrip())
+    return pieces

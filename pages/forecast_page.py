@@ -7,7 +7,7 @@ import streamlit as st
 
 import forecasting
 from briefing import ChartMeta, TableMeta, series_facts
-from ui import auth, cache, charts, explore, show, state
+from ui import auth, cache, charts, series_picker, show, state
 from ui import forecast_view as fv
 from ui import format as fmt
 from ui.defaults import defaults
@@ -23,26 +23,9 @@ st.title(t("forecast.title"))
 ids = [i for i in cat.ids if i in cache.present_indicators()]
 first, url = defaults().forecast, state.PageUrl("fc")
 col_ind, col_reg = st.columns([3, 2])
-ind = cat.get(
-    url.choice(
-        col_ind.selectbox,
-        "indicator",
-        ids,
-        default=first.indicator,
-        label=t("forecast.indicator"),
-        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
-    )
-)
-rows = cache.indicator_rows(ind.id)
-available, default_region = explore.regions_with_data(rows, reg), explore.default_regions(rows, reg, ind.polarity)[0]
-region = url.choice(
-    col_reg.selectbox,
-    "region",
-    available,
-    default=default_region,
-    label=t("forecast.region"),
-    format_func=lambda c: reg.name(c, lang),
-)
+picker_labels = (t("forecast.indicator"), t("forecast.region"))
+series = series_picker.pick(url, ids, col_ind, col_reg, default_indicator=first.indicator, labels=picker_labels)
+ind, region, rows, available = series.indicator, series.region, series.rows, series.available
 
 col_h, col_model, col_cands = st.columns([2, 2, 3])
 top, h0 = first.max_horizon[ind.freq], first.horizon[ind.freq]
@@ -67,6 +50,9 @@ candidates = tuple(
     )
 )
 url.write()
+if not candidates:  # an emptied box stays empty (ui.state): there is nothing to compare or choose from
+    st.warning(t("forecast.choose_model"))
+    st.stop()
 
 last = rows.loc[rows["value"].notna(), "period"].max()
 prelim = cache.preliminary(ind.id)

@@ -6,7 +6,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import auth, basket, cache, explore, show, state
+from ui import auth, cache, explore, show, state
 from ui import format as fmt
 from ui import vintage as vn
 from ui.defaults import defaults
@@ -80,7 +80,8 @@ view = url.choice(
     horizontal=True,
     format_func=lambda v: t(f"view.{v}", lang),
 )
-url.write()
+if not chosen:  # a deliberate "clear all" stays empty: say what is missing instead of choosing for the user
+    st.warning(t("indicators.choose_region"))
 
 frame, info = cache.view(view, ind.id, start if view == "index" else None)
 in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
@@ -92,9 +93,15 @@ marks = vn.chart_marks(revisions, prelim, lang)
 footer = source_line(ind, rows.loc[rows["value"].notna(), "period"].max(), lang, preliminary=prelim["period"])
 title, unit = pick(info.name), pick(info.unit)
 
-tab_chart, tab_rank, tab_multi, tab_meta = st.tabs(
-    [t("indicators.tab_chart"), t("indicators.tab_ranking"), t("indicators.tab_multiples"), t("indicators.tab_meta")]
-)
+tab_labels = {
+    "chart": t("indicators.tab_chart"),
+    "ranking": t("indicators.tab_ranking"),
+    "multiples": t("indicators.tab_multiples"),
+    "meta": t("indicators.tab_meta"),
+}
+_, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
+url.write()
+tab_chart, tab_rank, tab_multi, tab_meta = tabs.values()
 selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
 meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
@@ -102,16 +109,21 @@ with tab_chart:
         fig = cache.time_series(shown, title, unit, info.decimals, lang, marks=marks)
         facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
-    else:
+    elif chosen:
         st.info(t("indicators.no_values"))
     st.caption(inert(footer))
     if revisions:
         st.caption(vn.revisions_note(revisions, ind.freq, lang))
     if info.derived:
         st.caption(t("indicators.derived_note", how=pick(info.derived)))
-    export = explore.series_export(shown, reg, info, ind.freq, lang)
-    export_meta = TableMeta(title, footer, decimals={export.columns[-1]: info.decimals})  # the value column
-    basket.controls("table", export, title, footer, key=f"ind-series-{selection}", meta=export_meta)
+    if shown["value"].notna().any():  # the charted numbers as a table: its own buttons go with it, only when shown
+        with st.expander(t("indicators.data_table")):
+            export = explore.series_export(shown, reg, info, ind.freq, lang)
+            show.table(
+                export,
+                TableMeta(title, footer, decimals={export.columns[-1]: info.decimals}),  # the value column
+                f"ind-series-{selection}",
+            )
 
 with tab_rank:
     periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())

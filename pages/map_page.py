@@ -11,6 +11,8 @@ from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 
+TABLE_WIDTHS = {"region": 112, "value": 96, "rank": 52}  # px: together within the China panel's 260 px at 1400
+
 lang = current_lang()
 actor = auth.gate()
 cat = cache.catalogue()
@@ -69,7 +71,8 @@ def map_and_table() -> None:
         year = url.choice(st.select_slider, "year", years, default=years[-1], label=t("map.year"))
     url.put("year", year)
     url.write()
-    col_map, col_table = st.columns([5, 2])
+    # China sits beside its table; the world, twice as wide as it is tall, takes the whole width with its table below.
+    col_map, col_table = (st.container(), st.container()) if level == "world" else st.columns([5, 2])
     with col_map:
         figure = cache.map_figure(level, ind.id, year, scheme, k, lang)
         map_title = t("map.chart_title", name=ind.name[lang], year=year)
@@ -97,15 +100,27 @@ def map_and_table() -> None:
     with col_table:
         table = cache.map_table(level, ind.id, year, lang)
         value_column = t("table.value", unit=pick(ind.unit))
+        region_column, rank_column = t("table.region"), t("table.rank")
         shown = table.drop(columns="region_code").rename(
-            columns={"name": t("table.region"), "value": value_column, "rank": t("table.rank")}
+            columns={"name": region_column, "value": value_column, "rank": rank_column}
         )
-        show.table(  # ui.show writes the value column with separators and the indicator's decimals
+        # The unit goes in a line above the table (and in the header's tooltip and the export's header), so the
+        # three columns fit the narrow panel in either language.
+        columns = {
+            region_column: st.column_config.TextColumn(width=TABLE_WIDTHS["region"]),
+            value_column: st.column_config.NumberColumn(
+                t("map.table_value"), help=value_column, format=f"%,.{ind.decimals}f", width=TABLE_WIDTHS["value"]
+            ),
+            rank_column: st.column_config.NumberColumn(width=TABLE_WIDTHS["rank"]),
+        }
+        st.caption(t("map.table_unit", unit=pick(ind.unit)))
+        show.table(
             shown,
             TableMeta(map_title, footer, decimals={value_column: ind.decimals}),
             f"map-table-{selection}",
             notes=[footer],
-            height=560,
+            height=400 if level == "world" else 560,
+            column_config=columns,
         )
 
 

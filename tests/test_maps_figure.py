@@ -8,13 +8,16 @@ import pandas as pd
 import plotly.colors
 import pytest
 import shapely
+import streamlit as st
 
 from data import dataset, load_observations
 from indicators.metadata import catalogue
-from maps.boundaries import BOUNDARY_DATASET, DASHED_LINE_CODE, region_shapes
+from maps.boundaries import BOUNDARY_DATASET, DASHED_LINE_CODE, dashed_line, region_shapes
 from maps.classify import classify
 from maps.errors import UnknownLevel, UnknownScheme
-from maps.figure import NO_DATA_COLOUR, choropleth, class_colours, selected_regions
+from maps.figure import FOOTER_WIDTH, NO_DATA_COLOUR, choropleth, class_colours, selected_regions
+from maps.inset import MAIN_SOUTH
+from maps.labels import cell_width
 from maps.offline import TOPOJSON_DIR
 
 PAYLOAD_LIMIT = 1_000_000  # bytes of figure JSON per map
@@ -111,7 +114,8 @@ def test_lower_is_better_paints_the_best_rank_darkest(obs):
 
 def test_dashed_line_is_drawn_on_china_maps_only(china_zh, world_en):
     dashes = [t for t in china_zh.data if t.type == "choropleth" and list(t.locations) == [DASHED_LINE_CODE]]
-    assert len(dashes) == 1 and dashes[0].hoverinfo == "skip"
+    assert sorted(t.geo or "geo" for t in dashes) == ["geo", "geo2"]  # the main map's part, and the inset's whole
+    assert all(t.hoverinfo == "skip" for t in dashes)
     assert not any(DASHED_LINE_CODE in (t.locations or ()) for t in world_en.data)
 
 
@@ -220,3 +224,61 @@ def test_a_stale_indicator_says_so_in_the_footer(obs):
     assert "最新数据为 2022年（按发布周期应已有 2024年数据）" in fig.layout.annotations[0].text
     current = choropleth(obs, "china", catalogue().get("gdp"), 2024)
     assert "最新数据为" not in current.layout.annotations[0].text
+
+
+# --- layout: the map fills its panel, a readable legend, the South China Sea inset, source lines that fit -----------
+
+
+def lats(geojson: dict) -> list[float]:
+    """Every latitude of a FeatureCollection's polygons."""
+    found = []
+    for feature in geojson["features"]:
+        shape = shapely.geometry.shape(feature["geometry"])
+        if not shape.is_empty:
+            found += [y for geom in getattr(shape, "geoms", [shape]) for _, y in geom.exterior.coords]
+    return found
+
+
+def test_the_map_spans_the_whole_plot_area_and_the_legend_sits_under_it(china_zh, world_en):
+    for fig in (china_zh, world_en):
+        assert list(fig.layout.geo.domain.x) == [0, 1] and list(fig.layout.geo.domain.y) == [0, 1]
+        legend = fig.layout.legend
+        assert legend.orientation == "h" and legend.y == 0 and legend.yanchor == "top"  # below, not on the land
+        assert fig.layout.margin.l <= 10 and fig.layout.margin.r <= 10
+
+
+def test_legend_text_is_as_large_as_the_page_body_text(china_zh, world_en):
+    body = st.get_option("theme.baseFontSize") or 16  # Streamlit's 1rem
+    for fig in (china_zh, world_en):
+        legend = fig.layout.legend
+        assert legend.font.size >= body and legend.title.font.size >= body
+        assert "<sup>" not in legend.title.text  # the old explanation was superscript, 10 px
+        assert fig.layout.font.size >= body
+
+
+def test_the_south_china_sea_is_in_a_framed_inset_at_the_lower_right(china_zh, world_en):
+    inset = china_zh.layout.geo2
+    assert inset.showframe and inset.framecolor and inset.framewidth >= 1
+    assert inset.domain.x[0] >= 0.75 and inset.domain.x[1] <= 1 and inset.domain.y[0] >= 0 and inset.domain.y[1] <= 0.4
+    west, south, east, north = dashed_line().bounds
+    assert inset.lonaxis.range[0] <= west and inset.lonaxis.range[1] >= east
+    assert inset.lataxis.range[0] <= south and inset.lataxis.range[1] >= north
+    in_inset = [t for t in china_zh.data if t.geo == "geo2"]
+    dash = next(t for t in in_inset if list(t.locations or ()) == [DASHED_LINE_CODE])
+    assert min(lats(dash.geojson)) == pytest.approx(south, abs=0.01)  # every dash, down to the southernmost
+    assert "460000" in {code for t in in_inset for code in (t.locations or ())}  # Hainan and its islands
+    assert all(t.hoverinfo == "skip" and t.showlegend is False for t in in_inset)
+    assert any(t.type == "scattergeo" and list(t.text) == ["南海诸岛"] for t in in_inset)
+    # The main map stops south of Hainan Island: nothing is drawn twice, nothing hangs below the mainland.
+    main = [t for t in china_zh.data if t.type == "choropleth" and (t.geo or "geo") == "geo"]
+    assert min(y for t in main for y in lats(t.geojson)) >= MAIN_SOUTH
+    assert china_zh.layout.geo.lataxis.range[0] == MAIN_SOUTH
+    assert not any(getattr(t, "geo", None) == "geo2" for t in world_en.data)  # the world has no inset
+
+
+def test_source_lines_wrap_to_the_width_of_the_panel(china_zh, world_en):
+    for fig in (china_zh, world_en):
+        footer = fig.layout.annotations[0].text
+        lines = footer.split("<br>")
+        assert all(cell_width(line) <= FOOTER_WIDTH for line in lines)
+        assert fig.layout.margin.b >= 16 * len(lines)  # room below the map for every line

@@ -6,7 +6,7 @@ import pytest
 
 from common.text import UnsupportedLanguage, render
 from indicators.metadata import catalogue
-from maps.labels import footer, interval, legend_intervals, number, with_unit
+from maps.labels import cell_width, footer, interval, legend_intervals, number, with_unit, wrap
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,18 @@ def test_footer_cites_the_data_with_its_date_and_the_boundaries_plainly():
         " (drawn to China's boundary conventions)"
     )
     assert not any(word in " ".join(lines) for word in ("pyecharts", "MIT", "licence", "commit"))
+
+
+@pytest.mark.parametrize(
+    "line, width, pieces",
+    [
+        ("Data: a b c", 40, ["Data: a b c"]),
+        ("Data: National Bureau of Statistics", 16, ["Data: National", "Bureau of", "Statistics"]),
+        ("数据：国家统计局（国家数据）", 12, ["数据：国家统", "计局（国家数", "据）"]),  # a CJK character: 2 cells
+        ("边界：pyecharts-assets · MIT", 20, ["边界：pyecharts-asse", "ts · MIT"]),
+        ("", 10, []),
+    ],
+)
+def test_wrap_breaks_at_spaces_else_anywhere_within_the_width(line, width, pieces):
+    assert wrap(line, width) == pieces
+    assert all(cell_width(piece) <= width for piece in pieces)

@@ -151,3 +151,12 @@ def test_a_break_is_warned_and_drawn_in_both_languages():
     assert "2015: level shift -26%" in en and "consistent data from 2015 only" in en
     fig = fv.mark_breaks(go.Figure(), found, "zh")
     assert len(fig.layout.shapes) == 1 and fig.layout.annotations[0].text == "断点"
+
+
+def test_an_emptied_list_of_compared_models_stays_empty_and_asks_for_one():
+    at = run_page({"indicator": "gdp"})
+    at.multiselect(key="fc_models").set_value([]).run()
+    assert not at.exception
+    assert at.multiselect(key="fc_models").value == [] and at.query_params["models"] == ""
+    assert [w.value for w in at.warning] == ["请至少选择一个参与比较的模型。"]
+    assert not at.get("plotly_chart")

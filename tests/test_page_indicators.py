@@ -25,6 +25,11 @@ def widget(elements, label_start: str):
     return matches[0]
 
 
+def ranking_of(at: AppTest) -> pd.DataFrame:
+    """The ranking table: the first table of the Ranking tab (the Time series tab holds the charted data's table)."""
+    return at.tabs[1].dataframe[0].value
+
+
 def latest_gdp(obs) -> pd.Timestamp:
     """The latest reported period of provincial GDP in the shipped data (2024 in the portal exports)."""
     return obs.loc[(obs["indicator_id"] == "gdp") & obs["value"].notna(), "period"].max()
@@ -40,7 +45,7 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     table = derived.ranking_table(obs[obs["indicator_id"] == "gdp"], latest, "higher_is_better")
     top5 = table["region_code"].head(5).tolist()
     assert widget(at.multiselect, "地区").value == top5
-    shown = at.dataframe[0].value
+    shown = ranking_of(at)
     assert len(shown) == 31
     assert shown["地区"].iloc[0] == "广东"
     assert shown["数值（亿元）"].iloc[0] == pytest.approx(table["value"].iloc[0])
@@ -65,7 +70,7 @@ def test_link_reopens_the_same_view(obs, cat):
     assert widget(at.slider, "年份").value == (2000, 2020)
     assert widget(at.radio, "视图").value == "per_capita"
     frame, _ = apply_view("per_capita", cat.get("wb_gdp_usd"), obs, cat)
-    ranking = at.dataframe[0].value
+    ranking = ranking_of(at)
     expected = derived.ranking_table(frame, pd.Timestamp("2020-01-01"), "higher_is_better")
     assert len(ranking) == len(expected)
     assert ranking["数值（美元/人）"].iloc[0] == pytest.approx(round(expected["value"].iloc[0], 0))
@@ -89,7 +94,7 @@ def test_search_and_switch_indicator_and_view(obs, cat):
     }
     box.select("egdi_rank").run()
     assert not at.exception
-    ranking = at.dataframe[0].value
+    ranking = ranking_of(at)
     assert ranking["排名"].iloc[0] == 1  # lower is better: rank 1 = the best-ranked country
     assert ranking["数值（名（共 193 个联合国会员国））"].iloc[0] == 1
 
@@ -100,7 +105,7 @@ def test_growth_view_matches_library(obs, cat):
     assert not at.exception
     frame, info = apply_view("yoy", cat.get("gdp"), obs, cat)
     expected = frame[(frame["region_code"] == "440000") & (frame["period"] == latest_gdp(obs))]["value"].iloc[0]
-    ranking = at.dataframe[0].value.set_index("地区")
+    ranking = ranking_of(at).set_index("地区")
     assert ranking.loc["广东", "数值（%）"] == pytest.approx(round(expected, 1))
     assert any("上年同期" in c.value for c in at.caption)
 
@@ -129,11 +134,60 @@ def test_chart_and_table_go_into_the_briefing_basket(obs, local_basket):
     assert item.title == "地区生产总值" and "国家统计局" in item.source
     gdp = obs[(obs["indicator_id"] == "gdp") & (obs["period"] == latest_gdp(obs))].set_index("region_code")["value"]
     assert item.facts.latest == pytest.approx(gdp["440000"]) and item.facts.rank == 1  # Guangdong leads
-    table_add = next(b for b in at.button if b.key and b.key.startswith("basket_add_ind-series-"))
+    # The charted numbers' table is shown (in the "data table" expander), and its buttons sit with it there.
+    data_table = next(e for e in at.expander if e.label == "数据表")
+    assert len(data_table.dataframe) == 1 and len(data_table.dataframe[0].value) == 22
+    table_add = next(b for b in data_table.button if b.key and b.key.startswith("basket_add_ind-series-"))
     table_add.click().run()
     basket = local_basket.stored_items()
     assert [item.kind for item in basket] == ["chart", "table"]
     assert len(basket[1].frame) == 22  # two provinces × 11 years
+
+
+def test_every_basket_row_belongs_to_a_table_or_chart_that_is_shown():
+    at = run_page({"indicator": "gdp", "regions": "440000,320000", "years": "2012-2022"})
+    chart_tab = at.tabs[0]
+    adds = sorted(b.key for b in chart_tab.button if b.key and b.key.startswith("basket_add_"))
+    assert len(adds) == 2 and adds[0].startswith("basket_add_ind-series-") and adds[1].startswith("basket_add_ind-ts-")
+    assert len(chart_tab.get("plotly_chart")) == 1
+    data_table = next(e for e in chart_tab.expander if e.label == "数据表")
+    assert any(b.key == adds[0] for b in data_table.button)  # the table's row is inside the table's expander
+
+
+def test_clearing_every_region_stays_empty_and_asks_for_one():
+    at = run_page({"indicator": "gdp"})
+    widget(at.multiselect, "地区").set_value([]).run()
+    assert not at.exception
+    assert widget(at.multiselect, "地区").value == []
+    assert at.query_params["regions"] == ""
+    assert [w.value for w in at.warning] == ["请至少选择一个地区。"]
+    chart_tab = at.tabs[0]
+    assert not chart_tab.get("plotly_chart")
+    assert not [b for b in chart_tab.button if b.key and b.key.startswith("basket_add_")]
+    at.run()  # and stays so on the next run
+    assert widget(at.multiselect, "地区").value == []
+    assert len(ranking_of(at)) == 31  # the ranking does not depend on the chosen regions
+
+
+def test_a_link_to_regions_the_indicator_lacks_falls_back_to_the_defaults(obs):
+    at = run_page({"indicator": "gdp", "regions": "ZZZ,USA"})
+    assert not at.exception
+    table = derived.ranking_table(obs[obs["indicator_id"] == "gdp"], latest_gdp(obs), "higher_is_better")
+    assert widget(at.multiselect, "地区").value == table["region_code"].head(5).tolist()
+    assert not at.warning
+
+
+def test_the_active_tab_is_kept_in_the_link():
+    at = run_page({"indicator": "gdp", "tab": "ranking"})
+    assert not at.exception
+    assert at.session_state["ind_tab"] == "地区排名" and at.query_params["tab"] == "ranking"
+    at.session_state["ind_tab"] = "指标说明"  # a click on the Metadata tab
+    at.run()
+    assert at.query_params["tab"] == "meta"
+    at.session_state["lang"] = "en"  # the labels change language, the tab and the link stay
+    at.run()
+    assert at.session_state["ind_tab"] == "Metadata" and at.query_params["tab"] == "meta"
+    assert run_page({"indicator": "gdp"}).query_params["tab"] == "chart"
 
 
 # --- vintage: preliminary figures, staleness, probable revisions, where the years come from -----------------------

@@ -72,3 +72,25 @@ def test_a_map_footer_cites_the_publication_of_its_year_its_date_and_the_boundar
     footer = next(rendered(c.value) for c in at.caption if rendered(c.value).startswith("来源"))
     assert cited in footer and not_cited not in footer and f"数据截至 {year}年" in footer
     assert "边界：ECharts 中国省级行政区与世界国家地图" in footer and "pyecharts" not in footer
+
+
+@pytest.mark.parametrize("lang, unit", [("zh", "单位：亿元"), ("en", "Unit: 100 million yuan")])
+def test_every_table_column_fits_the_panel_beside_the_china_map(lang, unit):
+    at = run_page(lang=lang)
+    assert not at.exception
+    table = at.dataframe[0]
+    config = json.loads(table.proto.columns)
+    shown = [c for c in table.value.columns]
+    assert len(shown) == 3 and all(c in config for c in shown)  # region, value, rank: each with its own width
+    # The China panel is 2/7 of the 870 px main column at a 1400 px window: about 250 px for the table.
+    assert sum(config[c]["width"] for c in shown) <= 260
+    value = shown[1]
+    assert config[value]["label"] in ("数值", "Value") and config[value]["help"] == value  # the unit, in the tooltip
+    assert unit in [c.value for c in at.caption]  # … and in a line above the table
+
+
+def test_the_world_map_takes_the_whole_width():
+    at = run_page({"level": "world", "indicator": "egdi"})
+    assert not at.exception
+    assert not at.columns or all(len(c.get("plotly_chart")) == 0 for c in at.columns)  # the map is in no column
+    assert len(at.get("plotly_chart")) == 1

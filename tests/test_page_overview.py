@@ -276,3 +276,12 @@ def test_officials_see_citations_and_data_dates_not_files_or_commits(lang):
     assert lang == "en" or any(c.startswith(ranked) for c in cards)  # the 2024 ranking cites the 2024 source only
     office = "本单位设定的预警规则" if lang == "zh" else "warning rules set by the office"
     assert any(office in w for w in words)
+
+
+def test_clearing_every_card_stays_empty_and_says_so():
+    at = run_page()
+    at.multiselect(key="ov_cards").set_value([]).run()
+    assert not at.exception
+    assert at.multiselect(key="ov_cards").value == [] and at.query_params["cards"] == ""
+    assert not at.metric
+    assert any(i.value == "未选择指标。" for i in at.info)

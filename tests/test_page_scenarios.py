@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
+from test_scenarios_adjustments import MEAN, known_baseline
 
 import data.store
 import forecasting
@@ -31,6 +32,7 @@ from forecasting.scenarios import (
 from forecasting.scenarios.errors import SET_MESSAGES
 from indicators.targets import Target as PlanTarget
 from indicators.targets import TargetBook
+from pages.scenarios_page import scenario_charts as charts
 from pages.scenarios_page import scenario_view as sv
 from ui import cache
 
@@ -185,6 +187,31 @@ def test_driver_change_and_target_probability(obs):
     assert (row["Estimate"], row["Std. error"]) == (round(estimate.coef, 3), round(estimate.se, 3))
     assert row["n"] == estimate.n and row["Method"] == "Elasticity (regression on growth)"
     assert any("Level at least 165,000" in rendered(m.value) for m in at.markdown)
+    # The probability of meeting the target comes right after the scenario's name, where a narrow screen shows it.
+    assert list(shown.columns[:3]) == ["Scenario", EN["target"], EN["beats"]]
+    # The target is drawn on the comparison chart, labelled with itself: a flat line at 165,000 to 2029.
+    fans = json.loads(at.get("plotly_chart")[0].proto.spec)
+    drawn = [trace for trace in fans["data"] if trace.get("name", "").startswith("Target: Level at least 165,000")]
+    assert len(drawn) == 1
+    assert drawn[0]["y"] == [165000.0, 165000.0] and drawn[0]["x"][-1].startswith("2029")
+    assert drawn[0]["text"][-1] == drawn[0]["name"]  # the label sits on the chart, not only in the legend
+    assert "Baseline forecast: Combination of models" in " ".join(rendered(m.value) for m in at.markdown)
+
+
+def test_a_growth_target_is_drawn_as_the_step_it_asks_for():
+    base = known_baseline()
+    scenario = Scenario("s", "gdp", "440000", 5, "drift", "A", adjustments=(GrowthShock(1.0, "2024"),))
+    growth = Target(5.0, "2025", "about", tolerance=0.5, measure="growth")
+    x, y = charts.target_path(compare([scenario], base, None, growth), base.history)
+    assert [str(d.year) for d in x] == ["2024", "2025"]
+    assert y == pytest.approx([MEAN[1], MEAN[1] * 1.05])  # from the baseline's 2024 to 5% above it
+    first = Target(5.0, "2023", "at_least", measure="growth")
+    x, y = charts.target_path(compare([scenario], base, None, first), base.history)
+    assert [str(d.year) for d in x] == ["2022", "2023"] and y == pytest.approx([100.0, 105.0])  # from the last value
+    level = Target(130.0, "2026", "at_most")
+    x, y = charts.target_path(compare([scenario], base, None, level), base.history)
+    assert [str(d.year) for d in x] == ["2023", "2026"] and y == [130.0, 130.0]
+    assert charts.target_path(compare([scenario], base), base.history) is None
 
 
 def test_save_load_and_delete_in_the_store(obs, own_store):

@@ -208,3 +208,18 @@ def test_quarterly_wording_names_the_quarter_on_quarter_growth():
     assert "Quarter-on-quarter growth 0.25 pp a quarter higher in 2026 Q1–2026 Q4" in describe(
         GrowthShock(0.25, "2026Q1", "2026Q4"), "Q", "level", "en"
     )
+
+
+@pytest.mark.parametrize(
+    "model, lang, head",
+    [
+        ("drift", "zh", "基准预测：漂移法"),
+        ("ets", "en", "Baseline forecast: Exponential smoothing (ETS)"),
+        ("combination", "en", "Baseline forecast: Combination of models"),
+    ],
+)
+def test_the_assumption_log_names_the_baseline_model_in_words_not_by_its_id(model, lang, head):
+    base = known_baseline()
+    built = Scenario("s", "gdp", "440000", 5, model, "A", adjustments=(GrowthShock(1.0, "2024"),))
+    outcome = simulate(built, Baseline.from_forecast(base.history, base.forecast, model=model))
+    assert outcome.assumptions(lang)[0] == head

@@ -86,10 +86,64 @@ def test_a_stale_choice_is_dropped_and_a_default_not_offered_gives_way_to_the_fi
     assert not at.exception
 
 
-def test_an_emptied_multiselect_goes_back_to_its_default():
+def test_an_emptied_multiselect_stays_empty_and_so_does_its_link():
     at = run({"cards": "y"})
     at.multiselect(key="t_cards").set_value([]).run()
-    assert values(at)["cards"] == ["x"] and "cards" not in at.query_params
+    assert values(at)["cards"] == [] and at.query_params["cards"] == ""
+    at.run()  # a later run keeps the deliberate choice
+    assert values(at)["cards"] == []
+    again = run({"cards": ""})  # the link of an empty choice reopens it empty
+    assert values(again)["cards"] == [] and again.query_params["cards"] == ""
+
+
+def test_a_link_or_a_kept_choice_that_went_stale_falls_back_to_the_default():
+    at = run({"cards": "nope,gone"})
+    assert values(at)["cards"] == ["x"]
+    at.session_state["t_cards"] = ["gone"]  # e.g. a region the newly chosen indicator lacks
+    at.run()
+    assert values(at)["cards"] == ["x"]
+
+
+def _tabs_page() -> None:
+    """Two keyed tabs whose labels follow the session's language."""
+    import streamlit as st
+
+    from ui import state
+
+    words = {"zh": {"chart": "图", "table": "表"}, "en": {"chart": "Chart", "table": "Table"}}
+    url = state.PageUrl("t")
+    active, tabs = url.tabs(st.tabs, "tab", words[st.session_state["lang"]], default="chart")
+    url.write()
+    tabs[active].write(f"shown: {active}")
+
+
+def run_tabs(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(_tabs_page, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_active_tab_comes_from_the_link_and_goes_back_into_it():
+    at = run_tabs({"tab": "table"})
+    assert not at.exception
+    assert at.session_state["t_tab"] == "表" and at.query_params["tab"] == "table"
+    assert at.tabs[1].markdown[0].value == "shown: table"
+    fresh = run_tabs()
+    assert fresh.session_state["t_tab"] == "图" and fresh.query_params["tab"] == "chart"
+    bad = run_tabs({"tab": "nope"})
+    assert bad.query_params["tab"] == "chart"
+
+
+def test_a_click_on_a_tab_is_written_to_the_link_and_survives_a_language_switch():
+    at = run_tabs()
+    at.session_state["t_tab"] = "表"  # what Streamlit stores when the user clicks the tab
+    at.run()
+    assert at.query_params["tab"] == "table"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.session_state["t_tab"] == "Table" and at.query_params["tab"] == "table"
 
 
 def test_values_that_follow_something_start_afresh_when_it_changes():

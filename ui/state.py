@@ -19,7 +19,7 @@ longer has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -124,16 +124,20 @@ class PageUrl:
         follows: Any = _ALWAYS,
         **widget: Any,
     ) -> list:
-        """Several of `options` (a multiselect). Unknown or stale entries are dropped; nothing left means `default`
-        (and so does a change of `follows`: national and provincial cards differ)."""
+        """Several of `options` (a multiselect). Unknown or stale entries are dropped, and when that leaves nothing
+        of a non-empty value (a link to regions the indicator lacks) the choice is `default`, as after a change of
+        `follows` (national and provincial cards differ). A deliberate empty choice stays empty, in the session and
+        in the link (``regions=``): the page says what to choose rather than silently choosing for the user."""
         key, options = self._key(param, key), list(options)
         default = [v for v in default if v in options]
 
         def parse(raw: str) -> list:
-            return [option for part in raw.split(LIST_SEP) for option in options if str(option) == part]
+            # Unknown parts stay as text (no option reads so), for `fix` to tell a stale value from an empty one.
+            return [next((o for o in options if str(o) == part), part) for part in raw.split(LIST_SEP) if part]
 
         def fix(value: Sequence[Any]) -> list:
-            return [v for v in value if v in options] or default
+            kept = [v for v in value if v in options]
+            return kept if kept or not value else default
 
         _seed(key, param, default, parse, fix, follows)
         value = draw(label, options, key=key, **widget)
@@ -191,6 +195,32 @@ class PageUrl:
         value = draw(label, key=key, **widget)
         self.put(param, value or None)
         return value
+
+    def tabs(self, draw: Draw, param: str, labels: Mapping[str, str], *, default: str, key: str | None = None):
+        """Tabs whose active one lives in the URL by id (``tab=ranking``), whatever the labels' language.
+
+        Drawn as ``draw(list(labels.values()), key=key, on_change="rerun")`` (``st.tabs``), so a click reruns the
+        page and the link follows. Streamlit keeps the active tab's *label* in the session; the id is kept beside
+        it (``<key>_id``) so a language switch, which changes every label, stays on the same tab.
+
+        Returns:
+            The active tab's id and the tab containers by id.
+        """
+        key, state = self._key(param, key), st.session_state
+        by_label = {label: tab_id for tab_id, label in labels.items()}
+        if default not in labels:
+            default = next(iter(labels))
+        if state.get(key) in by_label:
+            active = by_label[state[key]]
+        elif state.get(f"{key}_id") in labels:
+            active = state[f"{key}_id"]
+        else:
+            active = st.query_params.get(param)
+            active = active if active in labels else default
+        state[key], state[f"{key}_id"] = labels[active], active
+        containers = draw(list(labels.values()), key=key, on_change="rerun")
+        self.put(param, active)
+        return active, dict(zip(labels, containers, strict=True))
 
     def put(self, param: str, value: Any) -> None:
         """Record a value that no widget of this call draws (``None`` leaves the parameter out)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from common.text import render
+from common.text import has, render
 from forecasting.scenarios.apply import Drivers, State, apply, growth
 from forecasting.scenarios.baseline import Baseline
 from forecasting.scenarios.describe import TargetPathFact, describe, describe_fact
@@ -95,7 +95,8 @@ class Outcome:
         self, lang: str = "zh", unit: str | None = None, names: Mapping[str, str] | None = None
     ) -> list[str]:
         """The assumption log: the baseline model, then each adjustment in words with its computed facts."""
-        head = render("scenario.baseline_head", lang, model=self.model)
+        model = f"forecast.model_{self.model}"  # the model's name in words, as the Forecast page writes it
+        head = render("scenario.baseline_head", lang, model=render(model, lang) if has(model) else self.model)
         if self.scenario is None:
             return [head]
         lines = [head]

@@ -14,7 +14,7 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import auth, cache, explore, show, state
+from ui import auth, cache, explore, series_picker, show, state
 from ui import forecast_view as fv
 from ui.charts import recent
 from ui.defaults import defaults
@@ -46,27 +46,11 @@ ss.show_notices()
 ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
 first, url = defaults().scenarios, state.PageUrl("sc")
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
-ind = cat.get(
-    url.choice(
-        col_ind.selectbox,
-        "indicator",
-        ids,
-        default=first.indicator,
-        label=t("scenarios.indicator"),
-        format_func=lambda i: explore.indicator_label(cat.get(i), lang),
-    )
+picker_labels = (t("scenarios.indicator"), t("scenarios.region"))
+series = series_picker.pick(
+    url, ids, col_ind, col_reg, default_indicator=first.indicator, labels=picker_labels, preferred_region=first.region
 )
-rows = cache.indicator_rows(ind.id)
-available = regions_of(ind.id)
-default_region = first.region if first.region in available else explore.default_regions(rows, reg, ind.polarity)[0]
-region = url.choice(
-    col_reg.selectbox,
-    "region",
-    available,
-    default=default_region,
-    label=t("scenarios.region"),
-    format_func=lambda c: reg.name(c, lang),
-)
+ind, region, rows = series.indicator, series.region, series.rows
 top, h0 = defaults().forecast.max_horizon[ind.freq], defaults().forecast.horizon[ind.freq]
 h = url.number(col_h.slider, "h", 1, top, default=h0, label=t("scenarios.horizon"), follows=ind.freq)
 model = url.choice(
@@ -222,6 +206,8 @@ if comp is not None:
     accuracy = fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id))
     source = source_line(ind, last, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
+    if comp.target is not None:
+        labels["target"] = t("scenarios.target_now", text=sv.target_text(comp.target, ind, lang))
     place = {"name": pick(ind.name), "region": reg.name(region, lang)}
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
     selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"

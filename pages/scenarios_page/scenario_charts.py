@@ -13,6 +13,7 @@ from ui.inert import inert_html
 
 BASELINE_COLOR = "#7f8c8d"
 HISTORY_COLOR = "#2c3e50"
+TARGET_COLOR = PALETTE[0]  # the red no scenario gets (see scenario_color)
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -84,6 +85,47 @@ def _baseline(comp: Comparison, labels: dict[str, str], decimals: int, unit: str
     ]
 
 
+def target_path(comp: Comparison, history: pd.DataFrame) -> tuple[list, list] | None:
+    """Where the target sits on the chart, as the points of a line: ``(x, y)``, or None without a target in the
+    horizon.
+
+    A level target (or a rate's) is a flat line from the first forecast period to the target's period, at its value.
+    A growth target is the step it asks for: from the period before (the baseline's central value there, or the last
+    observation) to the level that growth would reach in the target's period.
+    """
+    target, base = comp.target, comp.baseline
+    if target is None or target.period not in base.periods:
+        return None
+    i = base.periods.index(target.period)
+    if target.measure == "level":
+        return [base.dates[0], base.dates[i]], [target.value, target.value]
+    if i == 0:
+        observed = history.dropna(subset=["y"])
+        start_x, start_y, steps = observed["ds"].iloc[-1], base.anchor_value, base.anchor_gap
+    else:
+        start_x, start_y, steps = base.dates[i - 1], float(base.central[i - 1]), 1
+    return [start_x, base.dates[i]], [start_y, start_y * (1 + target.value / 100) ** steps]
+
+
+def _target(comp: Comparison, history: pd.DataFrame, name: str, decimals: int, unit: str) -> go.Scatter | None:
+    path = target_path(comp, history)
+    if path is None:
+        return None
+    x, y = path
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="lines+markers+text",
+        line={"color": TARGET_COLOR, "width": 2, "dash": "dot"},
+        marker={"symbol": ["circle-open", "star"], "size": [6, 14], "color": TARGET_COLOR},
+        text=["", name],
+        textposition="top left",
+        textfont={"color": TARGET_COLOR},
+        hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{y:,.{decimals}f}} {unit}<extra></extra>",
+    )
+
+
 def _finish(fig: go.Figure, title: str, unit: str, height: int) -> go.Figure:
     """The shared layout, with the legend a fixed distance below the plot whatever the figure's height (the
     source, model and coverage go in the captions under the chart and in the briefing's footer)."""
@@ -106,7 +148,8 @@ def scenario_fans(
     Args:
         history: ``ds, y`` of the series.
         labels: legend names ``history``, ``baseline``, ``baseline80``, ``baseline95`` and ``band80`` (a format
-            string with ``{name}``) in the user's language.
+            string with ``{name}``) in the user's language, and ``target`` (the target in words) when the
+            comparison has one: the target is then drawn, labelled, in the primary red (see :func:`target_path`).
     """
     fig = go.Figure(_baseline(comp, labels, decimals, unit, True))
     fig.add_trace(_history(recent(history, comp.baseline.freq), labels["history"], decimals, unit, True))
@@ -115,6 +158,9 @@ def scenario_fans(
         name = inert_html(outcome.name)
         fig.add_trace(_band(outcome.bands(), 80, _rgba(color, 0.15), labels["band80"].format(name=name), name, False))
         fig.add_trace(_mean(outcome, color, name, None, decimals, unit, True))
+    target = _target(comp, history, inert_html(labels.get("target", "")), decimals, unit)
+    if target is not None:
+        fig.add_trace(target)
     return _finish(fig, title, unit, 520)
 
 

@@ -148,31 +148,27 @@ def _shown_name(name: str, is_baseline: bool, lang: str) -> str:
 
 
 def comparison_table(comp: Comparison, ind: Indicator, lang: str) -> pd.DataFrame:
-    """The delta table: end-of-horizon value with its 80% interval, difference and cumulative difference from the
-    baseline (with the 80% interval of the paired draws), P(better than the baseline), P(meeting the target)."""
+    """The delta table: P(meeting the target) and P(better than the baseline) first, where a narrow screen still
+    shows them, then the end-of-horizon value with its 80% interval, difference and cumulative difference from the
+    baseline (with the 80% interval of the paired draws)."""
     table, d = comp.table, ind.decimals
     rate = comp.baseline.kind == "rate"
     diff_unit = t("scenarios.pp", lang) if rate else ind.unit[lang]
     end = display(table["end_period"].iloc[0], comp.baseline.freq, lang)
-    out = pd.DataFrame(
-        {
-            t("scenarios.col_scenario", lang): [
-                _shown_name(n, b, lang) for n, b in zip(table["scenario"], table["is_baseline"], strict=True)
-            ],
-            t("scenarios.col_end", lang, period=end, unit=ind.unit[lang]): table["end_mean"].round(d),
-            t("scenarios.col_lo80", lang): table["end_lo_80"].round(d),
-            t("scenarios.col_hi80", lang): table["end_hi_80"].round(d),
-            t("scenarios.col_diff", lang, unit=diff_unit): table["end_diff"].round(d),
-        }
-    )
+    names = [_shown_name(n, b, lang) for n, b in zip(table["scenario"], table["is_baseline"], strict=True)]
+    out = pd.DataFrame({t("scenarios.col_scenario", lang): names})
+    if comp.target is not None:
+        out[t("scenarios.col_target", lang)] = (100 * table["p_target"]).round(1)
+    out[t("scenarios.col_beats", lang)] = (100 * table["p_beats_baseline"]).round(1)
+    out[t("scenarios.col_end", lang, period=end, unit=ind.unit[lang])] = table["end_mean"].round(d)
+    out[t("scenarios.col_lo80", lang)] = table["end_lo_80"].round(d)
+    out[t("scenarios.col_hi80", lang)] = table["end_hi_80"].round(d)
+    out[t("scenarios.col_diff", lang, unit=diff_unit)] = table["end_diff"].round(d)
     if not rate:
         out[t("scenarios.col_diff_pct", lang)] = table["end_diff_pct"].round(2)
     out[t("scenarios.col_cum", lang, unit=diff_unit)] = table["cum_diff"].round(d)
     out[t("scenarios.col_cum_lo80", lang)] = table["cum_diff_lo_80"].round(d)
     out[t("scenarios.col_cum_hi80", lang)] = table["cum_diff_hi_80"].round(d)
-    out[t("scenarios.col_beats", lang)] = (100 * table["p_beats_baseline"]).round(1)
-    if comp.target is not None:
-        out[t("scenarios.col_target", lang)] = (100 * table["p_target"]).round(1)
     return out
 
 

@@ -1,0 +1,37 @@
+"""The Indicators tabs and the Map's inset in Chromium: what AppTest cannot see (a click on a tab, a drawn frame)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from test_browser import TIMEOUT_MS, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_clicked_tab_goes_into_the_link_and_a_reload_keeps_it(app_url, browser_page):
+    page = browser_page.page
+    page.goto(f"{app_url}/")  # in through the navigation: a first deep link opens a "page not found" box (#12)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="指标").click()
+    expect(page).to_have_url(re.compile(r"/indicators\?"), timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    page.get_by_role("tab", name="地区排名").click()
+    expect(page).to_have_url(re.compile(r"tab=ranking"), timeout=TIMEOUT_MS)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name="地区排名")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    assert browser_page.external == []
+
+
+def test_the_south_china_sea_inset_is_drawn_in_a_frame(app_url, browser_page):
+    page = browser_page.page
+    page.goto(f"{app_url}/map?level=china&indicator=gdp&year=2022&lang=zh")
+    wait_for_app(page)
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.locator(".geo")).to_have_count(2, timeout=TIMEOUT_MS)  # the main map and the inset
+    expect(chart.locator(".geo2 .layer.frame path")).to_have_count(1, timeout=TIMEOUT_MS)  # the inset's frame
+    expect(chart).to_contain_text("南海诸岛", timeout=TIMEOUT_MS)
+    assert browser_page.external == []
