@@ -30,7 +30,7 @@ LEADING_BLANKS = " \n\r\t\u00a0\u3000"  # a spreadsheet skips these before a for
 HEADER_FILL, HEADER_FONT, BORDER = "34495E", "FFFFFF", "BFBFBF"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 MAX_INFERRED_DECIMALS = 2
-SOURCE_LABELS = ("pack.table_source", "footer.sources")  # the labels a source line may already start with
+SOURCE_LABELS = ("pack.table_source", "cite.source", "cite.sources")  # the labels a source line may already start with
 
 
 @dataclass(frozen=True)
