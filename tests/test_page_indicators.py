@@ -50,7 +50,7 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     assert shown["地区"].iloc[0] == "广东"
     assert shown["数值（亿元）"].iloc[0] == pytest.approx(table["value"].iloc[0])
     assert shown["变化率（%）"].iloc[0] == pytest.approx(round(table["change_pct"].iloc[0], 1))
-    columns = json.loads(at.dataframe[0].proto.columns)
+    columns = json.loads(at.tabs[1].dataframe[0].proto.columns)
     formats = {name: spec["type_config"]["format"] for name, spec in columns.items() if "type_config" in spec}
     gdp = f"%,.{cat.get('gdp').decimals}f"  # separators and the indicator's decimals
     assert formats["数值（亿元）"] == formats["上期数值（亿元）"] == formats["变化（亿元）"] == gdp
