@@ -10,9 +10,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from common.text import DEFAULT_LANG, LANGS, render
+from common.text import DEFAULT_LANG, LANG_NAMES, LANGS, render
 
-__all__ = ["DEFAULT_LANG", "LANGS", "current_lang", "pick", "t"]
+__all__ = ["DEFAULT_LANG", "LANGS", "current_lang", "language_switch", "pick", "t"]
 
 
 def current_lang() -> str:
@@ -31,3 +31,14 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
 def pick(texts: Mapping[str, str], lang: str | None = None) -> str:
     """The current language's entry of a {zh, en} mapping from metadata (or a `Text` / `Message`)."""
     return texts[lang or current_lang()]
+
+
+def language_switch() -> None:
+    """The sidebar's language radio: a click switches the session and the URL and reruns at once, so every widget
+    of the page is drawn again in the new language (their values are codes; only the labels are words)."""
+    lang = current_lang()
+    chosen = st.radio(t("app.language"), LANGS, index=LANGS.index(lang), horizontal=True, format_func=LANG_NAMES.get)
+    if chosen != lang:
+        st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
