@@ -168,7 +168,7 @@ def targets_table(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> pd
                 t("overview.col_period", lang): when,
                 t("overview.col_gap", lang): fmt.MISSING[lang] if s.gap is None else _gap(s, lang),
                 t("overview.col_status", lang): t(f"overview.status_{s.status}", lang),
-                t("overview.col_source", lang): s.target.source,
+                t("overview.col_source", lang): s.target.source[lang],
             }
         )
     return pd.DataFrame(rows)
