@@ -13,6 +13,7 @@ rerun would cost each page time for nothing), and files are generated only when 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ from briefing import (
     chart_bytes,
     file_name,
     narrative,
+    pack_file_name,
     to_csv,
     to_xlsx,
 )
@@ -210,7 +212,7 @@ def build(formats: tuple[str, ...], lang: str, title: str, scope: str) -> dict |
         st.error(error_text(exc))
         return None
     seconds = time.perf_counter() - start
-    return {"files": files, "version": version(), "items": len(items()), "seconds": round(seconds, 1)}
+    return {"files": files, "version": version(), "items": len(items()), "seconds": round(seconds, 1), "lang": lang}
 
 
 def narrative_preview(facts: Facts | dict | None, lang: str) -> str:
@@ -252,12 +254,12 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
 
 def pack_download_buttons(result: dict) -> None:
     """Download buttons for a built pack's files."""
-    stamp = time.strftime("%Y%m%d")
     for fmt, data in result["files"].items():
+        name = pack_file_name(fmt, result["lang"], dt.date.today())
         st.download_button(
             t(f"briefing.download_pack_{fmt}"),
-            data=auth.audited_download("export.pack", f"briefing-{stamp}.{fmt}", lambda data=data: data),
-            file_name=f"briefing-{stamp}.{fmt}",
+            data=auth.audited_download("export.pack", name, lambda data=data: data),
+            file_name=name,
             mime=PACK_MIME[fmt],
             key=f"brief_download_{fmt}",
             type="primary",
