@@ -26,8 +26,11 @@ with tab_sets:
     st.caption(t("data.store_at", backend=store.backend, url=store.url))
     for meta in data.datasets().values():
         with st.expander(t("data.origin_of", title=meta.title[lang])):
-            st.markdown(f"**{t('data.col_producer')}**：{meta.producer[lang]} · {meta.distributor} · {meta.version}")
-            st.markdown(f"**{t('data.col_licence')}**：{meta.licence[lang]} · {meta.url}")
+            colon = "：" if lang == "zh" else ": "
+            st.markdown(
+                f"**{t('data.col_producer')}**{colon}{meta.producer[lang]} · {meta.distributor} · {meta.version}"
+            )
+            st.markdown(f"**{t('data.col_licence')}**{colon}{meta.licence[lang]} · {meta.url}")
             st.code(meta.source_text(), language="markdown")
     if not steward:
         st.caption(t("auth.steward_only"))

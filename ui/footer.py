@@ -40,10 +40,11 @@ def source_line(
 def sources_line(inds: list[Indicator], lang: str) -> str:
     """Source line for a view built from several indicators (each dataset named once)."""
     seen: dict[str, str] = {}
+    cite = "{}（{}；{}）" if lang == "zh" else "{} ({}; {})"  # English punctuation on English pages
     for ind in inds:
         for span in cache.source_spans(ind.id) if ind.id in cache.present_indicators() else []:
             ds = dataset(span.dataset_id)
-            seen.setdefault(ds.id, f"{ds.producer[lang]}（{ds.version}；{ds.licence[lang]}）")
+            seen.setdefault(ds.id, cite.format(ds.producer[lang], ds.version, ds.licence[lang]))
         ds = dataset(ind.source)
-        seen.setdefault(ds.id, f"{ds.producer[lang]}（{ds.version}；{ds.licence[lang]}）")
+        seen.setdefault(ds.id, cite.format(ds.producer[lang], ds.version, ds.licence[lang]))
     return t("footer.sources", lang, sources="；".join(seen.values()) if lang == "zh" else "; ".join(seen.values()))
