@@ -33,12 +33,24 @@ def pick(texts: Mapping[str, str], lang: str | None = None) -> str:
     return texts[lang or current_lang()]
 
 
+LANG_WIDGET = "lang_choice"  # the sidebar radio's own key: its identity does not change with the language shown
+
+
+def _switched() -> None:
+    """The radio's callback: runs before the script, so the whole run that follows speaks the new language."""
+    chosen = st.session_state[LANG_WIDGET]
+    st.session_state["lang"] = chosen
+    st.query_params["lang"] = chosen
+
+
 def language_switch() -> None:
-    """The sidebar's language radio: a click switches the session and the URL and reruns at once, so every widget
-    of the page is drawn again in the new language (their values are codes; only the labels are words)."""
-    lang = current_lang()
-    chosen = st.radio(t("app.language"), LANGS, index=LANGS.index(lang), horizontal=True, format_func=LANG_NAMES.get)
-    if chosen != lang:
-        st.session_state["lang"] = chosen
-        st.query_params["lang"] = chosen
-        st.rerun()
+    """The sidebar's language radio: a click switches the session and the URL before the page runs again, so every
+    widget of the page is drawn in the new language (their values are codes; only the labels are words).
+
+    A keyed widget with a callback rather than a radio whose default follows the language and a rerun: that radio
+    is a new widget after each switch, and a click arriving while the page's first run is settling was undone.
+    """
+    st.session_state[LANG_WIDGET] = current_lang()
+    st.radio(
+        t("app.language"), LANGS, key=LANG_WIDGET, horizontal=True, format_func=LANG_NAMES.get, on_change=_switched
+    )

@@ -1,0 +1,62 @@
+"""In Chromium: on every page one click on "English" in the sidebar switches every select box, multiselect, radio
+and select slider to English (no Chinese character left in what they show), and one click on "中文" brings back
+the very Chinese values."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from test_browser import TIMEOUT_MS, heading, page_url, wait_for_app
+
+from common.text import LANG_NAMES, strings
+from ui.navigation import PAGES
+
+pytestmark = pytest.mark.browser
+CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# What a choice widget shows, in the main area and the sidebar: a select box's or multiselect's value (its
+# selected text and tags, not the label above it), a radio's checked option, a select slider's value and ends.
+SHOWN = ", ".join(
+    [
+        '[data-testid="stSelectbox"] [data-baseweb="select"]',
+        '[data-testid="stMultiSelect"] [data-baseweb="select"]',
+        '[data-testid="stRadio"] label:has(input:checked)',
+        '[data-testid="stSlider"] [data-testid="stSliderThumbValue"]',
+        '[data-testid="stSlider"] [data-testid="stSliderTickBarMin"]',
+        '[data-testid="stSlider"] [data-testid="stSliderTickBarMax"]',
+    ]
+)
+
+
+def shown(page) -> list[str]:
+    """The text of every visible choice widget's value on the page, in document order (a tab's widgets are drawn
+    when the tab is shown)."""
+    return [widget.inner_text().strip() for widget in page.locator(SHOWN).all() if widget.is_visible()]
+
+
+def switch(page, lang: str, title: str) -> list[str]:
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(LANG_NAMES[lang], exact=True).click()
+    expect(heading(page)).to_have_text(title, timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    return shown(page)
+
+
+@pytest.mark.parametrize(("index", "entry"), list(enumerate(PAGES)), ids=[p[3] for p in PAGES])
+def test_one_click_switches_every_choice_widget_and_back(app_url, browser_page, index, entry):
+    page = browser_page.page
+    titles = strings()[entry.title_key.replace("nav.", "") + ".title"]
+    page.goto(page_url(app_url, index, entry.url_path) + "?lang=zh")
+    expect(heading(page)).to_have_text(titles["zh"], timeout=TIMEOUT_MS)
+    wait_for_app(page)
+    zh = shown(page)
+    assert LANG_NAMES["zh"] in zh  # the sidebar's language radio is read too
+
+    en = switch(page, "en", titles["en"])
+    assert len(en) == len(zh), (zh, en)
+    left = [text for text in en if CJK.search(text)]
+    assert not left, f"/{entry.url_path} still shows {left} in English"
+
+    assert switch(page, "zh", titles["zh"]) == zh
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert browser_page.external == []
