@@ -6,7 +6,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from apptest import open_page, page_path
+from apptest import open_page, page_path, rendered
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from streamlit.testing.v1 import AppTest
 
 from data.nbs_portal import load_cn_prov_nbs
@@ -257,3 +258,14 @@ def test_standings_of_a_stale_indicator_say_which_year_and_that_it_is_old(lang, 
     assert not at.exception
     assert any(m.value == f"**{heading}**" for m in at.markdown)
     assert any(c.value.startswith(("来源", "Source")) and note in c.value for c in at.caption)
+
+
+def test_card_titles_wrap_above_the_metric():
+    # A metric's own label is cut at one line ("General budget revenue growth (year to d…"): the card shows the
+    # title as text that wraps, with the definition as its help, and keeps the metric's label only for screen readers.
+    at = run_page(lang="en")
+    assert not at.exception
+    titles = {rendered(m.value): m.help for m in at.markdown if m.help}
+    for metric in at.metric:
+        assert metric.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
+        assert metric.label in titles and titles[metric.label]

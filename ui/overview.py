@@ -27,6 +27,7 @@ from ui import format as fmt
 from ui import vintage as vn
 from ui.explore import default_years
 from ui.i18n import t
+from ui.inert import inert
 
 INDICATORS_PAGE = Path(__file__).resolve().parents[1] / navigation.script("indicators")
 STATUS_COLOR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_data": "gray", "no_target": "gray"}
@@ -251,6 +252,9 @@ def indicator_link(label: str, params: dict[str, str]) -> None:
 def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:
     """One KPI card: value and change, period and unit, sparkline, target status, vintage, link to Indicators."""
     text = card_text(kpi, ind, lang)
+    # The title above the metric, where it wraps: a metric's own label is cut at one line ("General budget revenue
+    # growth (year to d…" in English); the metric keeps it, hidden, for screen readers.
+    st.markdown(inert(text.label), help=ind.definition[lang])
     st.metric(
         text.label,
         text.value,
@@ -258,7 +262,7 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
         delta_color=text.delta_color,
         delta_arrow=text.delta_arrow,
         delta_description=text.delta_description,
-        help=ind.definition[lang],
+        label_visibility="collapsed",
     )
     st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
     if kpi.spark["value"].notna().any():
