@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from apptest import open_page, rendered
@@ -111,3 +112,24 @@ def test_english_interface():
     at = run_page(None, lang="en")
     assert at.title[0].value == "Briefing"
     assert "basket is empty" in at.info[0].value
+
+
+def test_an_item_collected_in_the_other_language_is_flagged_and_replaced_in_one_click():
+    at = open_page("map", lang="zh", timeout=180)
+    key = next(b.key for b in at.button if b.key and b.key.startswith("basket_add_map-china-"))
+    at.button(key=key).click().run()
+    assert [e.item.lang for e in at.session_state[BASKET]] == ["zh"]
+    brief = run_page(list(at.session_state[BASKET]))
+    brief.radio(key="brief_lang").set_value("en").run()
+    assert "added on a page shown in 中文" not in " ".join(w.value for w in brief.warning)  # a Chinese page
+    assert "此项是在中文页面上加入的" in brief.warning[0].value  # worded in the page's language, naming both
+    # The page in English: the button offers to add (not "added"), and one click replaces the entry in place.
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.button(key=key).label == "Add to briefing"
+    at.button(key=key).click().run()
+    entries = at.session_state[BASKET]
+    assert [e.item.lang for e in entries] == ["en"] and not re.search("[\u4e00-\u9fff]", entries[0].item.title)
+    english = run_page(list(entries), lang="en")
+    english.radio(key="brief_lang").set_value("en").run()
+    assert not english.warning

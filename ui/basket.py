@@ -42,6 +42,7 @@ from briefing import (
     to_csv,
     to_xlsx,
 )
+from common.text import LANG_NAMES
 from ui import auth
 from ui.i18n import current_lang, t
 from ui.inert import inert
@@ -83,10 +84,12 @@ def contains(key: str) -> bool:
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
     """A pack item holding its own copy of the figure or frame, so later changes on the page do not leak in."""
+    lang = current_lang()  # the page's: its words are in the chart and the table as drawn
     if kind == "chart":
-        return PackItem("chart", title, caption, source_line, figure=go.Figure(obj), chart_meta=meta, facts=facts)
+        figure = go.Figure(obj)
+        return PackItem("chart", title, caption, source_line, figure=figure, chart_meta=meta, facts=facts, lang=lang)
     frame = obj.copy() if isinstance(obj, pd.DataFrame) else obj
-    return PackItem("table", title, caption, source_line, frame=frame, table_meta=meta, facts=facts)
+    return PackItem("table", title, caption, source_line, frame=frame, table_meta=meta, facts=facts, lang=lang)
 
 
 def add(key: str, item: PackItem) -> None:
@@ -123,8 +126,14 @@ def clear() -> None:
     _changed([])
 
 
+def contains_in(key: str, lang: str) -> bool:
+    """The entry is in the basket as drawn in `lang` (an entry added on a page in the other language is not)."""
+    return any(entry.key == key and entry.item.lang in ("", lang) for entry in entries())
+
+
 def _toggle(key: str, make: Callable[[], PackItem]) -> None:
-    if contains(key):
+    """Remove the entry; or add it, replacing in place an entry added while the page spoke the other language."""
+    if contains_in(key, current_lang()):
         remove(key)
     else:
         add(key, make())
@@ -132,7 +141,7 @@ def _toggle(key: str, make: Callable[[], PackItem]) -> None:
 
 def add_button(kind: str, obj: Any, title: str, caption: str, source_line: str, key: str, *, meta=None, facts=None):
     """A button that adds the chart or table to the basket, or removes it when it is already there."""
-    inside = contains(key)
+    inside = contains_in(key, current_lang())
     st.button(
         t("briefing.added") if inside else t("briefing.add"),
         key=f"basket_add_{key}",
@@ -245,6 +254,8 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
             on_click=remove,
             args=(entry.key,),
         )
+        if item.lang and item.lang != pack_lang:
+            st.warning(t("briefing.other_language", collected=LANG_NAMES[item.lang], pack=LANG_NAMES[pack_lang]))
         caption = st.text_area(t("briefing.caption"), value=item.caption, key=f"brief_caption_{entry.key}", height=68)
         set_caption(entry.key, caption)
         if text := narrative_preview(item.facts, pack_lang):
