@@ -60,9 +60,13 @@ class Target:
     polarity: str
     name: dict[str, str]
     wording: dict[str, str]
-    source: dict[str, str]  # {zh, en}: the document that sets the target
+    source: dict[str, str]  # {zh, en}: the document that sets the target (a plain name is used in both)
     shown_on: tuple[str, ...] = ()
     note: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.source, str):  # one document name, the same in both languages
+            object.__setattr__(self, "source", {lang: self.source for lang in LANGS})
 
     def applies_to(self, indicator_id: str) -> bool:
         """Whether a card for `indicator_id` shows this target."""
