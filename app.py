@@ -13,7 +13,7 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=FAVICON, layout="wide")
 
 cache.refresh_if_data_changed()
-lang = current_lang()
+current_lang()  # the session's language, settled from the URL before anything is drawn
 # Before anything is drawn from the data: a visitor without an actor gets the sign-in or refusal page only.
 actor = auth.gate()
 with st.sidebar:

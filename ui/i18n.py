@@ -1,7 +1,8 @@
 """The UI's words: `t(key, **values)` renders a string of common/strings in the session's language.
 
 A thin wrapper over `common.text.render`: the strings, their check and the rendering rules live there; here is only
-which language the session speaks (session state, else the URL's ``lang``, else Chinese).
+which language the session speaks (session state, else the URL's ``lang``, else Chinese), and the sidebar's radio
+that switches it (:func:`language_switch`, drawn by app.py and by the tests' stand-in for it).
 """
 
 from __future__ import annotations
