@@ -49,14 +49,22 @@ def test_one_click_switches_every_choice_widget_and_back(app_url, browser_page, 
     page.goto(page_url(app_url, index, entry.url_path) + "?lang=zh")
     expect(heading(page)).to_have_text(titles["zh"], timeout=TIMEOUT_MS)
     wait_for_app(page)
-    zh = shown(page)
-    assert LANG_NAMES["zh"] in zh  # the sidebar's language radio is read too
-
+    # A deep link's first request on this server can open Streamlit's "Page not found" box over the page it then
+    # shows (the /overview point of issue 12, handled apart): closed here so that this test is about language.
+    dialog = page.get_by_role("dialog")
+    if dialog.count():
+        page.keyboard.press("Escape")
+        expect(dialog).to_have_count(0, timeout=TIMEOUT_MS)
     en = switch(page, "en", titles["en"])
-    assert len(en) == len(zh), (zh, en)
     left = [text for text in en if CJK.search(text)]
     assert not left, f"/{entry.url_path} still shows {left} in English"
+    assert "English" in en  # the sidebar's language radio is read too
 
-    assert switch(page, "zh", titles["zh"]) == zh
+    # Back to Chinese: the same widgets, Chinese wherever the words differ from the English, and the same selections
+    # (a second switch to English reads exactly as the first).
+    zh = switch(page, "zh", titles["zh"])
+    assert len(zh) == len(en) and LANG_NAMES["zh"] in zh, (en, zh)
+    assert all(CJK.search(z) for z, e in zip(zh, en, strict=True) if z != e), list(zip(zh, en, strict=True))
+    assert switch(page, "en", titles["en"]) == en
     assert page.locator('[data-testid="stException"]').count() == 0
     assert browser_page.external == []
