@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from streamlit.testing.v1 import AppTest
 
 from common.text import render, strings
