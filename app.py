@@ -4,9 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from common.text import LANG_NAMES
 from ui import auth, cache
-from ui.i18n import LANGS, current_lang, t
+from ui.i18n import current_lang, language_switch, t
 from ui.navigation import HOME_ALIAS, visible
 
 # A local image: an emoji or :material/…: page icon makes the browser fetch the favicon from a Google CDN.
@@ -14,23 +13,13 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=FAVICON, layout="wide")
 
 cache.refresh_if_data_changed()
-lang = current_lang()
+current_lang()  # the session's language, settled from the URL before anything is drawn
 # Before anything is drawn from the data: a visitor without an actor gets the sign-in or refusal page only.
 actor = auth.gate()
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
-    chosen = st.radio(
-        t("app.language"),
-        LANGS,
-        index=LANGS.index(lang),
-        horizontal=True,
-        format_func=LANG_NAMES.get,
-    )
-    if chosen != lang:
-        st.session_state["lang"] = chosen
-        st.query_params["lang"] = chosen
-        st.rerun()
+    language_switch()
     # Before the page runs: a page may st.stop(), and nothing after navigation.run() would be drawn.
     auth.sidebar(actor)
     st.caption(t("app.offline_note"))

@@ -15,7 +15,7 @@ from briefing.charts import FORMATS, MIME, ChartMeta, chart_bytes, decorate, fil
 from briefing.errors import BadItem, BriefingError, ChromiumMissing, EmptyPack, RenderError, UnsupportedFormat
 from briefing.facts import series_facts
 from briefing.narrative import Facts, narrative, sentences
-from briefing.pack import PACK_FORMATS, PACK_MIME, build_pack
+from briefing.pack import PACK_FORMATS, PACK_MIME, build_pack, pack_file_name
 from briefing.pack_content import PackItem
 from briefing.renderer import chromium_path, shutdown
 from briefing.tables import TableMeta, neutralise, to_csv, to_xlsx
@@ -41,6 +41,7 @@ __all__ = [
     "decorate",
     "file_name",
     "narrative",
+    "pack_file_name",
     "neutralise",
     "sentences",
     "series_facts",

@@ -7,6 +7,7 @@ without a clear direction ("about") gets a distance rather than a verdict, and n
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -47,7 +48,7 @@ class Facts:
     forecast_lo: float | None = None
     forecast_hi: float | None = None
     forecast_level: int | None = None
-    forecast_model: str | None = None
+    forecast_model: str | Mapping[str, str] | None = None  # {zh, en} (a plain name is used in both languages)
     forecast_mase: float | None = None
     forecast_error: float | None = None  # mean absolute backtest error: percent of the outcome, or points for a rate
     forecast_error_kind: str | None = None  # "percent" or "points"
@@ -83,8 +84,22 @@ def number(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
 
 
+# English prose counts in billions and millions, not in the Chinese 亿 (10⁸) and 万 (10⁴): "RMB 14,148.89 billion"
+# for 141,488.9 "RMB 100 million", "11.00 million persons" for 1,100 "10,000 persons" (decimals grow with the
+# shift, so no digit is lost).
+ENGLISH_SCALES = (
+    (re.compile(r"^(RMB|US\$) 100 million$"), 0.1, 1, "{prefix} {number} billion"),
+    (re.compile(r"^10,000 (?P<what>.+)$"), 0.01, 2, "{number} million {what}"),
+)
+
+
 def with_unit(value: float, facts: Facts, lang: str) -> str:
     unit = facts.unit[lang]
+    if lang == "en":
+        for pattern, factor, extra, template in ENGLISH_SCALES:
+            if match := pattern.match(unit.strip()):
+                shifted = number(value * factor, facts.decimals + extra)
+                return template.format(number=shifted, prefix=match.group(1), what=match.groupdict().get("what"))
     text = number(value, facts.decimals)
     return f"{text}{unit}" if lang == "zh" or unit.startswith("%") else f"{text} {unit}"
 
@@ -172,7 +187,7 @@ def forecast_sentences(facts: Facts, lang: str) -> list[str]:
     if not (present(facts.forecast) and present(facts.forecast_period) and facts.forecast_model):
         return []
     values = {
-        "model": facts.forecast_model,
+        "model": facts.forecast_model if isinstance(facts.forecast_model, str) else facts.forecast_model[lang],
         "period": periods.display(facts.forecast_period, facts.freq, lang),
         "value": with_unit(facts.forecast, facts, lang),
     }

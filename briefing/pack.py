@@ -29,6 +29,12 @@ IMAGE_FOR = {"pptx": "png", "pdf": "svg"}  # slides take bitmaps; the PDF keeps 
 Progress = Callable[[int, int, str], None]
 
 
+def pack_file_name(fmt: str, lang: str, date: dt.date) -> str:
+    """The pack's file name: the language is part of it, so a Chinese and an English pack of one day never clash
+    (``briefing-zh-20250301.pdf`` / ``briefing-en-20250301.pdf``)."""
+    return f"briefing-{check_lang(lang, UnsupportedLanguage)}-{date:%Y%m%d}.{fmt}"
+
+
 def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
     """The requested pack formats, lower case, without repeats.
 

@@ -34,6 +34,7 @@ class PackItem:
     chart_meta: ChartMeta | None = None
     table_meta: TableMeta | None = None
     facts: Facts | Mapping[str, Any] | None = None
+    lang: str = ""  # the language its title, chart, caption and source are in ("" when not known)
 
     def checked(self, position: int) -> PackItem:
         """The item if it can be exported.

@@ -29,6 +29,7 @@ from briefing.errors import BadItem, BriefingError
 from briefing.narrative import Facts
 from briefing.pack_content import KINDS, PackItem
 from briefing.tables import TableMeta
+from common.text import LANGS
 
 FORMAT = 1
 # Dtypes a stored column may name: numbers, flags, text, categories and (time-zone aware) timestamps.
@@ -168,6 +169,13 @@ def _rebuild_meta(cls: type, stored: Mapping[str, Any] | None):
     return cls(**{k: _read(v) for k, v in stored.items()})
 
 
+def _lang(value: Any) -> str:
+    """The language an item was collected in: one the product speaks, or "" (not known)."""
+    if value not in ("", *LANGS):
+        raise BadItem(f"unknown language {str(value)[:20]!r}")
+    return value
+
+
 def item_to_json(item: PackItem) -> str:
     """The item as JSON text (without its caption: the store keeps that beside it).
 
@@ -185,6 +193,7 @@ def item_to_json(item: PackItem) -> str:
         "chart_meta": _meta(item.chart_meta),
         "table_meta": _meta(item.table_meta),
         "facts": _value(item.facts),
+        "lang": item.lang,
     }
     try:
         return json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -213,6 +222,7 @@ def item_from_json(text: str, caption: str = "") -> PackItem:
             chart_meta=_rebuild_meta(ChartMeta, payload["chart_meta"]),
             table_meta=_rebuild_meta(TableMeta, payload["table_meta"]),
             facts=_read(payload["facts"]),
+            lang=_lang(payload.get("lang", "")),
         )
     except BadItem:
         raise

@@ -33,7 +33,7 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "targets_schema.yaml"
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 COMPARATORS = ("about", "at_least", "at_most")
 # How the published file's units (written in Chinese) read after an English number: input vocabulary of that file.
-UNIT_EN = {"%": "%", "万人": " (10 thousand persons)"}
+UNIT_EN = {"%": "%", "万人": " (10,000 persons)"}
 # Published figures carry one or two decimals; a difference below this is rounding, not a miss.
 EPS = 1e-9
 
@@ -60,9 +60,13 @@ class Target:
     polarity: str
     name: dict[str, str]
     wording: dict[str, str]
-    source: str
+    source: dict[str, str]  # {zh, en}: the document that sets the target (a plain name is used in both)
     shown_on: tuple[str, ...] = ()
     note: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.source, str):  # one document name, the same in both languages
+            object.__setattr__(self, "source", {lang: self.source for lang in LANGS})
 
     def applies_to(self, indicator_id: str) -> bool:
         """Whether a card for `indicator_id` shows this target."""
@@ -229,11 +233,21 @@ class TargetConfig:
 
 
 def _wording(comparator: str, value: float, unit: dict[str, str]) -> dict[str, str]:
-    """The target as words: ``5%左右`` / ``about 5%``, ``1100万人以上`` / ``at least 1100 (10 thousand persons)``."""
+    """The target as words: ``5%左右`` / ``about 5%``, ``1100万人以上`` / ``at least 1100 (10,000 persons)``."""
     word, number = Message(f"target.comparator.{comparator}"), f"{value:g}"
     unit_en = UNIT_EN.get(unit["en"], f" {unit['en']}" if unit["en"] else "")
     fields = {"number": number, "word": word, "unit": Text(unit["zh"], unit_en)}
     return {lang: render("target.wording", lang, **fields) for lang in LANGS}
+
+
+def _source(text: str | dict[str, str], year: int) -> dict[str, str]:
+    """The source in both languages: as given when the file gives both; the Government Work Report (the published
+    targets' source, cited in Chinese) named in English; any other document as written."""
+    if isinstance(text, dict):
+        return dict(text)
+    if text == render("target.source_work_report", "zh", year=year):
+        return {lang: render("target.source_work_report", lang, year=year) for lang in LANGS}
+    return {lang: text for lang in LANGS}
 
 
 def _target_unit(ind: Indicator) -> dict[str, str]:
@@ -290,7 +304,7 @@ def _office_target(entry: dict, where: tuple, lines: dict, path: Path, cat: Cata
         polarity=ind.polarity,
         name=dict(ind.name),
         wording=entry.get("wording") or _wording(entry["comparator"], float(entry["value"]), unit),
-        source=entry["source"],
+        source=_source(entry["source"], year),
     )
 
 
@@ -362,7 +376,7 @@ def published_targets(frame: pd.DataFrame, config: TargetConfig, cat: Catalogue 
                 polarity=polarity,
                 name={"zh": row.indicator_zh, "en": row.indicator_en},
                 wording=wording,
-                source=row.source,
+                source=_source(row.source, int(row.year)),
                 shown_on=tuple(reading.get("shown_on", ())),
                 note=reading.get("note"),
             )

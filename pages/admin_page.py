@@ -31,12 +31,14 @@ with tab_users:
     with st.form("admin_user_form"):
         c1, c2, c3, c4 = st.columns(4)
         user = c1.text_input(t("admin.user"), key="admin_user", max_chars=200)
-        role = c2.selectbox(t("admin.role"), list(Role), key="admin_role", format_func=auth.role_name)
+        role = c2.selectbox(
+            t("admin.role"), list(Role), key="admin_role", format_func=lambda r: auth.role_name(r, lang)
+        )
         scope = c3.selectbox(
             t("admin.scope"),
             scopes,
             key="admin_scope",
-            format_func=lambda c: regions.name(c) if c else t("admin.scope_all"),
+            format_func=lambda c: regions.name(c, lang) if c else t("admin.scope_all"),
         )
         name = c4.text_input(t("admin.name"), key="admin_name", max_chars=200)
         if st.form_submit_button(t("admin.save_user"), key="admin_save_user"):

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from briefing import BriefingError, Facts, narrative, sentences, series_facts
-from briefing.narrative import ordinal
+from briefing.narrative import ordinal, with_unit
 from indicators.derived import ranking_table
+from ui.forecast_view import model_spec
 
 GDP = {
     "name": {"zh": "地区生产总值", "en": "Gross regional product"},
@@ -51,9 +52,38 @@ def test_chinese_sentences_state_the_numbers(gdp_rows, cat, registry):
 def test_english_sentences_state_the_same_numbers(gdp_rows, cat, registry):
     facts = series_facts(gdp_rows, cat.get("gdp"), "440000", registry)
     text = narrative(facts, "en")
-    assert f"was {facts.latest:,.1f} 100 million yuan in {facts.period.year}." in text
-    assert f"up {facts.latest - facts.previous:,.1f} 100 million yuan" in text
+    # 亿元 (RMB 100 million) told in billions, the English way, with the digits kept.
+    assert f"was RMB {facts.latest / 10:,.2f} billion in {facts.period.year}." in text
+    assert f"up RMB {(facts.latest - facts.previous) / 10:,.2f} billion" in text
+    assert "100 million" not in text
     assert f"ranks {ordinal(facts.rank)} of {facts.rank_of} regions (higher is better)." in text
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "unit", "expected"),
+    [
+        (141488.9, 1, "RMB 100 million", "RMB 14,148.89 billion"),
+        (1100.0, 1, "US$ 100 million", "US$ 110.00 billion"),
+        (1256.0, 0, "10,000 persons", "12.56 million persons"),
+        (5.2, 1, "%", "5.2%"),
+        (3.0, 1, "yuan", "3.0 yuan"),
+    ],
+)
+def test_english_amounts_in_billions_and_millions(value, decimals, unit, expected):
+    facts = Facts(name={"zh": "x", "en": "x"}, unit={"zh": "亿元", "en": unit}, decimals=decimals, freq="A")
+    assert with_unit(value, facts, "en") == expected
+
+
+def test_forecast_model_named_in_the_packs_language():
+    # The page names the model in both languages (a Chinese page may build an English pack): one pair of brackets.
+    model = {lang: model_spec("ets", "ETS(M,A,N)", lang) for lang in ("zh", "en")}
+    assert model == {"zh": "指数平滑（ETS(M,A,N)）", "en": "Exponential smoothing (ETS(M,A,N))"}
+    facts = Facts.from_dict(
+        {**GDP, "forecast": 1.0, "forecast_period": pd.Timestamp("2025-01-01"), "forecast_model": model}
+    )
+    assert "指数平滑（ETS(M,A,N)）模型预测" in narrative(facts, "zh")
+    english = narrative(facts, "en")
+    assert "The Exponential smoothing (ETS(M,A,N)) model forecasts" in english and "指数" not in english
 
 
 def test_every_number_in_the_narrative_comes_from_the_facts(gdp_rows, cat, registry):

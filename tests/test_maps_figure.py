@@ -74,7 +74,7 @@ def test_every_region_with_geometry_is_drawn_once_with_its_code(china_zh):
 
 def test_legend_title_carries_the_unit(china_zh, world_en):
     assert "亿元" in china_zh.layout.legend.title.text
-    assert "100 million US$" in world_en.layout.legend.title.text
+    assert "US$ 100 million" in world_en.layout.legend.title.text
 
 
 def test_classes_are_mapclassify_classes_with_distinct_colours(obs, china_zh):
@@ -95,7 +95,7 @@ def test_hover_shows_name_value_with_unit_rank_and_period(obs, china_zh, world_e
     assert "%{customdata[1]}" in trace.hovertemplate and "%{customdata[2]}" in trace.hovertemplate
     assert "排名" in trace.hovertemplate
     _, row = by_code(world_en)["CHN"]
-    assert row[1] == "China" and row[2].endswith(" 100 million US$") and row[4] == "2022"
+    assert row[1] == "China" and row[2].endswith(" US$ 100 million") and row[4] == "2022"
 
 
 @pytest.mark.parametrize("polarity", ["higher_is_better", "lower_is_better", "neutral"])

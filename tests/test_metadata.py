@@ -40,6 +40,14 @@ def test_every_entry_is_complete_in_both_languages(cat):
             assert ind.conversion["zh"] and ind.conversion["en"]
 
 
+def test_english_units_read_the_english_way(cat):
+    # "RMB 100 million", "US$ 100 million", "10,000 persons": not the Chinese order "100 million yuan" / "10 thousand".
+    chinese_order = re.compile(r"\b\d+ (thousand|million|billion) (yuan|US\$)|\b10 thousand\b")
+    units = [ind.unit["en"] for ind in cat] + [ind.per_capita.unit["en"] for ind in cat if ind.per_capita]
+    assert units and not [u for u in units if chinese_order.search(u)]
+    assert "RMB 100 million" in units and "US$ 100 million" in units and "10,000 persons" in units
+
+
 def test_search_in_both_languages(cat):
     assert "gdp" in [i.id for i in cat.search("生产总值")]
     assert "gdp" in [i.id for i in cat.search("gross regional")]

@@ -4,11 +4,12 @@ the pack and check its contents."""
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
 from apptest import open_page, rendered
-from basket_support import LOCAL, app_store, stored, stored_keys
+from basket_support import LOCAL, app_store, stored, stored_items, stored_keys
 from briefing_support import pdf_page_count, sample_figure
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -142,3 +143,24 @@ def test_an_item_this_release_cannot_read_is_shown_and_can_be_removed():
     assert not at.exception and at.error  # the pack is refused with a message, nothing crashes
     at.button(key="brief_remove_old").click().run()
     assert stored_keys() == ["gd"] and not at.warning
+
+
+def test_an_item_collected_in_the_other_language_is_flagged_and_replaced_in_one_click():
+    at = open_page("map", lang="zh", timeout=180)
+    key = next(b.key for b in at.button if b.key and b.key.startswith("basket_add_map-china-"))
+    at.button(key=key).click().run()
+    assert [item.lang for item in stored_items()] == ["zh"]
+    brief = run_page(None)
+    brief.radio(key="brief_lang").set_value("en").run()
+    assert "added on a page shown in 中文" not in " ".join(w.value for w in brief.warning)  # a Chinese page
+    assert "此项是在中文页面上加入的" in brief.warning[0].value  # worded in the page's language, naming both
+    # The page in English: the button offers to add (not "added"), and one click replaces the entry in place.
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.button(key=key).label == "Add to briefing"
+    at.button(key=key).click().run()
+    items = stored_items()
+    assert [item.lang for item in items] == ["en"] and not re.search("[\u4e00-\u9fff]", items[0].title)
+    english = run_page(None, lang="en")
+    english.radio(key="brief_lang").set_value("en").run()
+    assert not english.warning

@@ -56,7 +56,7 @@ def test_english_names(obs, cat):
     assert at.title[0].value == "Map"
     shown = at.dataframe[0].value
     assert "Guangdong" in shown["Region"].tolist()
-    assert "Value (10 thousand persons)" in shown.columns
+    assert "Value (10,000 persons)" in shown.columns
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from apptest import open_page, page_path, rendered
+from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from streamlit.testing.v1 import AppTest
 
 from data.nbs_portal import load_cn_prov_nbs
@@ -285,3 +286,14 @@ def test_clearing_every_card_stays_empty_and_says_so():
     assert at.multiselect(key="ov_cards").value == [] and at.query_params["cards"] == ""
     assert not at.metric
     assert any(i.value == "未选择指标。" for i in at.info)
+
+
+def test_card_titles_wrap_above_the_metric():
+    # A metric's own label is cut at one line ("General budget revenue growth (year to d…"): the card shows the
+    # title as text that wraps, with the definition as its help, and keeps the metric's label only for screen readers.
+    at = run_page(lang="en")
+    assert not at.exception
+    titles = {rendered(m.value): m.help for m in at.markdown if m.help}
+    for metric in at.metric:
+        assert metric.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
+        assert metric.label in titles and titles[metric.label]

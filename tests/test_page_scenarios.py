@@ -38,12 +38,12 @@ from ui import cache
 
 GDP_GD = {"indicator": "gdp", "region": "440000", "h": "5"}
 EN = {
-    "end": "2029 (100 million yuan)",
+    "end": "2029 (RMB 100 million)",
     "lo": "80% lower",
     "hi": "80% upper",
-    "diff": "Difference from baseline (100 million yuan)",
+    "diff": "Difference from baseline (RMB 100 million)",
     "diff_pct": "Difference from baseline (%)",
-    "cum": "Cumulative difference (100 million yuan)",
+    "cum": "Cumulative difference (RMB 100 million)",
     "cum_lo": "Cumulative 80% lower",
     "cum_hi": "Cumulative 80% upper",
     "beats": "P(better than baseline) (%)",

@@ -251,3 +251,15 @@ def test_an_error_found_after_reading_names_the_file_that_was_read(tmp_path):
     assert err.field == "published.new_urban_jobs" and "no reading" in err.problem
     assert err.path == str(copy) and str(err).startswith(f"{copy}, field published.new_urban_jobs: ")
     assert str(TARGETS_FILE) not in str(err)
+
+
+def test_jobs_target_reads_naturally_in_english(book):
+    # 万人 after an English number: "10,000 persons", not "10 thousand persons".
+    wording = published(book, "new_urban_jobs", 2024).wording
+    assert "万人" in wording["zh"]
+    assert wording["en"].endswith(" (10,000 persons)"), wording["en"]
+
+
+def test_published_targets_cite_the_work_report_in_each_language(book):
+    target = published(book, "gdp_growth", 2025)
+    assert target.source == {"zh": "国务院《政府工作报告》2025", "en": "State Council, Government Work Report 2025"}

@@ -16,6 +16,7 @@ once per session (kept by its token, which changes whenever the item does).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -41,10 +42,12 @@ from briefing import (
     chart_bytes,
     file_name,
     narrative,
+    pack_file_name,
     to_csv,
     to_xlsx,
 )
 from briefing.stored import item_from_json, item_to_json
+from common.text import LANG_NAMES
 from data.errors import DataError
 from data.store import BasketRow, Baskets
 from ui import auth, cache
@@ -116,11 +119,12 @@ def contains(key: str) -> bool:
 
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
-    """A pack item of the page's figure or frame. No copy is needed: `add` writes it to the store at once, so later
-    changes on the page cannot leak in."""
+    """A pack item of the page's figure or frame, in the page's language (its words are in the chart and the table as
+    drawn). No copy is needed: `add` writes it to the store at once, so later changes on the page cannot leak in."""
+    lang = current_lang()
     if kind == "chart":
-        return PackItem("chart", title, caption, source_line, figure=obj, chart_meta=meta, facts=facts)
-    return PackItem("table", title, caption, source_line, frame=obj, table_meta=meta, facts=facts)
+        return PackItem("chart", title, caption, source_line, figure=obj, chart_meta=meta, facts=facts, lang=lang)
+    return PackItem("table", title, caption, source_line, frame=obj, table_meta=meta, facts=facts, lang=lang)
 
 
 def add(key: str, item: PackItem) -> None:
@@ -148,6 +152,11 @@ def set_caption(key: str, caption: str) -> None:
 
 def clear() -> None:
     _baskets().clear(actor=auth.current())
+
+
+def contains_in(key: str, lang: str) -> bool:
+    """The entry is in the basket as drawn in `lang` (an entry added on a page in the other language is not)."""
+    return any(entry.key == key and entry.item.lang in ("", lang) for entry in entries())
 
 
 def guarded(key: str, change: Callable, *args) -> None:
@@ -179,7 +188,7 @@ def _toggle(key: str, shown_inside: bool, make: Callable[[], PackItem]) -> None:
 
 def add_button(kind: str, obj: Any, title: str, caption: str, source_line: str, key: str, *, meta=None, facts=None):
     """A button that adds the chart or table to the basket, or removes it when it is already there."""
-    inside = contains(key)
+    inside = contains_in(key, current_lang())
     st.button(
         t("briefing.added") if inside else t("briefing.add"),
         key=f"basket_add_{key}",
@@ -260,7 +269,7 @@ def build(formats: tuple[str, ...], lang: str, title: str, scope: str) -> dict |
         st.error(error_text(exc))
         return None
     seconds = time.perf_counter() - start
-    return {"files": files, "version": version(), "items": len(items()), "seconds": round(seconds, 1)}
+    return {"files": files, "version": version(), "items": len(items()), "seconds": round(seconds, 1), "lang": lang}
 
 
 def narrative_preview(facts: Facts | dict | None, lang: str) -> str:
@@ -306,6 +315,8 @@ def show_entry(n: int, entry: Entry, count: int, pack_lang: str) -> None:
             on_change=_caption_edited,
             args=(entry.key, caption_key),
         )
+        if item.lang and item.lang != pack_lang:
+            st.warning(t("briefing.other_language", collected=LANG_NAMES[item.lang], pack=LANG_NAMES[pack_lang]))
         if text := narrative_preview(item.facts, pack_lang):
             st.caption(t("briefing.narrative", text=inert(text)))
         st.caption(inert(item.source))
@@ -317,12 +328,12 @@ def _caption_edited(key: str, widget_key: str) -> None:
 
 def pack_download_buttons(result: dict) -> None:
     """Download buttons for a built pack's files."""
-    stamp = time.strftime("%Y%m%d")
     for fmt, data in result["files"].items():
+        name = pack_file_name(fmt, result["lang"], dt.date.today())
         st.download_button(
             t(f"briefing.download_pack_{fmt}"),
-            data=auth.audited_download("export.pack", f"briefing-{stamp}.{fmt}", lambda data=data: data),
-            file_name=f"briefing-{stamp}.{fmt}",
+            data=auth.audited_download("export.pack", name, lambda data=data: data),
+            file_name=name,
             mime=PACK_MIME[fmt],
             key=f"brief_download_{fmt}",
             type="primary",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,7 +12,7 @@ from common import periods
 from data.regions import RegionRegistry
 from forecasting.intervals import MIN_COVERAGE_POINTS
 from ui import cache
-from ui.i18n import t
+from ui.i18n import LANGS, t
 
 LEVELS = (80, 95)
 
@@ -18,6 +20,16 @@ LEVELS = (80, 95)
 def model_label(name: str, lang: str) -> str:
     """A model name as users read it (组合预测 / combination, 自动 / auto …)."""
     return t(f"forecast.model_{name}", lang)
+
+
+def model_spec(name: str, spec: str, lang: str) -> str:
+    """A model and its fitted form: 指数平滑（ETS(M,A,N)） / ETS (ETS(M,A,N))."""
+    label = model_label(name, lang)
+    if not spec or spec in label:
+        return label
+    # The fitted form replaces the label's own parenthesis (指数平滑（ETS）): one pair of brackets, not two.
+    label = re.sub(r"\s*[（(][^（）()]*[）)]$", "", label)
+    return f"{label}（{spec}）" if lang == "zh" else f"{label} ({spec})"
 
 
 def forecast_table(fc: pd.DataFrame, column: str, freq: str, decimals: int, lang: str) -> pd.DataFrame:
@@ -188,9 +200,8 @@ def first_step(
         "lo": float(row[f"{column}-lo-{level}"]),
         "hi": float(row[f"{column}-hi-{level}"]),
         "level": level,
-        "model": f"{model_label(row['model'], lang)}（{row['spec']}）"
-        if lang == "zh"
-        else f"{model_label(row['model'], lang)} ({row['spec']})",
+        # In both languages: a pack is written in its own language, whatever the page's was.
+        "model": {lg: model_spec(row["model"], row["spec"], lg) for lg in LANGS},
         "mase": float(row["mase"]),
     }
     if result is not None:

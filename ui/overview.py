@@ -170,7 +170,7 @@ def targets_table(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> pd
                 t("overview.col_period", lang): when,
                 t("overview.col_gap", lang): fmt.MISSING[lang] if s.gap is None else _gap(s, lang),
                 t("overview.col_status", lang): t(f"overview.status_{s.status}", lang),
-                t("overview.col_source", lang): s.target.source,
+                t("overview.col_source", lang): s.target.source[lang],
             }
         )
     return pd.DataFrame(rows)
@@ -253,6 +253,9 @@ def indicator_link(label: str, params: dict[str, str]) -> None:
 def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:
     """One KPI card: value and change, period and unit, sparkline, target status, vintage, link to Indicators."""
     text = card_text(kpi, ind, lang)
+    # The title above the metric, where it wraps: a metric's own label is cut at one line ("General budget revenue
+    # growth (year to d…" in English); the metric keeps it, hidden, for screen readers.
+    st.markdown(inert(text.label), help=ind.definition[lang])
     st.metric(
         text.label,
         text.value,
@@ -260,7 +263,7 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
         delta_color=text.delta_color,
         delta_arrow=text.delta_arrow,
         delta_description=text.delta_description,
-        help=ind.definition[lang],
+        label_visibility="collapsed",
     )
     st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
     if kpi.spark["value"].notna().any():

@@ -16,7 +16,7 @@ from common.periods import display
 from data.regions import RegionRegistry
 from forecasting.scenarios import Adjustment, DriverChange, GrowthShock, LevelShift, Target, TargetPath
 from indicators.metadata import Catalogue, Indicator
-from ui import state
+from ui import explore, state
 from ui.defaults import defaults
 from ui.i18n import t
 
@@ -121,7 +121,7 @@ def driver_form(
         t("scenarios.driver", lang),
         drivers,
         key="sc_d_indicator",
-        format_func=lambda d: f"{cat.get(d).name[lang]}（{cat.get(d).unit[lang]}）",
+        format_func=lambda d: explore.indicator_label(cat.get(d), lang),
     )
     choices = regions_of(driver)
     if not choices:

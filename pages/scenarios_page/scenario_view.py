@@ -109,7 +109,7 @@ def fitting_targets(book: TargetBook, ind: Indicator, region: str, periods: Sequ
         label = _year_end(target.year, ind.freq) if target.period is None else period_label(target.period, ind.freq)
         if label in periods:
             tolerance = target.tolerance if target.comparator == "about" else 0.0
-            name = f"{target.wording[lang]} · {target.source}"
+            name = f"{target.wording[lang]} · {target.source[lang]}"
             found.append(Target(target.value, label, target.comparator, tolerance, "level", name[:200]))
     return found
 
