@@ -13,6 +13,7 @@ import io
 import re
 from html import unescape
 
+import basket_support
 import pytest
 from apptest import open_page
 from pptx import Presentation
@@ -23,7 +24,6 @@ from briefing import pdf_pack as pdf_pack_module
 from briefing.renderer import renderer
 from common.text import render
 from data.regions import region_registry
-from ui.basket import BASKET
 
 CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 DATE = dt.date(2025, 3, 1)
@@ -38,7 +38,7 @@ def allowed_place_names() -> set[str]:
 
 def collect(lang: str) -> list[PackItem]:
     """The basket after clicking every "add to briefing" button of the pages, shown in `lang`."""
-    items: list[PackItem] = []
+    basket_support.empty()
     for page, query in PAGES.items():
         at = open_page(page, query, lang, timeout=240)
         if page == "scenarios":
@@ -48,7 +48,8 @@ def collect(lang: str) -> list[PackItem]:
         for key in keys:
             at.button(key=key).click().run()
             assert not at.exception, at.exception
-        items += [entry.item for entry in at.session_state[BASKET]]
+    items = basket_support.stored_items()  # what the pages' sessions stored for the local user
+    basket_support.empty()
     return items
 
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from apptest import page_path
+from basket_support import LOCAL, app_store
 from streamlit.testing.v1 import AppTest
 
 from briefing import PackItem
+from briefing.stored import item_to_json
 from common.text import LANG_NAMES
-from ui.basket import BASKET, Entry
 
 HARNESS = Path(__file__).resolve().parent / "language_harness.py"
 CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -72,14 +73,15 @@ def switch(at: AppTest, lang: str) -> AppTest:
 
 
 @pytest.mark.parametrize("page", list(EXPECTED))
-def test_language_radio_switches_every_choice_widget_and_back(page):
+def test_language_radio_switches_every_choice_widget_and_back(page, local_basket):
     at = AppTest.from_file(str(HARNESS), default_timeout=180)
     query, labels = EXPECTED[page]
     at.session_state["harness_page"] = str(page_path(page))
     for name, value in query.items():
         at.query_params[name] = value
     if page == "briefing":  # its choices are drawn once the basket holds something
-        at.session_state[BASKET] = [Entry("t", PackItem("table", "表", frame=pd.DataFrame({"a": [1]})))]
+        item = PackItem("table", "表", frame=pd.DataFrame({"a": [1]}))
+        app_store().baskets.put("t", item.kind, item.title, "", item_to_json(item), actor=LOCAL)
     at.run()
     assert not at.exception, at.exception
     zh = snapshot(at)
