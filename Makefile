@@ -10,7 +10,7 @@ ADDRESS ?= 127.0.0.1
 .PHONY: run test lint bench sysdeps venv
 
 run: venv sysdeps
-	FORWARDED_ALLOW_IPS= $(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
+	FORWARDED_ALLOW_IPS= $(BIN)/python -m ui.serve --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
 
 test: venv sysdeps
 	$(BIN)/python -m pytest

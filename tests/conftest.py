@@ -77,16 +77,16 @@ def free_port() -> int:
 
 
 def start_app(log: Path, *, port: int | None = None, args: tuple[str, ...] = (), env: dict | None = None):
-    """Start the app the way `make run` does (streamlit run app.py with the repo config); yield its base URL.
+    """Start the app the way `make run` does (`python -m ui.serve`: streamlit run app.py with the repo config);
+    yield its base URL.
 
     `args` are more command-line options (e.g. ``--secrets.files``), `env` more environment variables.
     """
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "FORWARDED_ALLOW_IPS": "", **(env or {})}
-    streamlit = Path(sys.executable).with_name("streamlit")
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [str(streamlit), "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port), *args],
+            [sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1", "--server.port", str(port), *args],
             cwd=ROOT,
             env=env,
             stdout=out,

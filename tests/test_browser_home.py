@@ -1,15 +1,14 @@
 """The home page in Chromium: the Overview is served at "/" and at its own path "/overview" (a bookmark or a shared
-link), in both languages, without Streamlit's "Page not found" box."""
+link), in both languages, without Streamlit's "Page not found" box — also when a deep link is a fresh server's first
+request (ui/serve.py says why that needs care)."""
 
 from __future__ import annotations
-
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 from common.text import strings
-from tests.conftest import LOCAL_HOSTS, start_app
+from tests.conftest import start_app
 from tests.test_browser import TIMEOUT_MS, heading, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -17,22 +16,9 @@ STOPPED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 @pytest.fixture(scope="module")
-def home_app_url(tmp_path_factory, chromium):
-    """A server of our own, freshly started, after one visit to its home page.
-
-    The visit is there because of Streamlit itself: the very first run after a start treats a folder named pages/
-    beside app.py as an old-style multipage app and finds no page for any deep link (/map as much as /overview);
-    from the first run on, app.py's navigation decides. That case is Streamlit's and is not what is tested here.
-    """
-    for url in start_app(tmp_path_factory.mktemp("home") / "streamlit.log"):
-        context = chromium.new_context()
-        context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in LOCAL_HOSTS else r.abort())
-        first = context.new_page()
-        first.goto(url + "/")
-        # the first run after a start imports everything and reads the store: more than a page view takes
-        first.locator(STOPPED).wait_for(state="attached", timeout=3 * TIMEOUT_MS)
-        context.close()
-        yield url
+def home_app_url(tmp_path_factory):
+    """A server of our own, freshly started: its first request is one of the tests' links."""
+    yield from start_app(tmp_path_factory.mktemp("home") / "streamlit.log")
 
 
 @pytest.mark.parametrize(("path", "lang"), [("/", "zh"), ("/overview", "zh"), ("/overview", "en"), ("/", "en")])
@@ -45,3 +31,16 @@ def test_the_overview_is_served_at_the_root_and_at_its_own_path(home_app_url, br
     assert page.get_by_text("Page not found").count() == 0, f"{path} opened Streamlit's 'Page not found' box"
     assert page.locator('[data-testid="stException"]').count() == 0
     assert browser_page.external == []
+
+
+@pytest.mark.parametrize("path", ["/map", "/overview"])
+def test_a_fresh_servers_first_request_may_be_a_deep_link(tmp_path_factory, browser_page, path):
+    for url in start_app(tmp_path_factory.mktemp("cold") / "streamlit.log"):
+        page = browser_page.page
+        page.goto(f"{url}{path}?lang=zh")
+        # the first run after a start imports everything and reads the store: more than a page view takes
+        page.locator(STOPPED).wait_for(state="attached", timeout=3 * TIMEOUT_MS)
+        title = "map.title" if path == "/map" else "overview.title"
+        expect(heading(page)).to_have_text(strings()[title]["zh"], timeout=TIMEOUT_MS)
+        assert page.get_by_text("Page not found").count() == 0, f"a fresh server's {path} opened 'Page not found'"
+        assert page.locator('[data-testid="stException"]').count() == 0

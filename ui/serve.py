@@ -1,0 +1,30 @@
+"""Start the app: ``python -m ui.serve [streamlit run options]`` is ``streamlit run app.py [options]`` without the
+"Page not found" box that Streamlit shows on a new server's first deep link.
+
+Streamlit decides once per process whether an app uses the old ``pages/`` folder navigation: until the first
+``st.navigation`` call has run, a ``pages/`` folder beside the main script means folder navigation, so the first
+run of a fresh server looks the requested page up among the folder's file names (``map_page``), finds no ``map``,
+and tells the browser the page does not exist — before app.py's own navigation serves the right page. Our pages
+live in ``pages/`` (the product's layout) and are declared in ``ui/navigation.py``; saying so before the server
+starts makes the first run like every later one. ``tests/test_browser_home.py`` opens a deep link on a fresh server.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def main(argv: list[str]) -> int:
+    PagesManager.uses_pages_directory = False  # app.py declares its pages with st.navigation
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
