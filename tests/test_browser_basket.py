@@ -13,10 +13,6 @@ INDICATORS = "/indicators?indicator=gdp&regions=440000,320000&years=2012-2022&la
 
 def test_a_chart_in_the_basket_survives_a_reload_and_shows_in_a_second_tab(app_url, browser_page, local_basket):
     page = browser_page.page
-    # The home page first: a server's very first visit to a deeper page shows Streamlit's "Page not found" modal
-    # over it (seen on a cold start of this release, also without the basket), which would block the clicks.
-    page.goto(f"{app_url}/?lang=zh")
-    wait_for_app(page)
     page.goto(app_url + INDICATORS)
     wait_for_app(page)
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=TIMEOUT_MS)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_clicked_tab_goes_into_the_link_and_a_reload_keeps_it(app_url, browser_page):
     page = browser_page.page
-    page.goto(f"{app_url}/")  # in through the navigation: a first deep link opens a "page not found" box (#12)
+    page.goto(f"{app_url}/")  # in through the navigation, as a visitor would
     wait_for_app(page)
     page.get_by_test_id("stSidebarNavLink").filter(has_text="指标").click()
     expect(page).to_have_url(re.compile(r"/indicators\?"), timeout=TIMEOUT_MS)
