@@ -14,8 +14,10 @@ import data
 import data.store
 from data.nbs_portal import load_cn_prov_nbs
 from data.vintage import shipped_join_decisions
+from indicators import catalogue
 from indicators.provenance import level_revisions
 from ui import cache
+from ui import data_view as dv
 
 
 @pytest.fixture
@@ -275,3 +277,13 @@ def test_the_indicator_stated_in_the_file_is_named_and_a_changed_value_shows_old
             "原值 → 新值": f"{old:,.10g} → {old + 1000:,.10g}",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "unit", ["亿元", "RMB 100 million", "100 million yuan", "100 million CNY", "(100 Million Yuan)"]
+)
+def test_an_upload_may_spell_the_catalogue_unit_as_releases_do(unit):
+    # NBS English exports write "100 million yuan"; the catalogue's English unit reads "RMB 100 million".
+    gdp = next(spec for spec in dv.upload_specs(catalogue()) if spec.id == "gdp")
+    assert gdp.accepts_unit(unit)
+    assert not gdp.accepts_unit("万元") and not gdp.accepts_unit("10,000 persons")

@@ -8,6 +8,7 @@ stated gap, or a problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -76,6 +77,27 @@ def unit_key(text: object) -> str:
     key = clean(text).casefold()
     key = re.sub(r"^(计量单位|单位|units?)\s*[:：]", "", key)
     return re.sub(r"[\s()（）\[\]]", "", key)
+
+
+# Spellings of one unit that releases use interchangeably (NBS English exports write "100 million yuan", the
+# catalogue "RMB 100 million"): an upload may state any of them.
+SAME_UNIT = (
+    ("亿元", "RMB 100 million", "100 million yuan", "100 million RMB", "CNY 100 million", "100 million CNY"),
+    ("亿美元", "US$ 100 million", "100 million US$", "USD 100 million", "100 million USD", "100 million US dollars"),
+    ("万元", "RMB 10,000", "10,000 yuan", "10 thousand yuan", "10000 yuan"),
+    ("万美元", "US$ 10,000", "10,000 US$", "10 thousand US$", "10,000 USD", "10 thousand USD"),
+    ("万人", "10,000 persons", "10 thousand persons", "10000 persons", "10,000 people", "10 thousand people"),
+)
+
+
+def unit_spellings(units: Iterable[str]) -> frozenset[str]:
+    """`units` with every other spelling of the same units (see `SAME_UNIT`)."""
+    units = set(units)
+    keys = {unit_key(u) for u in units}
+    for group in SAME_UNIT:
+        if keys & {unit_key(spelling) for spelling in group}:
+            units.update(group)
+    return frozenset(units)
 
 
 def unit_in_text(text: str) -> str | None:
