@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from briefing.tables import TableMeta, to_csv, to_xlsx
+from briefing.tables import to_csv, to_xlsx
 from data.access import ACTIONS, SYSTEM_ACTIONS, Role
 from data.store import StoreError
 from data.store.audit import RESULTS
@@ -75,7 +75,7 @@ with tab_audit:
     st.caption(t("admin.entries", n=len(entries)))
     table = av.trail_table(entries, lang)
     st.dataframe(table, hide_index=True)
-    meta = TableMeta(title=t("admin.tab_audit"), source=store.url)
+    meta = av.trail_meta(store.backend, lang)
     stamp = today.strftime("%Y%m%d")
     for fmt, write, mime in (("csv", to_csv, "text/csv"), ("xlsx", to_xlsx, av.XLSX_MIME)):
         st.download_button(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 from actors import admin
 from apptest import open_page
@@ -14,8 +15,9 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 import data.store
+from briefing.tables import to_csv
 from data.access import Actor, Role
-from ui import auth, cache
+from ui import admin_view, auth, cache
 from ui.identity import Settings, Visit, decide
 
 ROLES = ["viewer", "analyst", "steward", "admin"]
@@ -232,3 +234,11 @@ def test_proxy_mode_needs_the_peer_unrewritten_and_a_known_proxy():
         Settings.from_env({**env, "COCKPIT_PROXY_ADDRESSES": "not-an-ip"})
     with pytest.raises(ValueError):
         Settings.from_env({"COCKPIT_AUTH": "ldap"})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_exported_audit_trail_names_the_store_by_kind_not_by_path(tmp_path, lang):
+    store = data.store.open_store(f"sqlite:///{tmp_path}/cockpit.db", seed=False)
+    meta = admin_view.trail_meta(store.backend, lang)
+    text = to_csv(pd.DataFrame({"a": [1]}), meta, lang).decode("utf-8-sig")
+    assert "SQLite" in text and str(tmp_path) not in text and "cockpit.db" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from briefing import TableMeta
 from data.access import Role
 from data.regions import RegionRegistry
 from data.store import AuditEntry, User
@@ -44,3 +45,13 @@ def trail_table(entries: list[AuditEntry], lang: str) -> pd.DataFrame:
     for column in ("version_before", "version_after"):
         frame[column] = frame[column].astype("Int64")
     return frame.rename(columns={c: t(f"admin.col_{c}", lang) for c in COLUMNS})
+
+
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def trail_meta(backend: str, lang: str) -> TableMeta:
+    """Title and source line of an exported audit trail: the trail of this installation's store, named by its kind
+    (SQLite / PostgreSQL) — never its path or address, which stay on the Data page's technical detail."""
+    name = BACKEND_NAMES.get(backend, backend)
+    return TableMeta(title=t("admin.tab_audit", lang), source=t("admin.audit_source", lang, backend=name))
