@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
+from briefing import Facts
 from briefing.charts import FONT_FAMILY
 
 TITLE = "地区生产总值：广东与江苏"
+# The facts of one series (Guangdong's GDP 2022) that the narrative writes about.
+GDP_FACTS = Facts(
+    name={"zh": "地区生产总值", "en": "Gross regional product"},
+    unit={"zh": "亿元", "en": "100 million yuan"},
+    decimals=1,
+    freq="A",
+    latest=129118.6,
+    period=pd.Timestamp("2022-01-01"),
+    region={"zh": "广东", "en": "Guangdong"},
+)
 
 
 def sample_figure(title: str = TITLE, width: int | None = 800, height: int | None = 450) -> go.Figure:

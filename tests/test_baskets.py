@@ -5,31 +5,22 @@ languages, and a change that fails part-way leaves the basket as it was."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from actors import analyst, viewer
-from briefing_support import sample_figure
+from briefing_support import GDP_FACTS, sample_figure
 from pg import postgres_url
 
 import data.store.baskets as baskets_module
-from briefing import ChartMeta, Facts, PackItem, TableMeta
+from briefing import ChartMeta, PackItem, TableMeta
 from briefing.stored import item_from_json, item_to_json
 from data.errors import BasketFull, BasketItemTooLarge, TextTooLong
 from data.store import BasketLimits, Baskets, Store
 
-FACTS = Facts(
-    name={"zh": "地区生产总值", "en": "Gross regional product"},
-    unit={"zh": "亿元", "en": "100 million yuan"},
-    decimals=1,
-    freq="A",
-    latest=129118.6,
-    period=pd.Timestamp("2022-01-01"),
-    region={"zh": "广东", "en": "Guangdong"},
-    previous=124369.7,
-    previous_period=pd.Timestamp("2021-01-01"),
-)
+FACTS = replace(GDP_FACTS, previous=124369.7, previous_period=pd.Timestamp("2021-01-01"))
 CHART = PackItem(
     "chart",
     "地区生产总值：广东与江苏",

@@ -8,27 +8,19 @@ import re
 
 import pandas as pd
 import pytest
-from briefing_support import pdf_fonts, pdf_page_count, sample_figure
+from briefing_support import GDP_FACTS, pdf_fonts, pdf_page_count, sample_figure
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from briefing import BadItem, EmptyPack, Facts, PackItem, TableMeta, UnsupportedFormat, build_pack, narrative
+from briefing import BadItem, EmptyPack, PackItem, TableMeta, UnsupportedFormat, build_pack, narrative
 from briefing.pack import prepare
 from briefing.pack_content import PackInfo
 from briefing.pdf_pack import CHART_H_MM, CHART_W_MM, fitted_svg, pack_html
 from briefing.renderer import renderer
 
 DATE = dt.date(2025, 3, 1)
-FACTS = Facts(
-    name={"zh": "地区生产总值", "en": "Gross regional product"},
-    unit={"zh": "亿元", "en": "100 million yuan"},
-    decimals=1,
-    freq="A",
-    latest=129118.6,
-    period=pd.Timestamp("2022-01-01"),
-    region={"zh": "广东", "en": "Guangdong"},
-)
+FACTS = GDP_FACTS
 SOURCE_A = "来源：国家统计局（统计年鉴）· 许可：未声明"
 SOURCE_B = "来源：世界银行 · 许可：CC BY 4.0"
 

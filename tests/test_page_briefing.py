@@ -6,29 +6,20 @@ from __future__ import annotations
 import io
 import re
 
-import pandas as pd
 import pytest
 from apptest import open_page, rendered
 from basket_support import LOCAL, app_store, stored, stored_items, stored_keys
-from briefing_support import pdf_page_count, sample_figure
+from briefing_support import GDP_FACTS, pdf_page_count, sample_figure
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
-from briefing import Facts, PackItem, narrative
+from briefing import PackItem, narrative
 from briefing.renderer import renderer
 from briefing.stored import item_to_json
 from ui.basket import Entry
 
-FACTS = Facts(
-    name={"zh": "地区生产总值", "en": "Gross regional product"},
-    unit={"zh": "亿元", "en": "100 million yuan"},
-    decimals=1,
-    freq="A",
-    latest=129118.6,
-    period=pd.Timestamp("2022-01-01"),
-    region={"zh": "广东", "en": "Guangdong"},
-)
+FACTS = GDP_FACTS
 
 
 def entries() -> list[Entry]:
