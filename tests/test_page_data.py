@@ -248,7 +248,7 @@ def test_a_wide_file_without_indicator_reports_everything_then_takes_the_chosen_
     assert {"A3", "B4"} <= set(report[REPORT_COLUMNS[lang][1]])
     # The selector lists the catalogue in the page's language.
     box = at.selectbox(key="data_indicator")
-    gdp = "地区生产总值（亿元）" if lang == "zh" else "Gross regional product (100 million yuan)"
+    gdp = "地区生产总值（亿元）" if lang == "zh" else "Gross regional product (RMB 100 million)"
     assert gdp in box.options
     if lang == "en":
         assert not [o for o in box.options if re.search("[\u4e00-\u9fff]", o)]  # no Chinese on the English page

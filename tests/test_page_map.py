@@ -74,7 +74,7 @@ def test_a_map_footer_cites_the_publication_of_its_year_its_date_and_the_boundar
     assert "边界：ECharts 中国省级行政区与世界国家地图" in footer and "pyecharts" not in footer
 
 
-@pytest.mark.parametrize("lang, unit", [("zh", "单位：亿元"), ("en", "Unit: 100 million yuan")])
+@pytest.mark.parametrize("lang, unit", [("zh", "单位：亿元"), ("en", "Unit: RMB 100 million")])
 def test_every_table_column_fits_the_panel_beside_the_china_map(lang, unit):
     at = run_page(lang=lang)
     assert not at.exception

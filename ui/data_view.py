@@ -13,7 +13,7 @@ from data.citation import Citation, Upload
 from data.datasets import Dataset, datasets
 from data.regions import RegionRegistry
 from data.store import DatasetState, VersionInfo
-from data.upload import Domain, IndicatorSpec, ValidationReport, unit_spellings
+from data.upload import Domain, IndicatorSpec, ValidationReport
 from indicators.metadata import Catalogue
 from ui.i18n import t
 
@@ -25,7 +25,7 @@ def upload_specs(catalogue: Catalogue) -> list[IndicatorSpec]:
     return [
         IndicatorSpec(
             id=i.id,
-            units=unit_spellings({i.unit["zh"], i.unit["en"], i.short_unit}),
+            units=frozenset({i.unit["zh"], i.unit["en"], i.short_unit}),
             names=frozenset({i.name["zh"], i.name["en"]}),
             freq=i.freq,
             dataset=i.source,

@@ -4,7 +4,8 @@ The face is two steps with a person between them: `prepare(file, indicators=…,
 without writing and returns an `Upload` whose `ValidationReport` lists every `Problem` by row and column in
 Chinese and English; `commit(store, upload, actor=…)` stores a clean upload as the dataset's new current version.
 `UploadOptions`, `Limits` and `Thresholds` tune the reading; `IndicatorSpec` (or `specs_from_units`) says which
-indicators, units (`unit_spellings` adds the other spellings of a unit) and `Domain` of values an upload may hold.
+indicators, units (any usual spelling of a unit is accepted: `values.SAME_UNIT`) and `Domain` of values an upload
+may hold.
 A file that cannot be used at all raises an `UploadError`.
 Importing this package loads openpyxl and SQLAlchemy.
 """
@@ -15,7 +16,6 @@ from data.upload.match import IndicatorSpec
 from data.upload.pipeline import Upload, UploadOptions, commit, prepare, specs_from_units
 from data.upload.read import Limits
 from data.upload.validation import ERROR_CODES, WARNING_CODES, Problem, Thresholds, ValidationReport
-from data.upload.values import unit_spellings
 
 __all__ = [
     "ERROR_CODES",
@@ -33,5 +33,4 @@ __all__ = [
     "commit",
     "prepare",
     "specs_from_units",
-    "unit_spellings",
 ]

@@ -14,7 +14,7 @@ from common import periods
 from common.text import Text, clean
 from data.regions import RegionRegistry, region_registry
 from data.upload.bounds import Domain
-from data.upload.values import header_key, split_trailing_unit, unit_key
+from data.upload.values import header_key, split_trailing_unit, unit_key, unit_spellings
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class IndicatorSpec:
     unit_text: Text | None = None
 
     def accepts_unit(self, unit: str) -> bool:
-        return not self.units or unit_key(unit) in {unit_key(u) for u in self.units}
+        return not self.units or unit_key(unit) in {unit_key(u) for u in unit_spellings(self.units)}
 
     def unit_label(self) -> str | Text:
         """The unit as messages name it: in the reader's language when known, else every accepted spelling."""
