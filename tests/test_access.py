@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from actors import admin, analyst, steward, viewer
+from frames import annual as frame
 from pg import postgres_url
 
 from data.access import ACTIONS, Actor, Role, check, in_scope, is_loopback, object_action, scope_frame
@@ -21,18 +21,6 @@ from data.store.schema import audit_table, metadata
 from data.upload import UploadOptions, commit, prepare, specs_from_units
 
 ROLES = {"viewer": viewer, "analyst": analyst, "steward": steward, "admin": admin}
-
-
-def frame(rows):
-    return pd.DataFrame(
-        {
-            "indicator_id": [r[0] for r in rows],
-            "region_code": [r[1] for r in rows],
-            "period": pd.to_datetime([f"{r[2]}-01-01" for r in rows]),
-            "freq": "A",
-            "value": np.array([r[3] for r in rows], dtype="float64"),
-        }
-    )
 
 
 V1 = frame([("gdp", "110000", 2020, 100.0), ("gdp", "110000", 2021, 110.0)])

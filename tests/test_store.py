@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from actors import analyst, steward
+from frames import annual as frame
 from pg import postgres_url
 
 import data.store.sql as store_sql
@@ -28,19 +29,6 @@ from data.store.schema import DB_FILE, ENV_DATA_DIR, ENV_DATABASE_URL, database_
 from data.store.versioning import DiffSummary, with_flag
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def frame(rows: list[tuple]) -> pd.DataFrame:
-    """A canonical frame from (indicator, region, year, value) tuples; annual periods."""
-    return pd.DataFrame(
-        {
-            "indicator_id": [r[0] for r in rows],
-            "region_code": [r[1] for r in rows],
-            "period": pd.to_datetime([f"{r[2]}-01-01" for r in rows]),
-            "freq": "A",
-            "value": np.array([r[3] for r in rows], dtype="float64"),
-        }
-    )
 
 
 V1 = frame([("gdp", "110000", 2020, 100.0), ("gdp", "110000", 2021, 110.0), ("gdp", "120000", 2020, np.nan)])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
+from frames import annual as frame
 
 from data.breaks import vintage_breaks
 from data.loaders import load_cn_prov_panel
@@ -13,19 +13,6 @@ from data.observations import OBSERVATION_LOADERS
 from data.vintage import JoinRule, join_decisions, join_rule, precedence
 
 PAIR = ["indicator_id", "region_code"]
-
-
-def frame(rows: list[tuple]) -> pd.DataFrame:
-    """A canonical frame from (indicator, region, year, value) tuples."""
-    return pd.DataFrame(
-        {
-            "indicator_id": [r[0] for r in rows],
-            "region_code": [r[1] for r in rows],
-            "period": pd.to_datetime([f"{r[2]}-01-01" for r in rows]),
-            "freq": "A",
-            "value": np.array([r[3] for r in rows], dtype="float64"),
-        }
-    )
 
 
 @pytest.fixture(scope="module")
