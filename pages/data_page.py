@@ -25,7 +25,11 @@ tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
 )
 
 with tab_sets:
-    st.dataframe(dv.datasets_table(store.stored_datasets(), lang, cache.current_uploads()), hide_index=True)
+    st.dataframe(
+        dv.datasets_table(store.stored_datasets(), lang, cache.current_uploads()),
+        hide_index=True,
+        column_config={t("data.col_released"): st.column_config.TextColumn(width="medium")},  # a release is a phrase
+    )
     st.caption(t("data.provenance_note"))
     for meta in data.datasets().values():
         with st.expander(t("data.origin_of", title=meta.title[lang])):
