@@ -82,17 +82,25 @@ def readable(item: PackItem) -> bool:
     return item.figure is not None or item.frame is not None
 
 
+def _decoded(listing: list[BasketRow]) -> dict[str, PackItem | None]:
+    """The items of `listing` by token, decoded once per session and item version (None: unreadable)."""
+    decoded: dict[str, PackItem | None] = st.session_state.get(DECODED, {})
+    missing = [r.token for r in listing if r.token not in decoded]
+    if missing:
+        for token, text in _baskets().payloads(auth.current().user, missing).items():
+            try:
+                decoded[token] = item_from_json(text)
+            except BadItem as exc:
+                LOG.warning("a stored basket item cannot be read: %s", exc)
+                decoded[token] = None
+        st.session_state[DECODED] = decoded
+    return decoded
+
+
 def entries() -> list[Entry]:
     """The basket, in pack order, with each item decoded (once per session and item version)."""
     listing = rows()
-    decoded: dict[str, PackItem | None] = st.session_state.get(DECODED, {})
-    missing = [r.token for r in listing if r.token not in decoded]
-    for token, text in _baskets().payloads(auth.current().user, missing).items():
-        try:
-            decoded[token] = item_from_json(text)
-        except BadItem as exc:
-            LOG.warning("a stored basket item cannot be read: %s", exc)
-            decoded[token] = None
+    decoded = _decoded(listing)
     # Keep only what is listed now; a row removed meanwhile (another tab) has no payload and is left out.
     decoded = {r.token: decoded[r.token] for r in listing if r.token in decoded}
     st.session_state[DECODED] = decoded
@@ -112,10 +120,6 @@ def version() -> str:
     """A fingerprint of the basket (order, items, captions): a built pack is stale once it differs."""
     listing = [(r.key, r.token, r.caption) for r in rows()]
     return hashlib.sha256(repr(listing).encode("utf-8")).hexdigest()[:16]
-
-
-def contains(key: str) -> bool:
-    return any(row.key == key for row in rows())
 
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
@@ -155,8 +159,13 @@ def clear() -> None:
 
 
 def contains_in(key: str, lang: str) -> bool:
-    """The entry is in the basket as drawn in `lang` (an entry added on a page in the other language is not)."""
-    return any(entry.key == key and entry.item.lang in ("", lang) for entry in entries())
+    """The entry is in the basket as drawn in `lang` (an entry added on a page in the other language is not). Only
+    the entry itself is decoded, not the whole basket: every page's add buttons ask."""
+    row = next((r for r in rows() if r.key == key), None)
+    if row is None:
+        return False
+    item = _decoded([row]).get(row.token)
+    return item is None or item.lang in ("", lang)
 
 
 def guarded(key: str, change: Callable, *args) -> None:
