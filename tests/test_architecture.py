@@ -1,4 +1,5 @@
-"""Imports point one way: pages → ui → briefing → indicators / forecasting / maps → data → common; Streamlit only
+"""Imports point one way: pages → ui → briefing → alerts / record → services / indicators / maps → forecasting →
+data → common; Streamlit only
 in the UI layer; `common` (words and periods) imports nothing of ours. The checker is a function over a tree of
 files, so it is tested on small trees that break each rule."""
 
@@ -12,13 +13,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ["app", "pages", "ui", "briefing", "indicators", "forecasting", "maps", "data", "common"]
+LAYERS = [
+    "app",
+    "pages",
+    "ui",
+    "briefing",
+    "alerts",
+    "record",
+    "services",
+    "indicators",
+    "forecasting",
+    "maps",
+    "data",
+    "common",
+]
 # What each layer may import of ours. A package may always import itself; every layer may import `common`.
 ALLOWED = {
     "app": {"ui", "common"},
-    "pages": {"ui", "indicators", "forecasting", "maps", "data", "briefing", "common"},
-    "ui": {"indicators", "forecasting", "maps", "data", "briefing", "common"},
-    "briefing": {"indicators", "forecasting", "maps", "data", "common"},
+    "pages": {"ui", "briefing", "alerts", "record", "services", "indicators", "forecasting", "maps", "data", "common"},
+    "ui": {"briefing", "alerts", "record", "services", "indicators", "forecasting", "maps", "data", "common"},
+    "briefing": {"record", "services", "indicators", "forecasting", "maps", "data", "common"},
+    # Warnings that reach people (issue 21): rules over indicators, service-delivery surges and forecasts.
+    "alerts": {"services", "indicators", "forecasting", "data", "common"},
+    # Published forecasts, their outturns and the decision register (issue 20).
+    "record": {"indicators", "forecasting", "data", "common"},
+    # Public-service case logs (12345, 一网通办, 好差评; issue 18).
+    "services": {"indicators", "forecasting", "data", "common"},
     "indicators": {"data", "common"},
     "maps": {"indicators", "data", "common"},
     "forecasting": {"common"},

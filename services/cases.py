@@ -1,0 +1,32 @@
+"""The canonical case table: one row per work order (工单), whatever system exported it.
+
+Every reader (the shipped Boston 311 log, an office's 12345 or 一网通办 export) produces exactly these columns, and
+every derivation reads only these. Personal data (names, phone numbers, addresses, free text) has no column here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# column → pandas dtype. Times are naive local timestamps; a missing time is NaT, a missing text is <NA>.
+CASE_COLUMNS: dict[str, str] = {
+    "case_id": "string",  # 工单编号, unique within a log
+    "opened": "datetime64[ns]",  # 受理时间
+    "due": "datetime64[ns]",  # 办理时限 / 承诺办结时间; NaT when the case has no due time
+    "closed": "datetime64[ns]",  # 办结时间; NaT while the case is open
+    "status": "string",  # "open" or "closed"
+    "topic": "string",  # the finest topic the log has (诉求类型 / 问题分类)
+    "topic_path": "string",  # the topic's hierarchy, outermost first, joined by " / "; <NA> when unknown
+    "unit": "string",  # 承办单位, the handling unit
+    "area": "string",  # 所属区县 / 街道, or a district name
+    "area_code": "string",  # GB/T 2260 code of the area when it is a region of the registry, else <NA>
+    "channel": "string",  # 来源渠道
+    "rating": "Int64",  # satisfaction 1 (非常不满意) … 5 (非常满意); <NA> when not rated
+    "followed_up": "boolean",  # whether a bad rating (1–2) was followed up (差评整改); <NA> when not applicable
+}
+STATUSES = ("open", "closed")
+
+
+def empty_cases() -> pd.DataFrame:
+    """A case table with no rows and every canonical column in its dtype."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in CASE_COLUMNS.items()})
