@@ -12,8 +12,9 @@ ADDRESS ?= 127.0.0.1
 run: venv sysdeps
 	FORWARDED_ALLOW_IPS= $(BIN)/python -m ui.serve --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
 
+# Two workers (pytest-xdist): the suite is mostly waiting on Chromium, app servers and PostgreSQL, and CI has 2 cores.
 test: venv sysdeps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -31,11 +32,13 @@ $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	cp requirements.txt $(STAMP)
 
-# Debian packages: Chromium (browser tests, static chart export) and a CJK font (Chinese glyphs in exports).
+# Debian packages: Chromium (browser tests, static chart export), a CJK font (Chinese glyphs in exports) and
+# PostgreSQL (the store tests start a throwaway server; installed here so parallel test workers never race apt-get).
 sysdeps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
