@@ -1,0 +1,181 @@
+"""Service signals: counts per period, surge warnings (injected surges found, calm series left alone), overdue
+build-ups, hot topics and their words, and the Overview alerts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from services.counts import case_counts, complete_periods, overdue_counts
+from services.signals import buildup_message, overview_alerts, surge_message
+from services.surge import Buildup, buildups, series_surges, surges
+from services.topics import OTHER, hot_topics, topic_mix
+from tests.service_logs import daily_counts, log_from_counts, weekly_counts
+
+
+def _weeks(counts: list[int], start: str = "2025-01-06") -> pd.Series:
+    """Cases on each Monday of consecutive weeks, and one case in the week after (so the last week is complete)."""
+    index = pd.date_range(start, periods=len(counts) + 1, freq="W-MON")
+    return pd.Series([*counts, 1], index=index)
+
+
+# --- counts --------------------------------------------------------------------------------------------------------
+
+
+def test_counts_are_zero_filled_on_complete_weeks_only():
+    log = log_from_counts({("路灯", "A"): _weeks([3, 0, 2]), ("噪音", "B"): _weeks([0, 1, 0])})
+    counts = case_counts(log, "W", ("topic",))
+    assert sorted(counts["period"].unique()) == list(pd.date_range("2025-01-06", periods=3, freq="W-MON"))
+    lights = counts[counts["topic"] == "路灯"]["count"].tolist()
+    assert lights == [3, 0, 2]  # the week after, with its single case, is not complete
+    assert counts[counts["topic"] == "噪音"]["count"].tolist() == [0, 1, 0]
+
+
+def test_a_log_cut_mid_day_has_no_last_day():
+    log = log_from_counts({("路灯", "A"): daily_counts(10, 5, seed=1)})
+    periods = complete_periods(log, "D")
+    assert periods[-1] == pd.Timestamp("2024-01-09")  # the tenth day's cases do not end at midnight
+
+
+def test_overdue_counts_open_past_due_at_each_period_end():
+    log = log_from_counts({("路灯", "A"): _weeks([2, 0, 0, 0])}, due_days=3)
+    log.loc[0, "closed"] = pd.NaT  # one case never closed: overdue from its due time (Thursday of week 1) on
+    log.loc[1, "closed"] = log.loc[1, "opened"] + pd.Timedelta(days=10)  # closed late, in week 2
+    overdue = overdue_counts(log, "W", ("topic",))
+    assert overdue["overdue"].tolist() == [2, 1, 1, 1]
+
+
+# --- surges --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("weekly", [0.0, 0.6])
+def test_an_injected_daily_surge_is_flagged_and_explained(seed, weekly):
+    series = daily_counts(120, 20, seed=seed, weekly=weekly, surge_at=116, surge_factor=3.0)
+    found = {s.period: s for s in series_surges(series.iloc[:119], "D", "路灯", holidays=None)}
+    assert series.index[116] in found
+    surge = found[series.index[116]]
+    assert surge.count == series.iloc[116] and surge.count > surge.bound > surge.expected
+    assert surge.history_end == series.index[115] and surge.history_periods == 116  # fitted before the day only
+    assert "95%" in surge_message(surge).render("zh") and f"{surge.count}" in surge_message(surge).render("en")
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("weekly", [0.0, 0.6])
+def test_a_calm_daily_series_raises_nothing(seed, weekly):
+    series = daily_counts(120, 20, seed=seed, weekly=weekly)
+    assert series_surges(series, "D", "路灯", recent=30, holidays=None) == []
+
+
+def test_calm_series_rarely_flag_a_period():
+    # 40 calm Poisson series × 30 tested days: the 95% band alone flags about 2.5% of them by chance (measured: 30 of
+    # 1,200); with the noise floor and the 1.5× minimum well under 1%.
+    tested = flagged = 0
+    for seed in range(40):
+        series = daily_counts(90, 20, seed=100 + seed, weekly=0.3 * (seed % 2))
+        flagged += len(series_surges(series, "D", "x", recent=30, holidays=None))
+        tested += 30
+    assert flagged / tested < 0.01
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_weekly_surges_with_a_yearly_season(seed):
+    calm = log_from_counts({("路灯", "A"): weekly_counts(120, 80, seed=seed, season=0.4)})
+    assert surges(calm, "W") == []
+    hot = log_from_counts({("路灯", "A"): weekly_counts(120, 80, seed=seed, season=0.4, surge_at=118, surge_factor=2)})
+    found = surges(hot, "W")
+    assert {(s.topic, s.area, s.period) for s in found} == {
+        ("路灯", None, pd.Timestamp("2024-04-08")),
+        ("路灯", "A", pd.Timestamp("2024-04-08")),
+    }
+
+
+def test_a_weekday_pattern_is_not_a_surge():
+    # Mondays three times a Sunday: a Monday is high against the week, not against other Mondays.
+    index = pd.date_range("2024-01-01", periods=84, freq="D")
+    series = pd.Series(np.where(index.dayofweek == 0, 60, 20), index=index)
+    assert series_surges(series, "D", "路灯", recent=28, holidays=None) == []
+
+
+def test_thin_series_and_holidays_are_not_tested():
+    series = daily_counts(90, 1, seed=3, surge_at=85, surge_factor=7)
+    assert series_surges(series, "D", "路灯", holidays=None) == []  # below min_count
+    assert series_surges(series, "D", "路灯", min_count=1, holidays=None) != []
+    index = pd.date_range("2024-08-03", periods=60, freq="D")  # 1 October 2024 is 国庆节, day 59
+    values = np.full(60, 20)
+    values[-1] = 80
+    assert series_surges(pd.Series(values, index=index), "D", "x", holidays=None) != []
+    assert series_surges(pd.Series(values, index=index), "D", "x", holidays="CN") == []
+
+
+def test_no_surge_tested_without_enough_history():
+    series = daily_counts(20, 20, seed=1, surge_at=19, surge_factor=4)
+    assert series_surges(series, "D", "路灯", holidays=None) == []
+
+
+def test_overdue_buildup_rising_above_its_usual_level():
+    index = pd.date_range("2025-01-06", periods=12, freq="W-MON")
+    rising = pd.Series([10, 11, 9, 10, 10, 11, 10, 9, 10, 14, 18, 25], index=index)
+    from services.surge import series_buildup
+
+    hit = series_buildup(rising, "W", "路灯")
+    assert hit == Buildup("路灯", None, index[-1], "W", 25, 10.0, 3, 8)
+    assert "25" in buildup_message(hit).render("zh") and "3 weeks running" in buildup_message(hit).render("en")
+    flat = rising.copy()
+    flat.iloc[-2] = 26  # fell in the last week: not rising three weeks running
+    assert series_buildup(flat, "W", "路灯") is None
+
+
+def test_overdue_buildup_from_a_log():
+    weeks = [5] * 12
+    log = log_from_counts({("路灯", "A"): _weeks(weeks)}, due_days=2)
+    late = log["opened"] >= pd.Timestamp("2025-03-10")  # the last three weeks' cases are never closed
+    log.loc[late, "closed"] = pd.NaT
+    found = buildups(log, "W", min_count=5)
+    assert [(b.topic, b.count, b.rising) for b in found] == [("路灯", 15, 3)]
+
+
+def test_overview_alerts_carry_the_facts():
+    series = daily_counts(120, 20, seed=0, surge_at=116, surge_factor=4.0)
+    found = series_surges(series.iloc[:119], "D", "路灯", "朝阳区", holidays=None)
+    alerts = overview_alerts(found, [], {"朝阳区": "110105"})
+    assert [(a.kind, a.severity, a.region_code, a.value) for a in alerts] == [
+        ("surge", "critical", "110105", float(found[0].count))
+    ]
+    assert alerts[0].message.render("zh").startswith("路灯（朝阳区）：2024年4月26日受理")
+
+
+# --- hot topics ----------------------------------------------------------------------------------------------------
+
+
+def test_hot_topic_wording_hand_checked():
+    log = log_from_counts(
+        {
+            ("路灯", "A"): _weeks([10, 10, 10, 10, 10, 10, 10, 10, 24]),  # mean 10, then 24: 2.4 times
+            ("噪音", "A"): _weeks([30, 30, 30, 30, 30, 30, 30, 30, 33]),  # 1.1 times: not hot
+            ("井盖", "A"): _weeks([0, 0, 0, 0, 0, 0, 0, 0, 21]),  # new
+        }
+    )
+    found = hot_topics(log)
+    assert [h.topic for h in found] == ["井盖", "路灯"]
+    assert found[1].message().render("zh") == "路灯 诉求本周 24 件，为近 8 周均值的 2.4 倍"
+    assert found[1].message().render("en") == "路灯: 24 requests this week, 2.4 times the mean of the previous 8 weeks"
+    assert found[0].message().render("zh") == "井盖 诉求本周 21 件，前 8 周没有"
+    assert found[1].week == pd.Timestamp("2025-03-03")
+
+
+def test_no_hot_topic_without_enough_weeks_or_cases():
+    log = log_from_counts({("路灯", "A"): _weeks([1, 1, 1, 1, 1, 1, 1, 1, 10])})
+    assert hot_topics(log) == []  # 10 times the mean, but only 10 cases
+    assert hot_topics(log, weeks=9) == []
+
+
+def test_topic_mix_keeps_the_top_topics_and_groups_the_rest():
+    log = log_from_counts(
+        {("a", "A"): _weeks([5, 5]), ("b", "A"): _weeks([3, 1]), ("c", "A"): _weeks([0, 2]), ("d", "A"): _weeks([1, 0])}
+    )
+    mix = topic_mix(log, top=2)
+    first = mix[mix["period"] == pd.Timestamp("2025-01-06")]
+    assert first[["topic", "count"]].values.tolist() == [["a", 5], ["b", 3], [OTHER, 1]]
+    assert first["share"].sum() == pytest.approx(1.0)
