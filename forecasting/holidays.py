@@ -30,6 +30,14 @@ def _calendar(country: str, years: tuple[int, ...], language: str | None) -> dic
         ) from err
 
 
+@lru_cache(maxsize=32)
+def _languages(country: str) -> tuple[str, ...]:
+    try:
+        return tuple(_holidays.country_holidays(country).supported_languages)
+    except NotImplementedError:
+        return ()
+
+
 def holiday_names(dates: pd.DatetimeIndex, country: str = DEFAULT_COUNTRY, lang: str | None = None) -> pd.Series:
     """The public holiday on each date (its name; ``None`` on an ordinary day), indexed by the dates.
 
@@ -42,7 +50,7 @@ def holiday_names(dates: pd.DatetimeIndex, country: str = DEFAULT_COUNTRY, lang:
     if dates.empty:
         return pd.Series([], index=dates, dtype=object)
     years = tuple(range(int(dates.year.min()), int(dates.year.max()) + 1))
-    language = _LANGUAGES.get(lang or "") if country == "CN" or lang == "en" else None
+    language = _LANGUAGES.get(lang or "") if lang is not None and _LANGUAGES[lang] in _languages(country) else None
     calendar = _calendar(country, years, language)
     return pd.Series([calendar.get(d.date()) for d in dates.normalize()], index=dates, dtype=object)
 
