@@ -38,20 +38,21 @@ def series_name(topic: str, area: str | None) -> str | Message:
 
 
 def surge_message(surge: Surge) -> Message:
-    """A surge in words: the figure, the forecast, the bound and the history it was measured against."""
-    return Message(
-        "signals.surge",
-        series=series_name(surge.topic, surge.area),
-        when=period(surge.period, surge.freq),
-        count=f"{surge.count:,}",
-        expected=f"{surge.expected:,.0f}",
-        bound=f"{surge.bound:,.0f}",
-        ratio=f"{surge.ratio:.1f}",
-        start=period(surge.history_start, surge.freq),
-        end=period(surge.history_end, surge.freq),
-        n=str(surge.history_periods),
-        unit=Message(UNIT_KEYS[surge.freq]),
-    )
+    """A surge in words: the figure, the forecast, the bound and the history it was measured against (a forecast
+    under one case reads "less than one", with no ratio)."""
+    fields = {
+        "series": series_name(surge.topic, surge.area),
+        "when": period(surge.period, surge.freq),
+        "count": f"{surge.count:,}",
+        "bound": f"{surge.bound:,.0f}",
+        "start": period(surge.history_start, surge.freq),
+        "end": period(surge.history_end, surge.freq),
+        "n": str(surge.history_periods),
+        "unit": Message(UNIT_KEYS[surge.freq]),
+    }
+    if surge.expected < 1:
+        return Message("signals.surge_low", **fields)
+    return Message("signals.surge", expected=f"{surge.expected:,.0f}", ratio=f"{surge.ratio:.1f}", **fields)
 
 
 def buildup_message(buildup: Buildup) -> Message:

@@ -12,10 +12,11 @@ The model is the forecasting library's Theta (seasonal for days, season 7; for w
 history exist), falling back to seasonal naive and naive when it cannot fit.
 
 Thin series do not flood the list: a period is tested only when it has at least ``min_count`` cases, at least
-``min_history`` periods of history before it, and more cases than its usual level (the median of the same weekday
-over the previous four weeks for days, of the previous eight weeks for weeks) — a count at or below its usual level
-is not a surge whatever a trend says. Public holidays are not tested (a 春节 day is not comparable with an ordinary
-one; ``forecasting.holidays``).
+``min_history`` periods of history before it with some cases in it (a topic new this week is a hot topic, not a
+surge), and is itself a jump: ``min_ratio`` times its usual level (the median of the same weekday over the previous
+four weeks for days, of the previous eight weeks for weeks) and beyond counting noise around it — a count near its
+usual level is not a surge whatever a trend says. Public holidays are not tested (a 春节 day is not comparable with
+an ordinary one; ``forecasting.holidays``).
 
 **Overdue build-ups**: the open-past-due count at period end (``services.counts.overdue_counts``) rising
 ``rising`` periods running to at least ``min_count`` and to more than ``BUILDUP_RATIO`` times its usual level (the
@@ -33,7 +34,7 @@ from scipy.stats import poisson
 
 from forecasting import ForecastError, make_model
 from forecasting.holidays import is_holiday
-from services.counts import case_counts, overdue_counts, to_series
+from services.counts import count_matrix, overdue_counts, to_series
 
 LEVEL = 95
 MODELS = ("theta", "seasonal_naive", "naive")  # tried in turn
@@ -120,19 +121,22 @@ def forecast_bound(history: np.ndarray, freq: str) -> tuple[float, float, str]:
     raise last or ForecastError("no model could fit the history")
 
 
-def usual_level(values: np.ndarray, at: int, freq: str) -> float:
-    """Median of the comparable periods before position ``at`` (same weekday for days); NaN without any."""
+def usual_levels(values: np.ndarray, at: int, freq: str) -> np.ndarray:
+    """Median of the comparable periods before position ``at`` (same weekday for days), per row of ``values``
+    ``(series, periods)``; NaN without any."""
     lag, window = SETTINGS[freq]["usual_lag"], SETTINGS[freq]["usual"]
     positions = at - lag * np.arange(1, window + 1)
     positions = positions[positions >= 0]
-    return float(np.median(values[positions])) if len(positions) else float("nan")
+    if not len(positions):
+        return np.full(values.shape[0], np.nan)
+    return np.median(values[:, positions], axis=1)
 
 
-def series_surges(
-    series: pd.Series,
+def matrix_surges(
+    keys: list[tuple],
+    periods: pd.DatetimeIndex,
+    matrix: np.ndarray,
     freq: str,
-    topic: str,
-    area: str | None = None,
     *,
     recent: int | None = None,
     min_count: int = 10,
@@ -140,29 +144,49 @@ def series_surges(
     min_ratio: float = MIN_RATIO,
     holidays: str | None = "CN",
 ) -> list[Surge]:
-    """Surges among the ``recent`` newest periods of one count series (indexed by period start, on its grid)."""
+    """Surges among the ``recent`` newest periods of many count series at once: ``matrix`` ``(series, periods)``,
+    row ``i`` the series of ``keys[i]`` = ``(topic,)`` or ``(topic, area)`` (see :func:`surges` for the rules).
+
+    The screen before any model is fitted is part of the definition, not only a shortcut: a surge is at least
+    ``min_count`` cases, ``min_ratio`` times its usual level and beyond counting noise around that level, with
+    cases in its history.
+    """
     settings = SETTINGS[freq]
     recent = settings["recent"] if recent is None else recent
     min_history = settings["min_history"] if min_history is None else min_history
-    values = series.to_numpy(dtype="float64")
-    dates = pd.DatetimeIndex(series.index)
-    skip = is_holiday(dates, holidays) if freq == "D" else np.zeros(len(dates), dtype=bool)
+    values = matrix.astype("float64")
+    skip = is_holiday(periods, holidays) if freq == "D" else np.zeros(len(periods), dtype=bool)
     out = []
-    for at in range(max(min_history, len(values) - recent), len(values)):
-        count = values[at]
-        if count < min_count or skip[at]:
+    for at in range(max(min_history, len(periods) - recent), len(periods)):
+        if skip[at]:
             continue
-        usual = usual_level(values, at, freq)
-        if not count > usual:
-            continue
-        try:
-            expected, bound, model = forecast_bound(values[:at], freq)
-        except ForecastError:
-            continue
-        if count > bound and count >= min_ratio * expected and count > poisson.ppf(NOISE, expected):
-            history = (dates[0], dates[at - 1], at)
-            out.append(Surge(topic, area, dates[at], freq, int(count), expected, bound, usual, *history, model))
+        count = values[:, at]
+        usual = usual_levels(values, at, freq)
+        with np.errstate(invalid="ignore"):
+            screen = (count >= min_count) & (count >= min_ratio * usual) & (count > poisson.ppf(NOISE, usual))
+        screen &= values[:, :at].sum(axis=1) > 0
+        for row in np.flatnonzero(screen):
+            try:
+                expected, bound, model = forecast_bound(values[row, :at], freq)
+            except ForecastError:
+                continue
+            c = count[row]
+            if c > bound and c >= min_ratio * expected and c > poisson.ppf(NOISE, expected):
+                key = keys[row]
+                area = key[1] if len(key) > 1 else None
+                history = (periods[0], periods[at - 1], at)
+                out.append(
+                    Surge(str(key[0]), area, periods[at], freq, int(c), expected, bound, float(usual[row]), *history,
+                          model)
+                )  # fmt: skip
     return out
+
+
+def series_surges(series: pd.Series, freq: str, topic: str, area: str | None = None, **settings) -> list[Surge]:
+    """Surges of one count series indexed by period start on its grid (settings as :func:`matrix_surges`)."""
+    key = (topic,) if area is None else (topic, area)
+    values = series.to_numpy(dtype="int64")[None, :]
+    return matrix_surges([key], pd.DatetimeIndex(series.index), values, freq, **settings)
 
 
 def surges(
@@ -185,20 +209,16 @@ def surges(
         recent: newest complete periods tested (default 7 days or 4 weeks).
         min_count: cases a period needs to be tested.
         min_history: periods of history a period needs before it (default 28 days or 12 weeks).
-        min_ratio: how many times its forecast a flagged count is at least.
+        min_ratio: how many times its forecast (and its usual level) a flagged count is at least.
         holidays: the country whose public holidays are not tested (daily only), or None.
     """
+    settings = {"recent": recent, "min_count": min_count, "min_history": min_history, "min_ratio": min_ratio,
+                "holidays": holidays}  # fmt: skip
     found: list[Surge] = []
     for by in (("topic",), ("topic", "area")) if by_area else (("topic",),):
-        counts = case_counts(cases, freq, by)
-        for key, series in to_series(counts, by).items():
-            if series.max() < min_count or _missing(key):
-                continue
-            area = key[1] if len(key) > 1 else None
-            found += series_surges(
-                series, freq, str(key[0]), area, recent=recent, min_count=min_count, min_history=min_history,
-                min_ratio=min_ratio, holidays=holidays,
-            )  # fmt: skip
+        keys, periods, matrix = count_matrix(cases, freq, by)
+        if len(keys):
+            found += matrix_surges(keys, periods, matrix, freq, **settings)
     return sorted(found, key=lambda s: (-(s.count - s.bound) / max(s.bound, 1.0), s.topic, s.area or "", s.period))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.counts import case_counts, complete_periods, overdue_counts
+from services.counts import case_counts, complete_periods, count_matrix, overdue_counts
 from services.signals import buildup_message, overview_alerts, surge_message
 from services.surge import Buildup, buildups, series_surges, surges
 from services.topics import OTHER, hot_topics, topic_mix
@@ -134,6 +134,32 @@ def test_overdue_buildup_from_a_log():
     log.loc[late, "closed"] = pd.NaT
     found = buildups(log, "W", min_count=5)
     assert [(b.topic, b.count, b.rising) for b in found] == [("路灯", 15, 3)]
+
+
+def test_a_surge_over_a_forecast_under_one_case_has_no_ratio():
+    index = pd.date_range("2025-01-06", periods=20, freq="W-MON")
+    series = pd.Series([3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40], index=index)
+    (surge,) = series_surges(series, "W", "井盖")
+    assert surge.expected < 1
+    assert (
+        surge_message(surge).render("zh").startswith("井盖：2025年5月19日当周受理 40 件，预测不足 1 件，95% 区间上限")
+    )
+    assert "less than one" in surge_message(surge).render("en") and "inf" not in surge_message(surge).render("en")
+
+
+def test_a_topic_without_history_is_not_a_surge():
+    index = pd.date_range("2025-01-06", periods=20, freq="W-MON")
+    assert series_surges(pd.Series([0] * 19 + [40], index=index), "W", "井盖") == []
+
+
+def test_the_count_matrix_agrees_with_the_long_counts():
+    log = log_from_counts({("a", "A"): _weeks([5, 0, 2]), ("a", "B"): _weeks([1, 1, 0]), ("b", "A"): _weeks([0, 0, 4])})
+    keys, periods, matrix = count_matrix(log, "W", ("topic", "area"))
+    long = case_counts(log, "W", ("topic", "area"))
+    for key, row in zip(keys, matrix, strict=True):
+        expected = long[(long["topic"] == key[0]) & (long["area"] == key[1])]["count"].tolist()
+        assert row.tolist() == expected
+    assert sorted(keys) == [("a", "A"), ("a", "B"), ("b", "A")] and len(periods) == 3
 
 
 def test_overview_alerts_carry_the_facts():
