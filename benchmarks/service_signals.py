@@ -88,7 +88,8 @@ def main() -> None:
             results[name] = step(cases)
             times.append(time.perf_counter() - t0)
         total_cold += times[0]
-        print(f"{name:48s} first {times[0] * 1000:8.0f} ms   median of {args.runs} {statistics.median(times) * 1000:8.0f} ms")
+        median = statistics.median(times) * 1000
+        print(f"{name:48s} first {times[0] * 1000:8.0f} ms   median of {args.runs} {median:8.0f} ms")
     print(f"{'all signals, first run':48s} {total_cold:8.2f} s")
     print()
     for hot in results["hot topics"][:5]:

@@ -7,11 +7,14 @@ message shows it as text (``st.text``, a dataframe cell, ``ui.inert``), never as
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from common.text import Message, Text
 from indicators.warnings import Alert
-from services.surge import Buildup, Surge
+from services.surge import Buildup, Surge, buildups, surges
+from services.topics import HotTopic, hot_topics, topic_mix
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 UNIT_KEYS = {"D": "signals.unit.D", "W": "signals.unit.W"}
@@ -19,6 +22,29 @@ UNIT_KEYS = {"D": "signals.unit.D", "W": "signals.unit.W"}
 VOLUME_INDICATOR = "service_volume"
 OVERDUE_INDICATOR = "service_overdue"
 SURGE_CRITICAL_RATIO = 3.0  # a surge of three times its forecast or more is critical, else a warning
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Every signal of one case log at one grain (what the page's signal section shows)."""
+
+    freq: str
+    hot: list[HotTopic]
+    mix: pd.DataFrame  # services.topics.topic_mix, weekly
+    surges: list[Surge]
+    buildups: list[Buildup]
+
+
+def compute(cases: pd.DataFrame, freq: str = "W", holidays: str | None = "CN") -> Signals:
+    """Hot topics and the weekly topic mix, surges at ``freq`` (topic and topic × area) and weekly overdue build-ups
+    of a canonical case table; ``holidays``: the country whose public holidays are not tested for daily surges."""
+    return Signals(
+        freq=freq,
+        hot=hot_topics(cases),
+        mix=topic_mix(cases, "W"),
+        surges=surges(cases, freq, holidays=holidays),
+        buildups=buildups(cases, "W"),
+    )
 
 
 def day(moment: pd.Timestamp) -> Text:

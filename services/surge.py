@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
 from forecasting import ForecastError, make_model
 from forecasting.holidays import is_holiday
@@ -95,6 +94,14 @@ class Buildup:
     code: str = "overdue_buildup"
 
 
+def poisson_quantile(q: float, mean: np.ndarray | float) -> np.ndarray | float:
+    """The ``q`` quantile of a Poisson count with mean ``mean`` (NaN for a NaN mean). SciPy is imported here, not
+    with the module: every page imports the app's cache, and SciPy costs a cold start a second."""
+    from scipy.stats import poisson
+
+    return poisson.ppf(q, mean)
+
+
 def _season(freq: str, n: int) -> int:
     season = SETTINGS[freq]["season"]
     return season if n >= 2 * season + 2 else 1
@@ -116,7 +123,7 @@ def forecast_bound(history: np.ndarray, freq: str) -> tuple[float, float, str]:
             last = err
             continue
         mean = max(float(out["mean"].iloc[0]), 0.0)
-        bound = max(float(out[f"hi-{LEVEL}"].iloc[0]), float(poisson.ppf(0.5 + LEVEL / 200, mean)))
+        bound = max(float(out[f"hi-{LEVEL}"].iloc[0]), float(poisson_quantile(0.5 + LEVEL / 200, mean)))
         return mean, bound, name
     raise last or ForecastError("no model could fit the history")
 
@@ -163,7 +170,7 @@ def matrix_surges(
         count = values[:, at]
         usual = usual_levels(values, at, freq)
         with np.errstate(invalid="ignore"):
-            screen = (count >= min_count) & (count >= min_ratio * usual) & (count > poisson.ppf(NOISE, usual))
+            screen = (count >= min_count) & (count >= min_ratio * usual) & (count > poisson_quantile(NOISE, usual))
         screen &= values[:, :at].sum(axis=1) > 0
         for row in np.flatnonzero(screen):
             try:
@@ -171,7 +178,7 @@ def matrix_surges(
             except ForecastError:
                 continue
             c = count[row]
-            if c > bound and c >= min_ratio * expected and c > poisson.ppf(NOISE, expected):
+            if c > bound and c >= min_ratio * expected and c > poisson_quantile(NOISE, expected):
                 key = keys[row]
                 area = key[1] if len(key) > 1 else None
                 history = (periods[0], periods[at - 1], at)
