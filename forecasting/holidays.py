@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import holidays as _holidays
 import numpy as np
 import pandas as pd
 
@@ -22,6 +21,8 @@ _LANGUAGES = {"zh": "zh_CN", "en": "en_US"}
 
 @lru_cache(maxsize=32)
 def _calendar(country: str, years: tuple[int, ...], language: str | None) -> dict:
+    import holidays as _holidays  # 0.2 s: paid by the first daily series, not by every page's start
+
     try:
         return dict(_holidays.country_holidays(country, years=years, language=language))
     except NotImplementedError as err:
@@ -32,6 +33,8 @@ def _calendar(country: str, years: tuple[int, ...], language: str | None) -> dic
 
 @lru_cache(maxsize=32)
 def _languages(country: str) -> tuple[str, ...]:
+    import holidays as _holidays
+
     try:
         return tuple(_holidays.country_holidays(country).supported_languages)
     except NotImplementedError:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from common.text import Message
-from services.counts import case_counts
+from services.counts import case_counts, count_matrix
 
 OTHER = "__other__"  # the topic-mix row of every topic outside the top ones; shown as signals.other
 
@@ -62,24 +62,17 @@ def hot_topics(
         min_ratio: how many times the baseline mean it needs.
         top: at most this many (None: all).
     """
-    counts = case_counts(cases, "W", ("topic",))
-    if counts.empty:
+    keys, periods, matrix = count_matrix(cases, "W", ("topic",))
+    if len(periods) < weeks + 1 or not len(keys):
         return []
-    wide = counts.pivot(index="period", columns="topic", values="count").sort_index()
-    if len(wide) < weeks + 1:
-        return []
-    newest = wide.iloc[-1]
-    mean = wide.iloc[-weeks - 1 : -1].mean()
+    newest = matrix[:, -1]
+    mean = matrix[:, -weeks - 1 : -1].mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = newest / mean.where(mean > 0)
-    ratio = ratio.where(mean > 0, np.inf)
-    hot = (newest >= min_count) & (ratio >= min_ratio)
+        ratio = np.where(mean > 0, newest / np.where(mean > 0, mean, 1.0), np.inf)
+    hot = np.flatnonzero((newest >= min_count) & (ratio >= min_ratio))
     found = [
-        HotTopic(str(topic), pd.Timestamp(wide.index[-1]), int(newest[topic]), float(mean[topic]), weeks,
-                 float(ratio[topic]))
-        for topic in wide.columns[hot.to_numpy()]
-        if not pd.isna(topic)
-    ]  # fmt: skip
+        HotTopic(str(keys[i][0]), periods[-1], int(newest[i]), float(mean[i]), weeks, float(ratio[i])) for i in hot
+    ]
     found.sort(key=lambda h: (-h.ratio, -h.count, h.topic))
     return found if top is None else found[:top]
 

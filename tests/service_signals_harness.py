@@ -1,5 +1,6 @@
-"""A page stand-in for the AppTest of ui/service_signals.py: a synthetic case log (one topic surging in its last
-week, one calm, one named in Markdown) drawn by `show_signals` in the session's language."""
+# A page stand-in for the AppTest of ui/service_signals.py: a synthetic case log (one topic surging in its last week,
+# one calm, one named in Markdown) drawn by `show_signals` in the session's language. (A comment, not a docstring:
+# Streamlit would draw a docstring.)
 
 from tests.service_logs import log_from_counts, weekly_counts
 from ui import auth
