@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.text import Message
+from indicators.warnings import Alert, sort_alerts
 from services.counts import case_counts, complete_periods, count_matrix, overdue_counts
 from services.signals import buildup_message, overview_alerts, surge_message
-from services.surge import Buildup, buildups, series_surges, surges
+from services.surge import Buildup, buildups, series_buildup, series_surges, surges
 from services.topics import OTHER, hot_topics, topic_mix
 from tests.service_logs import daily_counts, log_from_counts, weekly_counts
 
@@ -117,8 +119,6 @@ def test_no_surge_tested_without_enough_history():
 def test_overdue_buildup_rising_above_its_usual_level():
     index = pd.date_range("2025-01-06", periods=12, freq="W-MON")
     rising = pd.Series([10, 11, 9, 10, 10, 11, 10, 9, 10, 14, 18, 25], index=index)
-    from services.surge import series_buildup
-
     hit = series_buildup(rising, "W", "路灯")
     assert hit == Buildup("路灯", None, index[-1], "W", 25, 10.0, 3, 8)
     assert "25" in buildup_message(hit).render("zh") and "3 weeks running" in buildup_message(hit).render("en")
@@ -170,6 +170,17 @@ def test_overview_alerts_carry_the_facts():
         ("surge", "critical", "110105", float(found[0].count))
     ]
     assert alerts[0].message.render("zh").startswith("路灯（朝阳区）：2024年4月26日受理")
+
+
+def test_the_overview_sorts_service_alerts_with_the_others():
+    surge = series_surges(daily_counts(120, 20, seed=0, surge_at=116, surge_factor=2.0).iloc[:119], "D", "路灯",
+                          holidays=None)  # fmt: skip
+    index = pd.date_range("2025-01-06", periods=12, freq="W-MON")
+    buildup = series_buildup(pd.Series([10] * 9 + [14, 18, 25], index=index), "W", "路灯")
+    gap = Alert("gap", "warning", "gdp", "110000", None, None, "gap", Message("warning.gap_none"))
+    alerts = sort_alerts([gap, *overview_alerts(surge, [buildup])])
+    assert [a.kind for a in alerts] == ["surge", "overdue", "gap"]
+    assert all(Message(f"overview.kind_{a.kind}") for a in alerts)
 
 
 # --- hot topics ----------------------------------------------------------------------------------------------------
