@@ -220,8 +220,9 @@ def forecast_series(
         dense: backtest on ``max(n_windows, DENSE_WINDOWS)`` windows one step apart (a series calibrated alone)
             instead of ``n_windows`` windows ``h`` apart.
         breaks: look for level breaks and fit on the consistent part.
-        counts: the series counts things (cases per day or week): bands from plain errors, never below zero (log
-            errors of small counts multiply into bands of hundreds of times the forecast a few steps out).
+        counts: the series counts things (cases per day or week): forecasts (backtests included) and bands never
+            below zero, bands from plain errors (log errors of small counts multiply into bands of hundreds of times
+            the forecast a few steps out).
         holidays: for a daily series, the country whose public holidays are not comparable days: their outcomes
             are left out of the backtest (scores and bands are measured on ordinary days).
     """
@@ -238,6 +239,8 @@ def forecast_series(
     backtest = run_backtest(series, prototypes, plan, levels) if len(plan) else None
     if backtest is not None and holidays is not None and series.freq == "D":
         _mask_holidays(backtest, series, holidays)
+    if backtest is not None and counts:
+        backtest.forecasts = {name: _nonnegative(a) for name, a in backtest.forecasts.items()}
     if backtest is not None:
         _combined(backtest, *recipe)
         used, ensemble = _choose(backtest, model, candidates)
@@ -248,12 +251,19 @@ def forecast_series(
     else:
         prototype = prototypes.get(used) or make_model(used, series.season_length)
     arrays, fitted = fit_forecast(prototype, series, None, h, levels)
+    arrays = _nonnegative(arrays) if counts else arrays
     if fitted.name != prototype.name:  # the fallback fitted instead
         used = fitted.name
     if backtest is not None and used not in backtest.forecasts:
         extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
-        backtest.forecasts[used], backtest.failures[used] = extra.forecasts[used], extra.failures[used]
+        found_used = _nonnegative(extra.forecasts[used]) if counts else extra.forecasts[used]
+        backtest.forecasts[used], backtest.failures[used] = found_used, extra.failures[used]
     return _finish(series, h, levels, arrays, fitted, used, backtest, found, counts)
+
+
+def _nonnegative(arrays: Arrays) -> Arrays:
+    """A count's forecast and bounds clipped at zero (missing values stay missing)."""
+    return {key: np.maximum(values, 0.0) for key, values in arrays.items()}
 
 
 def _mask_holidays(backtest: Backtest, series: Series, country: str) -> None:

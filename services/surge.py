@@ -208,7 +208,8 @@ def surges(
     holidays: str | None = "CN",
 ) -> list[Surge]:
     """Surges of every topic (across all areas) and, with ``by_area``, of every topic in every area; the largest
-    excess over the bound first.
+    excess over the bound first. An area's surge that is the whole of its topic's (every case of the period in that
+    area) is said once, for the topic.
 
     Args:
         cases: a canonical case table.
@@ -226,6 +227,8 @@ def surges(
         keys, periods, matrix = count_matrix(cases, freq, by)
         if len(keys):
             found += matrix_surges(keys, periods, matrix, freq, **settings)
+    whole = {(s.topic, s.period, s.count) for s in found if s.area is None}
+    found = [s for s in found if s.area is None or (s.topic, s.period, s.count) not in whole]
     return sorted(found, key=lambda s: (-(s.count - s.bound) / max(s.bound, 1.0), s.topic, s.area or "", s.period))
 
 

@@ -16,15 +16,17 @@ FREQ = "W-MON"  # weeks named by their Monday (services.counts)
 
 def weekly_frame(cases: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     """``unique_id, ds, y``: weekly cases of all topics together (``unique_id`` :data:`~services.counts.ALL`) and of
-    the ``top`` largest topics of the log, each on the full grid of complete weeks."""
+    the ``top`` largest topics of the log, largest first, each on the full grid of complete weeks."""
     counts = case_counts(cases, "W", ("topic",))
     counts = counts[counts["topic"].notna()]
     if counts.empty:
         return pd.DataFrame({"unique_id": [], "ds": pd.Series(dtype="datetime64[ns]"), "y": []})
     totals = counts.groupby("topic")["count"].sum().sort_values(ascending=False, kind="stable")
-    largest = counts[counts["topic"].isin(totals.index[:top])]
+    rank = {topic: i for i, topic in enumerate(totals.index[:top])}
+    largest = counts[counts["topic"].isin(rank)]
+    largest = largest.assign(_rank=largest["topic"].map(rank)).sort_values(["_rank", "period"], kind="stable")
     overall = counts.groupby("period", as_index=False)["count"].sum().assign(topic=ALL)
-    frame = pd.concat([overall, largest], ignore_index=True)
+    frame = pd.concat([overall, largest.drop(columns="_rank")], ignore_index=True)
     return pd.DataFrame(
         {"unique_id": frame["topic"].astype(object), "ds": frame["period"], "y": frame["count"].astype("float64")}
     )

@@ -12,5 +12,7 @@ auth.gate()  # as every page: the basket buttons belong to the signed-in user
 surging = weekly_counts(40, 60, seed=1, surge_at=38, surge_factor=3)
 calm = weekly_counts(40, 80, seed=2)
 lids = weekly_counts(40, 15, seed=3, surge_at=38, surge_factor=4)  # a topic name with Markdown in it, surging too
-log = log_from_counts({("路灯", "朝阳区"): surging, ("噪音", "海淀区"): calm, ("**井盖**", "海淀区"): lids})
+log = log_from_counts(
+    {("路灯", "朝阳区"): surging, ("路灯", "海淀区"): calm // 2, ("噪音", "海淀区"): calm, ("**井盖**", "海淀区"): lids}
+)
 show_signals(log, lang=current_lang(), key_prefix="sig", source="来源：测试工单", holidays=None)

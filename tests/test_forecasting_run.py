@@ -257,3 +257,14 @@ def test_chinese_public_holidays_are_not_comparable_days():
         [pd.Timestamp("2025-01-01"), "元旦", "New Year's Day"]
     ]
     assert plain.holidays.empty
+
+
+def test_a_falling_count_is_never_forecast_below_zero():
+    ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    y = np.maximum(np.round(np.linspace(40, 1, 40) + np.random.default_rng(2).normal(0, 1.5, 40)), 0)
+    fc = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y}), 8).forecast
+    band = fc.filter(like="combination")
+    assert (band >= 0).all().all()
+    # the same numbers as a level (not a count) are forecast on below zero: the clip is the count's
+    level = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y}), 8, counts=False).forecast
+    assert (level["combination"] < 0).any() or (level["combination-lo-95"] < 0).any()

@@ -9,10 +9,11 @@ import pytest
 
 from common.text import Message
 from indicators.warnings import Alert, sort_alerts
-from services.counts import case_counts, complete_periods, count_matrix, overdue_counts
+from services.counts import ALL, case_counts, complete_periods, count_matrix, overdue_counts
 from services.signals import buildup_message, overview_alerts, surge_message
 from services.surge import Buildup, buildups, series_buildup, series_surges, surges
 from services.topics import OTHER, hot_topics, topic_mix
+from services.volume import volume_forecast, weekly_frame
 from tests.service_logs import daily_counts, log_from_counts, weekly_counts
 
 
@@ -85,8 +86,14 @@ def test_calm_series_rarely_flag_a_period():
 def test_weekly_surges_with_a_yearly_season(seed):
     calm = log_from_counts({("路灯", "A"): weekly_counts(120, 80, seed=seed, season=0.4)})
     assert surges(calm, "W") == []
-    hot = log_from_counts({("路灯", "A"): weekly_counts(120, 80, seed=seed, season=0.4, surge_at=118, surge_factor=2)})
-    found = surges(hot, "W")
+    hot = weekly_counts(120, 80, seed=seed, season=0.4, surge_at=118, surge_factor=2)
+    quiet = weekly_counts(120, 20, seed=seed + 50, season=0.4)
+    # in area A alone: said once, for the topic
+    assert [(s.topic, s.area, s.period) for s in surges(log_from_counts({("路灯", "A"): hot}), "W")] == [
+        ("路灯", None, pd.Timestamp("2024-04-08"))
+    ]
+    # in A, with a calm B beside it: the topic and the area
+    found = surges(log_from_counts({("路灯", "A"): hot, ("路灯", "B"): quiet}), "W")
     assert {(s.topic, s.area, s.period) for s in found} == {
         ("路灯", None, pd.Timestamp("2024-04-08")),
         ("路灯", "A", pd.Timestamp("2024-04-08")),
@@ -216,3 +223,31 @@ def test_topic_mix_keeps_the_top_topics_and_groups_the_rest():
     first = mix[mix["period"] == pd.Timestamp("2025-01-06")]
     assert first[["topic", "count"]].values.tolist() == [["a", 5], ["b", 3], [OTHER, 1]]
     assert first["share"].sum() == pytest.approx(1.0)
+
+
+# --- volume forecast -----------------------------------------------------------------------------------------------
+
+
+def test_weekly_volume_forecast_by_topic_with_bands_and_accuracy():
+    log = log_from_counts(
+        {
+            ("路灯", "A"): weekly_counts(30, 60, seed=1),
+            ("噪音", "B"): weekly_counts(30, 6, seed=2),
+            ("井盖", "A"): _weeks([1]),
+        }
+    )
+    history = weekly_frame(log, top=2)
+    assert list(pd.unique(history["unique_id"])) == [ALL, "路灯", "噪音"]  # the total, then the largest topics
+    total = history[history["unique_id"] == ALL]["y"].to_numpy()
+    parts = history[history["unique_id"] != ALL].groupby("ds")["y"].sum().to_numpy()
+    assert (total >= parts).all() and total.sum() == parts.sum() + 1  # 井盖's one case is in the total only
+    run = volume_forecast(log, h=6, top=2)
+    fc = run.forecast
+    assert fc.groupby("unique_id").size().to_dict() == {ALL: 6, "路灯": 6, "噪音": 6}
+    assert (fc["combination-lo-95"] >= 0).all() and (fc["combination-lo-95"] <= fc["combination-lo-80"]).all()
+    assert fc["mase"].notna().all() and (fc["backtest_points"] > 0).all()
+    assert fc["ds"].min() == history["ds"].max() + pd.Timedelta(weeks=1)
+
+
+def test_no_volume_forecast_for_a_short_log():
+    assert volume_forecast(log_from_counts({("路灯", "A"): _weeks([5] * 5)})) is None
