@@ -15,6 +15,7 @@ import pandas as pd
 from common.text import Message
 from services.counts import case_counts, count_matrix
 
+WEEKS, MIN_COUNT, MIN_RATIO = 8, 20, 1.5  # the baseline weeks, and what a hot topic needs
 OTHER = "__other__"  # the topic-mix row of every topic outside the top ones; shown as signals.other
 
 
@@ -51,7 +52,12 @@ class HotTopic:
 
 
 def hot_topics(
-    cases: pd.DataFrame, *, weeks: int = 8, min_count: int = 20, min_ratio: float = 1.5, top: int | None = 10
+    cases: pd.DataFrame,
+    *,
+    weeks: int = WEEKS,
+    min_count: int = MIN_COUNT,
+    min_ratio: float = MIN_RATIO,
+    top: int | None = 10,
 ) -> list[HotTopic]:
     """The topics growing fastest in the newest complete week against the mean of the ``weeks`` weeks before.
 

@@ -15,7 +15,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta
 from services.counts import ALL
 from services.signals import Signals, buildup_message, series_name, surge_message
-from services.topics import OTHER
+from services.topics import MIN_COUNT, MIN_RATIO, OTHER, WEEKS
 from ui import cache, charts, show
 from ui.i18n import t
 from ui.inert import inert, inert_html
@@ -65,21 +65,21 @@ def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.caption(t("signals.hot_none", lang))
         return
     week = signals.hot[0].week
-    st.caption(t("signals.hot_week", lang, week=_when(week), weeks=8, min_count=20, min_ratio=1.5))
+    st.caption(t("signals.hot_week", lang, week=_when(week), weeks=WEEKS, min_count=MIN_COUNT, min_ratio=MIN_RATIO))
     for hot in signals.hot:
         st.markdown(f"- {inert(hot.message().render(lang))}")
     frame = pd.DataFrame(
         {
             t("signals.col.topic", lang): [h.topic for h in signals.hot],
             t("signals.col.count", lang): [h.count for h in signals.hot],
-            t("signals.col.mean", lang): [h.mean for h in signals.hot],
+            t("signals.col.mean", lang, weeks=WEEKS): [h.mean for h in signals.hot],
             t("signals.col.ratio", lang): [h.ratio if not h.new else None for h in signals.hot],
         }
     )
     meta = TableMeta(
         f"{t('signals.hot_heading', lang)} · {_when(week)}",
         source,
-        decimals={t("signals.col.mean", lang): 1, t("signals.col.ratio", lang): 1},
+        decimals={t("signals.col.mean", lang, weeks=WEEKS): 1, t("signals.col.ratio", lang): 1},
     )
     show.table(frame, meta, f"{key_prefix}-hot-{_when(week)}")
 
