@@ -1,9 +1,11 @@
 """``forecast`` and ``leaderboard``: views of one :func:`~forecasting.run.run` (``cross_validation`` and
 ``evaluate`` live in their own modules).
 
-Input: a frame with ``unique_id, ds, y`` — many series at once, any of annual, quarterly or monthly (the frequency
-is inferred per series unless ``freq`` is given), with gaps and non-positive values allowed. Both raise on the first
-series that cannot be forecast; :func:`~forecasting.run.run` reports such series in ``errors`` instead.
+Input: a frame with ``unique_id, ds, y`` — many series at once, any of annual, quarterly, monthly, weekly or daily
+(the frequency is inferred per series unless ``freq`` is given; seasons of 4, 12, 52 and 7), with gaps and
+non-positive values allowed. Whole non-negative numbers per day or week are read as counts (bands never below zero);
+Chinese public holidays are not comparable days of a daily series (see :func:`forecasting.run.run`). Both raise on
+the first series that cannot be forecast; :func:`~forecasting.run.run` reports such series in ``errors`` instead.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from forecasting.combine import combine_outputs
 from forecasting.conformal import error_scale
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
+from forecasting.holidays import is_holiday
 from forecasting.intervals import Evidence
 from forecasting.metrics import SCALE_COLUMN, MetricInput, coverage_metric, mae, mase, smape
 from forecasting.registry import AUTO, COMBINATION, DEFAULT_CANDIDATES, ENSEMBLE_SIZE, FALLBACK, make_model, members
@@ -210,6 +211,8 @@ def forecast_series(
     *,
     dense: bool = False,
     breaks: bool = True,
+    counts: bool = False,
+    holidays: str | None = None,
 ) -> SeriesResult:
     """Backtest, fit and forecast ``h`` steps of one prepared series (see the module docstring).
 
@@ -217,6 +220,11 @@ def forecast_series(
         dense: backtest on ``max(n_windows, DENSE_WINDOWS)`` windows one step apart (a series calibrated alone)
             instead of ``n_windows`` windows ``h`` apart.
         breaks: look for level breaks and fit on the consistent part.
+        counts: the series counts things (cases per day or week): forecasts (backtests included) and bands never
+            below zero, bands from plain errors (log errors of small counts multiply into bands of hundreds of times
+            the forecast a few steps out).
+        holidays: for a daily series, the country whose public holidays are not comparable days: their outcomes
+            are left out of the backtest (scores and bands are measured on ordinary days).
     """
     series, found = consistent_part(series, breaks)
     recipe = members(COMBINATION, series.season_length)
@@ -229,6 +237,10 @@ def forecast_series(
     n = len(series.y)
     plan = dense_plan(n, h, max(n_windows, DENSE_WINDOWS), rich) if dense else auto_plan(n, h, n_windows, rich)
     backtest = run_backtest(series, prototypes, plan, levels) if len(plan) else None
+    if backtest is not None and holidays is not None and series.freq == "D":
+        _mask_holidays(backtest, series, holidays)
+    if backtest is not None and counts:
+        backtest.forecasts = {name: _nonnegative(a) for name, a in backtest.forecasts.items()}
     if backtest is not None:
         _combined(backtest, *recipe)
         used, ensemble = _choose(backtest, model, candidates)
@@ -239,17 +251,33 @@ def forecast_series(
     else:
         prototype = prototypes.get(used) or make_model(used, series.season_length)
     arrays, fitted = fit_forecast(prototype, series, None, h, levels)
+    arrays = _nonnegative(arrays) if counts else arrays
     if fitted.name != prototype.name:  # the fallback fitted instead
         used = fitted.name
     if backtest is not None and used not in backtest.forecasts:
         extra = run_backtest(series, {used: make_model(used, series.season_length)}, plan, levels)
-        backtest.forecasts[used], backtest.failures[used] = extra.forecasts[used], extra.failures[used]
-    return _finish(series, h, levels, arrays, fitted, used, backtest, found)
+        found_used = _nonnegative(extra.forecasts[used]) if counts else extra.forecasts[used]
+        backtest.forecasts[used], backtest.failures[used] = found_used, extra.failures[used]
+    return _finish(series, h, levels, arrays, fitted, used, backtest, found, counts)
 
 
-def _evidence(series: Series, backtest: Backtest | None, used: str) -> Evidence:
+def _nonnegative(arrays: Arrays) -> Arrays:
+    """A count's forecast and bounds clipped at zero (missing values stay missing)."""
+    return {key: np.maximum(values, 0.0) for key, values in arrays.items()}
+
+
+def _mask_holidays(backtest: Backtest, series: Series, country: str) -> None:
+    """Leave the outcomes that fall on public holidays out of the backtest (set them missing)."""
+    positions = np.array(backtest.plan.cutoffs)[:, None] + np.arange(backtest.plan.horizon)[None, :]
+    inside = positions < len(series.dates)
+    holiday = np.zeros(positions.shape, dtype=bool)
+    holiday[inside] = is_holiday(series.dates[positions[inside]], country)
+    backtest.y[holiday] = np.nan
+
+
+def _evidence(series: Series, backtest: Backtest | None, used: str, counts: bool = False) -> Evidence:
     values = series.y[~np.isnan(series.y)]
-    log = bool((values > 0).all())
+    log = bool((values > 0).all()) and not counts
     floor = 0.0 if not log and (values >= 0).all() else None
     scale = error_scale(series.y, series.season_length, log)
     if backtest is None:
@@ -268,6 +296,7 @@ def _finish(
     used: str,
     backtest: Backtest | None,
     found: list[dict],
+    counts: bool = False,
 ) -> SeriesResult:
     board: list[dict] = []
     backtests: dict[str, np.ndarray] = {}
@@ -285,7 +314,7 @@ def _finish(
         dates=future_dates(series.dates[-1], h, series.freq),
         freq=series.freq,
         raw_forecast=arrays,
-        evidence=_evidence(series, backtest, used),
+        evidence=_evidence(series, backtest, used, counts),
         backtest_points=backtest.points(used) if backtest is not None else 0,
         mase=accuracy[0],
         smape=accuracy[1],

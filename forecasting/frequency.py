@@ -170,6 +170,12 @@ def season_length(freq: str) -> int:
     return 1
 
 
+def counts_grid(freq: str) -> bool:
+    """Whether ``freq`` is a grid of single days or weeks, where a series of whole numbers is read as a count."""
+    offset = _offset(freq)
+    return offset.n == 1 and isinstance(offset, offsets.Day | offsets.Week)
+
+
 def _months_per_step(offset: offsets.BaseOffset) -> tuple[int, bool] | None:
     """Calendar months per period and whether periods are named by their first day; None if not month-based."""
     for kinds, months in (
@@ -216,4 +222,13 @@ def future_dates(last: pd.Timestamp, h: int, freq: str) -> pd.DatetimeIndex:
     return pd.date_range(last, periods=h + 1, freq=_offset(freq))[1:]
 
 
-__all__ = ["SHORT_CODES", "data_code", "future_dates", "grid", "infer_freq", "resolve_freq", "season_length"]
+__all__ = [
+    "SHORT_CODES",
+    "counts_grid",
+    "data_code",
+    "future_dates",
+    "grid",
+    "infer_freq",
+    "resolve_freq",
+    "season_length",
+]

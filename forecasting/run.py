@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -26,14 +26,17 @@ import pandas as pd
 from forecasting.engine import SeriesResult, forecast_series
 from forecasting.errors import ForecastError
 from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
+from forecasting.frequency import counts_grid
+from forecasting.holidays import DEFAULT_COUNTRY, holiday_names
 from forecasting.intervals import calibrate_run
 from forecasting.periods import ALIAS, Numbering, is_numbered, numbering
 from forecasting.pool import map_chunks
 from forecasting.reading import AccuracyReading, accuracy_reading
 from forecasting.registry import DEFAULT_MODEL, check_model_name, check_models
-from forecasting.series import prepare_series, split_frame
+from forecasting.series import Series, prepare_series, split_frame
 from forecasting.validation import check_series, validate_count, validate_frame, validate_horizon, validate_level
 
+HOLIDAY_COLUMNS = ("unique_id", "ds", "name_zh", "name_en")
 Progress = Callable[[int, int], None]
 Item = tuple[object, np.ndarray, np.ndarray]
 Outcome = tuple[object, SeriesResult | None, ForecastError | None]
@@ -52,6 +55,8 @@ class Settings:
     dense: bool = False
     breaks: bool = True
     numbered: bool = False
+    counts: bool | None = None
+    holidays: str | None = DEFAULT_COUNTRY
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ class ForecastRun:
             forecast was fitted from).
         errors: ``unique_id, error`` for each series that could not be forecast, with the reason.
         h, levels, model: the horizon, the interval levels (ascending) and the model asked for.
+        holidays: ``unique_id, ds, name_zh, name_en``: the forecast days of daily series that are public holidays of
+            the run's calendar (not comparable with ordinary days: their forecast is an ordinary day's), with the
+            holiday's name in both languages.
     """
 
     forecast: pd.DataFrame
@@ -86,6 +94,7 @@ class ForecastRun:
     h: int
     levels: tuple[float, ...]
     model: str
+    holidays: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HOLIDAY_COLUMNS)))
 
     def reading(self, unique_id: object, *, percent_change: bool | None = None) -> AccuracyReading:
         """The backtest error of the delivered model on one series, as one sentence's facts (see
@@ -123,6 +132,8 @@ def run(
     strict: bool = False,
     chunk_size: int | None = None,
     breaks: bool = True,
+    counts: bool | None = None,
+    holidays: str | None = DEFAULT_COUNTRY,
 ) -> ForecastRun:
     """Backtest, fit, forecast and calibrate every series of a long frame.
 
@@ -140,6 +151,13 @@ def run(
             model and its fallback failing) instead of recording it in ``errors``, with the frame checked as a
             whole first — what :func:`forecasting.forecast` does.
         chunk_size: series per task (default: about eight tasks per worker, at most 100 series each).
+        counts: the series count things (cases, calls): bands from plain errors and never below zero, instead of
+            log errors, which on small counts widen into hundreds of times the forecast a few steps out. ``None``
+            (the default): a series on a daily or weekly grid whose values are all whole and non-negative is a
+            count; False: none is; True: every series is.
+        holidays: the country (ISO alpha-2) whose public holidays are not comparable days of a daily series: their
+            outcomes are left out of the backtests (scores and bands measure ordinary days) and the forecast days
+            that are holidays are listed in ``holidays``; None to treat every day alike.
 
     Raises:
         ForecastInputError: a problem with the frame as a whole or with a setting (and with ``strict``, with a
@@ -157,6 +175,8 @@ def run(
         freq=ALIAS if numbers is not None else freq,
         breaks=bool(breaks),
         numbered=numbers is not None,
+        counts=None if counts is None else bool(counts),
+        holidays=None if numbers is not None else holidays,
     )
     jobs = (os.cpu_count() or 1) if n_jobs == -1 else validate_count(n_jobs, "n_jobs (or -1 for every core)")
     items = [(uid, ds.to_numpy(), y) for uid, ds, y in split_frame(validate_frame(df, per_series=strict))]
@@ -196,8 +216,28 @@ def run(
         h=settings.h,
         levels=settings.levels,
         model=settings.model,
+        holidays=_holidays(results, settings.holidays),
     )
     return _renumbered(out, numbers) if numbers is not None else out
+
+
+def _holidays(results: list[SeriesResult], country: str | None) -> pd.DataFrame:
+    """The forecast days of daily series that are public holidays, with their names."""
+    rows = []
+    if country is not None:
+        for r in results:
+            if r.freq == "D":
+                zh, en = holiday_names(r.dates, country, "zh"), holiday_names(r.dates, country, "en")
+                rows += [(r.unique_id, day, zh[day], en[day]) for day in zh.index[zh.notna()]]
+    return pd.DataFrame(rows, columns=list(HOLIDAY_COLUMNS))
+
+
+def _is_count(series: Series, counts: bool | None) -> bool:
+    """Whether a series is a count (see ``run``'s ``counts``)."""
+    if counts is not None:
+        return counts
+    values = series.y[~np.isnan(series.y)]
+    return counts_grid(series.freq) and bool((values >= 0).all() and (values == np.round(values)).all())
 
 
 def _numbering(df: object, freq: object) -> Numbering | None:
@@ -243,6 +283,8 @@ def _forecast_chunk(items: list[Item], settings: Settings) -> list[Outcome]:
                 settings.n_windows,
                 dense=settings.dense,
                 breaks=settings.breaks,
+                counts=_is_count(series, settings.counts),
+                holidays=settings.holidays,
             )
             out.append((uid, result, None))
         except ForecastError as err:

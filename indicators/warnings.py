@@ -31,7 +31,7 @@ RULES_FILE = HERE / "warning_rules.yaml"
 SCHEMA_FILE = HERE / "warning_rules_schema.yaml"
 SEVERITY_RANK = {"critical": 3, "warning": 2, "notice": 1}
 ESCALATE = {"notice": "warning", "warning": "critical", "critical": "critical"}
-KIND_ORDER = {"threshold": 0, "anomaly": 1, "gap": 2}
+KIND_ORDER = {"threshold": 0, "anomaly": 1, "surge": 2, "overdue": 3, "gap": 4}  # surge, overdue: services.signals
 
 
 class RuleFileError(ConfigFileError):

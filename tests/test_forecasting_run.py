@@ -205,3 +205,66 @@ def test_a_break_too_close_to_the_end_is_reported_but_not_fitted_from():
     result = run(injected_shift(at=25), h=3)
     assert len(result.breaks) == 1 and not result.breaks["fit_from"].iloc[0]  # 5 points after it: too few
     assert result.forecast["fit_start"].iloc[0] == pd.Timestamp("1995-01-01")
+
+
+# --- daily and weekly counts ---------------------------------------------------------------------------------------
+
+
+def _poisson_days(n: int = 200, start: str = "2025-01-01", seed: int = 1) -> pd.DataFrame:
+    """Cases per day: about 8 on weekdays and 5 at weekends."""
+    ds = pd.date_range(start, periods=n, freq="D")
+    y = np.random.default_rng(seed).poisson(5 + 3 * (ds.dayofweek < 5)).astype(float)
+    return pd.DataFrame({"unique_id": "cases", "ds": ds, "y": y})
+
+
+@pytest.mark.parametrize(("freq", "n", "h"), [("D", 200, 14), ("W-MON", 120, 8), ("W-SUN", 60, 4)])
+def test_daily_and_weekly_counts_forecast_with_bands_that_stay_sensible(freq, n, h):
+    ds = pd.date_range("2023-01-01", periods=n, freq=freq)
+    y = np.random.default_rng(3).poisson(6 + 3 * np.sin(np.arange(n) * 2 * np.pi / (7 if freq == "D" else 52)))
+    out = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y.astype(float)}), h)
+    assert out.errors.empty
+    fc = out.forecast
+    assert list(fc["ds"]) == list(pd.date_range(ds[-1], periods=h + 1, freq=freq)[1:])
+    assert (fc["combination-lo-95"] >= 0).all()  # a count's band never goes below zero
+    # counting noise of a mean of 6–9 is ±6; log errors made the last step's 95% bound 50–90 times the forecast
+    assert (fc["combination-hi-95"] < fc["combination"] + 25).all()
+    assert fc["mase"].notna().all() and (fc["backtest_points"] > 0).all()
+
+
+def test_counts_are_read_on_the_plain_scale_unless_told_otherwise():
+    df = _poisson_days()
+    auto = run(df, 14).forecast
+    logged = run(df, 14, counts=False).forecast
+    assert auto["calibration"].iloc[0] == "D|plain" and logged["calibration"].iloc[0] == "D|log"
+    assert auto["combination-hi-95"].iloc[-1] < 0.2 * logged["combination-hi-95"].iloc[-1]
+    # a monthly series of whole numbers is not taken for a count (levels such as population are whole too)
+    monthly = df.assign(ds=pd.date_range("2000-01-01", periods=len(df), freq="MS"))
+    assert run(monthly, 3).forecast["calibration"].iloc[0] == "MS|log"
+    assert run(monthly, 3, counts=True).forecast["calibration"].iloc[0] == "MS|plain"
+
+
+def test_chinese_public_holidays_are_not_comparable_days():
+    # A hotline series through the 2024 National Day week (1–7 October), forecast into the 2025 New Year.
+    df = _poisson_days(n=245, start="2024-05-01")  # to 31 December 2024
+    assert df["ds"].iloc[-1] == pd.Timestamp("2024-12-31")
+    out = run(df, 3, n_windows=100)  # a single series: windows one day apart, reaching back into October
+    # 1–3 October and the rest days moved onto 4 and 7 October (调休); the 5th and 6th are an ordinary weekend
+    national_day = pd.to_datetime(["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04", "2024-10-07"])
+    assert not out.backtests["ds"].isin(national_day).any()
+    plain = run(df, 3, n_windows=100, holidays=None)
+    assert plain.backtests["ds"].isin(national_day).sum() > 0
+    assert out.holidays[["ds", "name_zh", "name_en"]].values.tolist() == [
+        [pd.Timestamp("2025-01-01"), "元旦", "New Year's Day"]
+    ]
+    assert plain.holidays.empty
+
+
+def test_a_falling_count_is_never_forecast_below_zero():
+    ds = pd.date_range("2024-01-01", periods=40, freq="W-MON")
+    y = np.maximum(np.round(np.linspace(40, 1, 40) + np.random.default_rng(2).normal(0, 1.5, 40)), 0)
+    fc = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y}), 8).forecast
+    band = fc.filter(like="combination")
+    assert (band >= 0).all().all()
+    # the same numbers as a level (not a count) are forecast on below zero: the clip is the count's
+    level = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y}), 8, counts=False).forecast
+    assert (level["combination"] < 0).any() or (level["combination-lo-95"] < 0).any()

@@ -101,7 +101,7 @@ BUILT_KEYS: dict[str, set[str]] = {
     "overview.status_{}": {f"overview.status_{k}" for k in ("on_track", "at_risk", "off_track", "no_data",
                            "no_target")},
     "overview.reason_{}": {f"overview.reason_{k}" for k in ("no_series", "no_value", "year_incomplete")},
-    "overview.kind_{}": {f"overview.kind_{k}" for k in ("threshold", "anomaly", "gap")},
+    "overview.kind_{}": {f"overview.kind_{k}" for k in ("threshold", "anomaly", "gap", "surge", "overdue")},
     "scenarios.{}": {f"scenarios.{k}" for k in ("history", "baseline", "baseline80", "baseline95", "band80")},
     "scenarios.tab_{}": {f"scenarios.tab_{k}" for k in ("growth", "level", "path", "driver", "manage")},
     "scenarios.mode_{}": {"scenarios.mode_percent", "scenarios.mode_growth_pp"},

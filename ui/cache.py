@@ -27,6 +27,8 @@ import data.vintage
 import forecasting
 import indicators
 import maps
+import services.signals
+import services.volume
 from data.access import scope_frame
 from forecasting import scenarios
 from indicators.kpi import Headlines, Kpi, headline_kpis, load_headlines
@@ -486,3 +488,19 @@ def scenario_comparison(
     keys = {key for s in file.scenarios for key in s.drivers}
     drivers = {key: series_frame(key[0], (key[1],)) for key in keys}
     return scenarios.compare(file.scenarios, baseline, drivers, file.target, polarity=polarity)
+
+
+# --- service signals (issue 18): a case log is hashed by content, so a new upload is simply a new entry -------------
+
+
+@st.cache_data(ttl=HOUR, max_entries=8, show_spinner=False)
+def service_signals(cases: pd.DataFrame, freq: str, holidays: str | None) -> services.signals.Signals:
+    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log."""
+    return services.signals.compute(cases, freq, holidays)
+
+
+@st.cache_data(ttl=HOUR, max_entries=8, show_spinner=False)
+def service_volume_run(cases: pd.DataFrame, h: int) -> tuple[pd.DataFrame, forecasting.ForecastRun | None]:
+    """The weekly volume by topic of a case log (``unique_id, ds, y``) and its forecast run (None with too short a
+    log)."""
+    return services.volume.weekly_frame(cases), services.volume.volume_forecast(cases, h)

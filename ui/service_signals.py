@@ -1,0 +1,186 @@
+"""The signals section of the public-services page: hot topics and the topic mix, surge warnings and overdue
+build-ups with their explanations, and the weekly volume forecast of a chosen topic — every chart and table with
+its briefing-basket buttons.
+
+Topic and area names come from an office's file: they reach the screen as dataframe cells, escaped Markdown
+(``ui.inert``) or escaped Plotly labels (``inert_html``), never as Markdown or HTML of their own.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from briefing import ChartMeta, TableMeta
+from services.counts import ALL
+from services.signals import Signals, buildup_message, series_name, surge_message
+from services.topics import MIN_COUNT, MIN_RATIO, OTHER, WEEKS
+from ui import cache, charts, show
+from ui.i18n import t
+from ui.inert import inert, inert_html
+
+FREQ_KEYS = {"W": "signals.freq.W", "D": "signals.freq.D"}
+SHOWN = 10  # warnings listed in full; the table has them all
+HORIZON = 8
+
+
+def _topic(name: str, lang: str) -> str:
+    if name == OTHER:
+        return t("signals.other", lang)
+    return t("signals.all_topics", lang) if name == ALL else name
+
+
+def _when(moment: pd.Timestamp) -> str:
+    return moment.strftime("%Y-%m-%d")
+
+
+def show_signals(
+    cases: pd.DataFrame, *, lang: str, key_prefix: str, source: str = "", holidays: str | None = "CN"
+) -> None:
+    """Draw the signals of a canonical case table.
+
+    Args:
+        cases: the (filtered) case table the page shows.
+        lang: the reader's language.
+        key_prefix: prefix of every widget and basket key (the page's, with its filters).
+        source: the source line of the log for every chart and table (the page's citation).
+        holidays: the country whose public holidays are not tested for daily surges (None: none).
+    """
+    st.subheader(t("signals.heading", lang))
+    freq = st.radio(
+        t("signals.freq", lang), list(FREQ_KEYS), format_func=lambda f: t(FREQ_KEYS[f], lang), horizontal=True,
+        key=f"{key_prefix}_signals_freq",
+    )  # fmt: skip
+    signals = cache.service_signals(cases, freq, holidays)
+    _hot(signals, lang, key_prefix, source)
+    _mix(signals, lang, key_prefix, source)
+    _surges(signals, lang, key_prefix, source)
+    _forecast(cases, lang, key_prefix, source)
+
+
+def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+    st.markdown(f"##### {t('signals.hot_heading', lang)}")
+    if not signals.hot:
+        st.caption(t("signals.hot_none", lang))
+        return
+    week = signals.hot[0].week
+    st.caption(t("signals.hot_week", lang, week=_when(week), weeks=WEEKS, min_count=MIN_COUNT, min_ratio=MIN_RATIO))
+    for hot in signals.hot:
+        st.markdown(f"- {inert(hot.message().render(lang))}")
+    frame = pd.DataFrame(
+        {
+            t("signals.col.topic", lang): [h.topic for h in signals.hot],
+            t("signals.col.count", lang): [h.count for h in signals.hot],
+            t("signals.col.mean", lang, weeks=WEEKS): [h.mean for h in signals.hot],
+            t("signals.col.ratio", lang): [h.ratio if not h.new else None for h in signals.hot],
+        }
+    )
+    meta = TableMeta(
+        f"{t('signals.hot_heading', lang)} · {_when(week)}",
+        source,
+        decimals={t("signals.col.mean", lang, weeks=WEEKS): 1, t("signals.col.ratio", lang): 1},
+    )
+    show.table(frame, meta, f"{key_prefix}-hot-{_when(week)}")
+
+
+def mix_figure(mix: pd.DataFrame, lang: str, title: str) -> go.Figure:
+    """Weekly cases stacked by topic (the largest topics and the rest)."""
+    fig = go.Figure()
+    for topic, rows in mix.groupby("topic", sort=False):
+        fig.add_trace(
+            go.Bar(
+                x=rows["period"],
+                y=rows["count"],
+                name=inert_html(_topic(topic, lang)),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:,} <extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    charts.with_template(fig)
+    fig.update_layout(title={"text": inert_html(title), "x": 0.0, "xanchor": "left", "xref": "paper"},
+                      yaxis_title=t("signals.unit_cases", lang), legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    return fig
+
+
+def _mix(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+    if signals.mix.empty:
+        return
+    st.markdown(f"##### {t('signals.mix_heading', lang)}")
+    title = t("signals.mix_title", lang)
+    fig = mix_figure(signals.mix, lang, title)
+    last = _when(signals.mix["period"].max())
+    meta = ChartMeta(title=title, source=source, unit=t("signals.unit_cases", lang))
+    show.chart(fig, meta, f"{key_prefix}-mix-{last}")
+
+
+def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+    st.markdown(f"##### {t('signals.surge_heading', lang)}")
+    if not signals.surges:
+        st.caption(t("signals.surge_none", lang))
+    for surge in signals.surges[:SHOWN]:
+        box = st.error if surge.ratio >= 3 else st.warning
+        box(inert(surge_message(surge).render(lang)))
+    if signals.surges:
+        frame = pd.DataFrame(
+            {
+                t("signals.col.topic", lang): [series_name(s.topic, s.area) for s in signals.surges],
+                t("signals.col.period", lang): [_when(s.period) for s in signals.surges],
+                t("signals.col.count", lang): [s.count for s in signals.surges],
+                t("signals.col.forecast", lang): [s.expected for s in signals.surges],
+                t("signals.col.hi95", lang): [s.bound for s in signals.surges],
+            }
+        )
+        column = t("signals.col.topic", lang)
+        frame[column] = [name if isinstance(name, str) else name.render(lang) for name in frame[column]]
+        decimals = {t("signals.col.forecast", lang): 0, t("signals.col.hi95", lang): 0}
+        meta = TableMeta(t("signals.surge_heading", lang), source, decimals=decimals)
+        show.table(frame, meta, f"{key_prefix}-surges-{signals.freq}-{frame.iloc[0, 1]}")
+    st.markdown(f"##### {t('signals.buildup_heading', lang)}")
+    if not signals.buildups:
+        st.caption(t("signals.buildup_none", lang))
+    for buildup in signals.buildups[:SHOWN]:
+        st.info(inert(buildup_message(buildup).render(lang)))
+
+
+def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str) -> None:
+    st.markdown(f"##### {t('signals.forecast_heading', lang)}")
+    history, run = cache.service_volume_run(cases, HORIZON)
+    if run is None or run.forecast.empty:
+        st.caption(t("signals.forecast_none", lang))
+        return
+    topics = list(pd.unique(run.forecast["unique_id"]))
+    topic = st.selectbox(
+        t("signals.topic", lang), topics, format_func=lambda name: _topic(name, lang), key=f"{key_prefix}_fc_topic"
+    )
+    rows = run.forecast[run.forecast["unique_id"] == topic]
+    past = history[history["unique_id"] == topic][["ds", "y"]]
+    name = _topic(topic, lang)
+    title = t("signals.forecast_title", lang, topic=name)
+    labels = {
+        "history": t("signals.series_actual", lang),
+        "forecast": t("signals.series_forecast", lang),
+        "band80": t("signals.band80", lang),
+        "band95": t("signals.band95", lang),
+    }
+    unit = t("signals.unit_cases", lang)
+    fan = charts.fan_chart(charts.recent(past, "W"), rows, "combination", inert_html(title), unit, 0, labels)
+    first = rows.iloc[0]
+    note = t(
+        "signals.accuracy", lang, mase=f"{first['mase']:.2f}", smape=f"{first['smape']:.0f}", mae=f"{first['mae']:.1f}",
+        points=int(first["backtest_points"]),
+    )  # fmt: skip
+    key = f"{key_prefix}-volume-{topic}-{_when(rows['ds'].iloc[0])}"
+    show.chart(fan, ChartMeta(title=title, source=source, unit=unit), f"{key}-fan", caption=note)
+    table = pd.DataFrame(
+        {
+            t("signals.col.week", lang): [_when(d) for d in rows["ds"]],
+            t("signals.col.forecast", lang): rows["combination"].to_numpy(),
+            t("signals.col.lo80", lang): rows["combination-lo-80"].to_numpy(),
+            t("signals.col.hi80", lang): rows["combination-hi-80"].to_numpy(),
+            t("signals.col.lo95", lang): rows["combination-lo-95"].to_numpy(),
+            t("signals.col.hi95", lang): rows["combination-hi-95"].to_numpy(),
+        }
+    )
+    meta = TableMeta(title, source, decimals={c: 0 for c in table.columns[1:]})
+    show.table(table, meta, f"{key}-table")
