@@ -30,7 +30,19 @@ from maps.classify import SCHEMES
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LAYERS = ("pages", "ui", "briefing", "indicators", "forecasting", "maps", "data", "common")
+LAYERS = (
+    "pages",
+    "ui",
+    "briefing",
+    "alerts",
+    "record",
+    "services",
+    "indicators",
+    "forecasting",
+    "maps",
+    "data",
+    "common",
+)
 CODE = [ROOT / "app.py", *(p for d in LAYERS for p in sorted((ROOT / d).rglob("*.py")))]
 CALL = r"""\b(?:t|render|both|Message|from_key)\(\s*"""
 LITERAL = re.compile(CALL + r"""(["'])([a-z_]+\.[A-Za-z0-9_.]+)\1""")
