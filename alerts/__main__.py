@@ -1,6 +1,7 @@
 """``python -m alerts run``: the scheduled check and delivery a system timer or cron runs (see the README).
 
-Opens the app's store ($COCKPIT_DATABASE_URL or the SQLite file in $COCKPIT_DATA_DIR), checks every warning source,
+Opens the app's store ($COCKPIT_DATABASE_URL or the SQLite file in $COCKPIT_DATA_DIR; the app seeds it on its
+first start, this command never does), checks every warning source,
 sends the immediate messages and digests that are due, prints one line of counts and exits 0 (1 when a source failed
 or a message could not be delivered, so the timer's log shows it; the messages stay owed and are retried).
 """
@@ -21,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="the store (default: $COCKPIT_DATABASE_URL or SQLite)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    store = open_store(args.database_url)
+    store = open_store(args.database_url, seed=False)  # the app seeds its store; the timer only reads it
     try:
         report = run_once(store)
     finally:
