@@ -38,7 +38,7 @@ def _names(finding: Finding, cat: Catalogue, regions: RegionRegistry, lang: str)
     return name, regions.name(finding.region_code, lang)
 
 
-def _threshold(finding: Finding, cat: Catalogue, lang: str) -> str:
+def threshold_text(finding: Finding, cat: Catalogue, lang: str) -> str:
     """The line crossed, in words for the rule's kind."""
     fig = lambda v: amount(v, finding.indicator_id, cat, lang)  # noqa: E731
     if finding.condition in ("anomaly", "outside_band"):
@@ -67,7 +67,7 @@ def lines(
         render(f"alerts.event_{event}", lang, severity=Message(f"alerts.severity_{finding.severity}"),
                indicator=name, region=region),
         render("alerts.line_figure", lang, value=amount(finding.value, finding.indicator_id, cat, lang), when=when),
-        render("alerts.line_threshold", lang, threshold=_threshold(finding, cat, lang)),
+        render("alerts.line_threshold", lang, threshold=threshold_text(finding, cat, lang)),
     ]  # fmt: skip
     if finding.label:
         out.append(render("alerts.line_rule", lang, label=finding.label))

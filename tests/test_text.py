@@ -30,7 +30,7 @@ from maps.classify import SCHEMES
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LAYERS = ("pages", "ui", "briefing", "indicators", "forecasting", "maps", "data", "common")
+LAYERS = ("pages", "ui", "briefing", "alerts", "indicators", "forecasting", "maps", "data", "common")
 CODE = [ROOT / "app.py", *(p for d in LAYERS for p in sorted((ROOT / d).rglob("*.py")))]
 CALL = r"""\b(?:t|render|both|Message|from_key)\(\s*"""
 LITERAL = re.compile(CALL + r"""(["'])([a-z_]+\.[A-Za-z0-9_.]+)\1""")
@@ -101,6 +101,17 @@ BUILT_KEYS: dict[str, set[str]] = {
     "overview.status_{}": {f"overview.status_{k}" for k in ("on_track", "at_risk", "off_track", "no_data",
                            "no_target")},
     "overview.reason_{}": {f"overview.reason_{k}" for k in ("no_series", "no_value", "year_incomplete")},
+    "alerts.threshold_{}": {f"alerts.threshold_{k}" for k in ("above", "below", "change_points", "change_pct",
+                            "outside_band", "anomaly", "target_red")},
+    "alerts.event_{}": {"alerts.event_raised", "alerts.event_cleared"},
+    "alerts.subject_{}": {"alerts.subject_raised", "alerts.subject_cleared"},
+    "alerts.subject_digest_{}": {"alerts.subject_digest_daily", "alerts.subject_digest_weekly"},
+    "alerts.severity_{}": {f"alerts.severity_{k}" for k in ("critical", "warning", "notice")},
+    "alerts.kind_{}": {f"alerts.kind_{k}" for k in ("above", "below", "change_points", "change_pct", "outside_band",
+                       "target_red")},
+    "alerts.target_kind_{}": {f"alerts.target_kind_{k}" for k in ("rule", "indicator", "region", "all")},
+    "alerts.mode_{}": {f"alerts.mode_{k}" for k in ("immediate", "daily", "weekly")},
+    "alerts.channel_{}": {f"alerts.channel_{k}" for k in ("mail", "webhook", "wecom", "dingtalk", "feishu")},
     "overview.kind_{}": {f"overview.kind_{k}" for k in ("threshold", "anomaly", "gap")},
     "scenarios.{}": {f"scenarios.{k}" for k in ("history", "baseline", "baseline80", "baseline95", "band80")},
     "scenarios.tab_{}": {f"scenarios.tab_{k}" for k in ("growth", "level", "path", "driver", "manage")},
