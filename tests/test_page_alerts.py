@@ -4,15 +4,29 @@ writes a rule. The store is the tests' own (conftest), shared with the other pag
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime
+
+import pandas as pd
 import pytest
+from actors import analyst, steward, viewer
+from alerts_support import free_port
 from apptest import open_page
 
 from alerts.book import AlertBook
+from alerts.config import Settings
+from alerts.deliver import deliver
 from alerts.findings import Finding
+from alerts.kinds import UserRule
 from alerts.ledger import history, reconcile
+from data import region_registry
 from data.store import open_store
+from data.store.alert_tables import alert_outbox_table
+from indicators import catalogue
+from ui import cache
 
 PMI_RULE = "pmi_manufacturing_contraction"
+NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +123,54 @@ def test_an_analyst_writes_a_rule_in_english(store):
     row = rules.iloc[-1]
     assert (row["Condition"], row["Value"], row["Note"]) == ("below a value", "1000", "<b>watch</b> [x](http://evil)")
     assert row["Region"] == "Guangdong、Jiangsu" or row["Region"] == "Jiangsu、Guangdong"
+
+
+def test_admins_see_the_delivery_settings_without_the_password_and_the_failing_messages(store, monkeypatch):
+    monkeypatch.setenv("COCKPIT_SMTP_HOST", "relay.office.test")
+    monkeypatch.setenv("COCKPIT_SMTP_PASSWORD", "hunter2")
+    nobody = f"http://127.0.0.1:{free_port()}/robot/send?access_token=TOKEN"  # nothing listens there
+    AlertBook(store.engine).subscribe("rule", PMI_RULE, "immediate", "dingtalk", nobody, "en", actor=viewer("ops"))
+    breach = next(w for w in history(store.engine) if w.key == f"test:{PMI_RULE}")
+    with store.engine.begin() as conn:  # the warning was raised before ops subscribed: owe ops its message now
+        subscription = AlertBook(store.engine).subscriptions("ops")[0].id
+        conn.execute(alert_outbox_table.insert().values(subscription_id=subscription, warning_id=breach.id,
+                     event="raised", status="pending", attempts=0, next_at=NOW, created_at=NOW))  # fmt: skip
+    assert deliver(store.engine, Settings(webhook_timeout=5), catalogue(), region_registry(), now=NOW).failed == 1
+    at = open_page("admin", lang="en")
+    assert not at.exception
+    shown = " ".join(d.value.to_string() for d in at.dataframe)
+    assert "relay.office.test" in shown and "hunter2" not in shown and "TOKEN" not in shown
+    assert any(w.value == "Messages failing and being retried: 1" for w in at.warning)
+    failing = at.dataframe[-1].value.iloc[0]
+    assert (failing["User"], failing["Channel"], failing["Attempts"]) == ("ops", "DingTalk robot", 1)
+    assert failing["Address"] == f"{nobody.split('/robot')[0]}/…"
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """The Data page on a store of its own, seeded from the shipped data, for this test only."""
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
+    cache.store.clear()
+    cache.data_changed()
+    yield open_store()
+    cache.store.clear()
+    cache.data_changed()
+
+
+def test_a_rollback_on_the_data_page_starts_a_check_that_owes_the_subscribers_their_message(own_store):
+    current = own_store.observations(["cn_prov_panel"])
+    older = current[current["period"] < pd.Timestamp("2022-01-01")]
+    own_store.commit("cn_prov_panel", older, actor=steward(), mode="replace")
+    book = AlertBook(own_store.engine)
+    book.save_rule(UserRule("", "gdp", ("440000",), "above", 0.0, "notice", ""), catalogue(), actor=analyst())
+    book.subscribe("indicator", "gdp", "immediate", "mail", "lead@office.test", "zh", actor=viewer("lead"))
+    at = open_page("data", {"dataset": "cn_prov_panel"}, "zh", timeout=120)
+    at.selectbox(key="data_rollback_version").set_value(1)
+    at.button(key="data_rollback").click().run()
+    at.button(key="data_rollback_yes").click().run()
+    assert not at.exception and own_store.current_version("cn_prov_panel") == 1
+    for thread in threading.enumerate():  # the check runs after the commit, in the background: wait for it to end
+        if thread.name == "alerts-after-cn_prov_panel":
+            thread.join()
+    raised = [w for w in history(own_store.engine) if w.finding.source == "user"]
+    assert [(w.finding.region_code, w.owed) for w in raised] == [("440000", 1)]
