@@ -51,11 +51,12 @@ def table(at, index: int = 0):
 @pytest.mark.parametrize(
     ("lang", "columns", "figure", "threshold", "rule"),
     [
-        ("zh", ["编号", "级别", "指标", "地区", "时期", "数值", "阈值", "规则", "触发时间", "已发送", "待发送", "确认",
-                "解除时间"],
+        ("zh", ["编号", "级别", "指标", "地区", "时期", "数值", "阈值", "规则", "触发时间（UTC）", "已发送", "待发送",
+                "确认", "解除时间（UTC）"],
          "49.3", "低于50.0", "制造业PMI低于荣枯线"),
-        ("en", ["No.", "Severity", "Indicator", "Region", "Period", "Figure", "Threshold", "Rule", "Raised", "Sent",
-                "To send", "Acknowledged", "Cleared"], "49.3", "below 50.0", "Manufacturing PMI below 50"),
+        ("en", ["No.", "Severity", "Indicator", "Region", "Period", "Figure", "Threshold", "Rule", "Raised (UTC)",
+                "Sent", "To send", "Acknowledged", "Cleared (UTC)"],
+         "49.3", "below 50.0", "Manufacturing PMI below 50"),
     ],
 )  # fmt: skip
 def test_the_history_lists_warnings_in_the_readers_language(store, lang, columns, figure, threshold, rule):
