@@ -155,9 +155,13 @@ def history(engine: Engine, *, limit: int = 500, scope: str | None = None) -> li
 
 
 def acknowledge(engine: Engine, warning_id: int, *, actor: Actor) -> bool:
-    """Mark a warning as seen and being handled (who and when); False when it was acknowledged already."""
+    """Mark a warning as seen and being handled (who and when); False when it was acknowledged already, or lies
+    outside the actor's region scope (a scoped user never sees it, so cannot acknowledge it)."""
     w = alert_warnings_table
     with authorised(engine, actor, "alert.acknowledge", str(warning_id)), write_transaction(engine) as conn:
+        region = conn.execute(sa.select(w.c.region_code).where(w.c.id == warning_id)).scalar()
+        if region is None or not in_scope(region, actor.scope):
+            return False
         where = (w.c.id == warning_id, w.c.acknowledged_at.is_(None))
         done = conn.execute(w.update().where(*where).values(acknowledged_by=actor.user,
                                                             acknowledged_at=datetime.now(UTC))).rowcount  # fmt: skip

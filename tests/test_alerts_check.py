@@ -26,6 +26,7 @@ from alerts.kinds import RULE_KINDS, Context, UserRule, judge
 from alerts.ledger import acknowledge, history, reconcile
 from alerts.sources import SOURCES, warning_source
 from common.text import has
+from data.access import Actor, Role
 from data.errors import AccessDenied
 from data.store.alert_tables import alert_outbox_table
 from indicators import catalogue
@@ -132,11 +133,18 @@ def test_acknowledging_records_who_and_when_once(store):
     store.commit(pmi_dataset(), pmi_frame(49.0), actor=steward(), mode="replace")
     run.check(store)
     warning = next(w for w in history(store.engine) if w.finding.rule_id == RULE)
-    assert acknowledge(store.engine, warning.id, actor=viewer("lead")) is True
+    sichuan = Actor("sc", Role.VIEWER, scope="510000")
+    national = reconcile(store.engine, [Finding("gd", "user", "r", "above", "notice", "gdp", "440000", "2024-01-01",
+                                                "A", 1.0)], {("user", "gdp")}, [])  # fmt: skip
+    assert national.raised == 1
+    guangdong = next(w for w in history(store.engine) if w.key == "gd")
+    assert acknowledge(store.engine, guangdong.id, actor=sichuan) is False  # outside the scope: not theirs to see
+    assert acknowledge(store.engine, warning.id, actor=sichuan) is True  # national figures are in every scope
+    assert acknowledge(store.engine, guangdong.id, actor=viewer("lead")) is True
     assert acknowledge(store.engine, warning.id, actor=viewer("other")) is False
     seen = next(w for w in history(store.engine) if w.id == warning.id)
-    assert seen.acknowledged_by == "lead" and seen.acknowledged_at is not None
-    assert [e.user for e in store.audit.trail(action="alert.acknowledge")] == ["lead"]
+    assert seen.acknowledged_by == "sc" and seen.acknowledged_at is not None
+    assert [e.user for e in store.audit.trail(action="alert.acknowledge")] == ["lead", "sc"]
 
 
 def test_subscribers_hear_only_of_their_region_scope_and_only_they_end_their_subscriptions(store):
