@@ -88,13 +88,15 @@ def send_mail(out: Outgoing, address: str, settings: Settings) -> None:
     mail.set_content(out.body, charset="utf-8")
     host, port, timeout = settings.smtp_host, settings.smtp_port, settings.smtp_timeout
     try:
+        # Certificates are verified (host name included), against the office's CA when one is configured.
+        context = ssl.create_default_context(cafile=settings.smtp_cafile or None)
         if settings.smtp_security == "ssl":
-            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
         else:
             client = smtplib.SMTP(host, port, timeout=timeout)
         with client:
             if settings.smtp_security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=context)
             if settings.smtp_user:
                 client.login(settings.smtp_user, settings.smtp_password)
             client.send_message(mail)

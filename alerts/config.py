@@ -23,6 +23,7 @@ ENV_KEYS = {
     "COCKPIT_SMTP_PASSWORD": ("smtp", "password", str),
     "COCKPIT_MAIL_FROM": ("smtp", "sender", str),
     "COCKPIT_SMTP_TIMEOUT": ("smtp", "timeout", float),
+    "COCKPIT_SMTP_CAFILE": ("smtp", "cafile", str),
     "COCKPIT_WEBHOOK_TIMEOUT": ("webhook", "timeout", float),
     "COCKPIT_BASE_URL": ("links", "base_url", str),
 }
@@ -43,6 +44,7 @@ class Settings:
     smtp_password: str = ""
     sender: str = "cockpit@localhost"
     smtp_timeout: float = 20.0
+    smtp_cafile: str = ""  # the office's own CA (PEM) when the relay's certificate is not from a public one
     webhook_timeout: float = 10.0
     base_url: str = "http://localhost:8501"
 
@@ -51,7 +53,8 @@ class Settings:
         return {
             "smtp_host": self.smtp_host, "smtp_port": self.smtp_port, "smtp_security": self.smtp_security,
             "smtp_user": self.smtp_user, "smtp_password": "••••" if self.smtp_password else "",
-            "sender": self.sender, "webhook_timeout": self.webhook_timeout, "base_url": self.base_url,
+            "sender": self.sender, "smtp_cafile": self.smtp_cafile, "webhook_timeout": self.webhook_timeout,
+            "base_url": self.base_url,
         }  # fmt: skip
 
 
@@ -89,6 +92,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             smtp_password=str(smtp.get("password", "")),
             sender=str(smtp.get("sender", default.sender)),
             smtp_timeout=float(smtp.get("timeout", default.smtp_timeout)),
+            smtp_cafile=str(smtp.get("cafile", "")),
             webhook_timeout=float(hook.get("timeout", default.webhook_timeout)),
             base_url=str(links.get("base_url", default.base_url)).rstrip("/"),
         )

@@ -4,16 +4,25 @@ thread) that can be told to fail its first N requests; and a small store holding
 from __future__ import annotations
 
 import email
+import ipaddress
 import json
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from alerts.config import Settings
 from data.store import Store
@@ -133,3 +142,57 @@ def pmi_store(url: str, last: float = 51.2) -> Store:
     store = Store.open(url)
     store.seed({pmi_dataset(): lambda: pmi_frame(last)})
     return store
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that is its own CA (an office's internal CA, in small), and its key, as PEM."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.office.test")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def _login(user: str, password: str):
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            user.encode(),
+            password.encode(),
+        )
+        return AuthResult(success=good, handled=False)  # not handled: the server answers 535 itself
+
+    return authenticator
+
+
+class TlsSmtpServer(SmtpServer):
+    """aiosmtpd with TLS (STARTTLS required, or implicit TLS) and a login, as an office relay is set up."""
+
+    def __init__(self, folder: Path, *, implicit: bool, user: str = "cockpit", password: str = "s3cret"):
+        self.box = Mailbox()
+        self.cafile, key = self_signed(folder)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cafile, key)
+        common = {"hostname": "127.0.0.1", "port": free_port(), "authenticator": _login(user, password)}
+        if implicit:
+            self.controller = Controller(self.box, ssl_context=context, auth_require_tls=False, **common)
+        else:
+            self.controller = Controller(
+                self.box, tls_context=context, require_starttls=True, auth_require_tls=True, **common
+            )

@@ -4,11 +4,12 @@ the threshold, the source and a link; a receiver that fails twice gets exactly o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from actors import analyst, viewer
-from alerts_support import PMI, RULE, HttpReceiver, SmtpServer, pmi_store
+from alerts_support import PMI, RULE, HttpReceiver, SmtpServer, TlsSmtpServer, pmi_store
 
 from alerts import run
 from alerts.book import AlertBook
@@ -161,3 +162,28 @@ def test_settings_come_from_the_file_and_the_environment_wins(tmp_path):
         load_settings({"COCKPIT_SMTP_SECURITY": "tls13"})
     with pytest.raises(AlertConfigError, match="COCKPIT_SMTP_PORT"):
         load_settings({"COCKPIT_SMTP_PORT": "twenty-five"})
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_goes_through_a_relay_with_tls_and_a_login(tmp_path, security):
+    mail = Outgoing("【决策驾驶舱】预警", "数值：49.3", "zh")
+    with TlsSmtpServer(tmp_path, implicit=security == "ssl") as relay:
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=relay.controller.port, smtp_security=security,
+                            smtp_user="cockpit", smtp_password="s3cret", smtp_cafile=str(relay.cafile))  # fmt: skip
+        send_mail(mail, "lead@office.test", settings)
+        (received,) = relay.to("lead@office.test")
+        assert received["Subject"] == "【决策驾驶舱】预警" and "数值：49.3" in received.get_content()
+        with pytest.raises(DeliveryFailed, match="Authentication|535"):
+            send_mail(mail, "lead@office.test", replace(settings, smtp_password="wrong"))
+        with pytest.raises(DeliveryFailed, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+            send_mail(mail, "lead@office.test", replace(settings, smtp_cafile=""))  # not trusted without the CA
+        assert len(relay.to("lead@office.test")) == 1
+
+
+def test_a_relay_requiring_starttls_refuses_a_plain_login(tmp_path):
+    with TlsSmtpServer(tmp_path, implicit=False) as relay:
+        plain = Settings(smtp_host="127.0.0.1", smtp_port=relay.controller.port, smtp_user="cockpit",
+                         smtp_password="s3cret")  # fmt: skip
+        with pytest.raises(DeliveryFailed):
+            send_mail(Outgoing("s", "b", "zh"), "lead@office.test", plain)
+        assert relay.box.messages == []
