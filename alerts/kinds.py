@@ -5,7 +5,7 @@
 
 * above / below: the latest value strictly above / below `value`.
 * change_points / change_pct: the change from the previous reported period beyond `value` points / percent (either way).
-* outside_band: the latest value outside the 95% band forecast from the history before it (forecasting.forecast).
+* outside_band: the latest value outside the 95% band of the product's forecast from the history before it.
 * target_red: the year's target for the indicator and region is off track (red on the Overview).
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from alerts.findings import SEVERITIES, Finding, finite
-from forecasting import forecast
-from forecasting.errors import ForecastError
+from forecasting.registry import DEFAULT_MODEL
+from forecasting.run import run
 from indicators.metadata import Catalogue
 from indicators.targets import TargetBook, target_status
 
@@ -146,21 +146,34 @@ def _change_pct(series: pd.Series, rule: UserRule, ctx: Context, region: str) ->
 
 @rule_kind("outside_band", needs_value=False)
 def _outside_band(series: pd.Series, rule: UserRule, ctx: Context, region: str) -> Finding | None:
-    ind = ctx.cat.get(rule.indicator_id)
-    latest, history = series.index.max(), series.iloc[:-1]
-    frame = pd.DataFrame({"unique_id": region, "ds": history.index, "y": history.to_numpy()})
-    model = ctx.extra.get("band_model", "naive")
-    try:
-        ahead = forecast(frame, 1, ind.freq, level=(95,), model=model)
-    except ForecastError:
-        return None  # too short a history to forecast: no band, no warning
-    low, high = float(ahead[f"{model}-lo-95"].iloc[0]), float(ahead[f"{model}-hi-95"].iloc[0])
-    if pd.Timestamp(ahead["ds"].iloc[0]) != latest:
-        return None  # the forecast's step is not the latest period (a gap before it): nothing to compare
-    value = float(series[latest])
+    band = ctx.extra.get("bands", {}).get((rule.rule_id, region))
+    latest = series.index.max()
+    if band is None or band[0] != latest:
+        return None  # no forecast (too short a history), or its step is not the latest period (a gap before it)
+    value, (_, low, high) = float(series[latest]), band
     if low <= value <= high:
         return None
-    return _finding(rule, region, latest, ind.freq, value, low=low, high=high)
+    return _finding(rule, region, latest, ctx.cat.get(rule.indicator_id).freq, value, low=low, high=high)
+
+
+def forecast_bands(rule: UserRule, rows: pd.DataFrame, ctx: Context) -> dict:
+    """The 95% band of the one-step forecast of each region's latest period from the history before it: one run of
+    the product's forecast (the Forecast page's default model, or ``ctx.extra["band_model"]``) over all the rule's
+    regions; a series that cannot be forecast has no band."""
+    histories = []
+    for region, group in rows.groupby("region_code"):
+        group = group.sort_values("period").iloc[:-1]
+        histories.append(pd.DataFrame({"unique_id": region, "ds": group["period"], "y": group["value"]}))
+    if not histories:
+        return {}
+    model = ctx.extra.get("band_model", DEFAULT_MODEL)
+    ahead = run(pd.concat(histories), 1, ctx.cat.get(rule.indicator_id).freq, (95,), model).forecast
+    lo, hi = f"{model}-lo-95", f"{model}-hi-95"
+    bands = {}
+    for region, ds, low, high in zip(ahead["unique_id"], ahead["ds"], ahead[lo], ahead[hi], strict=True):
+        if pd.notna(low) and pd.notna(high):
+            bands[(rule.rule_id, region)] = (pd.Timestamp(ds), float(low), float(high))
+    return bands
 
 
 @rule_kind("target_red", needs_value=False)
@@ -181,6 +194,9 @@ def _target_red(series: pd.Series, rule: UserRule, ctx: Context, region: str) ->
 def judge(rule: UserRule, ctx: Context) -> list[Finding]:
     """Every region of the rule where it fires now (a region without a reported value never fires)."""
     rows = ctx.obs[(ctx.obs["indicator_id"] == rule.indicator_id) & ctx.obs["value"].notna()]
+    rows = rows[rows["region_code"].isin(rule.regions)]
+    if rule.kind == "outside_band":
+        ctx.extra.setdefault("bands", {}).update(forecast_bands(rule, rows, ctx))
     found = []
     for region in rule.regions:
         series = rows.loc[rows["region_code"] == region].set_index("period")["value"].sort_index()

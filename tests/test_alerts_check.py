@@ -262,3 +262,13 @@ def test_a_digest_is_not_sent_before_its_time_even_by_the_timer(tmp_path):
         assert run.run_once(store, smtp.settings, now=sub.created_at + timedelta(days=7)).delivery.digests == 1
         assert len(smtp.to("w@office.test")) == 1
     store.close()
+
+
+def test_outside_band_forecasts_every_region_in_one_run_and_a_short_series_has_no_band():
+    long = _series([100, 101, 99, 100, 102, 101, 100, 99, 101, 100, 160])
+    short = _series([100, 300], start="2029-01-01", region="320000")
+    ctx = Context(pd.concat([long, short], ignore_index=True), catalogue())
+    found = judge(UserRule("r1", "gdp", ("440000", "320000"), "outside_band", None, "warning", ""), ctx)
+    assert [(f.region_code, f.value) for f in found] == [("440000", 160.0)]
+    assert found[0].low < 100 < found[0].high < 160  # a band around the history, the latest far above it
+    assert ("r1", "320000") not in ctx.extra["bands"]
