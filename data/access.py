@@ -69,6 +69,11 @@ ACTIONS: dict[str, Role] = {
     "object.save": Role.ANALYST,
     "object.delete": Role.ANALYST,
     "forecast.batch": Role.ANALYST,
+    "alert.rule_save": Role.ANALYST,  # warning rules users write (alerts/, issue 21)
+    "alert.rule_delete": Role.ANALYST,
+    "alert.subscribe": Role.VIEWER,  # one's own subscriptions to warnings
+    "alert.unsubscribe": Role.VIEWER,
+    "alert.acknowledge": Role.VIEWER,  # "seen, being handled": who and when are shown in the history
     "upload.prepare": Role.STEWARD,
     "upload.commit": Role.STEWARD,
     "data.rollback": Role.STEWARD,

@@ -4,13 +4,16 @@ import datetime as dt
 
 import streamlit as st
 
+from alerts.config import AlertConfigError, load_settings
+from alerts.deliver import failures
 from briefing.tables import to_csv, to_xlsx
 from data.access import ACTIONS, SYSTEM_ACTIONS, Role
 from data.store import StoreError
 from data.store.audit import RESULTS
 from ui import admin_view as av
-from ui import auth, cache
+from ui import alerts_view, auth, cache
 from ui.i18n import current_lang, t
+from ui.inert import inert
 
 lang = current_lang()
 actor = auth.gate()
@@ -18,7 +21,7 @@ st.title(t("admin.title"))
 auth.require("users.edit")
 store = cache.store()
 regions = cache.regions()
-tab_users, tab_audit = st.tabs([t("admin.tab_users"), t("admin.tab_audit")])
+tab_users, tab_audit, tab_alerts = st.tabs([t("admin.tab_users"), t("admin.tab_audit"), t("admin.tab_alerts")])
 
 with tab_users:
     st.caption(t("admin.users_intro"))
@@ -86,3 +89,16 @@ with tab_audit:
             key=f"admin_export_{fmt}",
             on_click="ignore",
         )
+
+with tab_alerts:  # delivery of warnings (issue 21): the office's settings without secrets, and what keeps failing
+    st.caption(t("admin.alerts_settings"))
+    try:
+        st.dataframe(alerts_view.settings_table(load_settings(), lang), hide_index=True)
+    except AlertConfigError as err:
+        st.error(t("admin.alerts_bad_config", error=inert(str(err))))
+    failing = failures(store.engine)
+    if failing:
+        st.warning(t("admin.alerts_failures", n=len(failing)))
+        st.dataframe(alerts_view.failures_table(failing, lang), hide_index=True)
+    else:
+        st.success(t("admin.alerts_no_failures"))

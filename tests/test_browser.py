@@ -27,6 +27,7 @@ FIRST_CONTENT = {
     "data": '[data-testid="stDataFrame"]',
     "briefing": '[data-testid="stAlert"]',
     "admin": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
+    "alerts": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
 }
 
 

@@ -27,6 +27,7 @@ PAGES = [
     PageEntry("pages/scenarios_page/page.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
     PageEntry("pages/briefing_page.py", "nav.briefing", ":material/slideshow:", "briefing"),
     PageEntry("pages/data_page.py", "nav.data", ":material/database:", "data"),
+    PageEntry("pages/alerts_page.py", "nav.alerts", ":material/notifications:", "alerts"),
     PageEntry("pages/admin_page.py", "nav.admin", ":material/admin_panel_settings:", "admin", "admin"),
 ]
 

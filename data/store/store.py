@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from data.access import SYSTEM, Actor
 from data.errors import NothingToCommit, StaleVersion
 from data.observations import OBSERVATION_LOADERS
-from data.store import sql
+from data.store import alert_tables, sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
 from data.store.baskets import Baskets
@@ -55,6 +55,7 @@ from data.store.versioning import (
 )
 
 SYSTEM_USER = SYSTEM.user
+ALERT_TABLES = alert_tables  # imported so that create_schema makes the alerts' tables with the others
 MODES = ("merge", "replace")
 _ANY = object()  # commit(base_version=…) default: do not check which version is current
 
