@@ -75,24 +75,100 @@ class Derived:
     has_ratings: bool
 
 
-def problems(cases: pd.DataFrame, examples: int = 3) -> Problems:
-    """Count the data problems of a case table (every row kept)."""
-    dup = cases["case_id"].duplicated(keep="first").to_numpy()
-    opened, closed, due = (cases[c] for c in ("opened", "closed", "due"))
-    status = cases["status"].fillna("")
+@dataclass(frozen=True)
+class Prepared:
+    """A case table made ready for measuring, once per log: plain arrays over all its rows, the group columns as
+    codes, the problem masks and which rows are measured (`kept`: first row of an id, with an opening time).
+    `narrow` takes a subset without going back to the text columns."""
+
+    ids: np.ndarray
+    opened: np.ndarray
+    closed: np.ndarray
+    due: np.ndarray
+    closed_status: np.ndarray  # the log says closed
+    rating: np.ndarray  # float, NaN when not rated
+    followed: np.ndarray  # bad rating followed up (False also when unknown)
+    codes: dict[str, np.ndarray]
+    labels: dict[str, list[str]]
+    masks: dict[str, np.ndarray]  # problem code → rows
+
+    @property
+    def kept(self) -> np.ndarray:
+        return ~self.masks["duplicate_id"] & ~self.masks["no_opened"]
+
+    @property
+    def has_ratings(self) -> bool:
+        return bool((~np.isnan(self.rating[self.kept])).any())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def take(self, rows: np.ndarray) -> Prepared:
+        """The rows selected by a boolean mask."""
+        pick = {
+            "codes": {k: v[rows] for k, v in self.codes.items()},
+            "masks": {k: v[rows] for k, v in self.masks.items()},
+        }
+        arrays = {
+            k: getattr(self, k)[rows] for k in ("ids", "opened", "closed", "due", "closed_status", "rating", "followed")
+        }
+        return Prepared(**arrays, **pick, labels=self.labels)
+
+    def narrow(self, **chosen) -> Prepared:
+        """The cases whose topic, unit, area or channel is among the chosen values (an empty choice keeps all)."""
+        rows = np.ones(len(self), dtype=bool)
+        for column, values in chosen.items():
+            if values:
+                wanted = [i for i, label in enumerate(self.labels[column]) if label in set(values)]
+                rows &= np.isin(self.codes[column], wanted)
+        return self if rows.all() else self.take(rows)
+
+    def problems(self, examples: int = 3) -> Problems:
+        return Problems(
+            {k: int(m.sum()) for k, m in self.masks.items()},
+            {k: [str(i) for i in self.ids[m][:examples]] for k, m in self.masks.items() if m.any()},
+        )
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    return column.to_numpy(dtype=object, na_value="")
+
+
+def prepare(cases: pd.DataFrame) -> Prepared:
+    """Arrays, codes and problem masks of a canonical case table (every row kept; see `Prepared`)."""
+    ids = _text(cases["case_id"])
+    opened, closed, due = (cases[c].to_numpy("datetime64[ns]") for c in ("opened", "closed", "due"))
+    status = _text(cases["status"])
+    codes, labels = {}, {}
+    for column in GROUPS:
+        found, uniques = pd.factorize(_text(cases[column]), sort=True)
+        codes[column], labels[column] = found.astype(np.int64), [str(u) for u in uniques]
+    follow = cases["followed_up"].to_numpy(dtype=object, na_value=False)
     masks = {
-        "duplicate_id": dup,
-        "no_opened": opened.isna().to_numpy(),
-        "closed_before_opened": (closed < opened).to_numpy(),
-        "closed_without_time": ((status == "closed") & closed.isna()).to_numpy(),
-        "no_due": due.isna().to_numpy(),
-        "open_with_closed": ((status == "open") & closed.notna()).to_numpy(),
+        "duplicate_id": pd.Series(ids).duplicated(keep="first").to_numpy(),
+        "no_opened": np.isnat(opened),
+        "closed_before_opened": closed < opened,
+        "closed_without_time": (status == "closed") & np.isnat(closed),
+        "no_due": np.isnat(due),
+        "open_with_closed": (status == "open") & ~np.isnat(closed),
     }
-    ids = cases["case_id"].astype(object).to_numpy()
-    return Problems(
-        {k: int(m.sum()) for k, m in masks.items()},
-        {k: [str(i) for i in ids[m][:examples]] for k, m in masks.items() if m.any()},
+    return Prepared(
+        ids=ids,
+        opened=opened,
+        closed=closed,
+        due=due,
+        closed_status=status == "closed",
+        rating=cases["rating"].to_numpy(dtype=np.float64, na_value=np.nan),
+        followed=follow.astype(bool),
+        codes=codes,
+        labels=labels,
+        masks=masks,
     )
+
+
+def problems(cases: pd.DataFrame | Prepared, examples: int = 3) -> Problems:
+    """Count the data problems of a case table (every row kept), with the first few ids of each."""
+    return (cases if isinstance(cases, Prepared) else prepare(cases)).problems(examples)
 
 
 def ordinals(times: pd.Series | np.ndarray, grain: str) -> np.ndarray:
@@ -145,8 +221,23 @@ def _rate(top: np.ndarray, base: np.ndarray) -> np.ndarray:
         return np.where(base > 0, top / np.where(base > 0, base, 1), np.nan)
 
 
+def _ready(cases: pd.DataFrame | Prepared, by: str | None) -> tuple[Prepared, Prepared]:
+    """The prepared log and its measured rows."""
+    if by is not None and by not in GROUPS:
+        raise ValueError(f"by must be one of {GROUPS} or None; got {by!r}")
+    log = cases if isinstance(cases, Prepared) else prepare(cases)
+    return log, log.take(log.kept)
+
+
+def _groups(kept: Prepared, by: str | None) -> tuple[list[str], np.ndarray]:
+    if by is None:
+        return [NO_GROUP], np.zeros(len(kept), dtype=np.int64)
+    used = np.unique(kept.codes[by])  # only the values the measured rows have, in label order
+    return [kept.labels[by][i] for i in used], np.searchsorted(used, kept.codes[by]).astype(np.int64)
+
+
 def measure(
-    cases: pd.DataFrame,
+    cases: pd.DataFrame | Prepared,
     grain: str = "month",
     by: str | None = None,
     *,
@@ -158,59 +249,64 @@ def measure(
 
     Cases opened before `first` still count in the backlog and overdue figures of the periods shown.
     """
-    if by is not None and by not in GROUPS:
-        raise ValueError(f"by must be one of {GROUPS} or None; got {by!r}")
-    found = problems(cases)
-    ok = ~cases["case_id"].duplicated(keep="first") & cases["opened"].notna()
-    kept = cases[ok.to_numpy()]
-    o_open = ordinals(kept["opened"], grain)
-    if first is None and last is None and not len(kept):
-        return Derived(grain, by, pd.DataFrame(columns=["group", "period", *MEASURES]), found, False)
+    log, kept = _ready(cases, by)
+    if (first is None or last is None) and not len(kept):
+        return Derived(grain, by, pd.DataFrame(columns=["group", "period", *MEASURES]), log.problems(), False)
+    o_open = ordinals(kept.opened, grain)
     lo = ordinals([first], grain)[0] if first is not None else int(o_open.min())
     hi = ordinals([last], grain)[0] if last is not None else int(o_open.max())
-    n = int(hi - lo + 1)
-    if by is None:
-        labels, group = [NO_GROUP], np.zeros(len(kept), dtype=np.int64)
-    else:
-        codes, uniques = pd.factorize(kept[by].fillna(""), sort=True)
-        labels, group = [str(u) for u in uniques], codes.astype(np.int64)
-    G = len(labels)
-    opened = kept["opened"].to_numpy("datetime64[ns]")
-    closed = kept["closed"].to_numpy("datetime64[ns]")
-    due = kept["due"].to_numpy("datetime64[ns]")
-    status = kept["status"].fillna("").to_numpy(dtype=object)
-    i_open = o_open - lo
-    i_close = ordinals(closed, grain) - lo  # far future when open
-    has_close = ~np.isnat(closed)
-    has_due = ~np.isnat(due)
+    labels, group = _groups(kept, by)
+    out = _compute(kept, lambda times: ordinals(times, grain) - lo, int(hi - lo + 1), group, len(labels))
+    starts = period_start(np.arange(lo, hi + 1), grain)
+    return Derived(grain, by, _frame_from(out, labels, starts), log.problems(), log.has_ratings)
+
+
+def window(cases: pd.DataFrame | Prepared, first: pd.Timestamp, last: pd.Timestamp, by: str | None = None) -> Derived:
+    """Every measure over one window of days, `first` to `last` inclusive, per value of `by` — what a league table
+    shows: volume opened in the window, backlog and overdue at its end, closing measures of cases closed in it.
+    `table.period` is `first`."""
+    log, kept = _ready(cases, by)
+    begin, end = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+
+    def index(times) -> np.ndarray:
+        values = np.asarray(times, dtype="datetime64[ns]")
+        out = np.where(values < begin.to_datetime64(), -1, np.where(values < end.to_datetime64(), 0, 1))
+        out[np.isnat(values)] = _FAR
+        return out.astype(np.int64)
+
+    labels, group = _groups(kept, by)
+    out = _compute(kept, index, 1, group, len(labels))
+    return Derived("window", by, _frame_from(out, labels, pd.DatetimeIndex([begin])), log.problems(), log.has_ratings)
+
+
+def _compute(kept: Prepared, index, n: int, group: np.ndarray, G: int) -> dict[str, np.ndarray]:
+    """The measures of the kept cases over n periods; `index(times)` gives each time's period (0 … n-1; below 0
+    before the first, n or more after the last, a far future for a missing time)."""
+    opened, closed, due = kept.opened, kept.closed, kept.due
+    i_open, i_close = index(opened), index(closed)  # far future when open
+    has_close, has_due = ~np.isnat(closed), ~np.isnat(due)
     valid_close = has_close & (closed >= opened)
-    closed_no_time = (status == "closed") & ~has_close
+    counted = ~(kept.closed_status & ~has_close)  # a closed case without closing time is in no backlog
     out: dict[str, np.ndarray] = {}
     ones = np.ones(len(kept))
     out["volume"] = _per_period(ones, i_open, group, n, G)
-    counted = ~closed_no_time
     out["backlog"] = _spans(i_open[counted], i_close[counted], group[counted], n, G).astype(np.float64)
     out["closed"] = _per_period(ones[has_close], i_close[has_close], group[has_close], n, G)
     timely = valid_close & has_due
-    on_time = timely & (closed <= due)
-    late = timely & (closed > due)
+    on_time, late = timely & (closed <= due), timely & (closed > due)
     out["on_time_rate"] = _rate(
         _per_period(ones[on_time], i_close[on_time], group[on_time], n, G),
         _per_period(ones[timely], i_close[timely], group[timely], n, G),
     )
     # Past due at a period's end: from the period of max(opened, due) until the period it was closed in.
     watch = has_due & ~(has_close & (closed < opened)) & counted
-    i_due = ordinals(np.maximum(opened, due), grain) - lo
+    i_due = index(np.maximum(opened, due))
     overdue_open = _spans(i_due[watch], i_close[watch], group[watch], n, G)
-    closed_late = _per_period(ones[late], i_close[late], group[late], n, G)
-    out["closed_late"] = closed_late
-    out["overdue"] = overdue_open + closed_late
+    out["closed_late"] = _per_period(ones[late], i_close[late], group[late], n, G)
+    out["overdue"] = overdue_open + out["closed_late"]
     hours = (closed - opened).astype("timedelta64[s]").astype(np.float64) / 3600.0
     out["median_hours"], out["p90_hours"] = _quantiles(hours[valid_close], i_close[valid_close], group[valid_close], n)
-    out |= _ratings(kept, i_open, i_close, group, n, G)
-    has_ratings = bool(kept["rating"].notna().any())
-    starts = period_start(np.arange(lo, hi + 1), grain)
-    return Derived(grain, by, _frame_from(out, labels, starts, n, G), found, has_ratings)
+    return out | _ratings(kept, i_open, i_close, group, n, G)
 
 
 def _quantiles(hours: np.ndarray, index: np.ndarray, group: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -221,13 +317,12 @@ def _quantiles(hours: np.ndarray, index: np.ndarray, group: np.ndarray, n: int) 
     return med, p90
 
 
-def _ratings(kept: pd.DataFrame, i_open, i_close, group, n, G) -> dict[str, np.ndarray]:
-    rating = kept["rating"].to_numpy(dtype=np.float64, na_value=np.nan)
+def _ratings(kept: Prepared, i_open, i_close, group, n, G) -> dict[str, np.ndarray]:
+    rating = kept.rating
     rated = ~np.isnan(rating)
     index = np.where(i_close < _FAR // 2, i_close, i_open)  # the closing period, or the opening one while open
-    follow = kept["followed_up"].to_numpy(dtype=object, na_value=None)
     bad = rated & (rating <= 2)
-    followed = bad & np.array([f is True for f in follow], dtype=bool)
+    followed = bad & kept.followed
     base = _per_period(rated.astype(float), index, group, n, G)
     bad_n = _per_period(bad.astype(float), index, group, n, G)
     return {
@@ -238,7 +333,8 @@ def _ratings(kept: pd.DataFrame, i_open, i_close, group, n, G) -> dict[str, np.n
     }
 
 
-def _frame_from(out: dict, labels: list[str], starts: pd.DatetimeIndex, n: int, G: int) -> pd.DataFrame:
+def _frame_from(out: dict, labels: list[str], starts: pd.DatetimeIndex) -> pd.DataFrame:
+    n, G = len(starts), len(labels)
     table = pd.DataFrame(
         {"group": np.repeat(np.array(labels, dtype=object), n), "period": np.tile(starts.to_numpy(), G)}
     )

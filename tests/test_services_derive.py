@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from services.cases import CASE_COLUMNS
-from services.derive import measure, ordinals, period_start, problems
+from services.derive import measure, ordinals, period_start, problems, window
 
 
 def log(rows: list[dict]) -> pd.DataFrame:
@@ -152,3 +152,18 @@ def test_unknown_grain_or_group_is_refused():
         measure(CASES, "quarter")
     with pytest.raises(ValueError, match="by"):
         measure(CASES, "month", "phone")
+
+
+def test_a_window_by_hand():
+    derived = window(CASES, pd.Timestamp("2025-01-06"), pd.Timestamp("2025-01-31"))
+    (jan,) = derived.table.to_dict("records")
+    assert jan["volume"] == 3  # c, d, e (a opened on the 5th, b on the 1st)
+    assert jan["closed"] == 3 and jan["on_time_rate"] == pytest.approx(1.0)  # a, d, e closed; only a is timed
+    assert jan["median_hours"] == pytest.approx(18.0)  # a 24 h, d 12 h
+    assert jan["backlog"] == 1 and jan["overdue"] == 1  # c
+
+
+def test_a_window_by_area_sums_to_the_whole():
+    by_unit = window(CASES, pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-28"), by="unit").table
+    assert by_unit.set_index("group")["volume"].to_dict() == {"城管局": 4, "水务局": 2}
+    assert by_unit["backlog"].sum() == 2
