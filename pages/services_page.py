@@ -6,6 +6,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta
 from services.derive import GRAINS
 from ui import auth, show, state
+from ui import services_import as imp
 from ui import services_view as sv
 from ui.i18n import current_lang, t
 from ui.inert import inert
@@ -21,8 +22,8 @@ col_log, col_grain, col_from, col_to = st.columns([3, 1, 1, 1])
 log_id = url.choice(
     col_log.selectbox,
     "log",
-    list(sv.LOGS),
-    default=sv.LOGS[0],
+    sv.log_ids(),
+    default=sv.BOSTON,
     label=t("services.log"),
     format_func=lambda i: sv.log_name(i, lang),
 )
@@ -33,17 +34,25 @@ grain = url.choice(
 with st.expander(t("services.filters")):
     picks = {
         column: tuple(
-            url.choices(st.multiselect, column, sv.options(log_id, column), default=[], label=t(f"services.{column}"))
+            url.choices(
+                st.multiselect,
+                column,
+                sv.options(sv.log_key(log_id), column),
+                default=[],
+                label=t(f"services.{column}"),
+            )
         )
         for column in ("topic", "unit", "area")
     }
+key = sv.log_key(log_id)
 if log_id in sv.PARTIAL:
     st.info(t("services.partial"))
 
-derived = sv.measures(log_id, grain, picks["topic"], picks["unit"], picks["area"])
+derived = sv.measures(key, grain, picks["topic"], picks["unit"], picks["area"])
 periods = [p.strftime("%Y-%m-%d") for p in derived.table["period"].drop_duplicates()]
 if not periods:
     st.info(t("services.no_cases"))
+    imp.section(actor, lang)
     url.write()
     st.stop()
 label = {p: sv.period_label(pd.Timestamp(p), grain, lang) for p in periods}
@@ -77,7 +86,7 @@ show.chart(figure, ChartMeta(title, footer, t("services.unit_cases")), f"svc-tre
 st.subheader(t("services.league_heading"))
 st.caption(t("services.league_note", **span))
 for by, what in (("unit", "services.league_units"), ("area", "services.league_areas")):
-    table = sv.league(log_id, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"])
+    table = sv.league(key, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"])
     shown = sv.league_display(table, by, lang)
     meta = TableMeta(
         t("services.league_title", what=t(what), **span),
@@ -90,7 +99,7 @@ for by, what in (("unit", "services.league_units"), ("area", "services.league_ar
 
 # --- topic mix ---------------------------------------------------------------------------------------------------
 st.subheader(t("services.topics_heading"))
-mix = sv.topic_mix(log_id, first_ts, window_end, picks["topic"], picks["unit"], picks["area"])
+mix = sv.topic_mix(key, first_ts, window_end, picks["topic"], picks["unit"], picks["area"])
 if mix.empty:
     st.info(t("services.no_cases"))
 else:
@@ -108,4 +117,6 @@ else:
     st.caption(t("services.problems_note"))
     show.table(problems, TableMeta(t("services.problems_heading"), footer), f"svc-problems-{selection}")
 st.caption(inert(footer))
+imp.history(log_id, actor, lang)
+imp.section(actor, lang)
 url.write()

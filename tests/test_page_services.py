@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
+from test_services_import import PERSONAL, gbk_csv
 
 from services import summary
 from services.boston import read_boston
 from services.derive import measure, prepare
+from ui.services_import import READ, log_id_for
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +75,24 @@ def test_a_stale_link_falls_back_to_the_whole_range():
     at = run_page({"from": "1999-01-01", "to": "nonsense", "log": "other", "area": "Atlantis"})
     assert at.selectbox(key="svc_from").value == "2015-01-01" and at.selectbox(key="svc_to").value == "2015-12-01"
     assert at.multiselect(key="svc_area").value == []
+
+
+def test_a_steward_imports_an_export_and_reads_it_on_the_page():
+    at = run_page()
+    at.file_uploader(key="svc_file").set_value(("东城12345.csv", gbk_csv(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="svc_map_case_id_" + at.session_state[READ][0]).value == "工单编号"
+    warned = rendered(at.warning[0].value)
+    assert all(header in warned for header in PERSONAL)
+    at.text_input(key="svc_import_title").input("东城区 12345 热线").run()
+    at.text_input(key="svc_import_source").input("东城 12345 系统").run()
+    at.button(key="svc_import_commit").click().run()
+    assert not at.exception, at.exception
+    assert "已保存“东城区 12345 热线”第 1 版。" in texts(at)
+    log_id = log_id_for("东城区 12345 热线")
+    assert "东城区 12345 热线" in at.selectbox(key="svc_log").options
+    at.selectbox(key="svc_log").set_value(log_id).run()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["受理量"] == "3件" and cards["满意率"] == "50.0%"  # March 2024: rated 非常满意 and 不满意
+    assert "来源：东城区 12345 热线（本单位导入，第 1 版）" in texts(at)
+    assert at.query_params["log"] == log_id

@@ -28,6 +28,7 @@ from forecasting.registry import model_names
 from indicators.targets import COMPARATORS
 from maps.classify import SCHEMES
 from services.derive import PROBLEMS
+from services.importer import FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -109,6 +110,8 @@ BUILT_KEYS: dict[str, set[str]] = {
     "services.effect_{}": {f"services.effect_{p}" for p in PROBLEMS},
     "services.series_{}": {f"services.series_{s}" for s in ("backlog", "overdue")},
     "services.{}": {f"services.{c}" for c in ("topic", "unit", "area")},
+    "services.field_{}": {f"services.field_{f}" for f in FIELDS},
+    "services.import_{}": {f"services.import_{c}" for c in ("bad_time", "bad_rating", "bad_days")},
     "overview.status_{}": {f"overview.status_{k}" for k in ("on_track", "at_risk", "off_track", "no_data",
                            "no_target")},
     "overview.reason_{}": {f"overview.reason_{k}" for k in ("no_series", "no_value", "year_incomplete")},

@@ -17,64 +17,86 @@ from services import summary
 from services.boston import DATASET_ID as BOSTON
 from services.boston import read_boston
 from services.derive import PROBLEMS, Derived, Prepared, measure, prepare
+from services.logs import stored_cases
+from ui import cache
 from ui import format as fmt
 from ui.charts import FONT_FAMILY, with_template
 from ui.i18n import t
 
 HOUR = 3600
-LOGS = (BOSTON,)  # the shipped example; an office's own logs join it once imported
 PARTIAL = {BOSTON}  # logs whose totals must say they are partial
 CARD_DECIMALS = {"volume": 0, "on_time_rate": 1, "median_hours": 1, "satisfied_rate": 1}
 DELTA_COLOR = {"neutral": "off", "higher": "normal", "lower": "inverse"}
 RATES = ("on_time_rate", "satisfied_rate", "share")
+LogKey = tuple[str, int | None]  # a log and the version read (None: the shipped file)
+
+
+@st.cache_data(ttl=30, max_entries=1, show_spinner=False)
+def stored_logs() -> dict[str, tuple[str, int]]:
+    """Imported logs with a current version: id → (title, current version). A cheap token, like data_versions."""
+    return {s.id: (s.title, s.current_version) for s in cache.store().case_logs.logs() if s.current_version}
+
+
+def log_ids() -> list[str]:
+    """The shipped example log first, then the office's imported ones."""
+    return [BOSTON, *stored_logs()]
+
+
+def log_key(log_id: str) -> LogKey:
+    return (log_id, None) if log_id == BOSTON else (log_id, stored_logs()[log_id][1])
 
 
 @st.cache_resource(ttl=HOUR, max_entries=4, show_spinner=False)
-def log(log_id: str) -> tuple[pd.DataFrame, Prepared]:
-    """The canonical case table of a log and its prepared arrays (shared between sessions: never mutate)."""
-    cases = read_boston()
+def log(key: LogKey) -> tuple[pd.DataFrame, Prepared]:
+    """The canonical case table of a log version and its prepared arrays (shared between sessions: never mutate)."""
+    log_id, version = key
+    cases = read_boston() if log_id == BOSTON else stored_cases(cache.store(), log_id, version)
     return cases, prepare(cases)
 
 
-def _narrowed(log_id: str, topics: tuple, units: tuple, areas: tuple) -> Prepared:
-    return log(log_id)[1].narrow(topic=list(topics), unit=list(units), area=list(areas))
+def _narrowed(key: LogKey, topics: tuple, units: tuple, areas: tuple) -> Prepared:
+    return log(key)[1].narrow(topic=list(topics), unit=list(units), area=list(areas))
 
 
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
-def measures(log_id: str, grain: str, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> Derived:
+def measures(key: LogKey, grain: str, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> Derived:
     """Every measure per period of `grain` over the whole log (narrowed to the chosen topics, units, areas)."""
-    return measure(_narrowed(log_id, topics, units, areas), grain)
+    return measure(_narrowed(key, topics, units, areas), grain)
 
 
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
-def league(log_id: str, first, last, by: str, topics: tuple = (), units: tuple = (), areas: tuple = ()):
+def league(key: LogKey, first, last, by: str, topics: tuple = (), units: tuple = (), areas: tuple = ()):
     """The league table of units or areas over a window."""
-    return summary.league(_narrowed(log_id, topics, units, areas), first, last, by)
+    return summary.league(_narrowed(key, topics, units, areas), first, last, by)
 
 
 @st.cache_data(ttl=HOUR, max_entries=64, show_spinner=False)
-def topic_mix(log_id: str, first, last, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> pd.DataFrame:
+def topic_mix(key: LogKey, first, last, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> pd.DataFrame:
     """The topic mix over a window."""
-    return summary.topic_mix(_narrowed(log_id, topics, units, areas), first, last)
+    return summary.topic_mix(_narrowed(key, topics, units, areas), first, last)
 
 
 @st.cache_data(ttl=HOUR, max_entries=16, show_spinner=False)
-def options(log_id: str, column: str) -> list[str]:
+def options(key: LogKey, column: str) -> list[str]:
     """The values of a column in the log, most frequent first."""
-    return summary.options(log(log_id)[1], column)
+    return summary.options(log(key)[1], column)
 
 
 # --- words -----------------------------------------------------------------------------------------------------
 
 
 def log_name(log_id: str, lang: str) -> str:
-    """The log's title (a shipped log's from its registry entry)."""
-    return dataset(log_id).title[lang] if log_id in LOGS else log_id
+    """The log's title (the shipped log's from its registry entry, an imported one's as the steward named it)."""
+    return dataset(log_id).title[lang] if log_id == BOSTON else stored_logs().get(log_id, (log_id,))[0]
 
 
 def source(log_id: str, lang: str, last: pd.Timestamp | None = None, grain: str = "month") -> str:
     """The source line of figures drawn from a log, with the data date; the shipped log's citation says it is
-    partial."""
+    partial. An imported log is cited by its title and version."""
+    if log_id != BOSTON:
+        title, version = stored_logs().get(log_id, (log_id, 0))
+        line = t("services.imported_source", lang, title=title, version=version)
+        return line if last is None else f"{line} · {t('cite.data_to', lang, last=period_label(last, grain, lang))}"
     freq = "M" if grain == "month" else "D"
     if last is None or freq == "D":
         line = dataset_line(log_id, lang)
