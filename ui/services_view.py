@@ -105,8 +105,11 @@ def source(log_id: str, lang: str, last: pd.Timestamp | None = None, grain: str 
 
 
 def period_label(period: pd.Timestamp, grain: str, lang: str) -> str:
-    """2015年12月 / Dec 2015 for months; the first day (2015-12-07) for weeks and days."""
-    return fmt.period(period, "M", lang) if grain == "month" else period.strftime("%Y-%m-%d")
+    """2015年12月 / Dec 2015 for months; 2015-12-07 当周 / week of 2015-12-07; the day (2015-12-07)."""
+    if grain == "month":
+        return fmt.period(period, "M", lang)
+    day = period.strftime("%Y-%m-%d")
+    return t("services.week_of", lang, day=day) if grain == "week" else day
 
 
 def period_end(start: pd.Timestamp, grain: str) -> pd.Timestamp:
