@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import streamlit as st
+from actors import steward
 from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
-from test_services_import import PERSONAL, gbk_csv
+from test_services_import import PERSONAL, ROWS, gbk_csv
 
-from services import summary
+from data.store import open_store
+from services import importer, summary
 from services.boston import read_boston
 from services.derive import measure, prepare
+from services.logs import store_import
 from ui.services_import import READ, log_id_for
 
 
@@ -96,3 +100,22 @@ def test_a_steward_imports_an_export_and_reads_it_on_the_page():
     assert cards["受理量"] == "3件" and cards["满意率"] == "50.0%"  # March 2024: rated 非常满意 and 不满意
     assert "来源：东城区 12345 热线（本单位导入，第 1 版）" in texts(at)
     assert at.query_params["log"] == log_id
+
+
+def test_an_imported_logs_history_rolls_back_on_the_page():
+    store = open_store(seed=False)
+    log_id = log_id_for("西城区 12345 热线")
+    for rows in (ROWS, ROWS[:1]):
+        table = importer.read_export(gbk_csv(rows), "xicheng.csv")
+        proposal = importer.propose(importer.headers_of(table))
+        report = importer.convert(table, proposal.mapping)
+        store_import(store, log_id, "西城区 12345 热线", table, report, proposal.mapping, actor=steward())
+    st.cache_data.clear()  # the list of stored logs is cached for 30 s in this process
+    at = run_page({"log": log_id})
+    assert {m.label: m.value for m in at.metric}["受理量"] == "1件"
+    assert "版本历史（2 个版本）" in [e.label for e in at.expander]
+    at.selectbox(key="svc_back").set_value(1).run()
+    at.button(key="svc_rollback").click().run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["受理量"] == "3件"
+    assert {s.id: s.current_version for s in store.case_logs.logs()}[log_id] == 1
