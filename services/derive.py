@@ -309,12 +309,27 @@ def _compute(kept: Prepared, index, n: int, group: np.ndarray, G: int) -> dict[s
     return out | _ratings(kept, i_open, i_close, group, n, G)
 
 
-def _quantiles(hours: np.ndarray, index: np.ndarray, group: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _quantiles(hours: np.ndarray, index: np.ndarray, group: np.ndarray, n: int) -> tuple[pd.Series, pd.Series]:
+    """Median and 90th percentile of `hours` per (group, period), linear interpolation as pandas does: one sort of
+    all values by cell and value, then each cell's order statistics by position (no per-cell Python)."""
     keep = (index >= 0) & (index < n)
-    frame = pd.DataFrame({"g": group[keep], "i": index[keep], "h": hours[keep]})
-    grouped = frame.groupby(["g", "i"])["h"]
-    med, p90 = grouped.median(), grouped.quantile(0.9)
-    return med, p90
+    cell, values = group[keep] * n + index[keep], hours[keep]
+    order = np.lexsort((values, cell))
+    cell, values = cell[order], values[order]
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.array([], dtype=np.int64)
+    counts = np.diff(np.r_[starts, len(cell)])
+    cells = pd.MultiIndex.from_arrays([cell[starts] // n, cell[starts] % n]) if len(cell) else None
+
+    def quantile(q: float) -> pd.Series:
+        if cells is None:
+            return pd.Series(dtype="float64")
+        position = (counts - 1) * q
+        low = np.floor(position).astype(np.int64)
+        high = np.minimum(low + 1, counts - 1)
+        a, b = values[starts + low], values[starts + high]
+        return pd.Series(a + (b - a) * (position - low), index=cells)
+
+    return quantile(0.5), quantile(0.9)
 
 
 def _ratings(kept: Prepared, i_open, i_close, group, n, G) -> dict[str, np.ndarray]:

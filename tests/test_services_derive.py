@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from services.cases import CASE_COLUMNS
-from services.derive import measure, ordinals, period_start, problems, window
+from services.derive import _quantiles, measure, ordinals, period_start, problems, window
 
 
 def log(rows: list[dict]) -> pd.DataFrame:
@@ -167,3 +168,13 @@ def test_a_window_by_area_sums_to_the_whole():
     by_unit = window(CASES, pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-28"), by="unit").table
     assert by_unit.set_index("group")["volume"].to_dict() == {"城管局": 4, "水务局": 2}
     assert by_unit["backlog"].sum() == 2
+
+
+def test_median_and_p90_per_cell_agree_with_pandas():
+    rng = np.random.default_rng(7)
+    hours, index, group = rng.exponential(50, 5000), rng.integers(-2, 14, 5000), rng.integers(0, 5, 5000)
+    median, p90 = _quantiles(hours, index, group, 12)
+    keep = (index >= 0) & (index < 12)
+    cells = pd.DataFrame({"g": group[keep], "i": index[keep], "h": hours[keep]}).groupby(["g", "i"])["h"]
+    pd.testing.assert_series_equal(median, cells.median(), check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(p90, cells.quantile(0.9), check_names=False, check_index_type=False)
