@@ -59,8 +59,9 @@ label = {p: sv.period_label(pd.Timestamp(p), grain, lang) for p in periods}
 first = url.choice(
     col_from.selectbox, "from", periods, default=periods[0], label=t("services.from"), format_func=label.get
 )
+complete = sv.summary.last_complete(derived).strftime("%Y-%m-%d")  # a log ending mid-week has no full last week
 last = url.choice(
-    col_to.selectbox, "to", periods[periods.index(first):], default=periods[-1], label=t("services.to"),
+    col_to.selectbox, "to", periods[periods.index(first):], default=complete, label=t("services.to"),
     format_func=label.get,
 )  # fmt: skip
 first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
@@ -72,6 +73,8 @@ selection = f"{log_id}-{grain}-{first}-{last}-{'|'.join(','.join(v) for v in pic
 # --- KPI cards ---------------------------------------------------------------------------------------------------
 st.subheader(t("services.cards_heading", period=label[last]))
 cards = sv.summary.cards(derived, at=last_ts)
+if not derived.complete(last_ts):
+    st.warning(t("services.incomplete", day=derived.last_opened.strftime("%Y-%m-%d")))
 for column, card in zip(st.columns(len(cards)), cards, strict=True):
     with column.container(border=True):
         sv.render_card(card, grain, lang)

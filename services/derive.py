@@ -73,6 +73,15 @@ class Derived:
     table: pd.DataFrame
     problems: Problems
     has_ratings: bool
+    last_opened: pd.Timestamp | None = None  # the latest opening time of the log: periods after it are incomplete
+
+    def complete(self, period: pd.Timestamp) -> bool:
+        """Whether the log covers the whole period starting at `period` (its last day is not after the day of the
+        log's last opening). A window's period is judged as the window."""
+        if self.last_opened is None or self.grain not in GRAINS:
+            return True
+        step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
+        return pd.Timestamp(period) + step[self.grain] <= self.last_opened.normalize() + pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -257,7 +266,8 @@ def measure(
     labels, group = _groups(kept, by)
     out = _compute(kept, lambda times: ordinals(times, grain) - lo, int(hi - lo + 1), group, len(labels))
     starts = period_start(np.arange(lo, hi + 1), grain)
-    return Derived(grain, by, _frame_from(out, labels, starts), log.problems(), log.has_ratings)
+    last_opened = pd.Timestamp(kept.opened.max())
+    return Derived(grain, by, _frame_from(out, labels, starts), log.problems(), log.has_ratings, last_opened)
 
 
 def window(cases: pd.DataFrame | Prepared, first: pd.Timestamp, last: pd.Timestamp, by: str | None = None) -> Derived:

@@ -61,6 +61,14 @@ def cards(derived: Derived, at: pd.Timestamp | None = None) -> list[Card]:
     return [Card(m, at, _figure(row, m), previous, _figure(before, m)) for m in wanted]
 
 
+def last_complete(derived: Derived) -> pd.Timestamp | None:
+    """The latest period the log covers whole (the default for cards: a log ending on a Thursday has no full last
+    week), else the latest period."""
+    periods = sorted(derived.table["period"].drop_duplicates())
+    complete = [p for p in periods if derived.complete(p)]
+    return complete[-1] if complete else (periods[-1] if periods else None)
+
+
 def league(cases: pd.DataFrame | Prepared, first: pd.Timestamp, last: pd.Timestamp, by: str) -> pd.DataFrame:
     """One row per unit (or area …) over the window: volume, on-time rate, median hours, overdue and backlog at
     the window's end, 满意率 when the log has ratings; largest volume first. A case without a unit is in the row

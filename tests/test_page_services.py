@@ -67,10 +67,13 @@ def test_league_tables_and_problems_are_the_librarys_in_english(boston):
 def test_filters_narrow_the_cards_and_live_in_the_url(boston):
     at = run_page({"grain": "week", "unit": "PWDx"})
     derived = measure(boston.narrow(unit=["PWDx"]), "week")
-    last = summary.cards(derived)[0]
+    last = summary.cards(derived, at=pd.Timestamp("2015-12-21"))[0]  # the last full week: the log ends on a Thursday
     assert {m.label: m.value for m in at.metric}["受理量"] == f"{last.value:,.0f}件"
     assert at.query_params["unit"] == "PWDx" and at.query_params["grain"] == "week"
     assert at.query_params["to"] == last.period.strftime("%Y-%m-%d")
+    assert not at.warning  # a full week is shown by default
+    at.selectbox(key="svc_to").set_value("2015-12-28").run()
+    assert "工单数据只到 2015-12-31" in at.warning[0].value
     at.selectbox(key="svc_grain").set_value("month").run()
     assert at.query_params["grain"] == "month" and at.query_params["to"] == "2015-12-01"
 

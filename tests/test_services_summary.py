@@ -56,3 +56,11 @@ def test_narrow_and_options():
     water = prepared.narrow(unit=["水务局"], topic=[])
     assert len(water) == 2 and water.problems().counts["no_due"] == 2
     assert prepared.narrow(unit=[]) is prepared
+
+
+def test_the_last_complete_period_is_the_default_for_cards():
+    weekly = measure(CASES, "week")  # the last case opened on Monday 3 February: that week is incomplete
+    assert not weekly.complete(pd.Timestamp("2025-02-03")) and weekly.complete(pd.Timestamp("2025-01-27"))
+    assert summary.last_complete(weekly) == pd.Timestamp("2025-01-27")
+    daily = measure(CASES, "day")
+    assert summary.last_complete(daily) == pd.Timestamp("2025-02-03")  # that day is in the log
