@@ -17,6 +17,7 @@ import pandas as pd
 from data.datasets import dataset
 from data.errors import DataFileMissing, DataFormatError
 from services.cases import CASE_COLUMNS
+from services.importer import topics
 
 DATASET_ID = "boston_311_2015"
 FILE = "boston_311_2015.csv.gz"
@@ -24,7 +25,6 @@ PARTIAL = True  # five large request types absent: every total says so
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 SOURCE_COLUMNS = ("case_id", "open_dt", "target_dt", "closed_dt", "case_status", "subject", "reason", "type")
 SOURCE_COLUMNS += ("department", "source", "neighborhood")
-PATH_SEP = " / "
 
 
 def _times(column: pd.Series) -> pd.Series:
@@ -51,7 +51,7 @@ def read_boston(path: Path | None = None) -> pd.DataFrame:
     # pyarrow reads text as objects and parses the timestamps itself; the "string" dtype comes after (5x faster).
     raw = pd.read_csv(path, dtype={"case_id": str}, usecols=list(SOURCE_COLUMNS), engine="pyarrow")
     raw = raw.astype({c: "string" for c in SOURCE_COLUMNS if not c.endswith("_dt")})
-    topic_path = raw["subject"].fillna("?") + PATH_SEP + raw["reason"].fillna("?") + PATH_SEP + raw["type"]
+    _, topic_path = topics([raw["subject"], raw["reason"], raw["type"]])  # as an import reads a hierarchy
     status = raw["case_status"].str.lower()
     cases = pd.DataFrame(
         {

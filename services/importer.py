@@ -66,6 +66,7 @@ PERSONAL = (
     "姓名", "联系人", "来电人", "申请人", "市民", "电话", "手机", "联系方式", "号码", "地址", "住址", "诉求内容",
     "问题描述", "描述", "内容", "回复", "答复", "意见", "身份证", "证件", "name", "phone", "mobile", "tel", "email",
     "address", "description", "content", "reply", "comment", "idcard", "idnumber", "passport",
+    "经度", "纬度", "坐标", "latitude", "longitude", "coordinates",  # a case's exact place is its address
 )  # fmt: skip
 RATING_WORDS = {
     "非常满意": 5, "满意": 4, "基本满意": 3, "一般": 3, "不满意": 2, "非常不满意": 1, "verysatisfied": 5,
@@ -231,10 +232,7 @@ def convert(table: RawTable, mapping: Mapping[str, str | None]) -> ImportReport:
     finest = _text(column[chosen["topic"]]) if "topic" in chosen else None
     parts = levels + ([finest] if finest is not None else [])
     if parts:
-        frame = pd.concat(parts, axis=1)
-        cases["topic"] = frame.ffill(axis=1).iloc[:, -1]
-        joined = frame.apply(lambda r: " / ".join(dict.fromkeys(v for v in r if v is not pd.NA and v)), axis=1)
-        cases["topic_path"] = _text(joined) if len(parts) > 1 else pd.NA
+        cases["topic"], cases["topic_path"] = topics(parts)
     for name in ("unit", "area", "channel"):
         if name in chosen:
             cases[name] = _text(column[chosen[name]])
@@ -251,6 +249,18 @@ def convert(table: RawTable, mapping: Mapping[str, str | None]) -> ImportReport:
         cases if ok else None, len(body), personal, unused, [], problems[:MAX_LISTED], len(problems), duplicates,
         due_from_days,
     )  # fmt: skip
+
+
+def topics(parts: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """The finest topic each case has, and its path (outermost first, a level repeating the one above it once);
+    column by column, never row by row. A single level has no path."""
+    topic, path, last = parts[0], parts[0], parts[0]
+    for part in parts[1:]:
+        topic = part.where(part.notna(), topic)
+        new = part.notna() & (last.isna() | (part != last).fillna(True))
+        path = ((path + " / " + part).where(path.notna(), part)).where(new, path)
+        last = part.where(part.notna(), last)
+    return topic, path if len(parts) > 1 else pd.Series(pd.NA, index=topic.index, dtype="string")
 
 
 def _status(cases: pd.DataFrame, given: pd.Series | None) -> pd.Series:

@@ -40,6 +40,7 @@ def test_topic_path_subject_reason_type_and_the_unit_is_the_department(boston):
     assert first["topic"] == "Street Light Outages"
     assert first["topic_path"] == "Public Works Department / Street Lights / Street Light Outages"
     assert first["unit"] == "PWDx" and first["channel"] == "Citizens Connect App"
+    assert boston.iloc[0]["topic_path"] == "Mayor's 24 Hour Hotline / Notification"  # a level repeated once
     assert first["area"] == "Fenway / Kenmore / Audubon Circle / Longwood"
     assert boston["topic"].nunique() == 158 and boston["area"].nunique() == 23
 

@@ -5,6 +5,7 @@ mapping is remembered per source, versions roll back, and a bad file changes not
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 
 import openpyxl
@@ -13,9 +14,11 @@ import pytest
 from actors import steward, viewer
 from pg import postgres_url
 
+from data.datasets import dataset
 from data.errors import AccessDenied, UnknownVersion
 from data.store import Store
 from services import importer
+from services.boston import read_boston
 from services.cases import CASE_COLUMNS
 from services.logs import NotImportable, store_import, stored_cases
 
@@ -166,3 +169,19 @@ def test_a_time_limit_in_days_counts_from_opening():
     report = importer.convert(table, importer.propose(headers).mapping)
     assert report.due_from_days
     assert list(report.cases["due"]) == [pd.Timestamp("2024-03-06 09:00"), pd.Timestamp("2024-03-05")]
+
+
+def test_an_english_export_maps_itself_and_drops_coordinates():
+    with gzip.open(dataset("boston_311_2015").path("boston_311_2015.csv.gz"), "rt", encoding="utf-8") as shipped:
+        head = "".join(next(shipped) for _ in range(4)).encode("utf-8")
+    table = importer.read_export(head, "boston.csv")
+    proposal = importer.propose(importer.headers_of(table))
+    assert proposal.personal == ["latitude", "longitude"]
+    assert {k: proposal.mapping[k] for k in ("case_id", "opened", "due", "closed", "topic", "unit", "area")} == {
+        "case_id": "case_id", "opened": "open_dt", "due": "target_dt", "closed": "closed_dt", "topic": "type",
+        "unit": "department", "area": "neighborhood",
+    }  # fmt: skip
+    report = importer.convert(table, proposal.mapping)
+    reference = read_boston().head(3)
+    for column in ("case_id", "opened", "due", "closed", "status", "topic", "topic_path", "unit", "area", "channel"):
+        assert list(report.cases[column].astype(object)) == list(reference[column].astype(object)), column
