@@ -185,3 +185,20 @@ def test_an_english_export_maps_itself_and_drops_coordinates():
     reference = read_boston().head(3)
     for column in ("case_id", "opened", "due", "closed", "status", "topic", "topic_path", "unit", "area", "channel"):
         assert list(report.cases[column].astype(object)) == list(reference[column].astype(object)), column
+
+
+def test_parts_of_an_export_merge_into_one_log(store):
+    def part(rows):
+        table = importer.read_export(gbk_csv(rows), "part.csv")
+        proposal = importer.propose(importer.headers_of(table))
+        return table, importer.convert(table, proposal.mapping), proposal.mapping
+
+    store_import(store, "dc", "东城", *part(ROWS[:2]), actor=steward())
+    revised = [list(ROWS[1]), list(ROWS[2])]
+    revised[0][13] = "2024-03-09 09:00"  # GD002 closed since the first part was exported
+    version = store_import(store, "dc", "东城", *part(revised), actor=steward(), merge=True)
+    cases = stored_cases(store, "dc")
+    assert version.row_count == 3 and list(cases["case_id"]) == ["GD001", "GD002", "GD003"]
+    assert cases.set_index("case_id").loc["GD002", "closed"] == pd.Timestamp("2024-03-09 09:00")
+    replaced = store_import(store, "dc", "东城", *part(ROWS[:1]), actor=steward())  # not merged: replaces
+    assert replaced.row_count == 1

@@ -119,12 +119,14 @@ def section(actor: Actor, lang: str) -> None:
         if not title:
             st.info(t("services.import_need_title", lang))
             return
+        log_id = log_id_for(title)
+        merge = log_id in sv.stored_logs() and st.checkbox(t("services.import_merge", lang), key="svc_import_merge")
         if st.button(t("services.import_commit", lang), key="svc_import_commit", type="primary"):
-            log_id = log_id_for(title)
             try:
                 version = store_import(
-                    cache.store(), log_id, title, table, report, mapping, actor=actor, source=source.strip() or None
-                )
+                    cache.store(), log_id, title, table, report, mapping, actor=actor, source=source.strip() or None,
+                    merge=merge,
+                )  # fmt: skip
             except DataError as err:
                 st.error(inert(err.message(lang)))
                 return
