@@ -30,7 +30,7 @@ class Region:
     """A region with its code, names and grouping."""
 
     code: str
-    kind: str  # "national", "province" or "country"
+    kind: str  # "national", "province", "country" or "jurisdiction" (a case log's city)
     zh: str
     en: str
     short_zh: str
@@ -165,6 +165,11 @@ def region_registry() -> RegionRegistry:
     """The registry of all regions the product knows (provinces, national, countries)."""
     raw = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
     regions = _province_regions(raw) + _country_regions(raw.get("country_overrides", {}))
+    # Jurisdictions of case logs (a city's 311 log): neither provinces nor countries, shown by name only.
+    regions += [
+        Region(j["code"], "jurisdiction", j["zh"], j["en"], j["short_zh"], None, tuple(j.get("aliases", ())))
+        for j in raw.get("jurisdictions", [])
+    ]
     return RegionRegistry(regions, raw.get("same_place"))
 
 

@@ -27,6 +27,8 @@ from data.upload.validation import ERROR_CODES, WARNING_CODES
 from forecasting.registry import model_names
 from indicators.targets import COMPARATORS
 from maps.classify import SCHEMES
+from services.derive import PROBLEMS
+from services.importer import FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -110,6 +112,18 @@ BUILT_KEYS: dict[str, set[str]] = {
     "forecast.model_{}": {f"forecast.model_{name}" for name in (*model_names(), "ensemble")},
     "map.level_{}": {"map.level_china", "map.level_world"},
     "overview.vs_previous_{}": {f"overview.vs_previous_{f}" for f in ("a", "q", "m")},
+    "services.vs_previous_{}": {f"services.vs_previous_{g}" for g in ("day", "week", "month")},
+    "services.grain_{}": {f"services.grain_{g}" for g in ("day", "week", "month")},
+    "services.measure_{}": {f"services.measure_{m}" for m in ("volume", "on_time_rate", "median_hours",
+                            "satisfied_rate")},
+    "services.col_{}": {f"services.col_{c}" for c in ("volume", "on_time_rate", "median_hours", "overdue", "backlog",
+                        "satisfied_rate", "share")},
+    "services.problem_{}": {f"services.problem_{p}" for p in PROBLEMS},
+    "services.effect_{}": {f"services.effect_{p}" for p in PROBLEMS},
+    "services.series_{}": {f"services.series_{s}" for s in ("backlog", "overdue")},
+    "services.{}": {f"services.{c}" for c in ("topic", "unit", "area")},
+    "services.field_{}": {f"services.field_{f}" for f in FIELDS},
+    "services.import_{}": {f"services.import_{c}" for c in ("bad_time", "bad_rating", "bad_days")},
     "overview.status_{}": {f"overview.status_{k}" for k in ("on_track", "at_risk", "off_track", "no_data",
                            "no_target")},
     "overview.reason_{}": {f"overview.reason_{k}" for k in ("no_series", "no_value", "year_incomplete")},

@@ -26,6 +26,7 @@ from data.errors import (
 from data.store.app_objects import AppObject, AppObjects
 from data.store.audit import AuditEntry, AuditLog
 from data.store.baskets import BasketLimits, BasketRow, Baskets
+from data.store.case_logs import CaseLogs, LogState, LogVersion
 from data.store.store import DatasetState, Event, Store, VersionInfo, open_store
 from data.store.users import User, Users
 from data.store.versioning import DiffSummary
@@ -41,8 +42,11 @@ __all__ = [
     "BasketLimits",
     "BasketRow",
     "Baskets",
+    "CaseLogs",
     "DatasetState",
     "DiffSummary",
+    "LogState",
+    "LogVersion",
     "Event",
     "NothingToCommit",
     "ObjectNotFound",

@@ -28,6 +28,7 @@ from data.store import alert_tables, sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
 from data.store.baskets import Baskets
+from data.store.case_logs import CaseLogs
 from data.store.schema import (
     SEED_LOCK_WAIT,
     check_lengths,
@@ -136,6 +137,7 @@ class Store:
         self.users = Users(engine)
         self.audit = AuditLog(engine)
         self.baskets = Baskets(engine)
+        self.case_logs = CaseLogs(engine)  # imported 12345 / 一网通办 case logs (issue 18)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:

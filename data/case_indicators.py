@@ -1,0 +1,29 @@
+"""The shipped case log's monthly indicators (volume, backlog, overdue, on-time rate, handling times), written by
+`services.indicators` from the Boston 311 log and read here like any shipped dataset's observations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from data.datasets import dataset
+from data.errors import DataFileMissing, DataFormatError
+
+DATASET_ID = "boston_311_2015"
+FILE = "indicators_monthly.csv"
+BOSTON_CODE = "US-BOS"  # the log's jurisdiction, a region of the registry (data/regions.yaml: jurisdictions)
+COLUMNS = ["indicator_id", "region_code", "period", "freq", "value"]
+
+
+def load_boston_311_indicators(root: Path | None = None) -> pd.DataFrame:
+    """Monthly indicators of the Boston 311 log (2015; partial: five large request types absent)."""
+    path = dataset(DATASET_ID).path(FILE, root=root)
+    if not path.is_file():
+        raise DataFileMissing(code="file_missing", path=path)
+    frame = pd.read_csv(path, dtype={"indicator_id": str, "region_code": str, "freq": str})
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataFormatError(code="columns_missing", path=path, missing=missing, found=list(frame.columns))
+    frame["period"] = pd.to_datetime(frame["period"], format="%Y-%m-%d")
+    return frame[COLUMNS]

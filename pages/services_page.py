@@ -1,0 +1,125 @@
+"""Public services / 政务服务: KPI cards, league tables of units and areas, topic mix and data problems of a log."""
+
+import pandas as pd
+import streamlit as st
+
+from briefing import ChartMeta, TableMeta
+from services.derive import GRAINS
+from ui import auth, show, state
+from ui import services_import as imp
+from ui import services_view as sv
+from ui.i18n import current_lang, t
+from ui.inert import inert
+
+lang = current_lang()
+actor = auth.gate()
+st.title(t("services.title"))
+st.caption(t("services.intro"))
+url = state.PageUrl("svc")
+
+# --- which log, which periods, which cases -----------------------------------------------------------------------
+col_log, col_grain, col_from, col_to = st.columns([3, 1, 1, 1])
+log_id = url.choice(
+    col_log.selectbox,
+    "log",
+    sv.log_ids(),
+    default=sv.BOSTON,
+    label=t("services.log"),
+    format_func=lambda i: sv.log_name(i, lang),
+)
+grain = url.choice(
+    col_grain.selectbox, "grain", list(GRAINS), default="month", label=t("services.grain"),
+    format_func=lambda g: t(f"services.grain_{g}"),
+)  # fmt: skip
+with st.expander(t("services.filters")):
+    picks = {
+        column: tuple(
+            url.choices(
+                st.multiselect,
+                column,
+                sv.options(sv.log_key(log_id), column),
+                default=[],
+                label=t(f"services.{column}"),
+            )
+        )
+        for column in ("topic", "unit", "area")
+    }
+key = sv.log_key(log_id)
+if log_id in sv.PARTIAL:
+    st.info(t("services.partial"))
+
+derived = sv.measures(key, grain, picks["topic"], picks["unit"], picks["area"])
+periods = [p.strftime("%Y-%m-%d") for p in derived.table["period"].drop_duplicates()]
+if not periods:
+    st.info(t("services.no_cases"))
+    imp.section(actor, lang)
+    url.write()
+    st.stop()
+label = {p: sv.period_label(pd.Timestamp(p), grain, lang) for p in periods}
+first = url.choice(
+    col_from.selectbox, "from", periods, default=periods[0], label=t("services.from"), format_func=label.get
+)
+complete = sv.summary.last_complete(derived).strftime("%Y-%m-%d")  # a log ending mid-week has no full last week
+last = url.choice(
+    col_to.selectbox, "to", periods[periods.index(first):], default=complete, label=t("services.to"),
+    format_func=label.get,
+)  # fmt: skip
+first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
+window_end = sv.period_end(last_ts, grain)
+span = {"first": label[first], "last": label[last]}
+footer = sv.source(log_id, lang, last_ts, grain)
+selection = f"{log_id}-{grain}-{first}-{last}-{'|'.join(','.join(v) for v in picks.values())}"
+
+# --- KPI cards ---------------------------------------------------------------------------------------------------
+st.subheader(t("services.cards_heading", period=label[last]))
+cards = sv.summary.cards(derived, at=last_ts)
+if not derived.complete(last_ts):
+    st.warning(t("services.incomplete", day=derived.last_opened.strftime("%Y-%m-%d")))
+for column, card in zip(st.columns(len(cards)), cards, strict=True):
+    with column.container(border=True):
+        sv.render_card(card, grain, lang)
+
+# --- trend -------------------------------------------------------------------------------------------------------
+st.subheader(t("services.trend_heading"))
+title = t("services.trend_title", grain=t(f"services.grain_{grain}"))
+figure = sv.trend_figure(derived, first_ts, last_ts, grain, title, lang)
+show.chart(figure, ChartMeta(title, footer, t("services.unit_cases")), f"svc-trend-{selection}", notes=[footer])
+
+# --- league tables -----------------------------------------------------------------------------------------------
+st.subheader(t("services.league_heading"))
+st.caption(t("services.league_note", **span))
+for by, what in (("unit", "services.league_units"), ("area", "services.league_areas")):
+    table = sv.league(key, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"])
+    shown = sv.league_display(table, by, lang)
+    meta = TableMeta(
+        t("services.league_title", what=t(what), **span),
+        footer,
+        sv.league_units(table, lang),
+        sv.league_decimals(table, lang),
+    )
+    st.markdown(f"**{t(what)}**")
+    show.table(shown, meta, f"svc-league-{by}-{selection}", notes=[footer])
+
+# --- topic mix ---------------------------------------------------------------------------------------------------
+st.subheader(t("services.topics_heading"))
+mix = sv.topic_mix(key, first_ts, window_end, picks["topic"], picks["unit"], picks["area"])
+if mix.empty:
+    st.info(t("services.no_cases"))
+else:
+    title = t("services.topics_title", n=min(len(mix), 10), **span)
+    show.chart(
+        sv.topic_figure(mix, title, lang), ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer]
+    )
+
+# --- data problems -----------------------------------------------------------------------------------------------
+st.subheader(t("services.problems_heading"))
+problems = sv.problems_table(derived, lang)
+if problems.empty:
+    st.success(t("services.problems_none"))
+else:
+    st.caption(t("services.problems_note"))
+    show.table(problems, TableMeta(t("services.problems_heading"), footer), f"svc-problems-{selection}")
+st.caption(inert(footer))
+imp.history(log_id, actor, lang)
+imp.section(actor, lang)
+url.write()

@@ -1,0 +1,124 @@
+"""AppTest of the Public services page: the cards, league tables and problem counts shown are the library's, in
+both languages, filters go into the URL, and the partial log says so."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+from actors import steward
+from apptest import open_page, rendered
+from streamlit.testing.v1 import AppTest
+from test_services_import import PERSONAL, ROWS, gbk_csv
+
+from data.store import open_store
+from services import importer, summary
+from services.boston import read_boston
+from services.derive import measure, prepare
+from services.logs import store_import
+from ui.services_import import READ, log_id_for
+
+
+@pytest.fixture(scope="module")
+def boston():
+    """The shipped log, prepared once."""
+    return prepare(read_boston())
+
+
+def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
+    at = open_page("services", query, lang, timeout=120)
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(rendered(e.value) for e in [*at.caption, *at.info, *at.markdown, *at.subheader, *at.success])
+
+
+def test_cards_show_the_last_month_with_its_change_in_chinese(boston):
+    at = run_page()
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    expected = {c.measure: c for c in summary.cards(measure(boston, "month"))}
+    volume = expected["volume"]
+    assert cards["受理量"] == (f"{volume.value:,.0f}件", f"{volume.change:+.1f}%")
+    on_time = expected["on_time_rate"]
+    assert cards["按期办结率"] == (f"{on_time.value * 100:.1f}%", f"{on_time.change:+.1f}个百分点")
+    assert cards["办理时长中位数"][0] == f"{expected['median_hours'].value:,.1f}小时"
+    assert "满意率" not in cards  # the Boston log has no ratings
+    shown = texts(at)
+    assert "2015年12月主要指标" in shown and "缺少五个最大的请求类型" in shown
+    assert "部分：不含五个最大请求类型" in shown  # every source line under a figure says the log is partial
+
+
+def test_league_tables_and_problems_are_the_librarys_in_english(boston):
+    at = run_page({"grain": "month", "from": "2015-12-01", "to": "2015-12-01"}, lang="en")
+    units, areas, problems = (d.value for d in at.dataframe)
+    expected = summary.league(boston, pd.Timestamp("2015-12-01"), pd.Timestamp("2015-12-31"), "unit")
+    assert list(units["Handling unit"]) == list(expected["unit"])
+    assert list(units["Opened"]) == list(expected["volume"])
+    assert units["On-time rate"].iloc[0] == pytest.approx(expected["on_time_rate"].iloc[0] * 100)
+    assert areas["Area"].iloc[0] == "Dorchester" and "(not given)" in set(areas["Area"])
+    counts = dict(zip(problems["Problem"], problems["Cases"], strict=True))
+    assert counts == {"Closed before it was opened": 197, "No due time": 26_991}
+    assert "Headline measures, Dec 2015" in texts(at)
+    assert {m.label for m in at.metric} == {"Cases opened", "On-time completion", "Median handling time"}
+
+
+def test_filters_narrow_the_cards_and_live_in_the_url(boston):
+    at = run_page({"grain": "week", "unit": "PWDx"})
+    derived = measure(boston.narrow(unit=["PWDx"]), "week")
+    last = summary.cards(derived, at=pd.Timestamp("2015-12-21"))[0]  # the last full week: the log ends on a Thursday
+    assert {m.label: m.value for m in at.metric}["受理量"] == f"{last.value:,.0f}件"
+    assert at.query_params["unit"] == "PWDx" and at.query_params["grain"] == "week"
+    assert at.query_params["to"] == last.period.strftime("%Y-%m-%d")
+    assert not at.warning  # a full week is shown by default
+    at.selectbox(key="svc_to").set_value("2015-12-28").run()
+    assert "工单数据只到 2015-12-31" in at.warning[0].value
+    at.selectbox(key="svc_grain").set_value("month").run()
+    assert at.query_params["grain"] == "month" and at.query_params["to"] == "2015-12-01"
+
+
+def test_a_stale_link_falls_back_to_the_whole_range():
+    at = run_page({"from": "1999-01-01", "to": "nonsense", "log": "other", "area": "Atlantis"})
+    assert at.selectbox(key="svc_from").value == "2015-01-01" and at.selectbox(key="svc_to").value == "2015-12-01"
+    assert at.multiselect(key="svc_area").value == []
+
+
+def test_a_steward_imports_an_export_and_reads_it_on_the_page():
+    at = run_page()
+    at.file_uploader(key="svc_file").set_value(("东城12345.csv", gbk_csv(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="svc_map_case_id_" + at.session_state[READ][0]).value == "工单编号"
+    warned = rendered(at.warning[0].value)
+    assert all(header in warned for header in PERSONAL)
+    at.text_input(key="svc_import_title").input("东城区 12345 热线").run()
+    at.text_input(key="svc_import_source").input("东城 12345 系统").run()
+    at.button(key="svc_import_commit").click().run()
+    assert not at.exception, at.exception
+    assert "已保存“东城区 12345 热线”第 1 版。" in texts(at)
+    log_id = log_id_for("东城区 12345 热线")
+    assert "东城区 12345 热线" in at.selectbox(key="svc_log").options
+    at.selectbox(key="svc_log").set_value(log_id).run()
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["受理量"] == "3件" and cards["满意率"] == "50.0%"  # March 2024: rated 非常满意 and 不满意
+    assert "来源：东城区 12345 热线（本单位导入，第 1 版）" in texts(at)
+    assert at.query_params["log"] == log_id
+
+
+def test_an_imported_logs_history_rolls_back_on_the_page():
+    store = open_store(seed=False)
+    log_id = log_id_for("西城区 12345 热线")
+    for rows in (ROWS, ROWS[:1]):
+        table = importer.read_export(gbk_csv(rows), "xicheng.csv")
+        proposal = importer.propose(importer.headers_of(table))
+        report = importer.convert(table, proposal.mapping)
+        store_import(store, log_id, "西城区 12345 热线", table, report, proposal.mapping, actor=steward())
+    st.cache_data.clear()  # the list of stored logs is cached for 30 s in this process
+    at = run_page({"log": log_id})
+    assert {m.label: m.value for m in at.metric}["受理量"] == "1件"
+    assert "版本历史（2 个版本）" in [e.label for e in at.expander]
+    at.selectbox(key="svc_back").set_value(1).run()
+    at.button(key="svc_rollback").click().run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["受理量"] == "3件"
+    assert {s.id: s.current_version for s in store.case_logs.logs()}[log_id] == 1
