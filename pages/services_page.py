@@ -10,6 +10,7 @@ from ui import services_import as imp
 from ui import services_view as sv
 from ui.i18n import current_lang, t
 from ui.inert import inert
+from ui.service_signals import show_signals
 
 lang = current_lang()
 actor = auth.gate()
@@ -110,6 +111,12 @@ else:
     show.chart(
         sv.topic_figure(mix, title, lang), ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer]
     )
+
+# --- hot topics, surges and the volume forecast ------------------------------------------------------------------
+show_signals(
+    sv.cases(key, picks["topic"], picks["unit"], picks["area"]),
+    lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id),
+)  # fmt: skip
 
 # --- data problems -----------------------------------------------------------------------------------------------
 st.subheader(t("services.problems_heading"))

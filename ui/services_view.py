@@ -54,6 +54,20 @@ def log(key: LogKey) -> tuple[pd.DataFrame, Prepared]:
     return cases, prepare(cases)
 
 
+def cases(key: LogKey, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> pd.DataFrame:
+    """The canonical case table of a log version, narrowed to the chosen topics, units and areas (none: all)."""
+    table = log(key)[0]
+    for column, chosen in (("topic", topics), ("unit", units), ("area", areas)):
+        if chosen:
+            table = table[table[column].isin(chosen)]
+    return table
+
+
+def holidays(log_id: str) -> str:
+    """Whose public holidays a log's daily counts skip: the shipped Boston log's are American, an office's Chinese."""
+    return "US" if log_id == BOSTON else "CN"
+
+
 def _narrowed(key: LogKey, topics: tuple, units: tuple, areas: tuple) -> Prepared:
     return log(key)[1].narrow(topic=list(topics), unit=list(units), area=list(areas))
 
