@@ -42,6 +42,7 @@ from data.store.schema import (
     write_transaction,
 )
 from data.store.sql import NewVersion, Progress
+from data.store.track import Track
 from data.store.users import Users
 from data.store.versioning import (
     DiffSummary,
@@ -135,6 +136,7 @@ class Store:
         self.users = Users(engine)
         self.audit = AuditLog(engine)
         self.baskets = Baskets(engine)
+        self.track = Track(engine)  # published forecasts, their scores and the decision register (record/)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:
