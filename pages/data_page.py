@@ -6,6 +6,7 @@ import data
 import data.store
 import data.upload
 import data.vintage
+from record import outturn
 from ui import auth, basket, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
@@ -50,6 +51,7 @@ with tab_sets:
         st.write(t("data.release_diff", dataset=name, added=diff.added, changed=diff.changed, removed=diff.removed))
         if st.button(t("data.release_apply", dataset=name), key=f"data_release_{dataset_id}"):
             version = store.update_shipped(dataset_id, actor=actor)
+            outturn.after_commit(store)  # score published forecasts on the new data; never blocks or fails
             st.session_state.pop("data_release")
             cache.data_changed()
             st.session_state["data_done"] = ("data.committed", {"dataset": name, "version": version.number})
@@ -202,6 +204,7 @@ with tab_upload:
             except (data.store.StoreError, data.upload.UploadError) as err:
                 st.error(inert(err.message(lang)))
                 st.stop()
+            outturn.after_commit(store)  # score published forecasts on the new data; never blocks or fails
             cache.data_changed()
             st.session_state.pop("data_prepared", None)
             st.session_state["data_commits"] = st.session_state.get("data_commits", 0) + 1

@@ -25,6 +25,7 @@ PAGES = [
     PageEntry("pages/map_page.py", "nav.map", ":material/map:", "map"),
     PageEntry("pages/forecast_page.py", "nav.forecast", ":material/trending_up:", "forecast"),
     PageEntry("pages/scenarios_page/page.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
+    PageEntry("pages/track_page.py", "nav.track", ":material/fact_check:", "track"),
     PageEntry("pages/briefing_page.py", "nav.briefing", ":material/slideshow:", "briefing"),
     PageEntry("pages/data_page.py", "nav.data", ":material/database:", "data"),
     PageEntry("pages/admin_page.py", "nav.admin", ":material/admin_panel_settings:", "admin", "admin"),

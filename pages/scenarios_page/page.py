@@ -16,10 +16,11 @@ from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
 from ui import auth, cache, explore, series_picker, show, state
 from ui import forecast_view as fv
+from ui import track_view as tv
 from ui.charts import recent
 from ui.defaults import defaults
 from ui.footer import source_line
-from ui.i18n import current_lang, pick, t
+from ui.i18n import LANGS, current_lang, pick, t
 from ui.inert import inert
 
 lang = current_lang()
@@ -245,6 +246,27 @@ if comp is not None:
     with st.expander(t("scenarios.pairwise")):
         st.dataframe(sv.beats_table(comp, lang))
         st.caption(t("scenarios.pairwise_note"))
+
+# --- publish and adopt (track record, decision register) ----------------------------------------------------------
+if comp is not None:
+    st.header(t("track.adopt_heading"))
+    if not actor.may("forecast.publish"):
+        st.caption(t("track.analyst_only"))
+    else:
+
+        def publish_set():
+            logs = {
+                o.name: {
+                    lg: o.assumptions(lg, sv.describe_unit(ind, lg), sv.display_names(work, cat, reg, lg))
+                    for lg in LANGS
+                }
+                for o in comp.outcomes
+            }
+            return tv.publish_scenarios(actor, ind, region, h, model, candidates, comp, compared, logs)
+
+        if st.button(t("track.publish_set"), key="sc_publish", help=t("track.publish_help")):
+            tv.published_notice(publish_set(), lang)
+        tv.adopt_form(actor, publish_set, [o.name for o in comp.outcomes], lang)
 
 # --- save, load, share ---------------------------------------------------------------------------------------------
 st.header(t("scenarios.files"))
