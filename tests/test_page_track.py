@@ -1,0 +1,120 @@
+"""AppTest of the Track record page in both languages, on a store of its own: a forecast published on older data
+is shown exactly as frozen behind its permalink with a notice that newer data exist; the record shows its scores
+(the hand computation of the outturns), the scorecards, and the decision register's comparison in words."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from actors import analyst, steward
+from apptest import open_page, rendered
+from frames import annual
+
+import data.store
+from data.observations import OBSERVATION_LOADERS
+from data.store import Store
+from record import frozen, outturn
+from ui import cache
+
+MEANS = [136000.0, 143000.0, 146000.0]
+BANDS = {
+    "ets-lo-80": [134000.0, 142000.0, 143000.0],
+    "ets-hi-80": [139000.0, 147000.0, 149000.0],
+    "ets-lo-95": [132000.0, 136000.0, 140000.0],
+    "ets-hi-95": [141000.0, 150000.0, 152000.0],
+}
+ACTUAL = {"2023": 137905.4, "2024": 141488.9, "2025": 145000.0}  # the shipped figures, and 2025 committed below
+
+
+class Shift:
+    """A scenario outcome as `freeze_scenarios` reads it: the baseline plus 2,000 in every period."""
+
+    name, kind, scenario = "稳投资", "level", None
+
+    def bands(self, _levels):
+        central = np.add(MEANS, 2000.0)
+        periods = ["2023", "2024", "2025"]
+        return pd.DataFrame({"period": periods, "mean": central, "lo-80": central - 500, "hi-80": central + 500})
+
+
+@pytest.fixture(scope="module")
+def track_store(tmp_path_factory):
+    """A store of the page's own holding the NBS provincial vintage, a forecast of Guangdong's GDP published on its
+    version 1 (fitted through 2022), and version 2 adding the 2025 outturn; the app's caches point at it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('track') / 'store.sqlite3'}"
+    store = Store.open(url)
+    store.seed({"cn_prov_nbs": OBSERVATION_LOADERS["cn_prov_nbs"]})
+    obs = store.observations()
+    rows = obs[(obs["indicator_id"] == "gdp") & (obs["region_code"] == "440000") & (obs["period"].dt.year <= 2022)]
+    history = pd.DataFrame({"unique_id": "440000", "ds": rows["period"], "y": rows["value"]})
+    fc = pd.DataFrame({"ds": pd.to_datetime(["2023-01-01", "2024-01-01", "2025-01-01"]), "ets": MEANS, **BANDS}).assign(
+        model="ets", spec="ETS(M,A,N)", fit_start=history["ds"].min(), backtest_points=9, mase=0.7
+    )
+    series = {"indicator_id": "gdp", "region_code": "440000", "freq": "A", "model": "ets", "candidates": ("ets",)}
+    versions = {"cn_prov_nbs": 1}
+    one = frozen.freeze_forecast(fc, history, **series, data_versions=versions)
+    pub = store.track.publish(frozen.to_text(one), actor=analyst())
+    text = frozen.freeze_scenarios(
+        fc, history, [Shift()], set_text="{}", assumptions={}, polarity="higher_is_better", **series,
+        data_versions=versions,
+    )  # fmt: skip
+    sset = store.track.publish(frozen.to_text(text), actor=analyst())
+    store.track.adopt(sset.id, "稳投资", actor=analyst(), decided_on=date(2023, 2, 1), unit="发展改革委")
+    store.commit("cn_prov_nbs", annual([("gdp", "440000", 2025, ACTUAL["2025"])]), actor=steward())
+    outturn.after_commit(store, background=False)
+    original = data.store.open_store
+    data.store.open_store = lambda *a, **k: store
+    cache.store.clear()
+    cache.data_changed()
+    yield store, pub, sset, np.mean(np.abs(np.diff(history["y"].to_numpy())))
+    data.store.open_store = original
+    cache.store.clear()
+    cache.data_changed()
+    store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_permalink_shows_the_frozen_forecast_with_a_newer_data_notice(track_store, lang):
+    store, pub, _, _ = track_store
+    at = open_page("track", {"pub": str(pub.id)}, lang)
+    assert not at.exception
+    assert at.title[0].value == {"zh": "预测记录与决策登记", "en": "Track record and decision register"}[lang]
+    notice = at.warning[0].value
+    assert "cn_prov_nbs" in notice
+    assert {"zh": "未按新数据重算", "en": "not recomputed"}[lang] in notice
+    link = [m.value for m in at.markdown if "forecast?" in m.value]
+    assert link and "indicator=gdp&region=440000&h=3&model=ets" in link[0]
+    fan = json.loads(at.get("plotly_chart")[0].proto.spec)
+    dashed = [tr for tr in fan["data"] if tr.get("line", {}).get("dash") == "dash"]
+    y = dashed[0]["y"]  # plotly sends numeric arrays base64-encoded
+    assert np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() == MEANS  # as frozen
+    scores = at.dataframe[0].value
+    error = {"zh": "误差", "en": "Error"}[lang]
+    assert scores[error].tolist() == pytest.approx([ACTUAL[p] - m for p, m in zip(ACTUAL, MEANS, strict=True)])
+    inside = {"zh": "在 80% 区间内", "en": "Inside 80%"}[lang]
+    assert scores[inside].tolist() == ["✓", "✗", "✓"]  # 141,488.9 is below the 2024 band's 142,000
+    assert store.track.get(pub.id).payload == frozen.to_text(json.loads(store.track.get(pub.id).payload))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_record_shows_the_scores_the_scorecards_and_the_register(track_store, lang):
+    _, _, _, scale = track_store
+    at = open_page("track", {}, lang)
+    assert not at.exception
+    metrics = [m.value for m in at.metric]
+    errors = [ACTUAL[p] - m for p, m in zip(ACTUAL, MEANS, strict=True)]
+    # Two publications of the same series (the forecast and the scenario set's baseline), each scored three times.
+    assert metrics[0] == "6" and metrics[1] == "67%" and metrics[2] == f"{np.mean(errors):+.1f}"
+    by_model = at.dataframe[1].value
+    assert by_model["MASE"].tolist() == [round(np.mean(np.abs(errors)) / scale, 2)]
+    register = " ".join(rendered(i.value) for i in at.info)
+    if lang == "zh":
+        assert "2023年：实际值比基线高 1,905.4 亿元（1.4%），预期为 +2,000.0 亿元" in register
+        assert "按基线 80% 预测区间，差值在 -1,094.6 至 +3,905.4 之间" in register
+    else:
+        assert "the actual value came in 1,905.4 RMB 100 million (1.4%) above the baseline" in register
