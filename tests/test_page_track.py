@@ -18,6 +18,7 @@ from frames import annual
 import data.store
 from data.observations import OBSERVATION_LOADERS
 from data.store import Store
+from forecasting.scenarios import GrowthShock, Scenario, ScenarioFile, sets
 from record import frozen, outturn
 from ui import cache
 
@@ -118,3 +119,30 @@ def test_the_record_shows_the_scores_the_scorecards_and_the_register(track_store
         assert "按基线 80% 预测区间，差值在 -1,094.6 至 +3,905.4 之间" in register
     else:
         assert "the actual value came in 1,905.4 RMB 100 million (1.4%) above the baseline" in register
+
+
+def test_adopting_on_the_scenarios_page_freezes_the_set_and_enters_the_register(track_store):
+    store, _, _, _ = track_store
+    scenario = Scenario("扩大内需", "gdp", "440000", 3, "combination", "A", "level", (GrowthShock(1.0, "2026"),))
+    query = {"indicator": "gdp", "region": "440000", "h": "3", "set": sets.encode_link(ScenarioFile((scenario,)))}
+    at = open_page("scenarios", query, "zh", timeout=180)
+    assert not at.exception and not at.error
+    before = len(store.track.decisions())
+    at.text_input(key="sc_adopt_unit").set_value("发展改革委")
+    at.text_input(key="sc_adopt_effect").set_value("增速提高约 1 个百分点")
+    at.button(key="sc_adopt").click().run()
+    assert not at.exception and not at.error
+    assert any("已采纳“扩大内需”并登记" in rendered(s.value) for s in at.success)
+    decisions = store.track.decisions()
+    assert len(decisions) == before + 1
+    new = next(d for d in decisions if d.scenario == "扩大内需")
+    assert (new.unit, new.expected_effect, new.adopted_by) == ("发展改革委", "增速提高约 1 个百分点", "local")
+    held = store.track.get(new.published_id)
+    assert held.kind == "scenario_set" and held.data_versions == {"cn_prov_nbs": 2}
+    frozen_set = held.data
+    assert [s["name"] for s in frozen_set["scenarios"]] == ["扩大内需"]
+    assert [p["period"] for p in frozen_set["points"]] == ["2026", "2027", "2028"]  # fitted through 2025
+    shock = frozen_set["scenarios"][0]["points"]
+    # One point more growth in 2026 on the last actual (145,000 in 2025) adds 1,450 to the baseline's 2026 value.
+    assert shock[0]["mean"] - frozen_set["points"][0]["mean"] == pytest.approx(1450.0)
+    assert frozen_set["scenarios"][0]["assumptions"]["en"]  # the assumption log, in both languages

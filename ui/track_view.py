@@ -43,8 +43,9 @@ def current_view(pub: Published, lang: str) -> str:
     return f"scenarios?{common}&model={data['model_requested']}&set={link}"
 
 
-def versions() -> dict[str, int | None]:
-    return dict(cache.data_versions())
+def versions() -> dict[str, int]:
+    """The current version of every stored dataset (the data a forecast made now is fitted on)."""
+    return {d: v for d, v in cache.data_versions() if v is not None}
 
 
 def newer_data(pub: Published) -> list[str]:
