@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -14,8 +15,10 @@ import pytest
 from actors import analyst, steward
 from apptest import open_page, rendered
 from frames import annual
+from streamlit.testing.v1 import AppTest
 
 import data.store
+from briefing import PackItem, build_pack
 from data.observations import OBSERVATION_LOADERS
 from data.store import Store
 from forecasting.scenarios import GrowthShock, Scenario, ScenarioFile, sets
@@ -146,3 +149,65 @@ def test_adopting_on_the_scenarios_page_freezes_the_set_and_enters_the_register(
     # One point more growth in 2026 on the last actual (145,000 in 2025) adds 1,450 to the baseline's 2026 value.
     assert shock[0]["mean"] - frozen_set["points"][0]["mean"] == pytest.approx(1450.0)
     assert frozen_set["scenarios"][0]["assumptions"]["en"]  # the assumption log, in both languages
+
+
+def forecast_chart() -> tuple[str, dict]:
+    """The Forecast page's fan chart of Guangdong's GDP three years ahead: its basket key and its figure."""
+    at = open_page("forecast", {"indicator": "gdp", "region": "440000", "h": "3"}, "zh", timeout=180)
+    assert not at.exception
+    key = next(b.key for b in at.button if b.key and b.key.startswith("basket_add_fc-fan-"))
+    return key.removeprefix("basket_add_"), json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_a_pack_freezes_the_forecasts_it_carries_as_drawn(track_store):
+    store, *_ = track_store
+    key, figure = forecast_chart()
+
+    def freeze(fig):
+        entries = [SimpleNamespace(key=key, item=PackItem("chart", "地区生产总值预测", figure=fig))]
+        return AppTest.from_function(_freeze, args=(entries,), default_timeout=180).run()
+
+    at = freeze(figure)
+    assert not at.exception
+    (pub_id,), skipped = at.session_state["frozen"]
+    assert skipped == []
+    held = store.track.get(pub_id)
+    assert (held.source, held.indicator_id, held.region_code, held.horizon) == ("briefing", "gdp", "440000", 3)
+    dashed = next(tr for tr in figure["data"] if tr.get("line", {}).get("dash") == "dash")
+    drawn = np.frombuffer(base64.b64decode(dashed["y"]["bdata"]), dtype=dashed["y"]["dtype"]).tolist()
+    assert [p["mean"] for p in held.data["points"]] == drawn  # what the pack shows is what is frozen
+    # A picture whose numbers are not today's run (the data changed after it was added) is not frozen.
+    dashed["y"] = [v + 1.0 for v in drawn]
+    assert freeze(figure).session_state["frozen"] == ([], ["地区生产总值预测"])
+
+
+def _freeze(entries) -> None:
+    import streamlit as st
+
+    from ui import auth, track_export
+
+    st.session_state["frozen"] = track_export.freeze_pack(auth.gate(), entries)  # local mode: the admin
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_changes_are_the_packs_first_page_and_the_briefing_page_shows_them(track_store, lang):
+    at = AppTest.from_function(_changes, args=(lang,), default_timeout=120).run()
+    assert not at.exception
+    item = at.session_state["item"]
+    assert (
+        item.title == {"zh": "自上次发布简报以来的变化", "en": "What changed since the last published briefing"}[lang]
+    )
+    assert item.frame.iloc[0, 0].startswith(
+        {"zh": "这是第一次生成简报包", "en": "This is the first briefing pack"}[lang]
+    )
+    files = build_pack([item], "pptx", lang)
+    assert files["pptx"][:2] == b"PK"  # a valid pack with the changes as its first page
+
+
+def _changes(lang: str) -> None:
+    import streamlit as st
+
+    from ui import auth, track_export
+
+    auth.gate()
+    st.session_state["item"] = track_export.changes_item(track_export.pack_changes(), lang)

@@ -17,7 +17,7 @@ from pg import postgres_url
 
 from data.errors import AccessDenied, ObjectNotFound
 from data.store import Store
-from record import frozen, outturn, register, scoring
+from record import changes, frozen, outturn, register, scoring
 
 HISTORY = [(2015, 100.0), (2016, 104.0), (2017, 109.0), (2018, 113.0), (2019, 118.0), (2020, 121.0)]
 SCALE = (4 + 5 + 4 + 5 + 3) / 5  # mean absolute yearly change of the fitted history: the in-sample naive error
@@ -255,3 +255,24 @@ def test_adopting_enters_the_register_and_is_audited(store):
     forecast_only = store.track.publish(frozen.to_text(payload({"toy": 1})), actor=analyst())
     with pytest.raises(ObjectNotFound):
         store.track.adopt(forecast_only.id, "加大投资", actor=analyst(), decided_on=date(2021, 3, 1))
+
+
+# --- what changed since the last briefing -----------------------------------------------------------------------------
+
+
+def test_what_changed_since_the_last_briefing(store):
+    pub = store.track.publish(frozen.to_text(payload({"toy": 1})), actor=analyst())
+    assert changes.changes_since(store.track.last_briefing(), {"toy": 1}, {}, [pub], store.track.scores()).since is None
+    standing = {"gdp|440000|threshold|r1|2020-01-01": {"zh": "增速低于目标", "en": "growth below target"}}
+    kept = store.track.note_briefing(actor=analyst(), data_versions={"toy": 1}, warnings=standing, published=[pub.id])
+    assert store.track.last_briefing() == kept and kept.published == [pub.id]
+    assert changes.changes_since(kept, {"toy": 1}, standing, [pub], store.track.scores()).empty
+
+    store.commit("toy", annual([("gdp", "440000", 2021, 120.0), ("gdp", "440000", 2022, 131.0)]), actor=steward())
+    outturn.score_all(store)  # 2021: 120 is below the 80% band (122–128); 2022: 131 is inside (124–134)
+    now = {"gdp|440000|anomaly|r2|2021-01-01": {"zh": "异常下降", "en": "unusual fall"}}
+    found = changes.changes_since(kept, {"toy": 2, "other": None}, now, [pub], store.track.scores())
+    assert found.new_data == [("toy", 1, 2)]
+    assert [(m.published_id, m.period, m.actual, m.forecast) for m in found.missed] == [(pub.id, "2021", 120.0, 125.0)]
+    assert found.appeared == [{"zh": "异常下降", "en": "unusual fall"}]
+    assert found.cleared == [{"zh": "增速低于目标", "en": "growth below target"}]

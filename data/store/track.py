@@ -79,6 +79,18 @@ decisions_table = sa.Table(
     sa.Column("adopted_at", UtcDateTime, nullable=False),
 )
 
+# Each briefing pack built: what it was built on, so the next one can say what changed since (record.changes).
+briefings_table = sa.Table(
+    "briefing_snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user", sa.String(200), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("data_versions", Json, nullable=False),  # {dataset_id: version}
+    sa.Column("warnings", Json, nullable=False),  # {key: {zh, en}}: the warnings standing then, in words
+    sa.Column("published", Json, nullable=False),  # ids of the forecasts the pack froze
+)
+
 SCORE_FIELDS = ("period", "step", "actual", "forecast", "error", "scaled_error", "in80", "in95")
 
 
@@ -162,6 +174,18 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+@dataclass(frozen=True)
+class BriefingSnapshot:
+    """What a built briefing pack stood on."""
+
+    id: int
+    user: str
+    at: datetime
+    data_versions: dict
+    warnings: dict
+    published: list
+
+
 class Track:
     """Publish, read and score frozen forecasts; adopt scenarios into the decision register."""
 
@@ -228,15 +252,19 @@ class Track:
             return [_published(r) for r in conn.execute(query)]
 
     def scores(self, published_ids: Iterable[int] | None = None) -> pd.DataFrame:
-        """Scores as a frame: ``published_id`` and `SCORE_FIELDS`, by publication and step."""
+        """Scores as a frame: ``published_id``, `SCORE_FIELDS` and ``scored_at`` (UTC), by publication and step."""
         t = scores_table
-        query = sa.select(t.c.published_id, *(t.c[f] for f in SCORE_FIELDS)).order_by(t.c.published_id, t.c.step)
+        columns = (t.c.published_id, *(t.c[f] for f in SCORE_FIELDS), t.c.scored_at)
+        query = sa.select(*columns).order_by(t.c.published_id, t.c.step)
         if published_ids is not None:
             query = query.where(t.c.published_id.in_([int(i) for i in published_ids]))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        frame = pd.DataFrame(rows, columns=["published_id", *SCORE_FIELDS])
-        return frame.astype({"in80": bool, "in95": bool}) if len(frame) else frame
+        frame = pd.DataFrame(rows, columns=["published_id", *SCORE_FIELDS, "scored_at"])
+        if not len(frame):
+            return frame
+        frame["scored_at"] = [utc(v) for v in frame["scored_at"]]
+        return frame.astype({"in80": bool, "in95": bool})
 
     def write_scores(
         self, published_id: int, rows: Iterable[Mapping], data_versions: Mapping, *, actor: Actor = SYSTEM
@@ -320,3 +348,26 @@ class Track:
         t = decisions_table
         with self.engine.connect() as conn:
             return [_decision(r) for r in conn.execute(sa.select(t).order_by(t.c.decided_on.desc(), t.c.id.desc()))]
+
+    def note_briefing(
+        self, *, actor: Actor, data_versions: Mapping, warnings: Mapping, published: Iterable[int]
+    ) -> BriefingSnapshot:
+        """Keep what a built pack stood on (its export is audited as export.pack where it is built)."""
+        t = briefings_table
+        row = {"user": actor.user[:200], "at": datetime.now(UTC), "data_versions": dict(data_versions)}
+        row |= {"warnings": {str(k): dict(v) for k, v in warnings.items()}, "published": [int(i) for i in published]}
+        with write_transaction(self.engine) as conn:
+            new = conn.execute(t.insert().values(**row).returning(t.c.id)).scalar_one()
+        return self.last_briefing(before=new + 1)
+
+    def last_briefing(self, *, before: int | None = None) -> BriefingSnapshot | None:
+        """The latest briefing pack's snapshot (before the given id), or None when no pack was built yet."""
+        t = briefings_table
+        query = sa.select(t).order_by(t.c.id.desc()).limit(1)
+        if before is not None:
+            query = query.where(t.c.id < before)
+        with self.engine.connect() as conn:
+            r = conn.execute(query).first()
+        if r is None:
+            return None
+        return BriefingSnapshot(r.id, r.user, utc(r.at), dict(r.data_versions), dict(r.warnings), list(r.published))

@@ -14,7 +14,7 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import auth, cache, explore, series_picker, show, state
+from ui import auth, cache, explore, series_picker, show, state, track_export
 from ui import forecast_view as fv
 from ui import track_view as tv
 from ui.charts import recent
@@ -216,7 +216,11 @@ if comp is not None:
     step = fv.first_step(fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
     facts = series_facts(rows, ind, region, reg, forecast=step)
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
-    show.chart(fans, ChartMeta(title, source, unit), f"sc-fans-{selection}", caption=accuracy, notes=notes, facts=facts)
+    # The set itself is in the key, so a pack built from the basket can freeze exactly this comparison.
+    fans_key = track_export.scenario_key(
+        ind.id, region, h, model, sets.encode_link(dataclasses.replace(work, target=target))
+    )
+    show.chart(fans, ChartMeta(title, source, unit), fans_key, caption=accuracy, notes=notes, facts=facts)
     st.subheader(t("scenarios.panels"))
     panels_title = t("scenarios.panels_title", **place, model=fv.model_label(used, lang))
     panels = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels)
