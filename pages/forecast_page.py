@@ -22,7 +22,7 @@ cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
 ids = [i for i in cat.ids if i in cache.present_indicators()]
-first, url = defaults().forecast, state.PageUrl("fc")
+first, url = defaults().forecast, state.PageUrl("fc", data=cache.data_token())
 col_ind, col_reg = st.columns([3, 2])
 picker_labels = (t("forecast.indicator"), t("forecast.region"))
 series = series_picker.pick(url, ids, col_ind, col_reg, default_indicator=first.indicator, labels=picker_labels)

@@ -45,7 +45,7 @@ ss.show_notices()
 
 # --- the series, horizon and baseline model ------------------------------------------------------------------------
 ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
-first, url = defaults().scenarios, state.PageUrl("sc")
+first, url = defaults().scenarios, state.PageUrl("sc", data=cache.data_token())
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
 picker_labels = (t("scenarios.indicator"), t("scenarios.region"))
 series = series_picker.pick(
