@@ -114,6 +114,7 @@ with tab_register:
             st.text(t("track.decision_effect", effect=d.expected_effect))
         if d.note:
             st.text(t("track.decision_note", note=d.note))
+        st.text(tv.expected_line(d, pub, ind.unit, ind.decimals, lang))
         lines = tv.decision_lines(d, pub, ind.unit, lang)
         for line in lines:
             st.info(inert(line))

@@ -99,6 +99,21 @@ def compare_decision(payload: Mapping, scenario: str, actuals: Mapping[str, floa
     return out
 
 
+def expected_path(payload: Mapping, scenario: str) -> list[tuple[str, float]]:
+    """The adopted scenario's expected effect per period as published: (period, scenario − baseline).
+
+    Raises:
+        KeyError: the set has no scenario of that name.
+    """
+    paths = {s["name"]: s for s in payload.get("scenarios", [])}
+    chosen = {p["period"]: p["mean"] for p in paths[scenario]["points"]}
+    return [
+        (b["period"], chosen[b["period"]] - b["mean"])
+        for b in payload["points"]
+        if b["period"] in chosen and b["mean"] is not None and chosen[b["period"]] is not None
+    ]
+
+
 def _fmt(value: float, decimals: int) -> str:
     return f"{abs(value):,.{decimals}f}"
 

@@ -117,6 +117,12 @@ def test_the_record_shows_the_scores_the_scorecards_and_the_register(track_store
     by_model = at.dataframe[1].value
     assert by_model["MASE"].tolist() == [round(np.mean(np.abs(errors)) / scale, 2)]
     register = " ".join(rendered(i.value) for i in at.info)
+    expected = {
+        "zh": "发布时的预期效果（情景减基线，亿元）：2023年 +2,000.0；2024年 +2,000.0；2025年 +2,000.0",
+        "en": "Expected effect as published (scenario minus baseline, RMB 100 million): 2023 +2,000.0; 2024 +2,000.0; "
+        "2025 +2,000.0",
+    }[lang]
+    assert expected in [x.value for x in at.text]
     if lang == "zh":
         assert "2023年：实际值比基线高 1,905.4 亿元（1.4%），预期为 +2,000.0 亿元" in register
         assert "按基线 80% 预测区间，差值在 -1,094.6 至 +3,905.4 之间" in register

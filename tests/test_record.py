@@ -228,6 +228,7 @@ def test_the_register_compares_the_outturn_with_the_baseline_and_the_expectation
     assert "0.6 percentage points above the baseline" in english and "cannot yet be told apart" in english
     with pytest.raises(KeyError):
         register.compare_decision(made, "no such", {"2021": 5.6})
+    assert register.expected_path(made, "加大投资") == [("2021", pytest.approx(1.0)), ("2022", pytest.approx(0.9))]
 
 
 def test_an_outturn_beyond_the_baselines_band_is_said_to_be_an_effect():

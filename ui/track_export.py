@@ -147,7 +147,8 @@ def changes_item(changes: Changes, lang: str) -> PackItem:
     title = t("track.changes_title", lang)
     since = t("track.changes_since", lang, when=changes.since.strftime("%Y-%m-%d %H:%M UTC")) if changes.since else ""
     frame = pd.DataFrame({title: change_lines(changes, lang)})
-    return PackItem("table", title, since, since, frame=frame, table_meta=TableMeta(title, since), lang=lang)
+    source = t("track.changes_source", lang)
+    return PackItem("table", title, since, source, frame=frame, table_meta=TableMeta(title, source), lang=lang)
 
 
 def note_pack(actor: Actor, published: Sequence[int]) -> None:

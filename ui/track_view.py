@@ -268,3 +268,14 @@ def decision_lines(decision, pub: Published, unit: dict, lang: str) -> list[str]
     actuals = outturn.actuals(obs, pub.indicator_id, pub.region_code, pub.freq)
     found = register.compare_decision(pub.data, decision.scenario, actuals)
     return [register.sentence(o, pub.freq, unit).render(lang) for o in found]
+
+
+def expected_line(decision, pub: Published, unit: dict, decimals: int, lang: str) -> str:
+    """What the adopted scenario was expected to add to the baseline, period by period, as published."""
+    joiner = "；" if lang == "zh" else "; "
+    steps = joiner.join(
+        f"{periods.display(p, pub.freq, lang)} {v:+,.{decimals}f}"
+        for p, v in register.expected_path(pub.data, decision.scenario)
+    )
+    points = pub.data.get("scenario_kind") == "rate"
+    return t("track.decision_expected", lang, steps=steps, unit=t("track.points", lang) if points else unit[lang])
