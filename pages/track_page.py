@@ -36,6 +36,7 @@ if asked is not None:
     place = {"name": pick(ind.name), "region": reg.name(pub.region_code, lang)}
     title = t("track.frozen_title", **place, model=fv.model_label(pub.model, lang), id=pub.id)
     fan = charts.fan_chart(charts.recent(history, ind.freq), fc, column, title, pick(ind.unit), ind.decimals, labels)
+    fan = tv.add_scenarios(fan, pub)
     when = pub.published_at.strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(f"{d} v{v}" for d, v in sorted(pub.data_versions.items()))
     caption = t("track.frozen_caption", by=inert(pub.published_by), when=when, versions=versions, spec=data["spec"])

@@ -16,7 +16,7 @@ from common import periods
 from data.access import Actor
 from data.errors import DataError
 from data.store.track import Published
-from forecasting.scenarios import sets
+from forecasting.scenarios import ScenarioError, sets
 from forecasting.scenarios.serialize import loads
 from indicators.metadata import Indicator
 from record import frozen, outturn, register, scoring
@@ -25,6 +25,7 @@ from ui.i18n import t
 from ui.inert import inert, inert_html
 
 PAGE = "track"
+SCENARIO_COLOURS = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777")
 
 
 def permalink(published_id: int, lang: str) -> str:
@@ -39,8 +40,11 @@ def current_view(pub: Published, lang: str) -> str:
     if pub.kind == "forecast":
         models = ",".join(data.get("candidates", []))
         return f"forecast?{common}&model={data['model_requested']}&models={models}"
-    link = sets.encode_link(loads(data["set"]))
-    return f"scenarios?{common}&model={data['model_requested']}&set={link}"
+    try:
+        link = f"&set={sets.encode_link(loads(data['set']))}"
+    except (ScenarioError, ValueError):  # a set this release no longer reads: the series without it
+        link = ""
+    return f"scenarios?{common}&model={data['model_requested']}{link}"
 
 
 def versions() -> dict[str, int]:
@@ -152,6 +156,22 @@ def frozen_frames(pub: Published) -> tuple[pd.DataFrame, pd.DataFrame, str]:
 def published_frame(pubs: Sequence[Published]) -> pd.DataFrame:
     """``published_id, model`` of every publication (what the scorecards group by)."""
     return pd.DataFrame({"published_id": [p.id for p in pubs], "model": [p.model for p in pubs]})
+
+
+def add_scenarios(fig: go.Figure, pub: Published) -> go.Figure:
+    """A frozen scenario set's central paths on its baseline's fan chart, each named as the analyst named it."""
+    for i, scenario in enumerate(pub.data.get("scenarios", [])):
+        points = pd.DataFrame(scenario["points"])
+        fig.add_trace(
+            go.Scatter(
+                x=[periods.parse_label(p, pub.freq).start_time for p in points["period"]],
+                y=points["mean"],
+                mode="lines+markers",
+                line={"dash": "dot", "width": 2, "color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]},
+                name=inert_html(scenario["name"]),
+            )
+        )
+    return fig
 
 
 def publications_table(pubs: Sequence[Published], scores: pd.DataFrame, reg, lang: str) -> pd.DataFrame:
