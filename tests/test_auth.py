@@ -21,16 +21,17 @@ from ui import admin_view, auth, cache
 from ui.identity import Settings, Visit, decide
 
 ROLES = ["viewer", "analyst", "steward", "admin"]
-PAGES = ["overview", "indicators", "map", "forecast", "scenarios", "briefing", "data", "admin"]
+PAGES = ["overview", "indicators", "map", "forecast", "scenarios", "track", "briefing", "data", "admin"]
 # Controls a page shows only from some role on (the library checks again on every write).
 CONTROLS = {
     ("data", "data_check_release"): "steward",
     ("forecast", "fc_batch_run"): "analyst",
+    ("forecast", "fc_publish"): "analyst",
     ("scenarios", "sc_save"): "analyst",
     ("admin", "admin_save_user"): "admin",
 }
 TITLES = {"overview": "总览", "indicators": "指标", "map": "地图", "forecast": "预测", "scenarios": "情景",
-          "briefing": "简报", "data": "数据", "admin": "管理"}  # fmt: skip
+          "track": "预测记录与决策登记", "briefing": "简报", "data": "数据", "admin": "管理"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ FIRST_CONTENT = {
     "data": '[data-testid="stDataFrame"]',
     "briefing": '[data-testid="stAlert"]',
     "admin": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
+    "track": '.js-plotly-plot .main-svg, [data-testid="stAlert"]',  # the record, or "nothing published yet"
 }
 
 

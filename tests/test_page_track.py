@@ -229,3 +229,21 @@ def test_an_adopted_scenario_sets_permalink_draws_its_paths_as_frozen(track_stor
     assert np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() == [m + 2000 for m in MEANS]
     # The set of this test is not a scenario file the page reads: the current view opens the series without it.
     assert any("scenarios?lang=zh&indicator=gdp&region=440000&h=3&model=ets)" in m.value for m in at.markdown)
+
+
+def test_a_pack_freezes_a_scenario_comparison_it_carries(track_store):
+    store, *_ = track_store
+    # A scenario no other test publishes: the same frozen text is kept once, whoever publishes it first.
+    scenario = Scenario("减税降费", "gdp", "440000", 3, "combination", "A", "level", (GrowthShock(0.5, "2027"),))
+    query = {"indicator": "gdp", "region": "440000", "h": "3", "set": sets.encode_link(ScenarioFile((scenario,)))}
+    at = open_page("scenarios", query, "zh", timeout=180)
+    assert not at.exception
+    key = next(b.key for b in at.button if b.key and b.key.startswith("basket_add_sc-fans-"))
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    entries = [SimpleNamespace(key=key.removeprefix("basket_add_"), item=PackItem("chart", "情景比较", figure=figure))]
+    frozen_at = AppTest.from_function(_freeze, args=(entries,), default_timeout=180).run()
+    (pub_id,), skipped = frozen_at.session_state["frozen"]
+    held = store.track.get(pub_id)
+    assert skipped == [] and (held.kind, held.source, held.horizon) == ("scenario_set", "briefing", 3)
+    assert [s["name"] for s in held.data["scenarios"]] == ["减税降费"]
+    assert json.loads(held.data["set"])["scenarios"][0]["adjustments"][0]["start"] == "2027"
