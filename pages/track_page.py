@@ -4,6 +4,7 @@ register; with ``?pub=<id>`` the frozen forecast exactly as published (its perma
 import streamlit as st
 
 from briefing import ChartMeta, TableMeta
+from data.access import in_scope
 from data.errors import ObjectNotFound
 from record import scoring
 from ui import auth, cache, charts, show
@@ -23,6 +24,8 @@ asked = st.query_params.get("pub")
 if asked is not None:
     try:
         pub = track.get(int(asked))
+        if not in_scope(pub.region_code, actor.scope):  # a region scope reads its own regions' forecasts only
+            raise ObjectNotFound("published_forecast", asked)
     except (ValueError, ObjectNotFound):
         st.error(t("track.unknown", id=inert(asked)))
         st.stop()
@@ -55,7 +58,7 @@ if asked is not None:
     st.stop()
 
 # --- the record ----------------------------------------------------------------------------------------------------
-pubs = track.published()
+pubs = [p for p in track.published() if in_scope(p.region_code, actor.scope)]
 if not pubs:
     st.info(t("track.none"))
     st.stop()
@@ -103,7 +106,8 @@ with tab_card:
     st.caption(t("track.card_note"))
 
 with tab_register:
-    decisions = track.decisions()
+    visible = {p.id for p in pubs}
+    decisions = [d for d in track.decisions() if d.published_id in visible]
     if not decisions:
         st.info(t("track.no_decisions"))
     for d in decisions:
