@@ -103,6 +103,12 @@ with tab_card:
         else:
             meta = TableMeta(t(f"track.card_title_{by}"), t("track.chart_source"))
             show.table(tv.scorecard_table(card, by, lang), meta, f"track-card-{by}")
+    st.subheader(t("track.bias_title"))
+    drift = tv.bias_table(scores, {p.id for p in pubs}, lang)
+    if len(drift):
+        show.table(drift, TableMeta(t("track.bias_title"), t("track.chart_source")), "track-bias")
+    else:
+        st.info(t("track.no_outturns_yet"))
     st.caption(t("track.card_note"))
 
 with tab_register:

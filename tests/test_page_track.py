@@ -116,6 +116,9 @@ def test_the_record_shows_the_scores_the_scorecards_and_the_register(track_store
     assert metrics[0] == "6" and metrics[1] == "67%" and metrics[2] == f"{np.mean(errors):+.1f}"
     by_model = at.dataframe[1].value
     assert by_model["MASE"].tolist() == [round(np.mean(np.abs(errors)) / scale, 2)]
+    drift = at.dataframe[3].value  # bias over time: both publications missed each year by the same amount
+    assert drift.iloc[:, 0].tolist() == ["2023", "2024", "2025"]
+    assert drift.iloc[:, 2].tolist() == [round(e / scale, 2) for e in errors]
     register = " ".join(rendered(i.value) for i in at.info)
     expected = {
         "zh": "发布时的预期效果（情景减基线，亿元）：2023年 +2,000.0；2024年 +2,000.0；2025年 +2,000.0",

@@ -229,6 +229,18 @@ def scorecard_table(card: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     )
 
 
+def bias_table(scores: pd.DataFrame, visible: set[int], lang: str) -> pd.DataFrame:
+    """Bias over time (`record.scoring.bias_over_time`) of the visible publications, pooled in scaled units."""
+    drift = scoring.bias_over_time(scores[scores["published_id"].isin(visible)] if len(scores) else scores)
+    return pd.DataFrame(
+        {
+            t("track.col_target_period", lang): drift["period"].to_numpy(),
+            t("track.col_outturns", lang): drift["outturns"].to_numpy(),
+            t("track.col_bias", lang): pd.to_numeric(drift["mean_scaled"]).round(2).to_numpy(),
+        }
+    )
+
+
 def pct(value: float) -> str:
     return "—" if value is None or pd.isna(value) else f"{100 * value:.0f}%"
 
