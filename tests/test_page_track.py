@@ -199,7 +199,7 @@ def _freeze(entries) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_changes_are_the_packs_first_page_and_the_briefing_page_shows_them(track_store, lang):
+def test_what_changed_is_the_packs_first_page(track_store, lang):
     at = AppTest.from_function(_changes, args=(lang,), default_timeout=120).run()
     assert not at.exception
     item = at.session_state["item"]
