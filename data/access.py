@@ -5,7 +5,7 @@ record the outcome in the audit trail, `data/store/audit.py`), so a page that fo
 change anything it should not. A role includes every role below it:
 
     viewer   read every page; collect charts and tables in a briefing basket; export them and packs
-    analyst  + save and delete scenarios and office targets; run batch forecasts
+    analyst  + save and delete scenarios and office targets; run batch forecasts; publish forecasts, adopt scenarios
     steward  + prepare and commit uploads, roll back, update the shipped data (数据管理员)
     admin    + edit users and roles; read and export the audit trail
 
@@ -74,6 +74,8 @@ ACTIONS: dict[str, Role] = {
     "alert.subscribe": Role.VIEWER,  # one's own subscriptions to warnings
     "alert.unsubscribe": Role.VIEWER,
     "alert.acknowledge": Role.VIEWER,  # "seen, being handled": who and when are shown in the history
+    "forecast.publish": Role.ANALYST,  # freeze a forecast or scenario set in the track record
+    "scenario.adopt": Role.ANALYST,  # enter an adopted scenario in the decision register
     "upload.prepare": Role.STEWARD,
     "upload.commit": Role.STEWARD,
     "data.rollback": Role.STEWARD,
@@ -83,7 +85,7 @@ ACTIONS: dict[str, Role] = {
     "audit.export": Role.ADMIN,
 }
 # Actions nobody is asked permission for (recorded by the system or refused before anyone is known).
-SYSTEM_ACTIONS = frozenset({"data.seed", "access.denied", "sign_in.refused"})
+SYSTEM_ACTIONS = frozenset({"data.seed", "access.denied", "sign_in.refused", "forecast.score"})
 # Saved app objects: the action family of each kind; kinds not listed are "object".
 OBJECT_FAMILIES = {"scenario_set": "scenario", "scenario": "scenario", "office_target": "target"}
 

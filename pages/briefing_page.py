@@ -3,8 +3,9 @@
 import streamlit as st
 
 from common.text import LANG_NAMES
-from ui import auth, basket
+from ui import auth, basket, track_export
 from ui.i18n import LANGS, current_lang, t
+from ui.inert import inert
 
 lang = current_lang()
 actor = auth.gate()
@@ -43,9 +44,18 @@ col_title, col_scope = st.columns(2)
 title = col_title.text_input(t("briefing.pack_title"), key="brief_title", placeholder=t("briefing.pack_title_hint"))
 scope = col_scope.text_input(t("briefing.scope"), key="brief_scope", placeholder=t("briefing.scope_hint"))
 
+changes = track_export.pack_changes()
+with st.expander(t("track.changes_heading")):
+    for line in track_export.change_lines(changes, lang):
+        st.text(line)
+
 if st.button(t("briefing.build"), key="brief_build", type="primary", icon=":material/slideshow:"):
     formats = ("pptx", "pdf") if choice == "both" else (choice,)
-    st.session_state["brief_result"] = basket.build(formats, pack_lang, title, scope)
+    first = (track_export.changes_item(changes, pack_lang),)
+    st.session_state["brief_result"] = basket.build(formats, pack_lang, title, scope, extra=first)
+    if st.session_state["brief_result"]:  # what a pack carries is published: frozen and scored as outturns arrive
+        st.session_state["brief_frozen"] = track_export.freeze_pack(actor, entries)
+        track_export.note_pack(actor, st.session_state["brief_frozen"][0])
 
 result = st.session_state.get("brief_result")
 if result:
@@ -54,3 +64,8 @@ if result:
     else:
         st.success(t("briefing.built", items=result["items"], seconds=result["seconds"]))
     basket.pack_download_buttons(result)
+    frozen, skipped = st.session_state.get("brief_frozen", ([], []))
+    if frozen:
+        st.caption(t("track.pack_frozen", ids=", ".join(f"#{i}" for i in frozen)))
+    if skipped:
+        st.warning(t("track.pack_not_frozen", titles=inert("、".join(skipped) if lang == "zh" else "; ".join(skipped))))

@@ -6,11 +6,11 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from alerts.run import after_commit as check_alerts
 from ui import auth, basket, cache, state
 from ui import data_view as dv
 from ui.i18n import current_lang, t
 from ui.inert import inert
+from ui.landed import data_landed
 
 lang = current_lang()
 actor = auth.gate()
@@ -51,9 +51,8 @@ with tab_sets:
         st.write(t("data.release_diff", dataset=name, added=diff.added, changed=diff.changed, removed=diff.removed))
         if st.button(t("data.release_apply", dataset=name), key=f"data_release_{dataset_id}"):
             version = store.update_shipped(dataset_id, actor=actor)
-            check_alerts(store, dataset_id)  # in the background: the commit is done, warnings follow
+            data_landed(store, dataset_id)  # warnings checked, forecasts scored: in the background
             st.session_state.pop("data_release")
-            cache.data_changed()
             st.session_state["data_done"] = ("data.committed", {"dataset": name, "version": version.number})
             st.rerun()
 
@@ -109,8 +108,7 @@ with tab_history:
                 except data.store.StoreError as err:  # another change in progress, a name too long
                     st.error(inert(err.message(lang)))
                     st.stop()
-                check_alerts(store, chosen)
-                cache.data_changed()
+                data_landed(store, chosen)
                 said = {"dataset": name, "version": asked[1], "before": asked[2]}
                 st.session_state["data_done"] = ("data.rolled_back", said)
                 st.rerun()
@@ -205,8 +203,7 @@ with tab_upload:
             except (data.store.StoreError, data.upload.UploadError) as err:
                 st.error(inert(err.message(lang)))
                 st.stop()
-            check_alerts(store, version.dataset_id)
-            cache.data_changed()
+            data_landed(store, version.dataset_id)
             st.session_state.pop("data_prepared", None)
             st.session_state["data_commits"] = st.session_state.get("data_commits", 0) + 1
             st.session_state["data_done"] = ("data.committed", {"dataset": name, "version": version.number})

@@ -10,6 +10,7 @@ from briefing import ChartMeta, TableMeta, series_facts
 from ui import auth, cache, charts, series_picker, show, state
 from ui import forecast_view as fv
 from ui import format as fmt
+from ui import track_view as tv
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
@@ -21,7 +22,7 @@ cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
 ids = [i for i in cat.ids if i in cache.present_indicators()]
-first, url = defaults().forecast, state.PageUrl("fc")
+first, url = defaults().forecast, state.PageUrl("fc", data=cache.data_token())
 col_ind, col_reg = st.columns([3, 2])
 picker_labels = (t("forecast.indicator"), t("forecast.region"))
 series = series_picker.pick(url, ids, col_ind, col_reg, default_indicator=first.indicator, labels=picker_labels)
@@ -90,6 +91,10 @@ with tab_one:
         st.warning(fv.break_warning(breaks, fc, ind.freq, lang))
     note = fv.accuracy_note(fc, result.calibration_of(region), lang, rate)
     show.chart(fan, meta, f"fc-fan-{selection}", caption=note, notes=notes, facts=facts)
+    if not actor.may("forecast.publish"):
+        st.caption(t("track.analyst_only"))
+    elif st.button(t("track.publish"), key="fc_publish", help=t("track.publish_help")):
+        tv.published_notice(tv.publish_forecast(actor, ind, region, h, model, candidates), lang)
     st.subheader(t("forecast.leaderboard"))
     st.caption(t("forecast.leaderboard_note"))
     leaders = fv.leaderboard_table(board, lang, rate)

@@ -20,7 +20,7 @@ cat, reg = cache.catalogue(), cache.regions()
 st.title(t("indicators.title"))
 
 # --- which indicator ---------------------------------------------------------------------------------------------
-url = state.PageUrl("ind")
+url = state.PageUrl("ind", data=cache.data_token())
 col_search, col_cat = st.columns([3, 1])
 query = url.text(
     col_search.text_input, "q", key="ind_search", label=t("indicators.search"), placeholder=t("indicators.search_hint")

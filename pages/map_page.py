@@ -18,7 +18,7 @@ actor = auth.gate()
 cat = cache.catalogue()
 st.title(t("map.title"))
 
-first, url = defaults().map, state.PageUrl("map")
+first, url = defaults().map, state.PageUrl("map", data=cache.data_token())
 col_level, col_ind = st.columns([1, 3])
 level = url.choice(
     col_level.radio,

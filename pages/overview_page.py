@@ -18,7 +18,7 @@ heads = cache.headlines()
 st.title(t("overview.title"))
 
 # --- scope and cards ---------------------------------------------------------------------------------------------
-url = state.PageUrl("ov")
+url = state.PageUrl("ov", data=cache.data_token())
 reporting = set(cache.reporting_regions())
 scopes = [NATIONAL_CODE] + [r.code for r in reg.provinces() if r.code in reporting]
 scope = url.choice(

@@ -17,21 +17,36 @@ from streamlit.testing.v1 import AppTest
 import data.store
 from briefing.tables import to_csv
 from data.access import Actor, Role
+from record import frozen
 from ui import admin_view, auth, cache
 from ui.identity import Settings, Visit, decide
 
 ROLES = ["viewer", "analyst", "steward", "admin"]
-PAGES = ["overview", "indicators", "map", "forecast", "scenarios", "briefing", "data", "alerts", "admin"]
+PAGES = [
+    "overview",
+    "indicators",
+    "map",
+    "forecast",
+    "scenarios",
+    "services",
+    "track",
+    "briefing",
+    "data",
+    "alerts",
+    "admin",
+]
 # Controls a page shows only from some role on (the library checks again on every write).
 CONTROLS = {
     ("data", "data_check_release"): "steward",
     ("forecast", "fc_batch_run"): "analyst",
+    ("forecast", "fc_publish"): "analyst",
     ("scenarios", "sc_save"): "analyst",
     ("admin", "admin_save_user"): "admin",
     ("alerts", "alerts_save_rule"): "analyst",
 }
 TITLES = {"overview": "总览", "indicators": "指标", "map": "地图", "forecast": "预测", "scenarios": "情景",
-          "briefing": "简报", "data": "数据", "alerts": "预警", "admin": "管理"}  # fmt: skip
+          "services": "政务服务", "track": "预测记录与决策登记", "briefing": "简报", "data": "数据", "alerts": "预警",
+          "admin": "管理"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +148,29 @@ def test_the_region_scope_applies_where_pages_read_rows(office):
     narrow.run()
     assert set(narrow.markdown[0].value.split(",")) == {"100000", "440000", "CHN"}
     assert set(narrow.markdown[1].value.split(",")) == {"100000", "440000", "CHN"}
+
+
+def test_a_region_scope_reads_its_own_regions_track_record_only(office):
+    def published(region: str) -> int:
+        history = pd.DataFrame(
+            {"unique_id": region, "ds": pd.to_datetime(["2022-01-01", "2023-01-01"]), "y": [1.0, 2.0]}
+        )
+        fc = pd.DataFrame({"ds": [pd.Timestamp("2024-01-01")], "ets": [3.0]}).assign(model="ets", spec="")
+        fc = fc.assign(**{f"ets-{side}-{lv}": 3.0 for side in ("lo", "hi") for lv in (80, 95)})
+        made = frozen.freeze_forecast(
+            fc, history, indicator_id="gdp", region_code=region, freq="A", model="ets", candidates=("ets",),
+            data_versions={},
+        )  # fmt: skip
+        return office.track.publish(frozen.to_text(made), actor=admin("setup")).id
+
+    own, other = published("440000"), published("110000")
+    listed = open_as("track", claims("gd@office.gov.cn"))
+    assert not listed.exception
+    assert listed.dataframe[0].value["编号"].tolist() == [own]
+    refused = open_as("track", claims("gd@office.gov.cn"), {"pub": str(other)})
+    assert refused.error[0].value == f"没有编号为 {other} 的已发布预测。"
+    shown = open_as("track", claims("admin@office.gov.cn"), {"pub": str(other)})
+    assert not shown.error and shown.get("plotly_chart")
 
 
 def test_local_mode_on_a_non_loopback_address_shows_the_notice_and_no_data(monkeypatch):

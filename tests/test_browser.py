@@ -28,6 +28,7 @@ FIRST_CONTENT = {
     "briefing": '[data-testid="stAlert"]',
     "admin": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
     "alerts": '[data-testid="stDataFrame"], [data-testid="stAlert"]',
+    "track": '.js-plotly-plot .main-svg, [data-testid="stAlert"]',  # the record, or "nothing published yet"
 }
 
 

@@ -90,17 +90,18 @@ def test_build_both_formats_through_the_page():
     result = at.session_state["brief_result"]
     assert "简报已生成（2 项" in at.success[0].value
     assert set(result["files"]) == {"pptx", "pdf"}
-    assert pdf_page_count(result["files"]["pdf"]) == 4
+    assert pdf_page_count(result["files"]["pdf"]) == 5
 
     slides = list(Presentation(io.BytesIO(result["files"]["pptx"])).slides)
-    assert len(slides) == 4
+    assert len(slides) == 5
     texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
     assert "范围：长三角与珠三角" in texts[0]
-    assert texts[1].startswith("江苏") and "江苏说明" in texts[1] and "来源：世界银行" in texts[1]
-    assert texts[2].startswith("广东") and "广东的新说明" in texts[2] and narrative(FACTS, "zh") in texts[2]
-    for slide in slides[1:3]:
+    assert texts[1].startswith("自上次发布简报以来的变化")  # the pack opens with what changed (issue 20)
+    assert texts[2].startswith("江苏") and "江苏说明" in texts[2] and "来源：世界银行" in texts[2]
+    assert texts[3].startswith("广东") and "广东的新说明" in texts[3] and narrative(FACTS, "zh") in texts[3]
+    for slide in slides[2:4]:
         assert sum(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes) == 1
-    assert "1. 来源：世界银行" in texts[3] and "2. 来源：国家统计局" in texts[3]
+    assert "2. 来源：世界银行" in texts[4] and "3. 来源：国家统计局" in texts[4]
 
     at.text_area(key="brief_caption_js").input("改过的说明").run()
     assert "重新生成" in at.warning[0].value  # the files no longer match the basket

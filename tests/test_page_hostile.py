@@ -24,7 +24,7 @@ HOSTILE = (
 # Every parameter any page reads, each given the hostile text (a page must drop or show it as text).
 PARAMS = [
     "q", "category", "indicator", "region", "regions", "view", "level", "scheme", "k", "year", "years", "h",
-    "model", "models", "scope", "cards", "rank", "target_year", "dataset", "set", "lang",
+    "model", "models", "scope", "cards", "rank", "target_year", "dataset", "set", "pub", "data", "lang",
 ]  # fmt: skip
 
 

@@ -11,6 +11,8 @@ from apptest import open_page, page_path, rendered
 from streamlit.proto.LabelVisibility_pb2 import LabelVisibility
 from streamlit.testing.v1 import AppTest
 
+import data
+import data.store
 from data.nbs_portal import load_cn_prov_nbs
 from indicators.kpi import headline_kpis, load_headlines
 from indicators.standings import standings
@@ -82,7 +84,10 @@ def test_national_cards_equal_the_library(obs, cat):
     assert badges.count(":gray-badge[:material/remove_circle_outline: 无目标]") == 7
     year = str(latest_year(obs, "gdp"))
     assert year == "2024"
-    assert dict(at.query_params) == {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": year}
+    query = {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": year}
+    stored = data.store.open_store(seed=False)  # the app's test store: the data version the view was drawn from
+    version = ".".join(str(stored.current_version(d) or 0) for d in data.OBSERVATION_LOADERS)
+    assert dict(at.query_params) == query | {"data": version}
 
 
 def test_national_warnings_are_the_library_alerts_most_severe_first(obs, cat):

@@ -158,3 +158,32 @@ def test_values_that_follow_something_start_afresh_when_it_changes():
     at.run()
     assert values(at)["cards"] == ["x"]
     assert not at.exception
+
+
+def _versioned() -> None:
+    """A page drawn from data version 2.1 (given by the session, as a page gives `ui.cache.data_token()`)."""
+    import streamlit as st
+
+    from ui import state
+
+    url = state.PageUrl("v", data=st.session_state.get("token", "2.1"))
+    url.choice(st.selectbox, "region", ["a", "b"], default="a", label="Region")
+    url.write()
+
+
+def test_the_url_records_the_data_version_and_a_link_made_on_other_data_says_so_once():
+    at = AppTest.from_function(_versioned, default_timeout=30)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert dict(at.query_params) == {"lang": "zh", "region": "a", "data": "2.1"} and not at.info
+    old = AppTest.from_function(_versioned, default_timeout=30)
+    old.session_state["lang"] = "en"
+    old.query_params["data"], old.query_params["region"] = "1.1", "b"
+    old.run()
+    assert [i.value for i in old.info] == [
+        "This link was made on data version 1\\.1; the current one is 2.1, and the page shows the current data. "
+        "Published forecasts are kept as published on the Track record page."
+    ]
+    assert dict(old.query_params) == {"lang": "en", "region": "b", "data": "2.1"}
+    old.run()
+    assert not old.info  # said once

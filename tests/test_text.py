@@ -147,6 +147,9 @@ BUILT_KEYS: dict[str, set[str]] = {
     "scenarios.comparator_{}": {f"scenarios.comparator_{c}" for c in COMPARATORS},
     "scenarios.unit_{}": {"scenarios.unit_percent", "scenarios.unit_units"},
     "scenarios.err_{}": {k for k in strings() if k.startswith("scenarios.err_")},
+    "track.kind_{}": {"track.kind_forecast", "track.kind_scenario_set"},
+    "track.card_{}": {"track.card_model", "track.card_step"},
+    "track.card_title_{}": {"track.card_title_model", "track.card_title_step"},
 }  # fmt: skip
 
 

@@ -260,13 +260,15 @@ def error_text(exc: BriefingError) -> str:
     return t("briefing.error", error=inert(exc))
 
 
-def build(formats: tuple[str, ...], lang: str, title: str, scope: str) -> dict | None:
-    """Build the pack from the basket with a progress bar; the result (files, basket version) or None on error."""
+def build(formats: tuple[str, ...], lang: str, title: str, scope: str, extra: tuple = ()) -> dict | None:
+    """Build the pack from the basket with a progress bar; the result (files, basket version) or None on error.
+
+    `extra`: pack items put before the basket's (what changed since the last briefing)."""
     bar = st.progress(0.0, text=t("briefing.building"))
     start = time.perf_counter()
     try:
         files = build_pack(
-            items(),
+            [*extra, *items()],
             formats,
             lang,
             title=title,

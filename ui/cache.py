@@ -61,6 +61,12 @@ def data_versions() -> tuple[tuple[str, int | None], ...]:
     return tuple((dataset_id, stored.current_version(dataset_id)) for dataset_id in data.OBSERVATION_LOADERS)
 
 
+def data_token() -> str:
+    """The data version in a few characters for a view's URL: every dataset's current version, in the declared order
+    of `data.OBSERVATION_LOADERS` (``2.1.1.1.1.1.1``: the first dataset has had one upload; 0 = not stored)."""
+    return ".".join(str(v or 0) for _, v in data_versions())
+
+
 @st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
 def _store_read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One read of the current observations: the canonical frame, and from the same rows the span of every

@@ -26,6 +26,7 @@ PAGES = [
     PageEntry("pages/forecast_page.py", "nav.forecast", ":material/trending_up:", "forecast"),
     PageEntry("pages/scenarios_page/page.py", "nav.scenarios", ":material/compare_arrows:", "scenarios"),
     PageEntry("pages/services_page.py", "nav.services", ":material/support_agent:", "services"),
+    PageEntry("pages/track_page.py", "nav.track", ":material/fact_check:", "track"),
     PageEntry("pages/briefing_page.py", "nav.briefing", ":material/slideshow:", "briefing"),
     PageEntry("pages/data_page.py", "nav.data", ":material/database:", "data"),
     PageEntry("pages/alerts_page.py", "nav.alerts", ":material/notifications:", "alerts"),

@@ -24,7 +24,11 @@ from typing import Any
 
 import streamlit as st
 
+from ui.i18n import t
+from ui.inert import inert
+
 LIST_SEP = ","
+DATA_PARAM = "data"  # the data version a view was drawn from
 RANGE_SEP = "-"
 _ALWAYS = object()  # `follows` not given: the value never goes back to its default because something else changed
 
@@ -79,11 +83,15 @@ class PageUrl:
 
     Args:
         prefix: the page's prefix of session keys (``ind``, ``fc``, ``map`` …).
+        data: the data version the view is drawn from (`ui.cache.data_token`), recorded in the URL as ``data``; a
+            link made on other data says so once when opened (the view shows the current data: only a published
+            forecast is kept as it was, behind its permalink).
     """
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, data: str | None = None) -> None:
         self.prefix = prefix
         self.params: dict[str, str] = {}
+        self.data = data
 
     def _key(self, param: str, key: str | None) -> str:
         return key or f"{self.prefix}_{param}"
@@ -234,6 +242,12 @@ class PageUrl:
     def write(self) -> None:
         """Replace the URL's query with the language and the recorded parameters (nothing is sent if unchanged)."""
         encoded = {"lang": st.session_state.get("lang", "zh"), **self.params}
+        if self.data is not None:
+            linked, seen = st.query_params.get(DATA_PARAM), f"{self.prefix}_data_seen"
+            if linked is not None and linked != self.data and st.session_state.get(seen) != linked:
+                st.info(t("track.url_older_data", then=inert(linked), now=self.data))
+            st.session_state[seen] = linked
+            encoded[DATA_PARAM] = self.data
         if dict(st.query_params) != encoded:
             st.query_params.from_dict(encoded)
 

@@ -43,6 +43,7 @@ from data.store.schema import (
     write_transaction,
 )
 from data.store.sql import NewVersion, Progress
+from data.store.track import Track
 from data.store.users import Users
 from data.store.versioning import (
     DiffSummary,
@@ -138,6 +139,7 @@ class Store:
         self.audit = AuditLog(engine)
         self.baskets = Baskets(engine)
         self.case_logs = CaseLogs(engine)  # imported 12345 / 一网通办 case logs (issue 18)
+        self.track = Track(engine)  # published forecasts, their scores and the decision register (record/)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:

@@ -14,12 +14,13 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import auth, cache, explore, series_picker, show, state
+from ui import auth, cache, explore, series_picker, show, state, track_export
 from ui import forecast_view as fv
+from ui import track_view as tv
 from ui.charts import recent
 from ui.defaults import defaults
 from ui.footer import source_line
-from ui.i18n import current_lang, pick, t
+from ui.i18n import LANGS, current_lang, pick, t
 from ui.inert import inert
 
 lang = current_lang()
@@ -44,7 +45,7 @@ ss.show_notices()
 
 # --- the series, horizon and baseline model ------------------------------------------------------------------------
 ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
-first, url = defaults().scenarios, state.PageUrl("sc")
+first, url = defaults().scenarios, state.PageUrl("sc", data=cache.data_token())
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
 picker_labels = (t("scenarios.indicator"), t("scenarios.region"))
 series = series_picker.pick(
@@ -215,7 +216,11 @@ if comp is not None:
     step = fv.first_step(fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
     facts = series_facts(rows, ind, region, reg, forecast=step)
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
-    show.chart(fans, ChartMeta(title, source, unit), f"sc-fans-{selection}", caption=accuracy, notes=notes, facts=facts)
+    # The set itself is in the key, so a pack built from the basket can freeze exactly this comparison.
+    fans_key = track_export.scenario_key(
+        ind.id, region, h, model, sets.encode_link(dataclasses.replace(work, target=target))
+    )
+    show.chart(fans, ChartMeta(title, source, unit), fans_key, caption=accuracy, notes=notes, facts=facts)
     st.subheader(t("scenarios.panels"))
     panels_title = t("scenarios.panels_title", **place, model=fv.model_label(used, lang))
     panels = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels)
@@ -245,6 +250,27 @@ if comp is not None:
     with st.expander(t("scenarios.pairwise")):
         st.dataframe(sv.beats_table(comp, lang))
         st.caption(t("scenarios.pairwise_note"))
+
+# --- publish and adopt (track record, decision register) ----------------------------------------------------------
+if comp is not None:
+    st.header(t("track.adopt_heading"))
+    if not actor.may("forecast.publish"):
+        st.caption(t("track.analyst_only"))
+    else:
+
+        def publish_set():
+            logs = {
+                o.name: {
+                    lg: o.assumptions(lg, sv.describe_unit(ind, lg), sv.display_names(work, cat, reg, lg))
+                    for lg in LANGS
+                }
+                for o in comp.outcomes
+            }
+            return tv.publish_scenarios(actor, ind, region, h, model, candidates, comp, compared, logs)
+
+        if st.button(t("track.publish_set"), key="sc_publish", help=t("track.publish_help")):
+            tv.published_notice(publish_set(), lang)
+        tv.adopt_form(actor, publish_set, [o.name for o in comp.outcomes], lang)
 
 # --- save, load, share ---------------------------------------------------------------------------------------------
 st.header(t("scenarios.files"))
