@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.census import load_city_census
 from data.loaders import (
     _concat,
     load_cn_gdp_quarterly,
@@ -29,6 +30,7 @@ OBSERVATION_LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
     "cn_gdp_quarterly": load_cn_gdp_quarterly,
     "wb_wdi": load_wb_wdi,
     "un_egdi": load_un_egdi,
+    "cn_city_census": load_city_census,
 }
 
 
