@@ -15,7 +15,7 @@ import pycountry
 
 from data import FLAG, NATIONAL_CODE, PRELIMINARY, WORLD_CODE, region_registry
 from indicators.metadata import Indicator, catalogue
-from maps.boundaries import BORROWABLE, LEVELS, dropped_features, region_shapes, uncoded_shapes
+from maps.boundaries import BORROWABLE, LEVELS, dropped_features, is_city_level, region_shapes, uncoded_shapes
 from maps.errors import MapError, UnknownLevel
 
 LEVEL_KIND = {"china": "province", "world": "country"}
@@ -23,14 +23,31 @@ AGGREGATES = frozenset({NATIONAL_CODE, WORLD_CODE})  # totals, not places: never
 
 
 def level_kind(level: str) -> str:
-    """The region kind a level shows ("province" or "country")."""
-    try:
+    """The region kind a level shows ("province", "country", or "city" for a province's code)."""
+    if level in LEVEL_KIND:
         return LEVEL_KIND[level]
-    except KeyError:
-        raise UnknownLevel(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)}") from None
+    if is_city_level(level):
+        return "city"
+    raise UnknownLevel(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)} or a province code")
+
+
+def city_levels() -> list[str]:
+    """The provinces that have a prefecture-level map (the codes that are levels), in code order."""
+    registry = region_registry()
+    return [p.code for p in registry.provinces() if registry.has_cities(p.code)]
+
+
+def drills_down(obs: pd.DataFrame, indicator_id: str, province: str) -> bool:
+    """Whether a click on this province should open its cities: it has a city map and the indicator has values
+    for its cities (else the click opens the province itself on the Indicators page)."""
+    if province not in city_levels():
+        return False
+    return indicator_id in mappable_indicators(obs, province)
 
 
 def _level_codes(level: str) -> set[str]:
+    if level_kind(level) == "city":
+        return {r.code for r in region_registry().cities(level)}
     return {r.code for r in region_registry().of_kind(level_kind(level))} - AGGREGATES
 
 

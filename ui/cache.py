@@ -203,10 +203,16 @@ def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None
 # --- maps ---------------------------------------------------------------------------------------------------------
 
 
-@scoped(ttl=HOUR, max_entries=4)
+@scoped(ttl=HOUR, max_entries=40)  # two top levels and the provinces' city maps
 def mappable(level: str) -> list[str]:
     """Indicators with data for the regions of a map level."""
     return maps.mappable_indicators(observations(), level)
+
+
+@scoped(ttl=HOUR, max_entries=256)
+def drills_down(indicator_id: str, province: str) -> bool:
+    """Whether a click on a province opens its cities for this indicator."""
+    return maps.drills_down(observations(), indicator_id, province)
 
 
 @scoped(ttl=HOUR, max_entries=64)
