@@ -228,6 +228,14 @@ def _inset_traces(traces: list[Any], geometries: pd.Series, lang: str) -> list[A
     return [c for c in copies if c is not None] + [inset.label(render("choropleth.inset", lang), SMALL_SIZE)]
 
 
+def _has_city_figures(obs: pd.DataFrame, indicator_id: str, year: int) -> bool:
+    """Whether an indicator has figures for prefecture-level units in a year (the province map then greys out the
+    provinces whose figures are their cities')."""
+    cities = {c.code for c in region_registry().cities()}
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["period"].dt.year == int(year)) & obs["value"].notna()]
+    return bool(rows["region_code"].isin(cities).any())
+
+
 def needs_inset(level: str, shapes: pd.DataFrame) -> bool:
     """China, and a province whose units reach the South China Sea islands (Hainan's Sansha), get the inset."""
     return level == "china" or (is_city_level(level) and float(shapes.total_bounds[1]) < inset.MAIN_SOUTH)
@@ -353,6 +361,8 @@ def choropleth(
     fresh = freshness(pd.Timestamp(f"{latest}-01-01") if latest else None, "A", meta.id)
     if fresh.stale and latest is not None:
         notes.append(render("choropleth.stale", lang, latest=latest, expected=fresh.expected.year))
+    if level == "china" and _has_city_figures(obs, meta.id, year):
+        notes.append(render("choropleth.city_figures", lang))
     key = "choropleth.title_preliminary" if preliminary else "choropleth.title"
     title = render(key, lang, name=meta.name[lang], year=year)
     if kind == "city":  # whose cities: the title travels into exports and packs without the page around it

@@ -87,3 +87,12 @@ def test_a_click_drills_down_only_where_the_indicator_has_city_figures(obs):
     assert not drills_down(obs, "gdp", "440000")  # no city GDP shipped: the click opens Guangdong in Indicators
     assert not drills_down(obs, "city_population", "110000")  # a municipality has no city map
     assert "gdp" not in mappable_indicators(obs, "440000")
+
+
+def test_the_province_map_of_a_city_indicator_says_where_the_figures_are(obs):
+    from maps.figure import choropleth as draw
+
+    city = draw(obs, "china", catalogue().get("city_population"), 2020, lang="zh")
+    assert "灰色省份的数据在其地级市地图中" in city.layout.annotations[0].text
+    provincial = draw(obs, "china", catalogue().get("gdp"), 2022, lang="zh")
+    assert "地级市地图" not in provincial.layout.annotations[0].text

@@ -35,6 +35,7 @@ from indicators.provenance import JoinSummary, SourceSpan, coverage_by_dataset, 
 from indicators.provenance import preliminary_points as _preliminary_points
 from indicators.provenance import source_spans as _source_spans
 from indicators.standings import Standings, standing_years, standings
+from indicators.standings import city_standings as standings_of_cities
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
@@ -358,6 +359,13 @@ def province_standings(indicator_id: str, year: int) -> Standings:
     """Provinces ranked on an indicator in a year, with top and bottom five."""
     codes = [r.code for r in regions().provinces()]
     return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
+
+
+@scoped(ttl=HOUR, max_entries=40)
+def city_standings(province: str) -> list[Standings]:
+    """A province's cities ranked on every indicator with city figures, each in its latest year."""
+    cities = [c.code for c in regions().cities(province)]
+    return standings_of_cities(observations(), list(catalogue()), cities)
 
 
 @scoped(ttl=HOUR, max_entries=4)
