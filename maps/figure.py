@@ -312,6 +312,7 @@ def choropleth(
         UnknownLevel, UnknownScheme, MapError: bad arguments or duplicate values.
     """
     kind = level_kind(level)
+    obs = obs[obs["indicator_id"] == meta.id]  # one pass over the whole frame; the checks below read only these rows
     values = year_values(obs, meta.id, level, year)
     report = join_report(values, level)
     shapes = region_shapes(level, report.borrowed.keys())
