@@ -37,12 +37,13 @@ def city_levels() -> list[str]:
     return [p.code for p in registry.provinces() if registry.has_cities(p.code)]
 
 
-def drills_down(obs: pd.DataFrame, indicator_id: str, province: str) -> bool:
-    """Whether a click on this province should open its cities: it has a city map and the indicator has values
-    for its cities (else the click opens the province itself on the Indicators page)."""
-    if province not in city_levels():
-        return False
-    return indicator_id in mappable_indicators(obs, province)
+def drill_provinces(obs: pd.DataFrame, indicator_id: str) -> frozenset[str]:
+    """The provinces a click opens the cities of, for one indicator: those with a city map whose cities have values
+    of the indicator (a click on any other province opens the province itself on the Indicators page)."""
+    registry = region_registry()
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["freq"] == "A") & obs["value"].notna()]
+    parents = {registry.get(c).parent for c in rows["region_code"].unique() if c in registry}
+    return frozenset(p for p in city_levels() if p in parents)
 
 
 def _level_codes(level: str) -> set[str]:

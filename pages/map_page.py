@@ -101,8 +101,8 @@ def map_and_table() -> None:
         footer = f"{source_line(ind, shown_year, lang, preliminary=prelim, one_period=True)} · {bounds}"
         selection = f"{map_level}-{ind.id}-{year}-{scheme}-{k}"
         meta = ChartMeta(title=map_title, source=footer, unit=ind.unit[lang])
-        drill = level == "china" and not region and any(cache.drills_down(ind.id, p) for p in maps.city_levels())
-        hint = "map.click_hint_city" if region else "map.click_hint_drill" if drill else "map.click_hint"
+        drillable = cache.drill_provinces(ind.id) if level == "china" and not region else frozenset()
+        hint = "map.click_hint_city" if region else "map.click_hint_drill" if drillable else "map.click_hint"
         event = show.chart(
             figure,
             meta,
@@ -113,7 +113,7 @@ def map_and_table() -> None:
             selection_mode="points",
         )
     codes = maps.selected_regions(event, map_level)
-    if len(codes) == 1 and drill and cache.drills_down(ind.id, codes[0]):
+    if len(codes) == 1 and codes[0] in drillable:
         st.session_state["map_drill"] = codes[0]
         st.rerun()
     if codes:

@@ -9,7 +9,7 @@ import shapely
 
 from data import load_observations, region_registry
 from indicators.metadata import catalogue
-from maps import city_levels, drills_down, is_city_level, mappable_indicators, values_table
+from maps import city_levels, drill_provinces, is_city_level, mappable_indicators, values_table
 from maps.boundaries import DASHED_LINE_CODE, region_shapes
 from maps.errors import UnknownLevel
 from maps.figure import choropleth, selected_regions
@@ -83,9 +83,10 @@ def test_city_table_and_clicks(obs):
 
 
 def test_a_click_drills_down_only_where_the_indicator_has_city_figures(obs):
-    assert drills_down(obs, "city_population", "440000")
-    assert not drills_down(obs, "gdp", "440000")  # no city GDP shipped: the click opens Guangdong in Indicators
-    assert not drills_down(obs, "city_population", "110000")  # a municipality has no city map
+    assert drill_provinces(obs, "city_population") == frozenset(city_levels())  # the census covers every province
+    assert drill_provinces(obs, "gdp") == frozenset()  # no city GDP shipped: a click opens the province in Indicators
+    guangdong_only = obs[obs["region_code"].str.startswith("44") | (obs["indicator_id"] != "city_population")]
+    assert drill_provinces(guangdong_only, "city_population") == {"440000"}
     assert "gdp" not in mappable_indicators(obs, "440000")
 
 

@@ -210,10 +210,10 @@ def mappable(level: str) -> list[str]:
     return maps.mappable_indicators(observations(), level)
 
 
-@scoped(ttl=HOUR, max_entries=256)
-def drills_down(indicator_id: str, province: str) -> bool:
-    """Whether a click on a province opens its cities for this indicator."""
-    return maps.drills_down(observations(), indicator_id, province)
+@scoped(ttl=HOUR, max_entries=64)
+def drill_provinces(indicator_id: str) -> frozenset[str]:
+    """The provinces a click on the China map opens the cities of, for this indicator."""
+    return maps.drill_provinces(observations(), indicator_id)
 
 
 @scoped(ttl=HOUR, max_entries=64)
