@@ -76,7 +76,8 @@ class DataFormatError(DataError):
 
     codes = frozenset(
         {
-            "csv_unreadable", "columns_missing", "cell_not_a_number", "cell_not_a_province", "cell_unknown_region",
+            "csv_unreadable", "columns_missing", "cell_not_a_number", "cell_not_a_province", "cell_not_a_city",
+            "cell_unknown_region",
             "cell_not_a_date", "cell_not_allowed", "column_wrong_unit", "column_unknown_items",
             "column_not_month_start", "nbs_no_header", "nbs_bad_quarter", "row_missing", "country_lists_unreadable",
             "frame_columns_missing", "frame_value_not_numeric", "frame_empty_key", "frame_bad_freq",

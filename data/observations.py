@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.case_indicators import load_boston_311_indicators
+from data.census import load_city_census
 from data.loaders import (
     _concat,
     load_cn_gdp_quarterly,
@@ -31,6 +32,7 @@ OBSERVATION_LOADERS: dict[str, Callable[..., pd.DataFrame]] = {
     "wb_wdi": load_wb_wdi,
     "un_egdi": load_un_egdi,
     "boston_311_2015": load_boston_311_indicators,  # case-log indicators of the shipped 311 log (issue 18)
+    "cn_city_census": load_city_census,
 }
 
 

@@ -1,7 +1,10 @@
-"""Region registry: provincial-level units (GB/T 2260) and countries (ISO 3166 alpha-3).
+"""Region registry: provincial-level units and their prefecture-level cities (GB/T 2260), countries (ISO 3166
+alpha-3).
 
 Joins use codes; names are for display. `resolve` accepts any known spelling (full or short Chinese name,
-English name, alias, code) and raises `UnknownRegion` with the closest matches otherwise.
+English name, alias, code) and raises `UnknownRegion` with the closest matches otherwise. A name two kinds share
+(吉林 the province and 吉林市 the city, whose short name is 吉林) resolves to the province unless a kind is asked
+for; cities come from `cities.yaml` (its header lists the units the shipped city files do not share, and why).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from data.datasets import dataset
 from data.errors import DataFormatError, UnknownRegion
 
 REGIONS_FILE = Path(__file__).resolve().parent / "regions.yaml"
+CITIES_FILE = Path(__file__).resolve().parent / "cities.yaml"
 NATIONAL_CODE = "100000"
 WORLD_CODE = "WLD"
 
@@ -30,12 +34,13 @@ class Region:
     """A region with its code, names and grouping."""
 
     code: str
-    kind: str  # "national", "province", "country" or "jurisdiction" (a case log's city)
+    kind: str  # "national", "province", "city", "country" or "jurisdiction" (a case log's city abroad)
     zh: str
     en: str
     short_zh: str
     group: str | None = None
     aliases: tuple[str, ...] = field(default=())
+    parent: str | None = None  # a city's province
 
     def name(self, lang: str = "zh") -> str:
         """Display name: the short Chinese name or the English name."""
@@ -54,12 +59,14 @@ class RegionRegistry:
         for a, b in (same_place or {}).items():
             self._same[a], self._same[b] = b, a
         self._by_code: dict[str, Region] = {}
-        self._by_key: dict[str, Region] = {}
+        self._by_key: dict[str, list[Region]] = {}
         for region in regions:
             self._by_code[region.code] = region
         for region in regions:  # names after codes, so a name never shadows a code
             for spelling in (region.code, region.zh, region.short_zh, region.en, *region.aliases):
-                self._by_key.setdefault(_key(spelling), region)
+                found = self._by_key.setdefault(_key(spelling), [])
+                if region not in found:
+                    found.append(region)
 
     def __contains__(self, code: str) -> bool:
         return code in self._by_code
@@ -91,8 +98,12 @@ class RegionRegistry:
 
     def find(self, text: str, kind: str | None = None) -> Region | None:
         """Like `resolve`, but None when nothing matches (no suggestions computed: cheap for bulk lookups)."""
-        region = self._by_code.get(str(text).strip()) or self._by_key.get(_key(text))
-        return None if region is None or (kind is not None and region.kind != kind) else region
+        by_code = self._by_code.get(str(text).strip())
+        candidates = [by_code] if by_code is not None else self._by_key.get(_key(text), [])
+        for region in candidates:  # registry order: provinces before cities, so 吉林 is the province
+            if kind is None or region.kind == kind:
+                return region
+        return None
 
     def suggest(self, text: str, kind: str | None = None, n: int = 3) -> list[str]:
         """The closest known spellings, for error messages."""
@@ -112,6 +123,14 @@ class RegionRegistry:
 
     def countries(self) -> list[Region]:
         return self.of_kind("country")
+
+    def cities(self, province: str | None = None) -> list[Region]:
+        """Prefecture-level units, of one province (its code) or of all, in code order."""
+        return [r for r in self.of_kind("city") if province is None or r.parent == province]
+
+    def has_cities(self, province: str) -> bool:
+        """Whether a province is divided into prefecture-level units (not the municipalities, HK, Macao, Taiwan)."""
+        return any(r.parent == province for r in self.of_kind("city"))
 
     def in_kinds(self, code: str, kinds: frozenset[str] | set[str]) -> str | None:
         """`code`, or the other code of the same place (HKG ↔ 810000), whose kind is one of `kinds`; else None."""
@@ -160,11 +179,25 @@ def _country_regions(overrides: dict) -> list[Region]:
     return regions
 
 
+def _city_regions() -> list[Region]:
+    raw = yaml.safe_load(CITIES_FILE.read_text(encoding="utf-8"))
+    return [
+        Region(c["code"], "city", c["zh"], c["en"], c["short_zh"], None, tuple(c["aliases"]), parent=c["parent"])
+        for c in raw["cities"]
+    ]
+
+
+@lru_cache(maxsize=1)
+def municipal_codes() -> dict[str, str]:
+    """Census city codes of the municipalities (110100 …) → the province code they are stored and drawn under."""
+    return dict(yaml.safe_load(CITIES_FILE.read_text(encoding="utf-8"))["municipal_codes"])
+
+
 @lru_cache(maxsize=1)
 def region_registry() -> RegionRegistry:
-    """The registry of all regions the product knows (provinces, national, countries)."""
+    """The registry of all regions the product knows (national, provinces, cities, countries)."""
     raw = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
-    regions = _province_regions(raw) + _country_regions(raw.get("country_overrides", {}))
+    regions = _province_regions(raw) + _city_regions() + _country_regions(raw.get("country_overrides", {}))
     # Jurisdictions of case logs (a city's 311 log): neither provinces nor countries, shown by name only.
     regions += [
         Region(j["code"], "jurisdiction", j["zh"], j["en"], j["short_zh"], None, tuple(j.get("aliases", ())))

@@ -73,3 +73,25 @@ def standings(obs: pd.DataFrame, ind: Indicator, year: int, regions: list[str], 
         ranked=len(ranked),
         preliminary=tuple(sorted(flagged["region_code"])),
     )
+
+
+def city_standings(obs: pd.DataFrame, indicators: list[Indicator], cities: list[str], n: int = 5) -> list[Standings]:
+    """A province's cities ranked on every indicator that has figures for at least two of them, each in its latest
+    year with figures (a census indicator in its census year); indicators without city figures are left out.
+
+    Args:
+        obs: observations (only the given indicators for `cities` are used).
+        indicators: candidates, in the order the results should follow (catalogue order).
+        cities: the prefecture-level units to compare (one province's).
+        n: how many cities the top and bottom lists hold.
+    """
+    rows = obs[obs["region_code"].isin(cities) & obs["value"].notna()]
+    present = set(rows["indicator_id"].unique())
+    results = []
+    for ind in indicators:
+        if ind.id not in present:
+            continue
+        years = standing_years(rows, ind.id, cities)
+        if years:
+            results.append(standings(rows, ind, years[-1], cities, n))
+    return results

@@ -7,7 +7,15 @@ Typical use from a page (the ui layer caches the loaders, and its Plotly config 
     codes = maps.selected_regions(event, "china")
 """
 
-from maps.boundaries import BOUNDARY_DATASET, LEVELS, dashed_line, region_shapes, uncoded_shapes
+from maps.boundaries import (
+    BOUNDARY_DATASET,
+    CITY_BOUNDARY_DATASET,
+    LEVELS,
+    dashed_line,
+    is_city_level,
+    region_shapes,
+    uncoded_shapes,
+)
 from maps.classify import K_MAX, K_MIN, NO_DATA, SCHEMES, Classification, classify
 from maps.errors import MapError, UnknownLevel, UnknownScheme
 from maps.figure import choropleth, class_colours, selected_regions
@@ -15,6 +23,8 @@ from maps.offline import TOPOJSON_URL, use_local_topojson
 from maps.values import (
     JoinReport,
     available_years,
+    city_levels,
+    drill_provinces,
     join_report,
     mappable_indicators,
     region_name,
@@ -24,6 +34,7 @@ from maps.values import (
 
 __all__ = [
     "BOUNDARY_DATASET",
+    "CITY_BOUNDARY_DATASET",
     "K_MAX",
     "K_MIN",
     "LEVELS",
@@ -36,6 +47,9 @@ __all__ = [
     "UnknownLevel",
     "UnknownScheme",
     "available_years",
+    "city_levels",
+    "drill_provinces",
+    "is_city_level",
     "choropleth",
     "class_colours",
     "classify",

@@ -14,10 +14,15 @@ Preparation, in order, and why:
    "everything except this polygon" and fills the whole frame; GeoJSON (RFC 7946) ships them counter-clockwise.
 
 Features that vanish at this precision (Vatican City) are dropped and listed by :func:`dropped_features`.
+
+Below the province, a level is a province's code ("440000"): its prefecture-level units from the city map (dataset
+``boundaries_echarts_cities``), prepared the same way, one province at a time, so only that province's geometry is
+ever sent to the browser.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +35,9 @@ from data import dataset
 from maps.errors import UnknownLevel
 
 BOUNDARY_DATASET = "boundaries_echarts"
-LEVELS = ("china", "world")
+CITY_BOUNDARY_DATASET = "boundaries_echarts_cities"
+CITY_FILE = "china_cities_decoded.geojson"
+LEVELS = ("china", "world")  # the top levels; a province's code is the level of its cities (see is_city_level)
 DASHED_LINE_CODE = "100000_JD"
 NO_CODE = "-99"  # world features without an ISO code (Somaliland, Kosovo, Northern Cyprus, Siachen Glacier)
 # On the world layer Hong Kong, Macao and Taiwan lie inside China; where data report them on their own (World Bank
@@ -56,10 +63,47 @@ PREPARATION = {
 }
 
 
+# A province's cities on a ~700 px panel: a province spans 3–25°, so 0.005–0.04°/px; 0.01° keeps every visible bend.
+CITY_PREPARATION = Preparation(CITY_FILE, "adcode", tolerance=0.01)
+
+
+def is_city_level(level: str) -> bool:
+    """Whether a level is a province's prefecture-level map (its code, for a province divided into cities)."""
+    return level not in PREPARATION and level in _city_parents().values()
+
+
 def _check_level(level: str) -> Preparation:
-    if level not in PREPARATION:
-        raise UnknownLevel(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)}")
-    return PREPARATION[level]
+    if level in PREPARATION:
+        return PREPARATION[level]
+    if is_city_level(level):
+        return CITY_PREPARATION
+    raise UnknownLevel(
+        f"unknown map level {level!r}; expected one of {', '.join(LEVELS)} or a province code with cities"
+    )
+
+
+@lru_cache(maxsize=1)
+def _city_file() -> gpd.GeoDataFrame:
+    """The whole city map, read once (4.4 MB); each province's part is prepared on its own."""
+    path = dataset(CITY_BOUNDARY_DATASET).path(CITY_FILE)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Could not parse column", category=UserWarning)
+        raw = gpd.read_file(path)
+    raw = raw[raw["level"] == "city"]
+    # `parent` is an object in most features and a JSON string in a few: either way the province is its adcode.
+    parents = raw["parent"].map(lambda p: str(json.loads(p)["adcode"] if isinstance(p, str) else p["adcode"]))
+    codes = raw["adcode"].astype(str)
+    return gpd.GeoDataFrame(
+        {"code": codes.values, "name": raw["name"].astype(str).values, "parent": parents.values},
+        geometry=raw.geometry.values,
+        crs=raw.crs,
+    )
+
+
+@lru_cache(maxsize=1)
+def _city_parents() -> dict[str, str]:
+    frame = _city_file()
+    return dict(zip(frame["code"], frame["parent"], strict=True))
 
 
 def prepare(geometries: np.ndarray, tolerance: float, decimals: int = 3) -> np.ndarray:
@@ -76,6 +120,9 @@ def prepare(geometries: np.ndarray, tolerance: float, decimals: int = 3) -> np.n
 
 def _read(level: str) -> gpd.GeoDataFrame:
     prep = _check_level(level)
+    if prep is CITY_PREPARATION:
+        cities = _city_file()
+        return cities.loc[cities["parent"] == level, ["code", "name", "geometry"]].reset_index(drop=True)
     path = dataset(BOUNDARY_DATASET).path(prep.file)
     with warnings.catch_warnings():
         # pyogrio tries to parse mixed-type id columns as JSON and warns when it leaves them as strings.
@@ -85,7 +132,7 @@ def _read(level: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"code": codes, "name": raw["name"].astype(str)}, geometry=raw.geometry.values, crs=raw.crs)
 
 
-@lru_cache(maxsize=len(LEVELS))
+@lru_cache(maxsize=64)  # the two top levels and every province's cities
 def _prepared(level: str) -> gpd.GeoDataFrame:
     """Every feature of a level's file, prepared; empties kept so :func:`dropped_features` can name them."""
     prep = _check_level(level)
@@ -100,7 +147,7 @@ def dropped_features(level: str) -> list[str]:
     return frame.loc[frame.geometry.is_empty, "name"].tolist()
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _region_shapes(level: str, borrow: frozenset[str]) -> gpd.GeoDataFrame:
     frame = _prepared(level)
     keep = ~frame.geometry.is_empty & ~frame["code"].isin([DASHED_LINE_CODE, NO_CODE])
@@ -139,7 +186,7 @@ def region_shapes(level: str, borrow: frozenset[str] | set[str] = frozenset()) -
     :func:`dashed_line`), world features without a code (see :func:`uncoded_shapes`) and dropped features.
 
     Args:
-        level: "china" or "world".
+        level: "china", "world" or a province code (its prefecture-level units, keyed by adcode).
         borrow: world only — codes from :data:`BORROWABLE` to draw from the province layer (e.g. {"HKG", "MAC"}).
 
     Returns:

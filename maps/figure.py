@@ -26,9 +26,11 @@ from indicators.metadata import Indicator
 from maps import inset, labels
 from maps.boundaries import (
     BOUNDARY_DATASET,
+    CITY_BOUNDARY_DATASET,
     DASHED_LINE_CODE,
     dashed_line,
     feature_collection,
+    is_city_level,
     region_shapes,
     uncoded_shapes,
 )
@@ -72,7 +74,9 @@ BODY_SIZE = 16
 SMALL_SIZE = 13
 FOOTER_SIZE = 11
 FOOTER_WIDTH = 110  # character cells of a source line (a Chinese character takes two) before it wraps
-HEIGHT = {"china": 520, "world": 500}  # of the map itself; the title, legend and source lines add theirs
+HEIGHT = {"china": 520, "world": 500, "city": 520}  # of the map itself; the title, legend and source lines add theirs
+CITY_MARGIN = 0.04  # of a province's extent, around its cities
+INSET_ROOM = 0.35  # of a province's width, added east of it when the South China Sea inset sits at the lower right
 ROW = 26  # px of one legend row
 # The topojson stub in static/topojson/ is named after these two (plotly.js fetches <scope>_<resolution>m.json).
 GEO_SCOPE, GEO_RESOLUTION = "world", 110
@@ -181,8 +185,9 @@ def _footer(
     sources: tuple[str, ...] = (),
     year: int | None = None,
     uploads: Mapping[str, Upload] | None = None,
+    boundary: str = BOUNDARY_DATASET,
 ) -> str:
-    cited = labels.footer(meta, BOUNDARY_DATASET, lang, sources, year, uploads)
+    cited = labels.footer(meta, boundary, lang, sources, year, uploads)
     # An uploader's name is text: escaped after wrapping, so no line break falls inside an entity.
     cited_pieces = [html.escape(piece, quote=False) for line in cited for piece in labels.wrap(line, FOOTER_WIDTH)]
     lines = list(notes)
@@ -223,6 +228,36 @@ def _inset_traces(traces: list[Any], geometries: pd.Series, lang: str) -> list[A
     return [c for c in copies if c is not None] + [inset.label(render("choropleth.inset", lang), SMALL_SIZE)]
 
 
+def _has_city_figures(obs: pd.DataFrame, indicator_id: str, year: int) -> bool:
+    """Whether an indicator has figures for prefecture-level units in a year (the province map then greys out the
+    provinces whose figures are their cities')."""
+    cities = {c.code for c in region_registry().cities()}
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["period"].dt.year == int(year)) & obs["value"].notna()]
+    return bool(rows["region_code"].isin(cities).any())
+
+
+def needs_inset(level: str, shapes: pd.DataFrame) -> bool:
+    """China, and a province whose units reach the South China Sea islands (Hainan's Sansha), get the inset."""
+    return level == "china" or (is_city_level(level) and float(shapes.total_bounds[1]) < inset.MAIN_SOUTH)
+
+
+def _view(level: str, shapes: pd.DataFrame, with_inset: bool) -> dict[str, Any]:
+    """The projection and window: fixed for China and the world; a province's cities fill the panel (with room for
+    the inset where it is drawn), on a Mercator projection as provincial maps are."""
+    if not is_city_level(level):
+        return VIEW[level]
+    # Hainan: the island fills the main view; Sansha (the islands far to the south) is the inset's.
+    on_main = shapes.bounds["miny"] >= inset.MAIN_SOUTH if with_inset else shapes.bounds["miny"].notna()
+    west, south, east, north = (float(v) for v in shapes[on_main if on_main.any() else slice(None)].total_bounds)
+    pad_x, pad_y = (east - west) * CITY_MARGIN, (north - south) * CITY_MARGIN
+    room = (east - west) * INSET_ROOM if with_inset else 0.0
+    return {
+        "projection": {"type": "mercator"},
+        "lonaxis": {"range": [west - pad_x, east + pad_x + room]},
+        "lataxis": {"range": [south - pad_y, north + pad_y]},
+    }
+
+
 def _legend(title: str) -> dict[str, Any]:
     """A row under the map, its title above the entries: inside the frame it covered land on both maps (China's
     lower left is Tibet and Yunnan, the world's lower corners Africa and South America)."""
@@ -260,7 +295,8 @@ def choropleth(
     Args:
         obs: the canonical long frame (``data.load_observations()``); only ``meta.id``'s annual values for the
             level's regions in ``year`` are used, so the page can pass its cached frame as is.
-        level: "china" (provinces, adcode) or "world" (countries, ISO alpha-3).
+        level: "china" (provinces, adcode), "world" (countries, ISO alpha-3) or a province's code (its
+            prefecture-level units, adcode; only that province's geometry is in the figure).
         meta: the indicator (``catalogue().get(id)``): name, unit, decimals, polarity and source are used.
         year: calendar year.
         scheme: "quantiles", "equal_interval" or "natural_breaks" (mapclassify).
@@ -275,12 +311,15 @@ def choropleth(
     Raises:
         UnknownLevel, UnknownScheme, MapError: bad arguments or duplicate values.
     """
-    level_kind(level)
+    kind = level_kind(level)
+    obs = obs[obs["indicator_id"] == meta.id]  # one pass over the whole frame; the checks below read only these rows
     values = year_values(obs, meta.id, level, year)
     report = join_report(values, level)
     shapes = region_shapes(level, report.borrowed.keys())
     whole = shapes.geometry.copy()
-    if level == "china":
+    with_inset = needs_inset(level, shapes)
+    view = _view(level, shapes, with_inset)  # from the whole shapes: a unit reaching the islands is the inset's
+    if with_inset:
         whole[DASHED_LINE_CODE] = dashed_line()
         shapes["geometry"] = inset.main_part(shapes.geometry)  # the islands' place is the inset
     drawn = values.reindex(shapes.index)
@@ -309,7 +348,12 @@ def choropleth(
         dash = feature_collection(inset.main_part(whole.loc[[DASHED_LINE_CODE]]))  # the dash east of Taiwan
         # The dashes are slivers a few hundred metres wide: an outline keeps them visible at any zoom.
         traces.append(_fixed_trace(dash, [DASHED_LINE_CODE], DASH_COLOUR, outline=1.0))
-        traces += _inset_traces(traces, whole, lang)
+    if with_inset:
+        layers = list(traces)
+        if level != "china":  # a province's map shows no dashes of its own: the inset draws the whole line
+            dash = feature_collection(whole.loc[[DASHED_LINE_CODE]])
+            layers.append(_fixed_trace(dash, [DASHED_LINE_CODE], DASH_COLOUR, outline=1.0))
+        traces += _inset_traces(layers, whole, lang)
 
     # Vintage notes: a preliminary year, and data older than the release calendar promises.
     preliminary = is_preliminary(obs, meta.id, level, year)
@@ -318,9 +362,14 @@ def choropleth(
     fresh = freshness(pd.Timestamp(f"{latest}-01-01") if latest else None, "A", meta.id)
     if fresh.stale and latest is not None:
         notes.append(render("choropleth.stale", lang, latest=latest, expected=fresh.expected.year))
+    if level == "china" and _has_city_figures(obs, meta.id, year):
+        notes.append(render("choropleth.city_figures", lang))
     key = "choropleth.title_preliminary" if preliminary else "choropleth.title"
     title = render(key, lang, name=meta.name[lang], year=year)
-    footer = _footer(meta, report, lang, tuple(notes), sources, year, uploads)
+    if kind == "city":  # whose cities: the title travels into exports and packs without the page around it
+        title = render("choropleth.in_province", lang, province=region_name(level, lang), title=title)
+    boundary = CITY_BOUNDARY_DATASET if kind == "city" else BOUNDARY_DATASET
+    footer = _footer(meta, report, lang, tuple(notes), sources, year, uploads, boundary)
     footer_height = 16 * (footer.count("<br>") + 1)
     legend_rows = _legend_rows(classes.k, bool(missing))
     fig = go.Figure(traces)
@@ -329,7 +378,7 @@ def choropleth(
         "scope": GEO_SCOPE,
         "resolution": GEO_RESOLUTION,
         "fitbounds": False,
-        **VIEW[level],
+        **view,
         "bgcolor": "rgba(0,0,0,0)",
         "domain": {"x": [0, 1], "y": [0, 1]},
     }
@@ -355,10 +404,10 @@ def choropleth(
             }
         ],
         margin={"l": 4, "r": 4, "t": 44, "b": footer_height + ROW * legend_rows + 8},
-        height=HEIGHT[level] + 44 + ROW * legend_rows + footer_height + 8,
+        height=HEIGHT["city" if kind == "city" else level] + 44 + ROW * legend_rows + footer_height + 8,
         uirevision=level,  # keep the user's zoom when only the year or scheme changes
     )
-    if level == "china":
+    if with_inset:
         fig.update_layout(geo2={**inset.layout(), "scope": GEO_SCOPE, "resolution": GEO_RESOLUTION})
     return fig
 
@@ -367,7 +416,8 @@ def selected_regions(event: Mapping | Any, level: str) -> list[str]:
     """Region codes clicked or lasso-selected in ``st.plotly_chart(..., on_select="rerun")``'s event.
 
     Reads ``event["selection"]["points"][i]["location"]`` (falling back to ``customdata[0]``) and keeps only
-    regions of the level, so clicks on the dashed line or background land give nothing.
+    regions of the level (on a province's map, its own cities), so clicks on the dashed line or background land give
+    nothing.
     """
     selection = event.get("selection", {}) if isinstance(event, Mapping) else getattr(event, "selection", {})
     points = selection.get("points", []) if isinstance(selection, Mapping) else getattr(selection, "points", [])
@@ -376,6 +426,9 @@ def selected_regions(event: Mapping | Any, level: str) -> list[str]:
     codes = []
     for point in points:
         code = point.get("location") or (point.get("customdata") or [None])[0]
-        if code is not None and code in registry and registry.get(code).kind == kind and code not in codes:
+        if code is None or code not in registry or code in codes:
+            continue
+        region = registry.get(code)
+        if region.kind == kind and (kind != "city" or region.parent == level):
             codes.append(str(code))
     return codes

@@ -15,7 +15,7 @@ import pycountry
 
 from data import FLAG, NATIONAL_CODE, PRELIMINARY, WORLD_CODE, region_registry
 from indicators.metadata import Indicator, catalogue
-from maps.boundaries import BORROWABLE, LEVELS, dropped_features, region_shapes, uncoded_shapes
+from maps.boundaries import BORROWABLE, LEVELS, dropped_features, is_city_level, region_shapes, uncoded_shapes
 from maps.errors import MapError, UnknownLevel
 
 LEVEL_KIND = {"china": "province", "world": "country"}
@@ -23,14 +23,32 @@ AGGREGATES = frozenset({NATIONAL_CODE, WORLD_CODE})  # totals, not places: never
 
 
 def level_kind(level: str) -> str:
-    """The region kind a level shows ("province" or "country")."""
-    try:
+    """The region kind a level shows ("province", "country", or "city" for a province's code)."""
+    if level in LEVEL_KIND:
         return LEVEL_KIND[level]
-    except KeyError:
-        raise UnknownLevel(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)}") from None
+    if is_city_level(level):
+        return "city"
+    raise UnknownLevel(f"unknown map level {level!r}; expected one of {', '.join(LEVELS)} or a province code")
+
+
+def city_levels() -> list[str]:
+    """The provinces that have a prefecture-level map (the codes that are levels), in code order."""
+    registry = region_registry()
+    return [p.code for p in registry.provinces() if registry.has_cities(p.code)]
+
+
+def drill_provinces(obs: pd.DataFrame, indicator_id: str) -> frozenset[str]:
+    """The provinces a click opens the cities of, for one indicator: those with a city map whose cities have values
+    of the indicator (a click on any other province opens the province itself on the Indicators page)."""
+    registry = region_registry()
+    rows = obs[(obs["indicator_id"] == indicator_id) & (obs["freq"] == "A") & obs["value"].notna()]
+    parents = {registry.get(c).parent for c in rows["region_code"].unique() if c in registry}
+    return frozenset(p for p in city_levels() if p in parents)
 
 
 def _level_codes(level: str) -> set[str]:
+    if level_kind(level) == "city":
+        return {r.code for r in region_registry().cities(level)}
     return {r.code for r in region_registry().of_kind(level_kind(level))} - AGGREGATES
 
 

@@ -1,4 +1,5 @@
-"""Map / 地图: China provinces or world countries, one indicator and year, classified; click opens Indicators."""
+"""Map / 地图: China provinces, a province's cities, or world countries, one indicator and year, classified; a click on
+a province with city figures opens its cities, any other click opens Indicators."""
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +20,9 @@ cat = cache.catalogue()
 st.title(t("map.title"))
 
 first, url = defaults().map, state.PageUrl("map", data=cache.data_token())
-col_level, col_ind = st.columns([1, 3])
+if "map_drill" in st.session_state:  # a click on a province last run: open its cities (the box is not drawn yet)
+    st.session_state["map_region"] = st.session_state.pop("map_drill")
+col_level, col_region, col_ind = st.columns([1, 1, 2])
 level = url.choice(
     col_level.radio,
     "level",
@@ -28,7 +31,21 @@ level = url.choice(
     label=t("map.level"),
     format_func=lambda v: t(f"map.level_{v}", lang),
 )
-indicator_ids = cache.mappable(level)
+region = ""
+if level == "china":
+    region = url.choice(
+        col_region.selectbox,
+        "region",
+        ["", *(c for c in maps.city_levels() if actor.scope in (None, c))],  # a scoped user: their own province
+        default="",
+        label=t("map.region"),
+        format_func=lambda c: maps.region_name(c, lang) if c else t("map.region_all"),
+        omit_default=True,
+    )
+    if region:
+        col_region.button(t("map.back"), key="map_back", on_click=lambda: st.session_state.update(map_region=""))
+map_level = region or level  # a province's code is the level of its cities
+indicator_ids = cache.mappable(map_level)
 ind = cat.get(
     url.choice(
         col_ind.selectbox,
@@ -40,7 +57,7 @@ ind = cat.get(
     )
 )
 
-years = cache.map_years(ind.id, level)
+years = cache.map_years(ind.id, map_level)
 col_scheme, col_k, col_play = st.columns([2, 2, 1])
 scheme = url.choice(
     col_scheme.selectbox,
@@ -74,31 +91,38 @@ def map_and_table() -> None:
     # China sits beside its table; the world, twice as wide as it is tall, takes the whole width with its table below.
     col_map, col_table = (st.container(), st.container()) if level == "world" else st.columns([5, 2])
     with col_map:
-        figure = cache.map_figure(level, ind.id, year, scheme, k, lang)
+        figure = cache.map_figure(map_level, ind.id, year, scheme, k, lang)
         map_title = t("map.chart_title", name=ind.name[lang], year=year)
+        if region:
+            map_title = t("choropleth.in_province", province=maps.region_name(region, lang), title=map_title)
         shown_year = pd.Timestamp(f"{year}-01-01")
         prelim = [shown_year] if cache.preliminary(ind.id)["period"].eq(shown_year).any() else []
-        bounds = boundary_line(maps.BOUNDARY_DATASET, lang)
+        bounds = boundary_line(maps.CITY_BOUNDARY_DATASET if region else maps.BOUNDARY_DATASET, lang)
         footer = f"{source_line(ind, shown_year, lang, preliminary=prelim, one_period=True)} · {bounds}"
-        selection = f"{level}-{ind.id}-{year}-{scheme}-{k}"
+        selection = f"{map_level}-{ind.id}-{year}-{scheme}-{k}"
         meta = ChartMeta(title=map_title, source=footer, unit=ind.unit[lang])
+        drillable = cache.drill_provinces(ind.id) if level == "china" and not region else frozenset()
+        hint = "map.click_hint_city" if region else "map.click_hint_drill" if drillable else "map.click_hint"
         event = show.chart(
             figure,
             meta,
             f"map-{selection}",
-            notes=[t("map.click_hint")],
+            notes=[t(hint)],
             widget_key="map_chart",
             on_select="rerun",
             selection_mode="points",
         )
-    codes = maps.selected_regions(event, level)
+    codes = maps.selected_regions(event, map_level)
+    if len(codes) == 1 and codes[0] in drillable:
+        st.session_state["map_drill"] = codes[0]
+        st.rerun()
     if codes:
         st.switch_page(
             navigation.script("indicators"),
             query_params={"indicator": ind.id, "regions": ",".join(codes), "lang": lang},
         )
     with col_table:
-        table = cache.map_table(level, ind.id, year, lang)
+        table = cache.map_table(map_level, ind.id, year, lang)
         value_column = t("table.value", unit=pick(ind.unit))
         region_column, rank_column = t("table.region"), t("table.rank")
         shown = table.drop(columns="region_code").rename(

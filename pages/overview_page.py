@@ -118,6 +118,19 @@ else:
     meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read
     show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", notes=[footer])
 
+# --- a province's cities ----------------------------------------------------------------------------------------
+city_results = cache.city_standings(scope) if scope != NATIONAL_CODE else []
+if city_results:
+    st.subheader(t("overview.cities", region=reg.name(scope, lang)))
+    city_inds = [cat.get(r.indicator_id) for r in city_results]
+    city_footer = sources_line(city_inds, lang)
+    show.table(
+        ov.city_table(city_results, reg, cat, lang),
+        TableMeta(t("overview.cities", region=reg.name(scope, lang)), city_footer),
+        f"ov-cities-{scope}",
+        notes=[city_footer, t("overview.cities_note")],
+    )
+
 # --- sources and URL ---------------------------------------------------------------------------------------------
 shown = [cat.get(k.indicator_id) for k in kpis]
 st.caption(inert(f"{sources_line(shown, lang)} · {ov.targets_source(lang)}" if shown else ov.targets_source(lang)))

@@ -146,8 +146,10 @@ def test_the_region_scope_applies_where_pages_read_rows(office):
     narrow = AppTest.from_function(script, default_timeout=120)
     narrow.user = claims("gd@office.gov.cn")
     narrow.run()
-    assert set(narrow.markdown[0].value.split(",")) == {"100000", "440000", "CHN"}
-    assert set(narrow.markdown[1].value.split(",")) == {"100000", "440000", "CHN"}
+    # The province, its prefecture-level cities (census figures) and the national figures: nothing of another region.
+    own = {"100000", "440000", "CHN"} | {c.code for c in data.region_registry().cities("440000")}
+    assert set(narrow.markdown[0].value.split(",")) == own
+    assert set(narrow.markdown[1].value.split(",")) == own
 
 
 def test_a_region_scope_reads_its_own_regions_track_record_only(office):
@@ -281,3 +283,13 @@ def test_an_exported_audit_trail_names_the_store_by_kind_not_by_path(tmp_path, l
     meta = admin_view.trail_meta(store.backend, lang)
     text = to_csv(pd.DataFrame({"a": [1]}), meta, lang).decode("utf-8-sig")
     assert "SQLite" in text and str(tmp_path) not in text and "cockpit.db" not in text
+
+
+def test_a_scoped_user_drills_down_into_their_own_province_only(office):
+    at = open_as("map", claims("gd@office.gov.cn"), {"region": "440000", "indicator": "city_population"})
+    assert not at.exception
+    box = next(s for s in at.selectbox if s.label == "下钻到地级市")
+    assert box.options == ["全国（省级）", "广东"]
+    assert len(at.dataframe[0].value) == 21
+    other = open_as("map", claims("gd@office.gov.cn"), {"region": "420000", "indicator": "city_population"})
+    assert not other.exception and "region" not in other.query_params  # Hubei is not theirs: the whole country

@@ -160,3 +160,10 @@ def test_an_emptied_list_of_compared_models_stays_empty_and_asks_for_one():
     assert at.multiselect(key="fc_models").value == [] and at.query_params["models"] == ""
     assert [w.value for w in at.warning] == ["请至少选择一个参与比较的模型。"]
     assert not at.get("plotly_chart")
+
+
+def test_a_census_series_of_two_points_is_shown_without_scores():
+    at = run_page({"indicator": "city_population", "region": "440100"})
+    assert not at.exception  # the leaderboard of a series too short to backtest used to fail to round its scores
+    board = next(d.value for d in at.dataframe if "MASE" in d.value.columns)
+    assert board["MASE"].isna().all()

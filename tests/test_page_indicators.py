@@ -258,3 +258,15 @@ def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
         assert technical not in meta  # the technical provenance is on the Data page
     en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth"}, lang="en").markdown)
     assert "**Vintage:**" in en and "Not a level indicator" in en
+
+
+def test_cities_compare_and_rank_like_provinces(obs, cat):
+    at = run_page({"indicator": "city_population", "regions": "440100,440300,420100"})
+    assert not at.exception
+    assert widget(at.multiselect, "地区").value == ["440100", "440300", "420100"]
+    rows = obs[obs["indicator_id"] == "city_population"]
+    expected = derived.ranking_table(rows, pd.Timestamp("2020-01-01"), "neutral")
+    shown = ranking_of(at)
+    assert len(shown) == len(expected) == 369  # every unit of the census, municipalities included
+    assert shown["地区"].tolist()[:4] == ["重庆", "上海", "北京", "成都"]
+    assert shown.set_index("地区").loc["深圳", "数值（万人）"] == pytest.approx(1756.01, abs=0.01)

@@ -94,3 +94,37 @@ def test_the_world_map_takes_the_whole_width():
     assert not at.exception
     assert not at.columns or all(len(c.get("plotly_chart")) == 0 for c in at.columns)  # the map is in no column
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_a_province_link_opens_its_cities(obs, cat):
+    at = run_page({"region": "440000", "indicator": "city_population", "year": "2010"})
+    assert not at.exception
+    expected = maps.values_table(obs, cat.get("city_population"), "440000", 2010, "zh")
+    shown = at.dataframe[0].value
+    assert len(shown) == len(expected) == 21  # Guangdong's prefecture-level cities, no other unit
+    assert shown["地区"].tolist() == expected["name"].tolist()
+    assert shown["地区"].iloc[0] == "广州"
+    assert at.query_params["region"] == "440000" and at.query_params["year"] == "2010"
+    assert any(b.label == "返回全国地图" for b in at.button)
+
+
+def test_a_province_link_keeps_a_city_indicator_or_falls_back_to_one(obs):
+    at = run_page({"region": "460000", "indicator": "gdp"})  # no city GDP: the first indicator with city figures
+    assert not at.exception
+    assert at.query_params["indicator"] == maps.mappable_indicators(obs, "460000")[0]
+    assert len(at.dataframe[0].value) == 19  # Hainan's units, Sansha included
+
+
+def test_the_back_button_returns_to_the_whole_country(obs):
+    at = run_page({"region": "510000", "indicator": "city_urban_share"})
+    back = next(b for b in at.button if b.label == "返回全国地图")
+    at = back.click().run()
+    assert not at.exception
+    assert "region" not in at.query_params
+    assert len(at.dataframe[0].value) == 34
+
+
+def test_a_municipality_or_unknown_region_in_the_link_is_the_whole_country():
+    at = run_page({"region": "110000", "indicator": "gdp"})
+    assert not at.exception
+    assert "region" not in at.query_params and len(at.dataframe[0].value) == 34

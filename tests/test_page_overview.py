@@ -302,3 +302,25 @@ def test_card_titles_wrap_above_the_metric():
     for metric in at.metric:
         assert metric.proto.label_visibility.value == LabelVisibility.LabelVisibilityOptions.COLLAPSED
         assert metric.label in titles and titles[metric.label]
+
+
+def test_a_province_scope_shows_its_cities_ranked(obs, cat, registry):
+    from indicators.standings import city_standings
+
+    at = run_page({"scope": "440000"})
+    assert not at.exception
+    assert any(h.value == "广东各地级市排名" for h in at.subheader)
+    table = next(d.value for d in at.dataframe if "地区" in d.value.columns and len(d.value) == 21)
+    expected = city_standings(obs, list(cat), [c.code for c in registry.cities("440000")])
+    assert table["地区"].iloc[0] == "广州"
+    rank_column = "常住人口（地级市普查）排名（共 21 个）"
+    assert table[rank_column].tolist()[:3] == [1, 2, 3]
+    value_column = next(c for c in table.columns if c.startswith("常住人口（地级市普查）（万人"))
+    top = expected[0].top
+    assert table[value_column].iloc[0] == pytest.approx(round(top["value"].iloc[0], 2))
+
+
+def test_a_municipality_scope_has_no_city_table():
+    at = run_page({"scope": "110000"})
+    assert not at.exception
+    assert not any("各地级市" in h.value for h in at.subheader)

@@ -58,3 +58,21 @@ def test_preliminary_figures_are_named_in_the_standings(obs, cat, provinces):
 def test_a_year_without_data_is_refused(obs, cat, provinces):
     with pytest.raises(ValueError, match="no region reports gdp in 2030"):
         standings(obs, cat.get("gdp"), 2030, provinces)
+
+
+def test_a_province_cities_are_ranked_on_every_indicator_with_city_figures(obs, cat, registry):
+    from indicators.standings import city_standings
+
+    cities = [c.code for c in registry.cities("440000")]
+    results = city_standings(obs, list(cat), cities)
+    assert [r.indicator_id for r in results] == [
+        "city_population",
+        "city_urban_share",
+        "city_age65_share",
+        "city_household_size",
+    ]
+    population = results[0]
+    assert population.period.year == 2020 and population.ranked == 21
+    assert population.top["region_code"].tolist()[:2] == ["440100", "440300"]  # Guangzhou, Shenzhen
+    assert set(population.table["region_code"]) <= set(cities)
+    assert city_standings(obs, list(cat), []) == []

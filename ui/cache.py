@@ -37,6 +37,7 @@ from indicators.provenance import JoinSummary, SourceSpan, coverage_by_dataset, 
 from indicators.provenance import preliminary_points as _preliminary_points
 from indicators.provenance import source_spans as _source_spans
 from indicators.standings import Standings, standing_years, standings
+from indicators.standings import city_standings as standings_of_cities
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
@@ -211,10 +212,16 @@ def latest_period(indicator_id: str, region_codes: tuple[str, ...] | None = None
 # --- maps ---------------------------------------------------------------------------------------------------------
 
 
-@scoped(ttl=HOUR, max_entries=4)
+@scoped(ttl=HOUR, max_entries=40)  # two top levels and the provinces' city maps
 def mappable(level: str) -> list[str]:
     """Indicators with data for the regions of a map level."""
     return maps.mappable_indicators(observations(), level)
+
+
+@scoped(ttl=HOUR, max_entries=64)
+def drill_provinces(indicator_id: str) -> frozenset[str]:
+    """The provinces a click on the China map opens the cities of, for this indicator."""
+    return maps.drill_provinces(observations(), indicator_id)
 
 
 @scoped(ttl=HOUR, max_entries=64)
@@ -360,6 +367,13 @@ def province_standings(indicator_id: str, year: int) -> Standings:
     """Provinces ranked on an indicator in a year, with top and bottom five."""
     codes = [r.code for r in regions().provinces()]
     return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
+
+
+@scoped(ttl=HOUR, max_entries=40)
+def city_standings(province: str) -> list[Standings]:
+    """A province's cities ranked on every indicator with city figures, each in its latest year."""
+    cities = [c.code for c in regions().cities(province)]
+    return standings_of_cities(observations(), list(catalogue()), cities)
 
 
 @scoped(ttl=HOUR, max_entries=4)

@@ -15,11 +15,11 @@ from ui.defaults import defaults
 from ui.format import number, period
 from ui.i18n import t
 
-KIND_ORDER = {"national": 0, "province": 1, "country": 2}
+KIND_ORDER = {"national": 0, "province": 1, "city": 2, "country": 3}
 
 
 def regions_with_data(rows: pd.DataFrame, registry: RegionRegistry) -> list[str]:
-    """Regions reporting the indicator: national first, then provinces by code, then countries by code."""
+    """Regions reporting the indicator: national first, then provinces, cities and countries, each by code."""
     codes = rows.loc[rows["value"].notna(), "region_code"].unique()
     return sorted(codes, key=lambda c: (KIND_ORDER.get(registry.get(c).kind, 3), c))
 

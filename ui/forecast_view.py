@@ -48,15 +48,18 @@ def leaderboard_table(board: pd.DataFrame, lang: str, rate: bool = False) -> pd.
     A rate (CPI year on year, a growth rate) is scored by its mean absolute error in percentage points: a percentage
     of values near zero (sMAPE) explodes and says nothing.
     """
+    # A series too short for any backtest (a census: two points) has no scores: its columns are all missing, and
+    # may come as object columns that cannot be rounded.
+    score = {c: pd.to_numeric(board[c], errors="coerce") for c in ("rank", "mase", "mae", "smape")}
     out = {
-        t("forecast.rank", lang): board["rank"].astype("Int64").to_numpy(),
+        t("forecast.rank", lang): score["rank"].astype("Int64").to_numpy(),
         t("forecast.model", lang): [model_label(m, lang) for m in board["model"]],
-        "MASE": board["mase"].round(3).to_numpy(),
+        "MASE": score["mase"].round(3).to_numpy(),
     }
     if rate:
-        out[t("forecast.mae_points", lang)] = board["mae"].round(2).to_numpy()
+        out[t("forecast.mae_points", lang)] = score["mae"].round(2).to_numpy()
     else:
-        out["sMAPE (%)"] = board["smape"].round(2).to_numpy()
+        out["sMAPE (%)"] = score["smape"].round(2).to_numpy()
     out[t("forecast.points", lang)] = board["backtest_points"].to_numpy()
     out[t("forecast.chosen", lang)] = ["✓" if c else "" for c in board["chosen"]]
     return pd.DataFrame(out)

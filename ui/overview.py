@@ -217,6 +217,26 @@ def standings_tables(
     return table(result.top), table(result.bottom)
 
 
+def city_table(results: list[Standings], registry: RegionRegistry, cat: Catalogue, lang: str) -> pd.DataFrame:
+    """A province's cities side by side: per indicator its value and rank (of how many) in its latest year; cities
+    in the order of the first indicator's ranking, cities without a figure kept with gaps."""
+    order: list[str] = []
+    columns: dict[str, list] = {}
+    for result in results:
+        order += [c for c in result.table.sort_values("rank", kind="stable")["region_code"] if c not in order]
+    out = pd.DataFrame({t("table.region", lang): [registry.name(c, lang) for c in order]})
+    for result in results:
+        ind = cat.get(result.indicator_id)
+        table = result.table.set_index("region_code").reindex(order)
+        when = fmt.period(result.period, ind.freq, lang)
+        head = t("overview.city_value", lang, name=ind.name[lang], unit=ind.unit[lang], period=when)
+        columns[head] = table["value"].round(ind.decimals).tolist()
+        columns[t("overview.city_rank", lang, name=ind.name[lang], count=result.ranked)] = (
+            table["rank"].astype("Int64").tolist()
+        )
+    return pd.concat([out, pd.DataFrame(columns)], axis=1)
+
+
 def position_line(result: Standings, region_code: str, registry: RegionRegistry, when: str, lang: str) -> str:
     """Where one region stands: its rank of how many, and its rank change (or that it has no figure)."""
     row, name = result.position(region_code), registry.name(region_code, lang)

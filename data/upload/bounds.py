@@ -23,6 +23,7 @@ from data.upload.validation import ProblemLog
 
 KIND_NAMES = {
     "province": Text("省级行政区", "provinces"),
+    "city": Text("地级行政区", "prefecture-level units"),
     "national": Text("全国", "the national total"),
     "country": Text("国家和地区", "countries"),
 }
@@ -87,6 +88,13 @@ def dataset_kinds(history: pd.DataFrame, registry: RegionRegistry) -> frozenset[
     return frozenset(registry.get(c).kind for c in history["region_code"].unique() if c in registry)
 
 
+def accepted_kinds(kinds: frozenset[str]) -> frozenset[str]:
+    """The kinds a dataset holding `kinds` takes: a dataset of provinces also takes their prefecture-level cities (a
+    province's communiqué for its cities goes where its provincial figures are), one of cities the provinces (the
+    municipalities are both)."""
+    return kinds | {"province", "city"} if kinds & {"province", "city"} else kinds
+
+
 def place_regions(
     frame: pd.DataFrame, sources: pd.DataFrame, kinds: frozenset[str], registry: RegionRegistry, log: ProblemLog
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -96,7 +104,7 @@ def place_regions(
         return frame, sources
     names = [KIND_NAMES[k] for k in sorted(kinds)]
     geography = Text("、".join(n.zh for n in names), ", ".join(n.en for n in names))
-    placed = {code: registry.in_kinds(code, kinds) for code in frame["region_code"].unique()}
+    placed = {code: registry.in_kinds(code, accepted_kinds(kinds)) for code in frame["region_code"].unique()}
     for code, target in placed.items():
         if target is None:
             src = sources.loc[frame.index[frame["region_code"] == code][0]]

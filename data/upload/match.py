@@ -92,6 +92,15 @@ class Matcher:
             self._regions[key] = region.code if region else None
         return self._regions[key]
 
+    def seen_regions(self) -> dict[str, str | None]:
+        """Every region text met so far (as cleaned) and the code it was read as."""
+        return {_text(key): code for key, code in self._regions.items()}
+
+    def set_region(self, text: str, code: str) -> None:
+        """Read a region text as `code` from now on (see data.upload.levels.prefer_cities)."""
+        for key in [k for k in self._regions if _text(k) == text]:
+            self._regions[key] = code
+
     def region_suggestions(self, cell: object) -> list[str]:
         """The closest region names; computed once per text (an unknown region is met once per value cell)."""
         text = _text(cell)

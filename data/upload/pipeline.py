@@ -28,6 +28,7 @@ from data.store.versioning import KEY, DiffSummary, diff_frames, empty_frame, me
 from data.upload.bounds import check_domains, dataset_kinds, place_regions
 from data.upload.checks import check_against_history
 from data.upload.layout import Layout, detect_layout
+from data.upload.levels import check_levels, prefer_cities
 from data.upload.match import IndicatorSpec, Matcher
 from data.upload.normalise import Choices, normalise
 from data.upload.read import Limits, RawTable, read_upload
@@ -179,6 +180,10 @@ def prepare(
     log = ProblemLog(options.thresholds.max_details, names, options.thresholds.max_cells)
     choices = Choices(options.indicator_id, region, options.unit)
     read = normalise(raw.rows, layout, matcher, log, choices, dataset_id, progress)
+    if prefer_cities(matcher):  # 吉林 in a table of Jilin's cities is the city: read again with that reading
+        log = ProblemLog(options.thresholds.max_details, names, options.thresholds.max_cells)
+        read = normalise(raw.rows, layout, matcher, log, choices, dataset_id, progress)
+    check_levels(read.frame, read.sources, matcher.registry, log)
     for row, text in raw.notes:  # stray notes far below the table (the grid stops at the table)
         log.add("footnote_skipped", row=row, value=text)
     dataset_id = dataset_id or _infer_dataset(read.frame, matcher)

@@ -26,7 +26,7 @@ ERROR_CODES = frozenset(
         "unknown_region", "bad_period", "freq_mismatch", "not_a_number", "formula_cell", "excel_error",
         "percent_sign", "unit_mismatch", "unknown_indicator", "wrong_dataset", "missing_key", "key_required",
         "duplicate_key", "empty_header", "duplicate_header", "unrecognised_header", "no_data_rows",
-        "non_finite_number", "outside_domain", "region_outside_geography",
+        "non_finite_number", "outside_domain", "region_outside_geography", "region_levels_mixed",
     }
 )  # fmt: skip
 WARNING_CODES = frozenset(
