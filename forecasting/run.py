@@ -19,10 +19,12 @@ import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from forecasting import cluster
 from forecasting.engine import SeriesResult, forecast_series
 from forecasting.errors import ForecastError
 from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
@@ -33,6 +35,9 @@ from forecasting.reading import AccuracyReading, accuracy_reading
 from forecasting.registry import DEFAULT_MODEL, check_model_name, check_models
 from forecasting.series import prepare_series, split_frame
 from forecasting.validation import check_series, validate_count, validate_frame, validate_horizon, validate_level
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 Progress = Callable[[int, int], None]
 Item = tuple[object, np.ndarray, np.ndarray]
@@ -123,6 +128,7 @@ def run(
     strict: bool = False,
     chunk_size: int | None = None,
     breaks: bool = True,
+    dask: Client | bool | None = None,
 ) -> ForecastRun:
     """Backtest, fit, forecast and calibrate every series of a long frame.
 
@@ -140,6 +146,11 @@ def run(
             model and its fallback failing) instead of recording it in ``errors``, with the frame checked as a
             whole first — what :func:`forecasting.forecast` does.
         chunk_size: series per task (default: about eight tasks per worker, at most 100 series each).
+        dask: where the chunks run. ``None`` (default): on Dask from :func:`forecasting.cluster.min_series` series
+            on (``$COCKPIT_DASK_MIN_SERIES``, default 10,000) — the cluster at ``$COCKPIT_DASK_SCHEDULER``, else a
+            LocalCluster of ``n_jobs`` workers — and below that as ``n_jobs`` says; ``False``: never on Dask;
+            ``True``: always; a ``distributed.Client``: on that client's cluster. Every placement gives the same
+            numbers (a series is computed by the same code wherever it runs, and calibrated here).
 
     Raises:
         ForecastInputError: a problem with the frame as a whole or with a setting (and with ``strict``, with a
@@ -170,10 +181,17 @@ def run(
 
     if progress:
         progress(0, total)
+    client = _dask_client(dask, total, jobs)
+    if client is not None:
+        jobs = cluster.worker_count(client)
     size = chunk_size or max(1, min(100, total // (jobs * 8) or 1))
     chunks = [items[i : i + size] for i in range(0, total, size)]
     task = functools.partial(_forecast_chunk, settings=settings)
-    outcomes = [outcome for chunk in map_chunks(task, chunks, jobs, report) for outcome in chunk]
+    if client is not None:
+        chunk_outcomes = cluster.map_chunks_dask(task, chunks, client, report)
+    else:
+        chunk_outcomes = map_chunks(task, chunks, jobs, report)
+    outcomes = [outcome for chunk in chunk_outcomes for outcome in chunk]
     failed = [(uid, error) for uid, _, error in outcomes if error is not None]
     if strict and failed:
         raise failed[0][1]
@@ -198,6 +216,17 @@ def run(
         model=settings.model,
     )
     return _renumbered(out, numbers) if numbers is not None else out
+
+
+def _dask_client(dask: Client | bool | None, total: int, jobs: int) -> Client | None:
+    """The Dask client a run of ``total`` series uses, or None for the process pool (see :func:`run`)."""
+    if dask is None:
+        dask = total >= cluster.min_series()
+    if dask is False:
+        return None
+    if dask is True:  # a large job asked for one process still gets the machine's cores
+        return cluster.shared_client(jobs if jobs > 1 else (os.cpu_count() or 1))
+    return dask
 
 
 def _numbering(df: object, freq: object) -> Numbering | None:
