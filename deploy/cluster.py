@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cluster: {exc}", file=sys.stderr)
         return 1
     print(f"{args.replicas} replicas on ports {cluster.replica_ports} behind nginx at {cluster.url}")
-    print(f"database {cluster.database_url}; logs and pids in {state}; stop with: make cluster-stop CLUSTER_PORT={args.port}")
+    print(f"database {cluster.database_url}; logs and pids in {state}")
+    print(f"stop with: make cluster-stop CLUSTER_PORT={args.port} (or deploy/cluster.py stop --port {args.port})")
     return 0
 
 
