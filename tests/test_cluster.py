@@ -78,3 +78,14 @@ def test_a_page_and_an_upload_through_nginx_in_chromium(two_replicas, browser_pa
     expect(page.get_by_text(re.compile("invalid session", re.I))).to_have_count(0)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert browser_page.external == [] and browser_page.errors == []
+
+
+def test_off_loopback_nginx_forwards_the_address_and_needs_sign_in(monkeypatch, tmp_path):
+    outside = deploy.Cluster(str(tmp_path), 8620, "10.0.0.5", "postgresql+psycopg://x", [8621, 8622])
+    conf = deploy.nginx_config(outside, run_as=None)
+    assert conf.count("proxy_set_header X-Forwarded-For $remote_addr;") == 3  # "local" sign-in then refuses
+    assert "listen 10.0.0.5:8620;" in conf and "server 127.0.0.1:8622 " in conf
+    monkeypatch.delenv("COCKPIT_AUTH", raising=False)
+    with pytest.raises(deploy.ClusterError, match="COCKPIT_AUTH"):
+        deploy.start(2, 8620, address="0.0.0.0", state=tmp_path / "state")
+    assert not (tmp_path / "state").exists()  # refused before anything started
