@@ -7,7 +7,7 @@ PORT   ?= 8501
 # Loopback only: with no sign-in configured the app is for this machine (README, "Sign-in and roles").
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint bench sysdeps venv
+.PHONY: run test lint bench sysdeps venv cluster cluster-stop
 
 run: venv sysdeps
 	FORWARDED_ALLOW_IPS= $(BIN)/python -m ui.serve --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
@@ -15,6 +15,16 @@ run: venv sysdeps
 # Two workers (pytest-xdist): the suite is mostly waiting on Chromium, app servers and PostgreSQL, and CI has 2 cores.
 test: venv sysdeps
 	$(BIN)/python -m pytest -n 2
+
+# Several replicas behind Debian's nginx on one PostgreSQL, on this machine (README "Deployment: several replicas").
+# deploy/cluster.py installs nginx with apt-get when absent; a throwaway PostgreSQL unless COCKPIT_DATABASE_URL.
+REPLICAS     ?= 3
+CLUSTER_PORT ?= 8620
+cluster: venv sysdeps
+	$(BIN)/python deploy/cluster.py start --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
+cluster-stop: venv
+	$(BIN)/python deploy/cluster.py stop --port $(CLUSTER_PORT)
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

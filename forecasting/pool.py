@@ -27,7 +27,7 @@ _LOCK = threading.RLock()
 
 
 @contextlib.contextmanager
-def _workers_skip_main() -> Iterator[None]:
+def workers_skip_main() -> Iterator[None]:
     """While workers start, show them a bare ``__main__``.
 
     A spawned worker re-runs the parent's ``__main__`` file before it can unpickle a task (multiprocessing's
@@ -80,7 +80,7 @@ def map_chunks(
 
     if n_jobs > 1 and len(chunks) > 1:
         try:
-            with _workers_skip_main():  # workers start lazily, inside submit()
+            with workers_skip_main():  # workers start lazily, inside submit()
                 pool = _executor(n_jobs)
                 futures = {pool.submit(task, chunk): i for i, chunk in enumerate(chunks)}
             for future in as_completed(futures):

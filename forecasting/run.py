@@ -19,10 +19,12 @@ import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from forecasting import cluster
 from forecasting.engine import SeriesResult, forecast_series
 from forecasting.errors import ForecastError
 from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
@@ -37,6 +39,10 @@ from forecasting.series import Series, prepare_series, split_frame
 from forecasting.validation import check_series, validate_count, validate_frame, validate_horizon, validate_level
 
 HOLIDAY_COLUMNS = ("unique_id", "ds", "name_zh", "name_en")
+
+if TYPE_CHECKING:
+    from distributed import Client
+
 Progress = Callable[[int, int], None]
 Item = tuple[object, np.ndarray, np.ndarray]
 Outcome = tuple[object, SeriesResult | None, ForecastError | None]
@@ -134,6 +140,7 @@ def run(
     breaks: bool = True,
     counts: bool | None = None,
     holidays: str | None = DEFAULT_COUNTRY,
+    dask: Client | bool | None = None,
 ) -> ForecastRun:
     """Backtest, fit, forecast and calibrate every series of a long frame.
 
@@ -158,6 +165,11 @@ def run(
         holidays: the country (ISO alpha-2) whose public holidays are not comparable days of a daily series: their
             outcomes are left out of the backtests (scores and bands measure ordinary days) and the forecast days
             that are holidays are listed in ``holidays``; None to treat every day alike.
+        dask: where the chunks run. ``None`` (default): on Dask from :func:`forecasting.cluster.min_series` series
+            on (``$COCKPIT_DASK_MIN_SERIES``, default 10,000) — the cluster at ``$COCKPIT_DASK_SCHEDULER``, else a
+            LocalCluster of ``n_jobs`` workers — and below that as ``n_jobs`` says; ``False``: never on Dask;
+            ``True``: always; a ``distributed.Client``: on that client's cluster. Every placement gives the same
+            numbers (a series is computed by the same code wherever it runs, and calibrated here).
 
     Raises:
         ForecastInputError: a problem with the frame as a whole or with a setting (and with ``strict``, with a
@@ -190,10 +202,17 @@ def run(
 
     if progress:
         progress(0, total)
+    client = _dask_client(dask, total, jobs)
+    if client is not None:
+        jobs = cluster.worker_count(client)
     size = chunk_size or max(1, min(100, total // (jobs * 8) or 1))
     chunks = [items[i : i + size] for i in range(0, total, size)]
     task = functools.partial(_forecast_chunk, settings=settings)
-    outcomes = [outcome for chunk in map_chunks(task, chunks, jobs, report) for outcome in chunk]
+    if client is not None:
+        chunk_outcomes = cluster.map_chunks_dask(task, chunks, client, report)
+    else:
+        chunk_outcomes = map_chunks(task, chunks, jobs, report)
+    outcomes = [outcome for chunk in chunk_outcomes for outcome in chunk]
     failed = [(uid, error) for uid, _, error in outcomes if error is not None]
     if strict and failed:
         raise failed[0][1]
@@ -238,6 +257,17 @@ def _is_count(series: Series, counts: bool | None) -> bool:
         return counts
     values = series.y[~np.isnan(series.y)]
     return counts_grid(series.freq) and bool((values >= 0).all() and (values == np.round(values)).all())
+
+
+def _dask_client(dask: Client | bool | None, total: int, jobs: int) -> Client | None:
+    """The Dask client a run of ``total`` series uses, or None for the process pool (see :func:`run`)."""
+    if dask is None:
+        dask = total >= cluster.min_series()
+    if dask is False:
+        return None
+    if dask is True:  # a large job asked for one process still gets the machine's cores
+        return cluster.shared_client(jobs if jobs > 1 else (os.cpu_count() or 1))
+    return dask
 
 
 def _numbering(df: object, freq: object) -> Numbering | None:

@@ -54,10 +54,20 @@ def store() -> data.store.Store:
     return data.store.open_store()
 
 
-@st.cache_data(ttl=30, max_entries=1, show_spinner=False)
-def data_versions() -> tuple[tuple[str, int | None], ...]:
-    """The current version of every dataset: a cheap token that changes when data are uploaded or rolled back
-    (also by another app replica sharing the database)."""
+# How long a process trusts the data version it last read: a commit through another replica sharing the database
+# is served everywhere within this many seconds (one single-row read per process per period).
+FRESH_SECONDS = 2
+
+
+@st.cache_data(ttl=FRESH_SECONDS, max_entries=1, show_spinner=False)
+def data_version() -> int:
+    """The store-wide data version (``data.store.data_version``): it grows with every commit, rollback and seed by
+    any replica, so it is the one token every cache here keys on."""
+    return store().data_version()
+
+
+@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+def _versions_at(counter: int) -> tuple[tuple[str, int | None], ...]:
     stored = store()
     return tuple((dataset_id, stored.current_version(dataset_id)) for dataset_id in data.OBSERVATION_LOADERS)
 
@@ -66,6 +76,11 @@ def data_token() -> str:
     """The data version in a few characters for a view's URL: every dataset's current version, in the declared order
     of `data.OBSERVATION_LOADERS` (``2.1.1.1.1.1.1``: the first dataset has had one upload; 0 = not stored)."""
     return ".".join(str(v or 0) for _, v in data_versions())
+
+
+def data_versions() -> tuple[tuple[str, int | None], ...]:
+    """The current version of every dataset, read once per store-wide data version (see :func:`data_version`)."""
+    return _versions_at(data_version())
 
 
 @st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
@@ -87,12 +102,12 @@ def observations() -> pd.DataFrame:
     return _store_read(versions)[0] if scope is None else _scoped_observations(versions, scope)
 
 
-_seen_versions: dict[str, tuple] = {}
+_seen_versions: dict[str, int] = {}
 
 
 def refresh_if_data_changed() -> None:
     """Drop every derived cache when the stored data changed since this process last looked (run by app.py)."""
-    token = data_versions()
+    token = data_version()
     if _seen_versions.get("token") not in (None, token):
         data_changed()
     _seen_versions["token"] = token

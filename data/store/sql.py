@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from data.datasets import datasets as shipped_datasets
 from data.errors import UnknownStoredDataset, UnknownVersion
 from data.loaders import COLUMNS, FLAG
+from data.store import data_version
 from data.store.schema import datasets_table, events_table, observations_table, versions_table
 from data.store.versioning import DiffSummary
 
@@ -143,9 +144,10 @@ def insert_observations(conn: Connection, version_id: int, frame: pd.DataFrame, 
 def make_current(
     conn: Connection, dataset_id: str, number: int, previous: int | None, action: str, by: str, note: str
 ) -> None:
-    """Point the dataset at version `number` and log who did it."""
+    """Point the dataset at version `number`, log who did it and bump the store's data version."""
     d = datasets_table
     conn.execute(d.update().where(d.c.id == dataset_id).values(current_version=number))
+    data_version.bump(conn)
     event = {
         "dataset_id": dataset_id,
         "action": action,

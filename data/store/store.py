@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from data.access import SYSTEM, Actor
 from data.errors import NothingToCommit, StaleVersion
 from data.observations import OBSERVATION_LOADERS
-from data.store import alert_tables, sql
+from data.store import alert_tables, data_version, sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
 from data.store.baskets import Baskets
@@ -165,6 +165,11 @@ class Store:
         self.engine.dispose()
 
     # --- reading ----------------------------------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """The store-wide data version: it grows with every commit, rollback and seed, by any replica (caches key
+        on it; see `data.store.data_version`)."""
+        return data_version.read(self.engine)
 
     def current_version(self, dataset_id: str) -> int | None:
         """The current version number, or None when the dataset is not stored."""
