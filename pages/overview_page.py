@@ -7,6 +7,7 @@ from data.regions import NATIONAL_CODE
 from ui import auth, cache, show, state
 from ui import format as fmt
 from ui import overview as ov
+from ui import services_view as sv
 from ui.footer import source_line, sources_line
 from ui.i18n import current_lang, t
 from ui.inert import inert
@@ -63,6 +64,16 @@ for alert in alerts:
     heading = ov.alert_heading(alert, cat.get(alert.indicator_id), reg, lang)
     getattr(st, ov.SEVERITY_BOX[alert.severity])(f"{heading}  \n{alert.message[lang]}")
 st.caption(t("overview.warnings_note"))
+if scope == NATIONAL_CODE:  # case logs are the office's own: shown with its whole-office view
+    for log_id in sv.log_ids():
+        found = sv.log_alerts(log_id)
+        if not found:
+            continue
+        st.markdown(f"**{inert(t('overview.service_warnings', log=sv.log_name(log_id, lang), count=len(found)))}**")
+        for alert in found[: ov.SERVICE_SHOWN]:
+            heading = ov.service_heading(alert, lang)
+            getattr(st, ov.SEVERITY_BOX[alert.severity])(f"{heading}  \n{inert(alert.message[lang])}")
+        ov.page_link("pages/services_page.py", "services", t("overview.service_more"), ":material/support_agent:")
 
 # --- targets -----------------------------------------------------------------------------------------------------
 st.subheader(t("overview.targets_heading"))

@@ -19,8 +19,8 @@ from services.topics import HotTopic, hot_topics, topic_mix
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 UNIT_KEYS = {"D": "signals.unit.D", "W": "signals.unit.W"}
 #: the catalogue indicators the alerts are filed under (the case-log indicators of issue 18)
-VOLUME_INDICATOR = "service_volume"
-OVERDUE_INDICATOR = "service_overdue"
+VOLUME_INDICATOR = "svc_volume"
+OVERDUE_INDICATOR = "svc_overdue"
 SURGE_CRITICAL_RATIO = 3.0  # a surge of three times its forecast or more is critical, else a warning
 
 

@@ -18,6 +18,8 @@ from indicators.kpi import headline_kpis, load_headlines
 from indicators.standings import standings
 from indicators.targets import load_targets
 from indicators.warnings import current_alerts, load_rules
+from services.boston import read_boston
+from services.signals import compute, overview_alerts
 
 ROOT = Path(__file__).resolve().parents[1]
 NAT = "100000"
@@ -94,12 +96,34 @@ def test_national_warnings_are_the_library_alerts_most_severe_first(obs, cat):
     at = run_page()
     alerts = current_alerts(obs, NAT, list(load_headlines().national), load_rules(), load_targets(), cat)
     assert [a.rule_id for a in alerts] == ["pmi_manufacturing_contraction", "pmi_non_manufacturing_contraction"]
-    boxes = [w.value for w in at.warning]
-    assert len(boxes) == 2 and not at.error
+    boxes = [w.value for w in at.warning if " · 全国 · " in w.value]  # the case log's own warnings follow
+    assert len(boxes) == 2 and not [e for e in at.error if " · 全国 · " in e.value]
     for box, alert in zip(boxes, alerts, strict=True):
         assert box.startswith(f"**{cat.get(alert.indicator_id).name['zh']}** · 全国 · 2026年7月 · 阈值")
         assert box.endswith(alert.message["zh"])
     assert at.subheader[1].value == "预警（2 条）"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "week"),
+    [("zh", "波士顿 311 市民服务工单", "当周 · 诉求激增"), ("en", "Boston 311 service requests", "week of")],
+)
+def test_the_case_logs_surges_and_build_ups_are_among_the_national_warnings(lang, heading, week):
+    expected = overview_alerts(*_boston_signals())
+    at = run_page(lang=lang)
+    boxes = [rendered(b.value) for b in [*at.error, *at.warning]]
+    titles = [rendered(m.value) for m in at.markdown if heading in rendered(m.value)]
+    assert len(expected) > 5 and len(titles) == 1 and f"{len(expected)}" in titles[0]
+    for alert in expected[:5]:  # the most severe five; the page lists them all
+        assert sum(box.endswith(alert.message[lang]) for box in boxes) == 1
+    assert any(week in box for box in boxes)
+    at_province = run_page({"scope": "440000"}, lang=lang)
+    assert not [m for m in at_province.markdown if heading in rendered(m.value)]  # the office's view only
+
+
+def _boston_signals():
+    signals = compute(read_boston(), "W", "US")
+    return signals.surges, signals.buildups
 
 
 def test_targets_of_the_year_show_gaps_as_no_data():

@@ -42,6 +42,7 @@ STATUS_ICON = {
 }
 STATUS_BACKGROUND = {"green": "#d5f5e3", "orange": "#fdebd0", "red": "#fadbd8", "gray": "#eaecee"}
 TARGETS_DATASET = "cn_national_targets"
+SERVICE_SHOWN = 5  # a log's most severe service warnings on the Overview; the page lists them all
 SEVERITY_BOX = {"critical": "error", "warning": "warning", "notice": "info"}
 
 
@@ -190,6 +191,12 @@ def alert_heading(alert: Alert, ind: Indicator, registry: RegionRegistry, lang: 
     return f"**{ind.name[lang]}** · {registry.name(alert.region_code, lang)} · {when} · {kind}"
 
 
+def service_heading(alert: Alert, lang: str) -> str:
+    """Period · kind, for the head of a case log's surge or overdue build-up (the message names topic and area)."""
+    when = alert.period.strftime("%Y-%m-%d") if alert.period is not None else ""
+    return f"{t('overview.week_of', lang, date=when)} · {t(f'overview.kind_{alert.kind}', lang)}"
+
+
 def standings_heading(result: Standings, ind: Indicator, lang: str) -> str:
     """The standings heading with the year ranked, marked when its figures are preliminary."""
     when = fmt.period(result.period, ind.freq, lang)
@@ -258,16 +265,22 @@ def link_params(kpi: Kpi, ind: Indicator, first_year: int | None, lang: str) -> 
 
 
 def indicator_link(label: str, params: dict[str, str]) -> None:
-    """A link that opens the Indicators page with `params` in its URL.
+    """A link that opens the Indicators page with `params` in its URL (see `page_link`)."""
+    page_link(INDICATORS_PAGE, "indicators", label, ":material/show_chart:", params)
+
+
+def page_link(page: str, url_path: str, label: str, icon: str, params: dict[str, str] | None = None) -> None:
+    """A link to another page of the app, with `params` in its URL.
 
     Inside the app (app.py's navigation) this is an `st.page_link`. When the page runs on its own — a benchmark or
-    an AppTest of the page file — Indicators is not a registered page, so a plain link to its URL is drawn instead.
+    an AppTest of the page file — the other page is not registered, so a plain link to its URL is drawn instead.
     """
     try:
         # No `help` tooltip: Streamlit would draw a hidden second copy of the link, ambiguous for browser tests.
-        st.page_link(INDICATORS_PAGE, label=label, icon=":material/show_chart:", query_params=params)
+        st.page_link(page, label=label, icon=icon, query_params=params or {})
     except StreamlitPageNotFoundError:
-        st.markdown(f":material/show_chart: [{label}](indicators?{urlencode(params)})")
+        query = f"?{urlencode(params)}" if params else ""
+        st.markdown(f"{icon} [{label}]({url_path}{query})")
 
 
 def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:

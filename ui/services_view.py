@@ -13,11 +13,13 @@ import streamlit as st
 from briefing.axes import number_axes
 from data.citation import Citation, dataset_line, source_line
 from data.datasets import dataset
+from indicators.warnings import Alert
 from services import summary
 from services.boston import DATASET_ID as BOSTON
 from services.boston import read_boston
 from services.derive import PROBLEMS, Derived, Prepared, measure, prepare
 from services.logs import stored_cases
+from services.signals import overview_alerts
 from ui import cache
 from ui import format as fmt
 from ui.charts import FONT_FAMILY, with_template
@@ -249,3 +251,10 @@ def problems_table(derived: Derived, lang: str) -> pd.DataFrame:
         if found.counts.get(code)
     ]
     return pd.DataFrame(rows)
+
+
+def log_alerts(log_id: str) -> list[Alert]:
+    """A log's weekly surges and overdue build-ups as Overview warnings, most severe first (cached with the signals
+    the page computes for the whole log)."""
+    signals = cache.service_signals(cases(log_key(log_id)), "W", holidays(log_id))
+    return overview_alerts(signals.surges, signals.buildups)
