@@ -136,7 +136,7 @@ with tab_upload:
         t("data.indicator"),
         [None, *(i.id for i in catalogue)],
         key="data_indicator",
-        format_func=lambda i: t("data.indicator_auto") if i is None else dv.indicator_label(catalogue, i, lang),
+        format_func=lambda i: t("data.indicator_auto", lang) if i is None else dv.indicator_label(catalogue, i, lang),
     )
     col_layout, col_mode, col_sheet = st.columns(3)
     layout = col_layout.selectbox(

@@ -39,7 +39,7 @@ if level == "china":
         ["", *(c for c in maps.city_levels() if actor.scope in (None, c))],  # a scoped user: their own province
         default="",
         label=t("map.region"),
-        format_func=lambda c: maps.region_name(c, lang) if c else t("map.region_all"),
+        format_func=lambda c: maps.region_name(c, lang) if c else t("map.region_all", lang),
         omit_default=True,
     )
     if region:

@@ -30,7 +30,7 @@ log_id = url.choice(
 )
 grain = url.choice(
     col_grain.selectbox, "grain", list(GRAINS), default="month", label=t("services.grain"),
-    format_func=lambda g: t(f"services.grain_{g}"),
+    format_func=lambda g: t(f"services.grain_{g}", lang),
 )  # fmt: skip
 with st.expander(t("services.filters")):
     picks = {
@@ -115,7 +115,7 @@ else:
 # --- hot topics, surges and the volume forecast ------------------------------------------------------------------
 show_signals(
     sv.cases(key, picks["topic"], picks["unit"], picks["area"]),
-    lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id),
+    lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id), widget_prefix="svc",
 )  # fmt: skip
 
 # --- data problems -----------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ tab_record, tab_card, tab_register = st.tabs([t("track.tab_record"), t("track.ta
 with tab_record:
     col_ind, col_reg = st.columns(2)
     ids = sorted({p.indicator_id for p in pubs})
-    chosen = col_ind.selectbox(t("track.indicator"), ids, key="tr_ind", format_func=lambda i: pick(cat.get(i).name))
+    chosen = col_ind.selectbox(t("track.indicator"), ids, key="tr_ind", format_func=lambda i: cat.get(i).name[lang])
     ind = cat.get(chosen)
     codes = sorted({p.region_code for p in pubs if p.indicator_id == ind.id})
     region = col_reg.selectbox(t("track.region"), codes, key="tr_region", format_func=lambda c: reg.name(c, lang))

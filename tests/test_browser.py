@@ -186,9 +186,9 @@ def test_staff_collect_a_chart_and_download_the_pack(app_url, browser_page, loca
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="下载 PPTX").click()
     deck = Presentation(io.BytesIO(Path(download.value.path()).read_bytes()))
-    assert len(deck.slides) == 3  # title, the chart, the sources
+    assert len(deck.slides) == 4  # title, what changed since the last briefing, the chart, the sources
     texts = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
-    assert "地区生产总值" in texts and "国家统计局" in texts
+    assert "地区生产总值" in texts and "国家统计局" in texts and "自上次发布简报以来的变化" in texts
     assert browser_page.external == []
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
+import sys
 
 import numpy as np
 import pandas as pd
@@ -35,12 +37,28 @@ def client():
     from distributed import Client, LocalCluster
 
     with (
+        _main_not_rerun(),
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
         ) as local,
         Client(local, set_as_default=False) as connected,
     ):
         yield connected
+
+
+@contextlib.contextmanager
+def _main_not_rerun():
+    """Worker processes start by spawning, which runs the parent's ``__main__`` file again; under pytest-xdist that
+    file is execnet's bootstrap, which fails outside its channel ("name '__args' is not defined"). Without a
+    ``__file__`` the spawned process skips it (the app runs as ``python -m ui.serve``: spawn imports the module by
+    name, under its ``if __name__ == "__main__"`` guard)."""
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path
 
 
 def assert_same_run(left, right) -> None:

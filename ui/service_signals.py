@@ -36,27 +36,37 @@ def _when(moment: pd.Timestamp) -> str:
 
 
 def show_signals(
-    cases: pd.DataFrame, *, lang: str, key_prefix: str, source: str = "", holidays: str | None = "CN"
+    cases: pd.DataFrame,
+    *,
+    lang: str,
+    key_prefix: str,
+    source: str = "",
+    holidays: str | None = "CN",
+    widget_prefix: str | None = None,
 ) -> None:
     """Draw the signals of a canonical case table.
 
     Args:
         cases: the (filtered) case table the page shows.
         lang: the reader's language.
-        key_prefix: prefix of every widget and basket key (the page's, with its filters).
+        key_prefix: prefix of every basket key (the page's, with its filters), and of the widgets' keys unless
+            ``widget_prefix`` is given (a widget keyed by the filters would start afresh at every filter change).
         source: the source line of the log for every chart and table (the page's citation).
         holidays: the country whose public holidays are not tested for daily surges (None: none).
     """
     st.subheader(t("signals.heading", lang))
+    # The choice kept in the session, so a language switch relabels the radio instead of leaving it unselected.
+    freq_key = f"{widget_prefix or key_prefix}_signals_freq"
+    st.session_state[freq_key] = st.session_state.get(freq_key, next(iter(FREQ_KEYS)))
     freq = st.radio(
         t("signals.freq", lang), list(FREQ_KEYS), format_func=lambda f: t(FREQ_KEYS[f], lang), horizontal=True,
-        key=f"{key_prefix}_signals_freq",
+        key=freq_key,
     )  # fmt: skip
     signals = cache.service_signals(cases, freq, holidays)
     _hot(signals, lang, key_prefix, source)
     _mix(signals, lang, key_prefix, source)
     _surges(signals, lang, key_prefix, source)
-    _forecast(cases, lang, key_prefix, source)
+    _forecast(cases, lang, key_prefix, source, widget_prefix or key_prefix)
 
 
 def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
@@ -143,16 +153,18 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.info(inert(buildup_message(buildup).render(lang)))
 
 
-def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str) -> None:
+def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str, widget_prefix: str) -> None:
     st.markdown(f"##### {t('signals.forecast_heading', lang)}")
     history, run = cache.service_volume_run(cases, HORIZON)
     if run is None or run.forecast.empty:
         st.caption(t("signals.forecast_none", lang))
         return
     topics = list(pd.unique(run.forecast["unique_id"]))
-    topic = st.selectbox(
-        t("signals.topic", lang), topics, format_func=lambda name: _topic(name, lang), key=f"{key_prefix}_fc_topic"
-    )
+    topic_key = f"{widget_prefix}_fc_topic"
+    if st.session_state.get(topic_key) not in topics:  # kept across a language switch; reset when the log changes
+        st.session_state[topic_key] = topics[0]
+    st.session_state[topic_key] = st.session_state[topic_key]
+    topic = st.selectbox(t("signals.topic", lang), topics, format_func=lambda name: _topic(name, lang), key=topic_key)
     rows = run.forecast[run.forecast["unique_id"] == topic]
     past = history[history["unique_id"] == topic][["ds", "y"]]
     name = _topic(topic, lang)
