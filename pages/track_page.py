@@ -8,6 +8,7 @@ from data.access import in_scope
 from data.errors import ObjectNotFound
 from record import scoring
 from ui import auth, cache, charts, show
+from ui import data_view as dv
 from ui import forecast_view as fv
 from ui import track_view as tv
 from ui.i18n import current_lang, pick, t
@@ -32,7 +33,7 @@ if asked is not None:
     ind, data = cat.get(pub.indicator_id), pub.data
     newer = tv.newer_data(pub)
     if newer:
-        st.warning(t("track.newer_data", datasets=", ".join(newer)))
+        st.warning(inert(t("track.newer_data", datasets=", ".join(dv.dataset_title(d, lang) for d in newer))))
     st.markdown(f"[{t('track.current_view')}]({tv.current_view(pub, lang)})")
     history, fc, column = tv.frozen_frames(pub)
     labels = {k: t(f"forecast.{k}") for k in ("history", "forecast", "band80", "band95")}

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 import data.store
 from briefing import PackItem, build_pack
+from data.datasets import dataset
 from data.observations import OBSERVATION_LOADERS
 from data.store import Store
 from forecasting.scenarios import GrowthShock, Scenario, ScenarioFile, sets
@@ -88,8 +89,8 @@ def test_the_permalink_shows_the_frozen_forecast_with_a_newer_data_notice(track_
     at = open_page("track", {"pub": str(pub.id)}, lang)
     assert not at.exception
     assert at.title[0].value == {"zh": "预测记录与决策登记", "en": "Track record and decision register"}[lang]
-    notice = at.warning[0].value
-    assert "cn_prov_nbs" in notice
+    notice = rendered(at.warning[0].value)
+    assert dataset("cn_prov_nbs").title[lang] in notice  # the dataset's title, not its id
     assert {"zh": "未按新数据重算", "en": "not recomputed"}[lang] in notice
     link = [m.value for m in at.markdown if "forecast?" in m.value]
     assert link and "indicator=gdp&region=440000&h=3&model=ets" in link[0]

@@ -26,6 +26,7 @@ from forecasting.scenarios import ScenarioError, sets
 from record.changes import Changes, changes_since
 from ui import cache
 from ui import track_view as tv
+from ui.data_view import dataset_title
 from ui.i18n import LANGS, t
 
 FORECAST_KEY, SCENARIO_KEY = "fc-fan-", "sc-fans-"
@@ -123,7 +124,10 @@ def change_lines(changes: Changes, lang: str) -> list[str]:
     if changes.since is None:
         return [t("track.changes_first", lang)]
     cat, reg = cache.catalogue(), cache.regions()
-    lines = [t("track.changes_data", lang, dataset=d, then=then or "—", now=now) for d, then, now in changes.new_data]
+    lines = [
+        t("track.changes_data", lang, dataset=dataset_title(d, lang), then=then or "—", now=now)
+        for d, then, now in changes.new_data
+    ]
     for m in changes.missed:
         lines.append(
             t(
