@@ -29,7 +29,9 @@ os.environ["COCKPIT_TODAY"] = "2026-12-02"
 import basket_support  # noqa: E402
 
 import data  # noqa: E402
+import data.store  # noqa: E402
 import indicators  # noqa: E402
+from ui import cache  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,6 +52,28 @@ def local_basket():
     basket_support.empty()
     yield basket_support
     basket_support.empty()
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory) -> Path:
+    """A SQLite store seeded once from the shipped data, which `own_store` copies (seeding takes seconds)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    data.store.open_store(data_dir=str(folder)).engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def own_store(seeded_dir, tmp_path, monkeypatch):
+    """The app runs on a store of its own for this test only: a copy of the seeded store in ``tmp_path``."""
+    shutil.copytree(seeded_dir, tmp_path, dirs_exist_ok=True)
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
+    cache.store.clear()
+    cache.data_changed()
+    store = data.store.open_store()
+    yield store
+    store.engine.dispose()
+    cache.store.clear()
+    cache.data_changed()
 
 
 @pytest.fixture(scope="session")

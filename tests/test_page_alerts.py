@@ -23,7 +23,6 @@ from data import region_registry
 from data.store import open_store
 from data.store.alert_tables import alert_outbox_table
 from indicators import catalogue
-from ui import cache
 
 PMI_RULE = "pmi_manufacturing_contraction"
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
@@ -145,17 +144,6 @@ def test_admins_see_the_delivery_settings_without_the_password_and_the_failing_m
     failing = at.dataframe[-1].value.iloc[0]
     assert (failing["User"], failing["Channel"], failing["Attempts"]) == ("ops", "DingTalk robot", 1)
     assert failing["Address"] == f"{nobody.split('/robot')[0]}/…"
-
-
-@pytest.fixture
-def own_store(tmp_path, monkeypatch):
-    """The Data page on a store of its own, seeded from the shipped data, for this test only."""
-    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
-    cache.store.clear()
-    cache.data_changed()
-    yield open_store()
-    cache.store.clear()
-    cache.data_changed()
 
 
 def test_a_rollback_on_the_data_page_starts_a_check_that_owes_the_subscribers_their_message(own_store):

@@ -20,17 +20,6 @@ from ui import cache
 from ui import data_view as dv
 
 
-@pytest.fixture
-def own_store(tmp_path, monkeypatch):
-    """The page runs on a store of its own, seeded from the shipped data, for this test only."""
-    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
-    cache.store.clear()
-    cache.data_changed()
-    yield data.store.open_store()
-    cache.store.clear()
-    cache.data_changed()
-
-
 def run_page(lang: str = "zh", query: dict | None = None) -> AppTest:
     return open_page("data", query, lang, timeout=120)
 

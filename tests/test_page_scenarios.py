@@ -14,7 +14,6 @@ from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
 from test_scenarios_adjustments import MEAN, known_baseline
 
-import data.store
 import forecasting
 from common.text import strings
 from forecasting.scenarios import (
@@ -49,15 +48,6 @@ EN = {
     "beats": "P(better than baseline) (%)",
     "target": "P(meeting the target) (%)",
 }
-
-
-@pytest.fixture
-def own_store(tmp_path, monkeypatch):
-    """The page runs on a store of its own, seeded from the shipped data, for this test only."""
-    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
-    cache.store.clear()
-    yield data.store.open_store()
-    cache.store.clear()
 
 
 def run_page(query: dict | None = None, lang: str = "en") -> AppTest:

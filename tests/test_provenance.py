@@ -18,10 +18,9 @@ from indicators.provenance import (
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """The shipped datasets in a store of their own, read with the dataset of every row."""
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('prov') / 's.sqlite3'}")
-    store.seed()
+def stored(seeded_dir):
+    """The shipped datasets in a store of their own (the seeded one, only read), with the dataset of every row."""
+    store = Store.open(data_dir=str(seeded_dir))
     yield store.observations(with_dataset=True)
     store.close()
 
