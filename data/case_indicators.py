@@ -14,6 +14,9 @@ DATASET_ID = "boston_311_2015"
 FILE = "indicators_monthly.csv"
 BOSTON_CODE = "US-BOS"  # the log's jurisdiction, a region of the registry (data/regions.yaml: jurisdictions)
 COLUMNS = ["indicator_id", "region_code", "period", "freq", "value"]
+# The catalogue source of the indicators only an office's imported logs report (满意率, 差评率, 差评整改率: no shipped
+# log is rated); a citation of it names the imported logs, and each figure cites its own log.
+IMPORTED_LOGS = "case_logs_imported"
 
 
 def load_boston_311_indicators(root: Path | None = None) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from common import periods
 from common.text import render
+from data.case_indicators import IMPORTED_LOGS
 from data.datasets import dataset, datasets
 
 SEP = {"zh": "；", "en": "; "}
@@ -32,6 +33,7 @@ class Upload:
     number: int
     by: str
     at: datetime
+    work: dict[str, str] | None = None  # {zh, en}: the publication, for a dataset the registry lacks (a case log's)
 
     def render(self, lang: str) -> str:
         return render("cite.upload", lang, number=self.number, by=self.by, date=self.at.strftime("%Y-%m-%d"))
@@ -51,7 +53,13 @@ class Citation:
     def work(self, lang: str) -> str:
         """The publication, e.g. 国家统计局《中国统计年鉴》 (a dataset id the registry lacks is shown as is)."""
         known = datasets().get(self.dataset_id)
-        return known.citation[lang] if known else self.dataset_id
+        if known:
+            return known.citation[lang]
+        if self.upload is not None and self.upload.work:
+            return self.upload.work.get(lang) or self.dataset_id
+        if self.dataset_id == IMPORTED_LOGS:
+            return render("cite.imported_logs", lang)
+        return self.dataset_id
 
     def released(self, lang: str) -> str | None:
         """When the figures were published: the uploaded version, else the release SOURCE.md states, else None."""
@@ -66,7 +74,8 @@ def upload_of(version: object) -> Upload | None:
     data, or a newer release of them, are cited as shipped)."""
     if version is None or getattr(version, "kind", None) != "upload":
         return None
-    return Upload(version.number, version.created_by, version.created_at)
+    work = (getattr(version, "summary", None) or {}).get("citation")
+    return Upload(version.number, version.created_by, version.created_at, work if isinstance(work, dict) else None)
 
 
 def current_uploads(store: object) -> dict[str, Upload]:

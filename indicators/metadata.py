@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from data.case_indicators import IMPORTED_LOGS
 from data.datasets import datasets
 from indicators.errors import MetadataError, UnknownIndicator
 
@@ -51,6 +52,7 @@ class Indicator:
     domain: dict | None = None  # {minimum, maximum, exclusive_minimum, integer}: values outside are upload errors
     per_capita: PerCapita | None = None
     total: str | None = None
+    imported: bool = False  # reported only by imported case logs (source IMPORTED_LOGS): no shipped figures
 
     @property
     def freq(self) -> str:
@@ -127,7 +129,10 @@ def _validate(raw: dict, path: Path) -> None:
         raise MetadataError(f"{path}: duplicate indicator id(s): {', '.join(dupes)}")
     known_sources = set(datasets())
     for entry in raw["indicators"]:
-        if entry["source"] not in known_sources:
+        if entry.get("imported") and entry["source"] != IMPORTED_LOGS:
+            message = f"an imported-only indicator's source is {IMPORTED_LOGS}"
+            raise MetadataError(f"{path}: entry {entry['id']!r}: {message}")
+        if entry["source"] not in known_sources and not entry.get("imported"):
             raise MetadataError(f"{path}: entry {entry['id']!r}: source {entry['source']!r} is not a shipped dataset")
         pc = entry.get("per_capita")
         if pc and pc["denominator"] not in ids:

@@ -159,6 +159,8 @@ with tab_multi:
 
 with tab_meta:
     checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
-    vintage_rows = vn.provenance_rows(ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang)
+    vintage_rows = vn.provenance_rows(
+        ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang, cache.current_uploads()
+    )
     for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
         st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")

@@ -99,7 +99,8 @@ for by, what in (("unit", "services.league_units"), ("area", "services.league_ar
         sv.league_decimals(table, lang),
     )
     st.markdown(f"**{t(what)}**")
-    show.table(shown, meta, f"svc-league-{by}-{selection}", notes=[footer])
+    screen, gaps = sv.with_gaps(shown, sv.league_decimals(table, lang))
+    show.table(shown, meta, f"svc-league-{by}-{selection}", shown=screen, column_config=gaps, notes=[footer])
 
 # --- topic mix ---------------------------------------------------------------------------------------------------
 st.subheader(t("services.topics_heading"))
@@ -116,6 +117,7 @@ else:
 show_signals(
     sv.cases(key, picks["topic"], picks["unit"], picks["area"]),
     lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id), widget_prefix="svc",
+    url=url,
 )  # fmt: skip
 
 # --- data problems -----------------------------------------------------------------------------------------------

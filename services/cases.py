@@ -30,3 +30,15 @@ STATUSES = ("open", "closed")
 def empty_cases() -> pd.DataFrame:
     """A case table with no rows and every canonical column in its dtype."""
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in CASE_COLUMNS.items()})
+
+
+def topics(parts: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """The finest topic each case has, and its path (outermost first, a level repeating the one above it once);
+    column by column, never row by row. A single level has no path."""
+    topic, path, last = parts[0], parts[0], parts[0]
+    for part in parts[1:]:
+        topic = part.where(part.notna(), topic)
+        new = part.notna() & (last.isna() | (part != last).fillna(True))
+        path = ((path + " / " + part).where(path.notna(), part)).where(new, path)
+        last = part.where(part.notna(), last)
+    return topic, path if len(parts) > 1 else pd.Series(pd.NA, index=topic.index, dtype="string")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from data.upload.read import Limits, RawTable, read_upload
-from services.cases import CASE_COLUMNS
+from services.cases import CASE_COLUMNS, topics
 
 # Canonical field → headers that mean it, most specific first (compared without spaces, case-insensitively).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -249,18 +249,6 @@ def convert(table: RawTable, mapping: Mapping[str, str | None]) -> ImportReport:
         cases if ok else None, len(body), personal, unused, [], problems[:MAX_LISTED], len(problems), duplicates,
         due_from_days,
     )  # fmt: skip
-
-
-def topics(parts: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
-    """The finest topic each case has, and its path (outermost first, a level repeating the one above it once);
-    column by column, never row by row. A single level has no path."""
-    topic, path, last = parts[0], parts[0], parts[0]
-    for part in parts[1:]:
-        topic = part.where(part.notna(), topic)
-        new = part.notna() & (last.isna() | (part != last).fillna(True))
-        path = ((path + " / " + part).where(path.notna(), part)).where(new, path)
-        last = part.where(part.notna(), last)
-    return topic, path if len(parts) > 1 else pd.Series(pd.NA, index=topic.index, dtype="string")
 
 
 def _status(cases: pd.DataFrame, given: pd.Series | None) -> pd.Series:

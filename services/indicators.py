@@ -26,14 +26,38 @@ INDICATORS = {
     "svc_on_time_rate": ("on_time_rate", 100),
     "svc_median_hours": ("median_hours", 1),
     "svc_p90_hours": ("p90_hours", 1),
-}  # 满意率, 差评率 and 差评整改率 join when a shipped log has ratings (the catalogue lists only indicators with data)
+    # Written only where a log has ratings: no shipped log has, so the catalogue marks them `imported: true`.
+    "svc_satisfied_rate": ("satisfied_rate", 100),
+    "svc_bad_rate": ("bad_rate", 100),
+    "svc_followup_rate": ("followup_rate", 100),
+}
+
+
+def partial_months(cases: pd.DataFrame) -> list[pd.Timestamp]:
+    """The first days of the months the log covers only partly: its first and last month unless the openings reach
+    that month's first (resp. last) day. A part month's figures are not comparable with whole months' (a volume of
+    ten days reads as a collapse, a backlog at a month end the export never reached as a fact), so
+    `monthly_observations` leaves them out rather than flag them: every reader of a catalogue series (forecasts,
+    warnings, year-on-year views) would otherwise have to know to skip them."""
+    opened = cases["opened"].dropna()
+    if opened.empty:
+        return []
+    first, last = opened.min().normalize(), opened.max().normalize()
+    start, end = first.to_period("M").to_timestamp(), last.to_period("M").to_timestamp()
+    partial = []
+    if first > start:
+        partial.append(start)
+    if last < end + pd.offsets.MonthEnd(0) and end not in partial:
+        partial.append(end)
+    return partial
 
 
 def monthly_observations(cases: pd.DataFrame, region_code: str) -> pd.DataFrame:
-    """Every indicator of INDICATORS per month of the log, as canonical observations (a month without a figure,
-    e.g. no case closed, is left out rather than written as a gap: nothing is filled)."""
+    """Every indicator of INDICATORS per whole month of the log, as canonical observations (a month without a
+    figure, e.g. no case closed or none rated, is left out rather than written as a gap: nothing is filled; so are
+    the months the log covers only partly, see `partial_months`)."""
     table = measure(cases, "month").table
-    table = table[table["group"] == NO_GROUP]
+    table = table[(table["group"] == NO_GROUP) & ~table["period"].isin(partial_months(cases))]
     parts = []
     for indicator_id, (name, factor) in INDICATORS.items():
         values = table[name].astype("float64") * factor

@@ -8,11 +8,19 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
+from actors import steward
 from apptest import open_page, rendered
 from streamlit.testing.v1 import AppTest
+from test_services_log_figures import export_rows
+from test_services_log_figures import read as read_export
 
+from data.store import open_store
 from indicators import derived
 from indicators.views import apply_view
+from services.derive import measure
+from services.logs import store_import
+from ui.services_import import log_id_for
 
 
 def run_page(query: dict | None = None, lang: str = "zh") -> AppTest:
@@ -270,3 +278,26 @@ def test_cities_compare_and_rank_like_provinces(obs, cat):
     assert len(shown) == len(expected) == 369  # every unit of the census, municipalities included
     assert shown["地区"].tolist()[:4] == ["重庆", "上海", "北京", "成都"]
     assert shown.set_index("地区").loc["深圳", "数值（万人）"] == pytest.approx(1756.01, abs=0.01)
+
+
+def test_an_imported_logs_figures_are_indicators_of_its_region():
+    """An office's log imported for 深圳 (440300) with ratings: 满意率 is listed, charted and cited as the office's."""
+    store = open_store(seed=False)
+    table, report, mapping = read_export(export_rows("2024-03-01", "2024-05-31", seed=3))
+    store_import(store, log_id_for("深圳市 12345 热线"), "深圳市 12345 热线", table, report, mapping, actor=steward(),
+                 region="440300", citation="深圳市政务服务数据管理局")  # fmt: skip
+    st.cache_data.clear()
+    st.cache_resource.clear()  # the store's rows are held per data version; this test process wrote them
+    at = run_page({"indicator": "svc_satisfied_rate", "regions": "440300"})
+    assert not at.exception, at.exception
+    assert widget(at.selectbox, "指标（").value == "svc_satisfied_rate"
+    assert widget(at.multiselect, "地区").value == ["440300"]
+    months = measure(report.cases, "month").table.set_index("period")["satisfied_rate"]
+    shown = at.tabs[0].dataframe[0].value  # the charted series' table
+    assert list(shown["地区"]) == ["深圳"] * 3 and list(shown["时期"]) == ["2024年3月", "2024年4月", "2024年5月"]
+    expected = months.loc[["2024-03-01", "2024-04-01", "2024-05-01"]].to_numpy() * 100
+    assert list(shown["数值（%）"]) == pytest.approx(list(expected), abs=5e-7)
+    footer = rendered(at.caption[0].value)
+    assert "深圳市政务服务数据管理局" in footer and "数据截至 2024年5月" in footer
+    meta = rendered(" ".join(m.value for m in at.markdown))
+    assert "**各年份来源**：2024年3月–2024年5月：深圳市政务服务数据管理局（1 个地区）" in meta

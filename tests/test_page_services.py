@@ -58,7 +58,9 @@ def test_league_tables_and_problems_are_the_librarys_in_english(boston):
     expected = summary.league(boston, pd.Timestamp("2015-12-01"), pd.Timestamp("2015-12-31"), "unit")
     assert list(units["Handling unit"]) == list(expected["unit"])
     assert list(units["Opened"]) == list(expected["volume"])
-    assert units["On-time rate"].iloc[0] == pytest.approx(expected["on_time_rate"].iloc[0] * 100)
+    # a unit that closed nothing with a due time has no on-time rate: the column is shown as text, "—" in the gaps
+    rates = [None if pd.isna(r) else f"{r * 100:,.1f}" for r in expected["on_time_rate"]]
+    assert None in rates and list(units["On-time rate"].str.strip()) == [r or "—" for r in rates]
     assert areas["Area"].iloc[0] == "Dorchester" and "(not given)" in set(areas["Area"])
     counts = dict(zip(problems["Problem"], problems["Cases"], strict=True))
     assert counts == {"Closed before it was opened": 197, "No due time": 26_991}
@@ -97,6 +99,10 @@ def test_a_steward_imports_an_export_and_reads_it_on_the_page():
     assert all(header in warned for header in PERSONAL)
     at.text_input(key="svc_import_title").input("东城区 12345 热线").run()
     at.text_input(key="svc_import_source").input("东城 12345 系统").run()
+    assert "请选择工单数据覆盖的地区后提交。" in texts(at)
+    assert not [b for b in at.button if b.key == "svc_import_commit"]  # no commit without a region
+    at.selectbox(key="svc_import_region").set_value("110000").run()
+    assert "以下月份工单数据只覆盖部分日期，其指标与整月不可比，不计入目录指标：2024-03" in texts(at)
     at.button(key="svc_import_commit").click().run()
     assert not at.exception, at.exception
     assert "已保存“东城区 12345 热线”第 1 版。" in texts(at)
@@ -116,7 +122,9 @@ def test_an_imported_logs_history_rolls_back_on_the_page():
         table = importer.read_export(gbk_csv(rows), "xicheng.csv")
         proposal = importer.propose(importer.headers_of(table))
         report = importer.convert(table, proposal.mapping)
-        store_import(store, log_id, "西城区 12345 热线", table, report, proposal.mapping, actor=steward())
+        store_import(
+            store, log_id, "西城区 12345 热线", table, report, proposal.mapping, actor=steward(), region="110000"
+        )
     st.cache_data.clear()  # the list of stored logs is cached for 30 s in this process
     at = run_page({"log": log_id})
     assert {m.label: m.value for m in at.metric}["受理量"] == "1件"
@@ -136,3 +144,25 @@ def test_the_signals_read_the_cases_the_filters_leave():
     assert len(everything) == 121_145
     assert 0 < len(narrowed) < len(everything) and set(narrowed["unit"]) == {unit}
     assert (sv.holidays(sv.BOSTON), sv.holidays("office-12345")) == ("US", "CN")
+
+
+def test_a_missing_rate_shows_as_a_dash_and_sorts_with_the_numbers():
+    table = pd.DataFrame({"unit": ["a", "b", "c", "d"], "rate": [85.25, float("nan"), 9.5, 100.0], "n": [1, 2, 3, 4]})
+    screen, config = sv.with_gaps(table, {"rate": 1, "n": 0})
+    assert list(screen["rate"].str.strip()) == ["85.2", "—", "9.5", "100.0"] and "None" not in screen.to_string()
+    assert sorted(screen["rate"]) == ["  9.5", " 85.2", "100.0", "—"]  # text order is number order; the gap last
+    assert set(config) == {"rate"} and screen["n"].tolist() == [1, 2, 3, 4]  # a column without gaps stays numbers
+
+
+def test_the_signals_grain_and_forecast_topic_live_in_the_url():
+    at = run_page()
+    assert at.radio(key="svc_signals_freq").value == "W" and at.query_params["signal_grain"] == "W"
+    topics = at.selectbox(key="svc_fc_topic").options
+    assert len(topics) > 2
+    at.radio(key="svc_signals_freq").set_value("D").run()
+    picked = at.selectbox(key="svc_fc_topic")
+    picked.select_index(2).run()
+    chosen = at.selectbox(key="svc_fc_topic").value
+    assert at.query_params["signal_grain"] == "D" and at.query_params["signal_topic"] == chosen
+    again = run_page({"signal_grain": "D", "signal_topic": chosen})  # the link reproduces the view
+    assert again.radio(key="svc_signals_freq").value == "D" and again.selectbox(key="svc_fc_topic").value == chosen

@@ -10,7 +10,7 @@ import pytest
 
 from data.datasets import dataset
 from data.errors import DataFileMissing, DataFormatError
-from services.boston import DATASET_ID, read_boston
+from services.boston import CASES_FILE, DATASET_ID, parse_boston, read_boston
 from services.cases import CASE_COLUMNS
 
 
@@ -60,3 +60,8 @@ def test_a_missing_file_or_column_is_named(tmp_path):
     with pytest.raises(DataFormatError) as err:
         read_boston(bad)
     assert "target_dt" in err.value.message("en")
+
+
+def test_the_shipped_parquet_is_what_the_csv_parses_to(boston):
+    assert dataset(DATASET_ID).path(CASES_FILE).is_file()  # read_boston() read it, not the CSV
+    pd.testing.assert_frame_equal(boston, parse_boston())

@@ -90,14 +90,16 @@ def test_stored_versions_hold_no_personal_data_and_roll_back(store):
     table = importer.read_export(gbk_csv(), "march.csv")
     proposal = importer.propose(importer.headers_of(table))
     report = importer.convert(table, proposal.mapping)
-    first = store_import(store, "dongcheng", "东城区 12345", table, report, proposal.mapping, actor=steward())
+    first = store_import(
+        store, "dongcheng", "东城区 12345", table, report, proposal.mapping, actor=steward(), region="110000"
+    )
     assert (first.number, first.row_count, first.dropped) == (1, 3, PERSONAL)
     payload = store.case_logs.payload("dongcheng")
     assert not any(s.encode("utf-8") in payload for s in SECRETS)
     pd.testing.assert_frame_equal(stored_cases(store, "dongcheng"), report.cases)
     more = importer.read_export(gbk_csv(ROWS[:1]), "april.csv")
     second = store_import(store, "dongcheng", "东城区 12345", more, importer.convert(more, proposal.mapping),
-                          proposal.mapping, actor=steward())  # fmt: skip
+                          proposal.mapping, actor=steward(), region="110000")  # fmt: skip
     assert second.number == 2 and len(stored_cases(store, "dongcheng")) == 1
     assert [(v.number, v.current) for v in store.case_logs.history("dongcheng")] == [(2, True), (1, False)]
     store.case_logs.rollback("dongcheng", 1, actor=steward())
@@ -114,7 +116,9 @@ def test_the_confirmed_mapping_is_remembered_for_the_source(store):
     assert store.case_logs.mapping("东城区 12345 系统") is None
     changed = {**proposal.mapping, "area": "所属街道"}  # the steward prefers streets
     report = importer.convert(table, changed)
-    store_import(store, "dc", "东城", table, report, changed, actor=steward(), source="东城区 12345 系统")
+    store_import(
+        store, "dc", "东城", table, report, changed, actor=steward(), region="110000", source="东城区 12345 系统"
+    )
     remembered = store.case_logs.mapping("东城区 12345 系统")
     again = importer.propose(importer.headers_of(table), remembered)
     assert again.mapping["area"] == "所属街道" and again.mapping["case_id"] == "工单编号"
@@ -134,7 +138,7 @@ def test_a_bad_file_is_named_by_row_and_column_and_changes_nothing(store):
         (4, "评价结果", "bad_rating", "还行"),
     ]
     with pytest.raises(NotImportable):
-        store_import(store, "dc", "东城", table, report, proposal.mapping, actor=steward())
+        store_import(store, "dc", "东城", table, report, proposal.mapping, actor=steward(), region="110000")
     assert store.case_logs.logs() == [] and store.case_logs.mapping("x") is None
 
 
@@ -149,7 +153,7 @@ def test_a_viewer_may_not_import(store):
     proposal = importer.propose(importer.headers_of(table))
     report = importer.convert(table, proposal.mapping)
     with pytest.raises(AccessDenied):
-        store_import(store, "dc", "东城", table, report, proposal.mapping, actor=viewer())
+        store_import(store, "dc", "东城", table, report, proposal.mapping, actor=viewer(), region="110000")
     assert store.case_logs.logs() == []
     assert [(e.action, e.result) for e in store.audit.trail()] == [("upload.commit", "denied")]
 
@@ -193,12 +197,14 @@ def test_parts_of_an_export_merge_into_one_log(store):
         proposal = importer.propose(importer.headers_of(table))
         return table, importer.convert(table, proposal.mapping), proposal.mapping
 
-    store_import(store, "dc", "东城", *part(ROWS[:2]), actor=steward())
+    store_import(store, "dc", "东城", *part(ROWS[:2]), actor=steward(), region="110000")
     revised = [list(ROWS[1]), list(ROWS[2])]
     revised[0][13] = "2024-03-09 09:00"  # GD002 closed since the first part was exported
-    version = store_import(store, "dc", "东城", *part(revised), actor=steward(), merge=True)
+    version = store_import(store, "dc", "东城", *part(revised), actor=steward(), region="110000", merge=True)
     cases = stored_cases(store, "dc")
     assert version.row_count == 3 and list(cases["case_id"]) == ["GD001", "GD002", "GD003"]
     assert cases.set_index("case_id").loc["GD002", "closed"] == pd.Timestamp("2024-03-09 09:00")
-    replaced = store_import(store, "dc", "东城", *part(ROWS[:1]), actor=steward())  # not merged: replaces
+    replaced = store_import(
+        store, "dc", "东城", *part(ROWS[:1]), actor=steward(), region="110000"
+    )  # not merged: replaces
     assert replaced.row_count == 1

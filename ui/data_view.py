@@ -65,7 +65,7 @@ def datasets_table(states: list[DatasetState], lang: str, uploads: Mapping[str, 
         cite = Citation(state.id, upload=(uploads or {}).get(state.id))
         rows.append(
             {
-                t("data.col_dataset", lang): meta.title[lang] if meta else state.id,
+                t("data.col_dataset", lang): meta.title[lang] if meta else (state.title or {}).get(lang, state.id),
                 t("data.col_citation", lang): cite.work(lang),
                 t("data.col_released", lang): cite.released(lang) or "",
                 t("data.col_version", lang): state.current_version,

@@ -19,6 +19,7 @@ from services.topics import MIN_COUNT, MIN_RATIO, OTHER, WEEKS
 from ui import cache, charts, show
 from ui.i18n import t
 from ui.inert import inert, inert_html
+from ui.state import PageUrl
 
 FREQ_KEYS = {"W": "signals.freq.W", "D": "signals.freq.D"}
 SHOWN = 10  # warnings listed in full; the table has them all
@@ -43,6 +44,7 @@ def show_signals(
     source: str = "",
     holidays: str | None = "CN",
     widget_prefix: str | None = None,
+    url: PageUrl | None = None,
 ) -> None:
     """Draw the signals of a canonical case table.
 
@@ -53,20 +55,22 @@ def show_signals(
             ``widget_prefix`` is given (a widget keyed by the filters would start afresh at every filter change).
         source: the source line of the log for every chart and table (the page's citation).
         holidays: the country whose public holidays are not tested for daily surges (None: none).
+        url: the page's URL parameters: the signals' grain (``signal_grain``) and forecast topic (``signal_topic``)
+            are recorded there like the page's other filters, so a link reproduces the view.
     """
     st.subheader(t("signals.heading", lang))
-    # The choice kept in the session, so a language switch relabels the radio instead of leaving it unselected.
-    freq_key = f"{widget_prefix or key_prefix}_signals_freq"
-    st.session_state[freq_key] = st.session_state.get(freq_key, next(iter(FREQ_KEYS)))
-    freq = st.radio(
-        t("signals.freq", lang), list(FREQ_KEYS), format_func=lambda f: t(FREQ_KEYS[f], lang), horizontal=True,
-        key=freq_key,
+    url = url or PageUrl(widget_prefix or key_prefix)  # a page without one: the same widgets, no URL written
+    # Kept in the session (through the URL helper), so a language switch relabels the radio instead of resetting it.
+    freq = url.choice(
+        st.radio, "signal_grain", list(FREQ_KEYS), default=next(iter(FREQ_KEYS)), label=t("signals.freq", lang),
+        key=f"{widget_prefix or key_prefix}_signals_freq", format_func=lambda f: t(FREQ_KEYS[f], lang),
+        horizontal=True,
     )  # fmt: skip
     signals = cache.service_signals(cases, freq, holidays)
     _hot(signals, lang, key_prefix, source)
     _mix(signals, lang, key_prefix, source)
     _surges(signals, lang, key_prefix, source)
-    _forecast(cases, lang, key_prefix, source, widget_prefix or key_prefix)
+    _forecast(cases, lang, key_prefix, source, widget_prefix or key_prefix, url)
 
 
 def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
@@ -153,18 +157,18 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.info(inert(buildup_message(buildup).render(lang)))
 
 
-def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str, widget_prefix: str) -> None:
+def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str, widget_prefix: str, url: PageUrl) -> None:
     st.markdown(f"##### {t('signals.forecast_heading', lang)}")
     history, run = cache.service_volume_run(cases, HORIZON)
     if run is None or run.forecast.empty:
         st.caption(t("signals.forecast_none", lang))
         return
     topics = list(pd.unique(run.forecast["unique_id"]))
-    topic_key = f"{widget_prefix}_fc_topic"
-    if st.session_state.get(topic_key) not in topics:  # kept across a language switch; reset when the log changes
-        st.session_state[topic_key] = topics[0]
-    st.session_state[topic_key] = st.session_state[topic_key]
-    topic = st.selectbox(t("signals.topic", lang), topics, format_func=lambda name: _topic(name, lang), key=topic_key)
+    # Kept across a language switch; back to the first topic when the log no longer has it.
+    topic = url.choice(
+        st.selectbox, "signal_topic", topics, default=topics[0], label=t("signals.topic", lang),
+        key=f"{widget_prefix}_fc_topic", format_func=lambda name: _topic(name, lang),
+    )  # fmt: skip
     rows = run.forecast[run.forecast["unique_id"] == topic]
     past = history[history["unique_id"] == topic][["ds", "y"]]
     name = _topic(topic, lang)

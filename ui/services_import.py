@@ -15,11 +15,13 @@ import streamlit as st
 from data.access import Actor
 from data.errors import DataError
 from services import importer
+from services.indicators import partial_months
 from services.logs import store_import
 from ui import cache
 from ui import services_view as sv
 from ui.i18n import t
 from ui.inert import inert
+from ui.landed import data_landed
 
 READ = "svc_import_read"  # (file id, RawTable) of the file read in this session
 DONE = "svc_import_done"  # (title, version) of the last commit, shown once
@@ -68,6 +70,32 @@ def _mapping(proposal: importer.Proposal, file_id: str, lang: str) -> dict[str, 
     return chosen
 
 
+REGION_KINDS = ("province", "city", "national", "country", "jurisdiction")  # the order the region choice lists them
+
+
+def region_options() -> list[str | None]:
+    """Every region of the registry a log can cover (provinces, prefecture cities, the country, countries,
+    jurisdictions), after an empty first choice: the steward must pick one."""
+    registry = cache.regions()
+    return [None, *(r.code for kind in REGION_KINDS for r in registry.of_kind(kind))]
+
+
+def _region(source: str, lang: str) -> str | None:
+    """The region the log covers, chosen by the steward (the one last chosen for `source` proposed)."""
+    options = region_options()
+    remembered = cache.store().case_logs.region(source) if source else None
+    key = "svc_import_region"
+    if remembered in options and st.session_state.get("svc_import_region_for") != source:
+        st.session_state[key] = remembered  # a newly named source proposes its region once
+        st.session_state["svc_import_region_for"] = source
+    registry = cache.regions()
+
+    def label(code: str | None) -> str:
+        return t("services.import_region_pick", lang) if code is None else f"{registry.name(code, lang)} ({code})"
+
+    return st.selectbox(t("services.import_region", lang), options, format_func=label, key=key)
+
+
 def section(actor: Actor, lang: str) -> None:
     """The import expander: for stewards the uploader, mapping, report and commit; for others a note."""
     with st.expander(t("services.import_heading", lang)):
@@ -87,6 +115,10 @@ def section(actor: Actor, lang: str) -> None:
         col_title, col_source = st.columns(2)
         title = col_title.text_input(t("services.import_title", lang), key="svc_import_title", max_chars=200).strip()
         source = col_source.text_input(t("services.import_source", lang), key="svc_import_source", max_chars=200)
+        region = _region(source.strip(), lang)
+        col_cite, col_licence = st.columns(2)
+        citation = col_cite.text_input(t("services.import_citation", lang), key="svc_import_citation", max_chars=200)
+        licence = col_licence.text_input(t("services.import_licence", lang), key="svc_import_licence", max_chars=200)
         if upload is None:
             return
         try:
@@ -116,21 +148,29 @@ def section(actor: Actor, lang: str) -> None:
         st.success(t("services.import_ready", lang, rows=len(report.cases), duplicates=report.duplicates))
         if report.due_from_days:
             st.caption(t("services.import_due_days", lang))
+        partial = partial_months(report.cases)
+        if partial:
+            st.caption(t("services.import_partial", lang, months=", ".join(m.strftime("%Y-%m") for m in partial)))
         if not title:
             st.info(t("services.import_need_title", lang))
             return
+        if region is None:
+            st.info(t("services.import_need_region", lang))
+            return
+        st.caption(inert(t("services.import_figures", lang, region=cache.regions().name(region, lang))))
         log_id = log_id_for(title)
         merge = log_id in sv.stored_logs() and st.checkbox(t("services.import_merge", lang), key="svc_import_merge")
         if st.button(t("services.import_commit", lang), key="svc_import_commit", type="primary"):
             try:
                 version = store_import(
-                    cache.store(), log_id, title, table, report, mapping, actor=actor, source=source.strip() or None,
-                    merge=merge,
+                    cache.store(), log_id, title, table, report, mapping, actor=actor, region=region,
+                    citation=citation, licence=licence, source=source.strip() or None, merge=merge,
                 )  # fmt: skip
             except DataError as err:
                 st.error(inert(err.message(lang)))
                 return
             sv.stored_logs.clear()
+            data_landed(cache.store(), log_id)  # the figures are indicators now: warnings, scoring, caches
             st.session_state[COMMITS] = commits + 1
             st.session_state.pop(READ, None)
             st.session_state[DONE] = (title, version.number)
@@ -166,4 +206,5 @@ def history(log_id: str, actor: Actor, lang: str) -> None:
                 st.error(inert(err.message(lang)))
                 return
             sv.stored_logs.clear()
+            data_landed(cache.store(), log_id)  # the log's figures rolled back with it
             st.rerun()

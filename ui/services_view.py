@@ -169,6 +169,26 @@ def league_display(table: pd.DataFrame, by: str, lang: str) -> pd.DataFrame:
     return shown.rename(columns={by: t(f"services.{by}", lang), **names})
 
 
+GAP = "—"  # a missing figure on screen (Streamlit draws a missing number as "None")
+
+
+def with_gaps(shown: pd.DataFrame, decimals: dict[str, int]) -> tuple[pd.DataFrame, dict]:
+    """The screen's copy of a table whose number columns may lack a figure (a unit that closed nothing has no
+    on-time rate), and the column settings to draw it: a column with a gap becomes right-aligned text, GAP in the
+    gap, each number with its decimals and padded to one width so that sorting the text sorts the numbers (a gap
+    sorts after every number). The export keeps the numbers: pass the numeric frame as the table, this as `shown`.
+    """
+    out, config = shown.copy(), {}
+    for column, places in decimals.items():
+        if column not in out or not out[column].isna().any():
+            continue
+        text = [None if pd.isna(v) else f"{v:,.{places}f}" for v in out[column]]
+        width = max((len(x) for x in text if x is not None), default=0)
+        out[column] = [GAP if x is None else x.rjust(width) for x in text]
+        config[column] = st.column_config.TextColumn(alignment="right")
+    return out, config
+
+
 def league_units(table: pd.DataFrame, lang: str) -> dict[str, str]:
     out = {t(f"services.col_{c}", lang): "%" for c in RATES if c in table}
     if "median_hours" in table:

@@ -11,14 +11,15 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from data.breaks import Break
-from data.citation import Upload, source_line
-from data.datasets import dataset
+from data.citation import Citation, Upload, source_line
+from data.datasets import dataset, datasets
 from indicators.freshness import freshness
 from indicators.metadata import Indicator
 from indicators.provenance import JoinSummary, SourceSpan, span_citations
 from ui.charts import ChartMarks
 from ui.format import period
 from ui.i18n import t
+from ui.inert import inert
 
 
 def stale_note(ind: Indicator, latest: pd.Timestamp | None, lang: str) -> str | None:
@@ -87,15 +88,29 @@ def sources_text(
     return source_line(span_citations(spans, ind.source, ind.freq, uploads), lang, last, ind.freq)
 
 
+def _title(dataset_id: str, lang: str, uploads: Mapping[str, Upload] | None) -> str:
+    """A dataset's title, as Markdown; for one the registry lacks (an imported case log's figures) the publication
+    its uploaded version names (an office's words: escaped), else its id."""
+    known = datasets().get(dataset_id)
+    if known:
+        return known.title[lang]
+    return inert(Citation(dataset_id, upload=(uploads or {}).get(dataset_id)).work(lang))
+
+
 def provenance_rows(
-    ind: Indicator, spans: list[SourceSpan], summary: JoinSummary | None, breaks: list[Break] | None, lang: str
+    ind: Indicator,
+    spans: list[SourceSpan],
+    summary: JoinSummary | None,
+    breaks: list[Break] | None,
+    lang: str,
+    uploads: Mapping[str, Upload] | None = None,
 ) -> list[tuple[str, str]]:
     """Metadata rows: vintage, revision reflected, years by source, how the vintages were joined, revisions."""
     rows = [(t("meta.vintage", lang), ind.vintage[lang]), (t("meta.revision", lang), ind.revision[lang])]
     if spans:
         listed = [
             t("meta.span", lang, first=period(s.first, ind.freq, lang), last=period(s.last, ind.freq, lang),
-              title=dataset(s.dataset_id).title[lang], regions=s.regions)
+              title=_title(s.dataset_id, lang, uploads), regions=s.regions)
             for s in spans
         ]  # fmt: skip
         rows.append((t("meta.years_by_source", lang), ("；" if lang == "zh" else "; ").join(listed)))

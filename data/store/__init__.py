@@ -26,7 +26,7 @@ from data.errors import (
 from data.store.app_objects import AppObject, AppObjects
 from data.store.audit import AuditEntry, AuditLog
 from data.store.baskets import BasketLimits, BasketRow, Baskets
-from data.store.case_logs import CaseLogs, LogState, LogVersion
+from data.store.case_logs import CaseLogs, Figures, LogState, LogVersion
 from data.store.store import DatasetState, Event, Store, VersionInfo, open_store
 from data.store.users import User, Users
 from data.store.versioning import DiffSummary
@@ -45,6 +45,7 @@ __all__ = [
     "CaseLogs",
     "DatasetState",
     "DiffSummary",
+    "Figures",
     "LogState",
     "LogVersion",
     "Event",

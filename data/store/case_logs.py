@@ -5,6 +5,12 @@ A version keeps the whole canonical case table as bytes (Parquet, written and re
 layer does not know the case columns), with the file it came from, its row count, the mapping used and the personal
 columns dropped. Like datasets, nothing is deleted: a commit adds a version, a rollback moves the current pointer,
 each is one transaction under the store's writer lock, checked (steward) and audited in the same transaction.
+
+A log's monthly figures (catalogue indicators of the region it covers) are a dataset of the store with the log's id:
+a commit handed `figures` writes them as that dataset's next version in the same transaction as the case version
+(both land or neither), the dataset version naming the log version it was computed from (``summary
+["case_log_version"]``); a rollback of the log makes that dataset version current too (or none, for a log version
+stored without figures). Every commit and rollback bumps the store's data version, so every cache refreshes.
 """
 
 from __future__ import annotations
@@ -12,13 +18,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from data.access import Actor
 from data.errors import StaleVersion, UnknownStoredDataset, UnknownVersion
+from data.store import data_version, sql
 from data.store.audit import authorised, record
-from data.store.schema import Json, UtcDateTime, check_lengths, metadata, utc, write_transaction
+from data.store.schema import (
+    Json,
+    UtcDateTime,
+    check_lengths,
+    datasets_table,
+    metadata,
+    utc,
+    versions_table,
+    write_transaction,
+)
+from data.store.versioning import DiffSummary, check_canonical, diff_frames, frame_checksum
 
 case_logs_table = sa.Table(
     "case_logs",
@@ -55,6 +73,25 @@ case_mappings_table = sa.Table(
     sa.Column("updated_by", sa.String(200), nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
+
+case_regions_table = sa.Table(
+    "case_log_regions",
+    metadata,
+    sa.Column("source", sa.String(200), primary_key=True),  # as in case_log_mappings
+    sa.Column("region_code", sa.String(32), nullable=False),  # the registry region the source's logs cover
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A log version's monthly figures as a dataset version: canonical observations, the dataset's title {zh, en},
+    and what its versions record (``summary``: region, citation, licence, origin …, all JSON)."""
+
+    frame: pd.DataFrame
+    title: dict
+    summary: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,6 +172,12 @@ class CaseLogs:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(m.c.mapping).where(m.c.source == source)).scalar()
 
+    def region(self, source: str) -> str | None:
+        """The region last chosen for this office or source system's logs, or None."""
+        r = case_regions_table
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(r.c.region_code).where(r.c.source == source[:200])).scalar()
+
     def commit(
         self,
         log_id: str,
@@ -149,8 +192,10 @@ class CaseLogs:
         dropped: list | None = None,
         source: str | None = None,
         base_version: int | None | object = ...,
+        figures: Figures | None = None,
     ) -> LogVersion:
-        """Store a case table as the log's next version and make it current; remember `mapping` for `source`.
+        """Store a case table as the log's next version and make it current; remember `mapping` (and the region of
+        `figures`) for `source`; write `figures` as the next version of the log's dataset in the same transaction.
 
         Raises:
             AccessDenied: the actor is not a steward (nothing changes; recorded as denied).
@@ -183,7 +228,19 @@ class CaseLogs:
                 conn.execute(
                     m.insert().values(source=source[:200], mapping=mapping, updated_by=actor.user, updated_at=now)
                 )
+            region = (figures.summary.get("region") if figures else None) or None
+            if source and region:
+                r = case_regions_table
+                conn.execute(r.delete().where(r.c.source == source[:200]))
+                conn.execute(
+                    r.insert().values(source=source[:200], region_code=region, updated_by=actor.user, updated_at=now)
+                )
             detail = f"case log: {row_count} cases, {len(dropped or [])} personal columns dropped"
+            if figures is None:
+                data_version.bump(conn)
+            else:
+                written = _write_figures(conn, log_id, number, figures, actor, file_name, checksum)
+                detail += f"; {len(figures.frame)} monthly figures as version {written} of dataset {log_id}"
             record(
                 conn, actor, "upload.commit", "ok", f"case_log:{log_id}", before=current, after=number, detail=detail
             )
@@ -203,6 +260,7 @@ class CaseLogs:
             _check(conn, log_id, number)
             current = _current(conn, log_id)
             conn.execute(t.update().where(t.c.id == log_id).values(current_version=number))
+            _roll_figures(conn, log_id, number, actor)
             record(conn, actor, "data.rollback", "ok", f"case_log:{log_id}", before=current, after=number)
         return next(h for h in self.history(log_id) if h.number == number)
 
@@ -219,3 +277,34 @@ def _check(conn: Connection, log_id: str, number: int | None) -> int:
         numbers = conn.execute(sa.select(v.c.number).where(v.c.log_id == log_id).order_by(v.c.number)).scalars()
         raise UnknownVersion(log_id, number, list(numbers))
     return number
+
+
+def _write_figures(
+    conn: Connection, log_id: str, number: int, figures: Figures, actor: Actor, file_name: str, checksum: str
+) -> int:
+    """Write `figures` as the next version of the log's dataset (the whole version: a log's figures are recomputed
+    from its whole case table); returns the dataset version's number."""
+    frame = check_canonical(figures.frame)
+    current = sql.current_version(conn, log_id)
+    base = None if current is None else sql.fetch_frame(conn, sql.observations_query(log_id, current))
+    diff = diff_frames(base, frame) if base is not None else DiffSummary(added=len(frame))
+    sql.ensure_dataset(conn, log_id, figures.title)
+    conn.execute(datasets_table.update().where(datasets_table.c.id == log_id).values(title=figures.title))
+    summary = {**figures.summary, "case_log_version": number}
+    meta = sql.NewVersion("upload", actor.user, current, diff, file_name, checksum or frame_checksum(frame), summary)
+    return sql.add_version(conn, log_id, frame, meta, None)
+
+
+def _roll_figures(conn: Connection, log_id: str, number: int, actor: Actor) -> None:
+    """Make current the dataset version computed from log version `number` (none when it was stored without
+    figures), and bump the data version."""
+    v = versions_table
+    rows = conn.execute(sa.select(v.c.number, v.c.summary).where(v.c.dataset_id == log_id)).all()
+    matching = [r.number for r in rows if (r.summary or {}).get("case_log_version") == number]
+    current = sql.current_version(conn, log_id)
+    if matching and max(matching) != current:
+        sql.make_current(conn, log_id, max(matching), current, "rollback", actor.user, f"case log version {number}")
+        return  # make_current bumps the data version
+    if not matching and current is not None:
+        conn.execute(datasets_table.update().where(datasets_table.c.id == log_id).values(current_version=None))
+    data_version.bump(conn)
