@@ -56,9 +56,11 @@ def test_a_finished_version_prunes_older_results_and_is_not_claimed_again(store)
     pre = store.precomputed
     for version in (1, 2, 3):
         pre.put(version, "abc", "warnings", "{}", b"x", 0.0)
+    pre.put(2, "old", "warnings", "{}", b"x", 0.0)  # an older release's result of the same version
     assert pre.claim(2, "abc", "a:1")
     pre.finish(2, "a:1", DONE)
     assert (pre.count(1), pre.count(2), pre.count(3)) == (0, 1, 1)  # a newer version's results are kept
+    assert pre.get(2, "abc", "warnings", "{}") == b"x"
     assert not pre.claim(2, "abc", "b:2")  # done is done
     assert pre.claim(2, "abc", "b:2", force=True)  # unless run again by hand
     assert pre.claim(3, "abc", "a:1")

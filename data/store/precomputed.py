@@ -165,7 +165,8 @@ class Precomputed:
             return changed.rowcount == 1
 
     def finish(self, data_version: int, owner: str, status: str, error: str = "") -> None:
-        """Close a job as done, superseded or failed; a done job prunes every older version's results and runs."""
+        """Close a job as done, superseded or failed; a done job prunes every older version's results and runs, and
+        results of other code (an older release)."""
         t, r = precompute_runs_table, precomputed_table
         with write_transaction(self.engine) as conn:
             conn.execute(
@@ -173,8 +174,9 @@ class Precomputed:
                 .where(t.c.data_version == data_version, t.c.owner == owner)
                 .values(status=status, finished_at=_now(), heartbeat_at=_now(), error=error[:2000])
             )
-            if status == DONE:
-                conn.execute(r.delete().where(r.c.data_version < data_version))
+            if status == DONE:  # older versions, and results of other code at this one, are never read again
+                code = conn.execute(sa.select(t.c.code).where(t.c.data_version == data_version)).scalar()
+                conn.execute(r.delete().where(sa.or_(r.c.data_version < data_version, r.c.code != code)))
                 kept = sa.select(t.c.data_version).order_by(t.c.data_version.desc()).limit(KEPT_RUNS).subquery()
                 conn.execute(t.delete().where(t.c.data_version.not_in(sa.select(kept.c.data_version))))
 

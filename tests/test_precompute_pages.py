@@ -1,0 +1,83 @@
+"""Pages read the stored results of the current data version: the Forecast page's default view and the Overview's
+warnings and standings show what computing shows, with the computing functions made to fail; and the Data page
+shows the job's progress."""
+
+from __future__ import annotations
+
+import pytest
+from apptest import open_page
+from precompute_support import small_store
+
+import forecasting
+import precompute
+from data.store.precomputed import DONE
+from precompute import job
+from ui import cache
+
+
+@pytest.fixture
+def small(tmp_path, monkeypatch):
+    """The pages run on the small store (four provinces' GDP), nothing precomputed yet."""
+    store = small_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    monkeypatch.setattr(cache, "store", lambda: store)
+    cache.data_changed()
+    yield store
+    cache.data_changed()
+    store.close()
+
+
+def fail(*args, **kwargs):
+    raise RuntimeError("computed although a stored result exists")
+
+
+def shown_tables(at) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def test_the_forecast_page_reads_the_stored_default_run(small, monkeypatch):
+    computed = open_page("forecast", timeout=180)
+    assert not computed.exception
+    assert precompute.run(small) == DONE
+    cache.data_changed()
+    monkeypatch.setattr(forecasting, "run", fail)
+    stored = open_page("forecast", timeout=180)
+    assert not stored.exception
+    assert [m.value for m in stored.info] == [m.value for m in computed.info]  # the accuracy sentence
+    for shown, expected in zip(shown_tables(stored), shown_tables(computed), strict=True):
+        assert shown.equals(expected)  # leaderboard and forecast table, value for value
+    other = open_page("forecast", {"h": "3"}, timeout=180)  # not the default horizon: nothing stored, computed
+    assert other.exception  # the failing compute ran (its message is redacted by Streamlit)
+
+
+@pytest.mark.parametrize("scope", ["000000", "440000"])
+def test_the_overview_reads_stored_warnings_and_standings(small, monkeypatch, scope):
+    computed = open_page("overview", {"scope": scope}, timeout=180)
+    assert not computed.exception
+    assert precompute.run(small) == DONE
+    cache.data_changed()
+    for name in ("current_alerts", "standings", "standings_of_cities"):
+        monkeypatch.setattr(cache, name, fail)
+    stored = open_page("overview", {"scope": scope}, timeout=180)
+    assert not stored.exception
+    assert [s.value for s in stored.subheader] == [s.value for s in computed.subheader]  # 预警（n 条）…
+    assert [m.value for m in stored.markdown] == [m.value for m in computed.markdown]
+    for shown, expected in zip(shown_tables(stored), shown_tables(computed), strict=True):
+        assert shown.equals(expected)  # top and bottom provinces
+    other = open_page("overview", {"scope": scope, "rank": "gdp_per_capita", "year": "2020"}, timeout=180)
+    assert other.exception  # a year the Overview does not open on is computed
+
+
+@pytest.mark.parametrize(("lang", "text"), [("zh", "预计算中 35%"), ("en", "precomputing 35%")])
+def test_the_data_page_shows_the_jobs_progress(small, lang, text):
+    version = small.data_version()
+    assert small.precomputed.claim(version, job.code_fingerprint(), "replica-b:7")
+    assert small.precomputed.progress(version, "replica-b:7", 35, 100)
+    at = open_page("data", lang=lang, timeout=120)
+    assert not at.exception
+    bars = at.get("progress")
+    assert len(bars) == 1 and text in bars[0].proto.text and bars[0].proto.value == 35
+    small.precomputed.finish(version, "replica-b:7", DONE)
+    at = open_page("data", lang=lang, timeout=120)
+    assert not at.get("progress")
+    done = "预计算完成于" if lang == "zh" else "precomputed at"
+    assert any(done in c.value for c in at.caption)
