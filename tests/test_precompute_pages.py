@@ -4,15 +4,19 @@ shows the job's progress."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from apptest import open_page
 from precompute_support import small_store
 
 import forecasting
 import precompute
-from data.store.precomputed import DONE
+from data.store.precomputed import DONE, FAILED, RUNNING, SUPERSEDED, RunState
 from precompute import job
 from ui import cache
+from ui import precompute_view as pv
 
 
 @pytest.fixture
@@ -81,3 +85,20 @@ def test_the_data_page_shows_the_jobs_progress(small, lang, text):
     assert not at.get("progress")
     done = "预计算完成于" if lang == "zh" else "precomputed at"
     assert any(done in c.value for c in at.caption)
+
+
+def test_the_status_line_in_both_languages():
+    started = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    running = RunState(12, "a:1", RUNNING, 35, 100, started, started + timedelta(seconds=30), None, "")
+    now = started + timedelta(seconds=40)
+    assert pv.status_line(running, "zh", now) == "预计算中 35%（数据版本 12，35/100 项）"
+    assert pv.status_line(running, "en", now) == "precomputing 35% (data version 12, 35 of 100 results)"
+    silent = pv.status_line(running, "en", started + timedelta(minutes=5))
+    assert silent.startswith("precomputing stalled at 35%") and "4 min" in silent
+    done = RunState(12, "a:1", DONE, 100, 100, started, started, started + timedelta(seconds=95), "")
+    assert pv.status_line(done, "zh", now) == "预计算完成于 2026-12-03 10:01 UTC（数据版本 12，100 项，用时 95 秒）"
+    english = "precomputed at 2026-12-03 10:01 UTC (data version 12, 100 results in 95 s)"
+    assert pv.status_line(done, "en", now) == english
+    assert "newer data" in pv.status_line(dataclasses.replace(done, status=SUPERSEDED), "en", now)
+    assert "失败" in pv.status_line(dataclasses.replace(done, status=FAILED), "zh", now)
+    assert pv.status_line(None, "zh", now) is None

@@ -36,10 +36,22 @@ def status_line(state: RunState | None, lang: str, now: datetime | None = None) 
     return None
 
 
-@st.fragment(run_every=REFRESH)
 def show_status(store: Store, lang: str) -> None:
-    """The job's line, looked up again every few seconds while the page is open (one single-row read)."""
+    """The job's line under the Data page's title: a progress bar looked up again every few seconds while a job
+    runs, else a caption (one single-row read per run of the page)."""
     state = store.precomputed.latest()
+    if state is not None and state.status == RUNNING:
+        _live(store, lang)
+    else:
+        _draw(state, lang)
+
+
+@st.fragment(run_every=REFRESH)
+def _live(store: Store, lang: str) -> None:
+    _draw(store.precomputed.latest(), lang)
+
+
+def _draw(state: RunState | None, lang: str) -> None:
     line = status_line(state, lang)
     if line is None:
         return
