@@ -86,22 +86,27 @@ def data_versions() -> tuple[tuple[str, int | None], ...]:
 
 
 @st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
-def _store_read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One read of the current observations: the canonical frame, and from the same rows the span of every
-    dataset's figures per indicator (reading the store twice cost a cold start a second pass over ~140k rows)."""
+def _store_read(where: str, versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One read of the current observations of the store at `where`: the canonical frame, and from the same rows the
+    span of every dataset's figures per indicator (reading the store twice cost a cold start a second pass over
+    ~140k rows). Keyed by the store and its current versions, so it is never stale and need not be cleared."""
     rows = store().observations(with_dataset=True)
     return rows.drop(columns="dataset_id"), coverage_by_dataset(rows)
 
 
+def _read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _store_read(store().url, versions)
+
+
 @st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
 def _scoped_observations(versions: tuple[tuple[str, int | None], ...], scope: str) -> pd.DataFrame:
-    return scope_frame(_store_read(versions)[0], scope)
+    return scope_frame(_read(versions)[0], scope)
 
 
 def observations() -> pd.DataFrame:
     """The current observations the signed-in user may see, in the canonical long format (shared, read-only)."""
     scope, versions = current_scope(), data_versions()
-    return _store_read(versions)[0] if scope is None else _scoped_observations(versions, scope)
+    return _read(versions)[0] if scope is None else _scoped_observations(versions, scope)
 
 
 _seen_versions: dict[str, int] = {}
@@ -116,11 +121,17 @@ def refresh_if_data_changed() -> None:
 
 
 def data_changed() -> None:
-    """After an upload or rollback: forget everything computed from the old data."""
+    """After an upload or rollback: forget everything computed from the old data. The observation read itself is
+    keyed by the current versions (two kept at most), so it is not dropped: `ui.warm` may have read the new
+    version's already."""
     st.cache_data.clear()
-    _store_read.clear()
     _scoped_observations.clear()
     map_figure.clear()
+
+
+def warm_observations(counter: int) -> None:
+    """Read the observations of the store-wide data version `counter` into the shared cache (see `ui.warm`)."""
+    _read(_versions_at(counter))
 
 
 def precomputed(kind: str, key: str) -> object | None:
@@ -174,7 +185,7 @@ def coverage() -> pd.DataFrame:
     """Per dataset and indicator, the span of the current figures: which years come from which source."""
     scope, versions = current_scope(), data_versions()
     if scope is None:
-        return _store_read(versions)[1]
+        return _read(versions)[1]
     return coverage_by_dataset(scope_frame(store().observations(with_dataset=True), scope))
 
 

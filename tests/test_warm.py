@@ -1,0 +1,54 @@
+"""ui/warm.py: a process reads a new data version's observations before a page asks, and a page then finds them."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from actors import steward
+from precompute_support import DATASET, small_frame, small_store
+
+from data.access import Actor, Role
+from data.store import Store
+from ui import cache, warm
+from ui.scope import ACTOR_KEY
+
+
+@pytest.fixture
+def reads(tmp_path, monkeypatch):
+    """The small store behind ui/cache, with a count of its observation reads; an admin signed in (bare mode)."""
+    store = small_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    counted = []
+    original = Store.observations
+    monkeypatch.setattr(Store, "observations", lambda self, *a, **k: counted.append(1) or original(self, *a, **k))
+    monkeypatch.setattr(cache, "store", lambda: store)
+    st.session_state[ACTOR_KEY] = Actor("admin", Role.ADMIN)
+    cache.data_changed()
+    yield store, counted
+    cache.data_changed()
+    store.close()
+
+
+def test_a_new_version_is_read_before_a_page_asks(reads):
+    store, counted = reads
+    seen = warm.warm_once(None)
+    assert len(counted) == 1
+    assert warm.warm_once(seen) == seen and len(counted) == 1  # the same version: nothing read
+    frame = small_frame()
+    store.commit(DATASET, frame.assign(value=frame["value"] * 2), actor=steward())
+    seen = warm.warm_once(seen)
+    assert len(counted) == 2
+    cache.data_changed()  # what the committing process does: the warmed read survives it
+    shown = cache.observations()
+    assert len(counted) == 2  # the page read nothing itself
+    assert shown["value"].sum() == pytest.approx(2 * frame["value"].sum())
+
+
+def test_another_store_with_the_same_versions_is_read_afresh(reads, tmp_path, monkeypatch):
+    store, counted = reads
+    warm.warm_once(None)
+    other = Store.open(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other.seed({DATASET: lambda: small_frame().head(10)})  # version 1 too, other rows
+    monkeypatch.setattr(cache, "store", lambda: other)
+    cache.data_changed()
+    assert len(cache.observations()) == 10
+    other.close()
