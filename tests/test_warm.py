@@ -1,4 +1,5 @@
-"""ui/warm.py: a process reads a new data version's observations before a page asks, and a page then finds them."""
+"""What the first view after a new data version no longer pays: ui/warm.py reads the new observations before a page
+asks, and a case log's signals are not recomputed when only the observations changed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import pytest
 import streamlit as st
 from actors import steward
 from precompute_support import DATASET, small_frame, small_store
+from service_logs import daily_counts, log_from_counts
 
+import services.signals
 from data.access import Actor, Role
 from data.store import Store
 from ui import cache, warm
@@ -52,3 +55,14 @@ def test_another_store_with_the_same_versions_is_read_afresh(reads, tmp_path, mo
     cache.data_changed()
     assert len(cache.observations()) == 10
     other.close()
+
+
+def test_a_case_logs_signals_outlive_a_change_of_the_observations(monkeypatch):
+    computed = []
+    original = services.signals.compute
+    monkeypatch.setattr(services.signals, "compute", lambda *a: computed.append(1) or original(*a))
+    cases = log_from_counts({("roads", "north"): daily_counts(120, 20.0, seed=1)})
+    first = cache.service_signals(cases, "W", None)
+    cache.data_changed()  # a commit of observations: the case log did not change
+    assert cache.service_signals(cases, "W", None) is first
+    assert len(computed) == 1

@@ -544,9 +544,11 @@ def scenario_comparison(
 # --- service signals (issue 18): a case log is hashed by content, so a new upload is simply a new entry -------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=8, show_spinner=False)
+@st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
 def service_signals(cases: pd.DataFrame, freq: str, holidays: str | None) -> services.signals.Signals:
-    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log."""
+    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log (shared, never mutated). Not
+    forgotten when the observations change (a resource, not data): a case log is keyed by its content, and
+    recomputing the shipped log's signals cost the Overview's first view after every commit 1–3 s."""
     return services.signals.compute(cases, freq, holidays)
 
 
