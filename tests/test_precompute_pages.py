@@ -14,7 +14,8 @@ from precompute_support import small_store
 import forecasting
 import precompute
 from data.store.precomputed import DONE, FAILED, RUNNING, SUPERSEDED, RunState
-from precompute import job
+from precompute import background, job, kinds
+from precompute.kinds import Task
 from ui import cache
 from ui import precompute_view as pv
 
@@ -102,3 +103,26 @@ def test_the_status_line_in_both_languages():
     assert "newer data" in pv.status_line(dataclasses.replace(done, status=SUPERSEDED), "en", now)
     assert "失败" in pv.status_line(dataclasses.replace(done, status=FAILED), "zh", now)
     assert pv.status_line(None, "zh", now) is None
+
+
+def test_applying_a_release_on_the_data_page_starts_one_job_for_the_new_version(small, monkeypatch):
+    monkeypatch.setenv(background.ENABLED_VARIABLE, "1")
+    claims = []
+    claim = small.precomputed.claim
+    monkeypatch.setattr(small.precomputed, "claim", lambda v, *a, **k: claims.append(v) or claim(v, *a, **k))
+    for kind in kinds.DEFAULT_KINDS:  # one cheap result instead of the whole provincial data's forecasts
+        cheap = [Task("warnings", '{"page": "data"}', list)] if kind == "warnings" else []
+        monkeypatch.setitem(kinds.KINDS, kind, lambda ctx, cheap=cheap: iter(cheap))
+    at = open_page("data", timeout=120)
+    at.button(key="data_check_release").click().run()
+    before = small.data_version()
+    at.button(key="data_release_cn_prov_nbs").click().run()  # the shipped release replaces the small seed
+    assert not at.exception
+    thread = background.running()
+    if thread is not None:
+        thread.join(120)
+    assert small.data_version() == before + 1
+    assert claims == [before + 1]  # one job, for the new version
+    state = small.precomputed.latest()
+    assert (state.data_version, state.status) == (before + 1, DONE)
+    assert precompute.read(small, before + 1, "warnings", '{"page": "data"}') == []
