@@ -8,16 +8,19 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import streamlit as st
 from apptest import open_page
 from precompute_support import small_store
 
 import forecasting
 import precompute
+from data.access import Actor, Role
 from data.store.precomputed import DONE, FAILED, RUNNING, SUPERSEDED, RunState
 from precompute import background, job, kinds
 from precompute.kinds import Task
 from ui import cache
 from ui import precompute_view as pv
+from ui.scope import ACTOR_KEY
 
 
 @pytest.fixture
@@ -126,3 +129,18 @@ def test_applying_a_release_on_the_data_page_starts_one_job_for_the_new_version(
     state = small.precomputed.latest()
     assert (state.data_version, state.status) == (before + 1, DONE)
     assert precompute.read(small, before + 1, "warnings", '{"page": "data"}') == []
+
+
+def test_a_user_with_a_region_scope_computes(small):
+    """Results are computed over every region; a scoped user sees fewer peers and warnings, so never reads them."""
+    assert precompute.run(small, kinds=["warnings"]) == DONE
+    version, ctx = job.context(small)
+    key = job.tasks(ctx, ["warnings"])[0].key
+    assert precompute.read(small, version, "warnings", key) is not None
+    try:
+        st.session_state[ACTOR_KEY] = Actor("admin", Role.ADMIN)
+        assert cache.precomputed("warnings", key) is not None
+        st.session_state[ACTOR_KEY] = Actor("guangdong", Role.VIEWER, scope="440000")
+        assert cache.precomputed("warnings", key) is None
+    finally:
+        st.session_state.pop(ACTOR_KEY, None)

@@ -27,6 +27,7 @@ def reads(tmp_path, monkeypatch):
     st.session_state[ACTOR_KEY] = Actor("admin", Role.ADMIN)
     cache.data_changed()
     yield store, counted
+    st.session_state.pop(ACTOR_KEY, None)
     cache.data_changed()
     store.close()
 
