@@ -100,15 +100,15 @@ def run(
 ) -> str:
     """Compute and store the results of the current data version; the job's status (``done``, ``superseded``,
     ``failed``) or ``claimed`` when another process holds it (or did it already)."""
-    found = context(store, config)
-    if found is None:
-        return SUPERSEDED
-    version, ctx = found
-    owner, code = owner_name(), code_fingerprint()
-    if not store.precomputed.claim(version, code, owner, force=force):
+    version, owner, code = store.data_version(), owner_name(), code_fingerprint()
+    if not store.precomputed.claim(version, code, owner, force=force):  # before reading anything: cheap to lose
         return "claimed"
     try:
-        todo = tasks(ctx, kinds)
+        found = context(store, config)
+        if found is None or found[0] != version:
+            store.precomputed.finish(version, owner, SUPERSEDED)
+            return SUPERSEDED
+        todo = tasks(found[1], kinds)
         total, last, skipped = len(todo), 0.0, []
         store.precomputed.progress(version, owner, 0, total)
         for done, task in enumerate(todo, 1):

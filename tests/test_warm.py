@@ -3,7 +3,10 @@ asks, and a case log's signals are not recomputed when only the observations cha
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from actors import steward
 from precompute_support import DATASET, small_frame, small_store
@@ -12,6 +15,7 @@ from service_logs import daily_counts, log_from_counts
 import services.signals
 from data.access import Actor, Role
 from data.store import Store
+from data.store.precomputed import precompute_runs_table
 from ui import cache, warm
 from ui.scope import ACTOR_KEY
 
@@ -67,3 +71,21 @@ def test_a_case_logs_signals_outlive_a_change_of_the_observations(monkeypatch):
     cache.data_changed()  # a commit of observations: the case log did not change
     assert cache.service_signals(cases, "W", None) is first
     assert len(computed) == 1
+
+
+def test_a_version_committed_elsewhere_or_a_silent_job_is_computed_here(reads, monkeypatch):
+    store, _ = reads
+    asked = []
+    monkeypatch.setattr(warm.background, "start", lambda s: asked.append(s.data_version()) or True)
+    seen = warm.warm_once(None)
+    assert asked == []  # the process's first look: no job
+    frame = small_frame()
+    store.commit(DATASET, frame.assign(value=frame["value"] + 1), actor=steward())  # by a command or a replica
+    warm.warm_once(seen)
+    assert asked == [seen + 1]
+    assert store.precomputed.claim(seen + 1, "abc", "dead-replica:1")
+    assert not warm.restart_if_stalled()  # its heartbeat is fresh
+    with store.engine.begin() as conn:
+        old = datetime.now(UTC) - timedelta(minutes=5)
+        conn.execute(sa.update(precompute_runs_table).values(heartbeat_at=old))
+    assert warm.restart_if_stalled() and asked == [seen + 1, seen + 1]
