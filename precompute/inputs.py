@@ -75,6 +75,11 @@ def standings_key(indicator_id: str, year: int) -> str:
     return _key(indicator=indicator_id, year=int(year))
 
 
+def years_key(indicator_id: str) -> str:
+    """The key of the years the provinces can be ranked in on one indicator."""
+    return _key(indicator=indicator_id)
+
+
 def cities_key(province: str) -> str:
     """The key of one province's cities' standings."""
     return _key(province=province)

@@ -63,7 +63,7 @@ def test_the_overview_reads_stored_warnings_and_standings(small, monkeypatch, sc
     assert not computed.exception
     assert precompute.run(small) == DONE
     cache.data_changed()
-    for name in ("current_alerts", "standings", "standings_of_cities"):
+    for name in ("current_alerts", "standings", "standings_of_cities", "standing_years"):
         monkeypatch.setattr(cache, name, fail)
     stored = open_page("overview", {"scope": scope}, timeout=180)
     assert not stored.exception

@@ -399,6 +399,9 @@ def first_year(indicator_id: str, region_code: str) -> int | None:
 @scoped(ttl=HOUR, max_entries=64)
 def province_years(indicator_id: str) -> list[int]:
     """Years in which provinces can be ranked on an indicator."""
+    stored = precomputed("standing_years", inputs.years_key(indicator_id))
+    if stored is not None:
+        return stored
     return standing_years(indicator_rows(indicator_id), indicator_id, [r.code for r in regions().provinces()])
 
 
