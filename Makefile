@@ -7,7 +7,7 @@ PORT   ?= 8501
 # Loopback only: with no sign-in configured the app is for this machine (README, "Sign-in and roles").
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint bench sysdeps venv cluster cluster-stop
+.PHONY: run test lint bench sysdeps venv cluster cluster-stop precompute
 
 run: venv sysdeps
 	FORWARDED_ALLOW_IPS= $(BIN)/python -m ui.serve --server.address $(ADDRESS) --server.port $(PORT) --browser.serverPort $(PORT)
@@ -25,6 +25,11 @@ cluster: venv sysdeps
 
 cluster-stop: venv
 	$(BIN)/python deploy/cluster.py stop --port $(CLUSTER_PORT)
+
+# The pages' results for the store's current data version, computed once and stored (README "Deployment").
+# PRECOMPUTE_ARGS e.g. "--kind forecast_rest" (the remaining countries' and cities' runs) or "--force".
+precompute: venv
+	$(BIN)/python -m precompute $(PRECOMPUTE_ARGS)
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

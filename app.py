@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, cache
+from ui import auth, cache, warm
 from ui.i18n import current_lang, language_switch, t
 from ui.navigation import HOME_ALIAS, visible
 
@@ -13,6 +13,7 @@ FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(page_title="决策驾驶舱 · Decision Cockpit", page_icon=FAVICON, layout="wide")
 
 cache.refresh_if_data_changed()
+warm.start()  # this process reads a new data version's observations before a visitor asks (once per process)
 current_lang()  # the session's language, settled from the URL before anything is drawn
 # Before anything is drawn from the data: a visitor without an actor gets the sign-in or refusal page only.
 actor = auth.gate()

@@ -8,6 +8,7 @@ import data.upload
 import data.vintage
 from ui import auth, basket, cache, state
 from ui import data_view as dv
+from ui import precompute_view as pv
 from ui.i18n import current_lang, t
 from ui.inert import inert
 from ui.landed import data_landed
@@ -17,6 +18,7 @@ actor = auth.gate()
 steward = actor.may("upload.commit")  # pages only hide what a role cannot use; the store checks every write
 store = cache.store()
 st.title(t("data.title"))
+pv.show_status(store, lang)  # the pages' results for the current data: being computed, or when they were
 done = st.session_state.pop("data_done", None)  # what the last commit or rollback did, said after its rerun
 if done is not None:
     st.success(t(done[0], **done[1]))

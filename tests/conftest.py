@@ -25,6 +25,8 @@ os.environ["COCKPIT_DATA_DIR"] = _STORE_DIR
 os.environ.pop("COCKPIT_DATABASE_URL", None)
 # Staleness depends on the date: tests see the day this data release was made (indicators/freshness.py).
 os.environ["COCKPIT_TODAY"] = "2026-12-02"
+# A commit in a test does not start the precompute job (minutes of forecasting); tests/test_precompute*.py turn it on.
+os.environ["COCKPIT_PRECOMPUTE"] = "0"
 
 import basket_support  # noqa: E402
 

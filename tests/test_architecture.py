@@ -18,6 +18,7 @@ LAYERS = [
     "pages",
     "ui",
     "briefing",
+    "precompute",
     "alerts",
     "record",
     "services",
@@ -31,8 +32,13 @@ LAYERS = [
 ALLOWED = {
     "app": {"ui", "common"},
     "pages": {"ui", "briefing", "alerts", "record", "services", "indicators", "forecasting", "maps", "data", "common"},
-    "ui": {"briefing", "alerts", "record", "services", "indicators", "forecasting", "maps", "data", "common"},
+    "ui": {
+        *("briefing", "precompute", "alerts", "record", "services"),
+        *("indicators", "forecasting", "maps", "data", "common"),
+    },
     "briefing": {"record", "services", "indicators", "forecasting", "maps", "data", "common"},
+    # Results computed once per data version and stored for the pages (issue 22).
+    "precompute": {"indicators", "forecasting", "data", "common"},
     # Warnings that reach people (issue 21): rules over indicators, service-delivery surges and forecasts.
     "alerts": {"services", "indicators", "forecasting", "data", "common"},
     # Published forecasts, their outturns and the decision register (issue 20).

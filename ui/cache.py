@@ -27,6 +27,7 @@ import data.vintage
 import forecasting
 import indicators
 import maps
+import precompute
 import services.signals
 import services.volume
 from data.access import scope_frame
@@ -41,6 +42,7 @@ from indicators.standings import city_standings as standings_of_cities
 from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
+from precompute import inputs
 from ui import charts
 from ui.scope import current_scope, scoped
 
@@ -84,22 +86,27 @@ def data_versions() -> tuple[tuple[str, int | None], ...]:
 
 
 @st.cache_resource(ttl=HOUR, max_entries=2, show_spinner=False)
-def _store_read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One read of the current observations: the canonical frame, and from the same rows the span of every
-    dataset's figures per indicator (reading the store twice cost a cold start a second pass over ~140k rows)."""
+def _store_read(where: str, versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One read of the current observations of the store at `where`: the canonical frame, and from the same rows the
+    span of every dataset's figures per indicator (reading the store twice cost a cold start a second pass over
+    ~140k rows). Keyed by the store and its current versions, so it is never stale and need not be cleared."""
     rows = store().observations(with_dataset=True)
     return rows.drop(columns="dataset_id"), coverage_by_dataset(rows)
 
 
+def _read(versions: tuple[tuple[str, int | None], ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _store_read(store().url, versions)
+
+
 @st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
 def _scoped_observations(versions: tuple[tuple[str, int | None], ...], scope: str) -> pd.DataFrame:
-    return scope_frame(_store_read(versions)[0], scope)
+    return scope_frame(_read(versions)[0], scope)
 
 
 def observations() -> pd.DataFrame:
     """The current observations the signed-in user may see, in the canonical long format (shared, read-only)."""
     scope, versions = current_scope(), data_versions()
-    return _store_read(versions)[0] if scope is None else _scoped_observations(versions, scope)
+    return _read(versions)[0] if scope is None else _scoped_observations(versions, scope)
 
 
 _seen_versions: dict[str, int] = {}
@@ -114,11 +121,26 @@ def refresh_if_data_changed() -> None:
 
 
 def data_changed() -> None:
-    """After an upload or rollback: forget everything computed from the old data."""
+    """After an upload or rollback: forget everything computed from the old data. The observation read itself is
+    keyed by the current versions (two kept at most), so it is not dropped: `ui.warm` may have read the new
+    version's already."""
     st.cache_data.clear()
-    _store_read.clear()
     _scoped_observations.clear()
     map_figure.clear()
+
+
+def warm_observations(counter: int) -> None:
+    """Read the observations of the store-wide data version `counter` into the shared cache (see `ui.warm`)."""
+    _read(_versions_at(counter))
+
+
+def precomputed(kind: str, key: str) -> object | None:
+    """A result stored for the current data version by the precompute job (`precompute`), or None: then the caller
+    computes. Results are computed over every region, so a user with a region scope (who sees fewer peers and
+    fewer warnings) always computes; so does a process whose code differs from the job's (a new release)."""
+    if current_scope() is not None:
+        return None
+    return precompute.read(store(), data_version(), kind, key)
 
 
 @st.cache_resource(ttl=HOUR, max_entries=1, show_spinner=False)
@@ -163,7 +185,7 @@ def coverage() -> pd.DataFrame:
     """Per dataset and indicator, the span of the current figures: which years come from which source."""
     scope, versions = current_scope(), data_versions()
     if scope is None:
-        return _store_read(versions)[1]
+        return _read(versions)[1]
     return coverage_by_dataset(scope_frame(store().observations(with_dataset=True), scope))
 
 
@@ -360,6 +382,9 @@ def target_statuses(region_code: str, year: int) -> list[TargetStatus]:
 @scoped(ttl=HOUR, max_entries=64)
 def alerts(region_code: str, indicator_ids: tuple[str, ...]) -> list[Alert]:
     """Current warnings of a region, most severe first."""
+    stored = precomputed("warnings", inputs.warnings_key(region_code, indicator_ids))
+    if stored is not None:
+        return stored
     return current_alerts(observations(), region_code, list(indicator_ids), warning_rules(), target_book(), catalogue())
 
 
@@ -374,12 +399,18 @@ def first_year(indicator_id: str, region_code: str) -> int | None:
 @scoped(ttl=HOUR, max_entries=64)
 def province_years(indicator_id: str) -> list[int]:
     """Years in which provinces can be ranked on an indicator."""
+    stored = precomputed("standing_years", inputs.years_key(indicator_id))
+    if stored is not None:
+        return stored
     return standing_years(indicator_rows(indicator_id), indicator_id, [r.code for r in regions().provinces()])
 
 
 @scoped(ttl=HOUR, max_entries=128)
 def province_standings(indicator_id: str, year: int) -> Standings:
     """Provinces ranked on an indicator in a year, with top and bottom five."""
+    stored = precomputed("standings", inputs.standings_key(indicator_id, year))
+    if stored is not None:
+        return stored
     codes = [r.code for r in regions().provinces()]
     return standings(indicator_rows(indicator_id), catalogue().get(indicator_id), year, codes)
 
@@ -387,6 +418,9 @@ def province_standings(indicator_id: str, year: int) -> Standings:
 @scoped(ttl=HOUR, max_entries=40)
 def city_standings(province: str) -> list[Standings]:
     """A province's cities ranked on every indicator with city figures, each in its latest year."""
+    stored = precomputed("cities", inputs.cities_key(province))
+    if stored is not None:
+        return stored
     cities = [c.code for c in regions().cities(province)]
     return standings_of_cities(observations(), list(catalogue()), cities)
 
@@ -403,22 +437,16 @@ def reporting_regions() -> list[str]:
 
 def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFrame:
     """One indicator's series for some regions in the forecasting contract ``unique_id, ds, y`` (uid = region)."""
-    rows = indicator_rows(indicator_id)
-    rows = rows[rows["region_code"].isin(region_codes)]
-    return pd.DataFrame(
-        {"unique_id": rows["region_code"].to_numpy(), "ds": rows["period"].to_numpy(), "y": rows["value"].to_numpy()}
-    )
+    return inputs.series_frame(indicator_rows(indicator_id), region_codes)
 
 
-#: Regions a single series is forecast with, itself included: their backtest errors are pooled to calibrate its band
-#: (41 yearly series × 3 windows give over 100 errors per horizon step, in about half a second on one core).
-PEERS = 41
+PEERS = inputs.PEERS
 
 
 def breaks_apply(indicator_id: str) -> bool:
     """Whether the forecast looks for level breaks: amounts only (a rate's or an index's jump is news, not a change
     of definition)."""
-    return catalogue().get(indicator_id).kind == "level"
+    return inputs.breaks_apply(catalogue(), indicator_id)
 
 
 def is_rate(indicator_id: str) -> bool:
@@ -428,21 +456,8 @@ def is_rate(indicator_id: str) -> bool:
 
 @scoped(ttl=HOUR, max_entries=256)
 def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
-    """The regions a single series is forecast and calibrated with: every region reporting the indicator when there
-    are at most ``PEERS``, else the region and the nearest others in the page's order (same kind first)."""
-    rows = indicator_rows(indicator_id)
-    reg = regions()
-    kind_order = {"national": 0, "province": 1, "country": 2}
-    codes = sorted(
-        rows.loc[rows["value"].notna(), "region_code"].unique(), key=lambda c: (kind_order.get(reg.get(c).kind, 3), c)
-    )
-    if len(codes) <= PEERS or region_code not in codes:
-        return tuple(codes) if region_code in codes else (region_code,)
-    kind = reg.get(region_code).kind
-    others = [c for c in codes if c != region_code and reg.get(c).kind == kind]
-    others += [c for c in codes if c != region_code and reg.get(c).kind != kind]
-    chosen = {region_code, *others[: PEERS - 1]}
-    return tuple(c for c in codes if c in chosen)
+    """The regions a single series is forecast and calibrated with (see `precompute.inputs.peers`)."""
+    return inputs.peers(indicator_rows(indicator_id), regions(), region_code)
 
 
 @scoped(ttl=HOUR, max_entries=64)
@@ -461,6 +476,10 @@ def forecast_run(
     ``done, total``; not part of the cache key) the run uses every core and draws a progress bar while it computes,
     removed when done: a cache hit replays the bar's messages, which leave nothing on the page.
     """
+    if _progress is None:
+        stored = precomputed("forecast", inputs.forecast_key(indicator_id, region_codes, h, model, models))
+        if stored is not None:
+            return stored
     frame = series_frame(indicator_id, region_codes)
     breaks = breaks_apply(indicator_id)
     if _progress is None:
@@ -528,9 +547,11 @@ def scenario_comparison(
 # --- service signals (issue 18): a case log is hashed by content, so a new upload is simply a new entry -------------
 
 
-@st.cache_data(ttl=HOUR, max_entries=8, show_spinner=False)
+@st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
 def service_signals(cases: pd.DataFrame, freq: str, holidays: str | None) -> services.signals.Signals:
-    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log."""
+    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log (shared, never mutated). Not
+    forgotten when the observations change (a resource, not data): a case log is keyed by its content, and
+    recomputing the shipped log's signals cost the Overview's first view after every commit 1–3 s."""
     return services.signals.compute(cases, freq, holidays)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from data.access import SYSTEM, Actor
 from data.errors import NothingToCommit, StaleVersion
 from data.observations import OBSERVATION_LOADERS
-from data.store import alert_tables, data_version, sql
+from data.store import alert_tables, data_version, precomputed, sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
 from data.store.baskets import Baskets
@@ -140,6 +140,7 @@ class Store:
         self.baskets = Baskets(engine)
         self.case_logs = CaseLogs(engine)  # imported 12345 / 一网通办 case logs (issue 18)
         self.track = Track(engine)  # published forecasts, their scores and the decision register (record/)
+        self.precomputed = precomputed.Precomputed(engine)  # results computed once per data version (precompute/)
 
     @classmethod
     def open(cls, url: str | None = None, *, data_dir: str | None = None, lock_wait: float | None = None) -> Store:
