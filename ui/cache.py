@@ -410,11 +410,6 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
     )
 
 
-#: Regions a single series is forecast with, itself included: their backtest errors are pooled to calibrate its band
-#: (41 yearly series × 3 windows give over 100 errors per horizon step, in about half a second on one core).
-PEERS = 41
-
-
 def breaks_apply(indicator_id: str) -> bool:
     """Whether the forecast looks for level breaks: amounts only (a rate's or an index's jump is news, not a change
     of definition)."""
@@ -426,23 +421,23 @@ def is_rate(indicator_id: str) -> bool:
     return catalogue().get(indicator_id).kind == "rate"
 
 
-@scoped(ttl=HOUR, max_entries=256)
-def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
-    """The regions a single series is forecast and calibrated with: every region reporting the indicator when there
-    are at most ``PEERS``, else the region and the nearest others in the page's order (same kind first)."""
+@scoped(ttl=HOUR, max_entries=64)
+def calibration(indicator_id: str, h: int, model: str, models: tuple[str, ...]) -> forecasting.Pooled:
+    """The bands' calibration of an indicator for a horizon and method (80 and 95%), computed once per data version
+    (every cache here is dropped when the data change): the per-step conformal quantiles of the backtest errors of
+    every region reporting it, as the batch tab's run pools them. ``models``: only those the method needs
+    (``forecasting.models_needed``: the candidates of ``auto``), so changing the leaderboard's models keeps it.
+    A single series is forecast alone and takes its band from it."""
     rows = indicator_rows(indicator_id)
-    reg = regions()
-    kind_order = {"national": 0, "province": 1, "country": 2}
-    codes = sorted(
-        rows.loc[rows["value"].notna(), "region_code"].unique(), key=lambda c: (kind_order.get(reg.get(c).kind, 3), c)
-    )
-    if len(codes) <= PEERS or region_code not in codes:
-        return tuple(codes) if region_code in codes else (region_code,)
-    kind = reg.get(region_code).kind
-    others = [c for c in codes if c != region_code and reg.get(c).kind == kind]
-    others += [c for c in codes if c != region_code and reg.get(c).kind != kind]
-    chosen = {region_code, *others[: PEERS - 1]}
-    return tuple(c for c in codes if c in chosen)
+    frame = series_frame(indicator_id, tuple(rows.loc[rows["value"].notna(), "region_code"].unique()))
+    return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id)).pooled
+
+
+@scoped(ttl=HOUR, max_entries=64)
+def _series_alone(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
+    pooled = calibration(indicator_id, h, model, forecasting.models_needed(model, models))
+    frame = series_frame(indicator_id, (region_code,))
+    return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id), pooled=pooled)
 
 
 @scoped(ttl=HOUR, max_entries=64)
@@ -476,12 +471,13 @@ def forecast_run(
 
 
 def series_run(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
-    """The run one series is read off: the series with its peers (see :func:`peers`).
+    """The run one series is read off: the series alone with the comparison ``models`` (its leaderboard), banded by
+    the indicator's :func:`calibration` exactly as the run over every region bands it.
 
     Raises:
         ForecastError: the series cannot be forecast (the reason the run recorded for it).
     """
-    result = forecast_run(indicator_id, peers(indicator_id, region_code), h, model, models)
+    result = _series_alone(indicator_id, region_code, h, model, models)
     failed = result.errors[result.errors["unique_id"] == region_code]
     if len(failed):
         raise forecasting.ForecastInputError(str(failed["error"].iloc[0]))
