@@ -129,14 +129,7 @@ def analyse(name: str, results: list[dict]) -> None:
         print(f"-- {label}: coverage of the delivered forecast by the pooled quantiles")
         print(f"   80 / 95: {cover[80]:.1f} / {cover[95]:.1f} on {np.isfinite(target).sum()} outcomes")
         # numerator and denominator of the scaled errors
-        with np.errstate(all="ignore"):
-            bt_abs = np.vstack(
-                [
-                    np.abs(np.log(p["bt_y"]) - np.log(p["bt_mean"])) if p["log"] else np.abs(p["bt_y"] - p["bt_mean"])
-                    for p in parts
-                    if p["bt_y"].size
-                ]
-            )
+        bt_abs = np.vstack([bt * p["bt_scale"][:, None] for p, bt in zip(parts, bts, strict=True) if bt.size])
         bt_scales = np.concatenate([p["bt_scale"] for p in parts])
         final_scales = np.array([p["scale"] for p in parts])
         tgt_abs = np.vstack([_padded(p["target_abs"], h) for p in parts])
