@@ -27,7 +27,7 @@ cluster-stop: venv
 	$(BIN)/python deploy/cluster.py stop --port $(CLUSTER_PORT)
 
 # The pages' results for the store's current data version, computed once and stored (README "Deployment").
-# PRECOMPUTE_ARGS e.g. "--kind forecast_rest" (the remaining countries' and cities' runs) or "--force".
+# PRECOMPUTE_ARGS e.g. "--kind forecast" (only the forecasts) or "--force" (again, for a finished version).
 precompute: venv
 	$(BIN)/python -m precompute $(PRECOMPUTE_ARGS)
 

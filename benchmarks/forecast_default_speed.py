@@ -7,7 +7,8 @@ default; and the bare default (its own backtest and fit only). Pooling the error
 array work, timed separately. Reported as CPU seconds per series in this one process (robust to other load on the
 machine), and extrapolated to every shipped series on ``--jobs`` cores. Then the page's paths, wall time (median of
 ``--runs``): one series alone (``forecasting.run`` of one series: ten dense windows), and one province with its peers
-(every region reporting GDP: the run the Forecast page makes for one series).
+(every region reporting GDP: the run the Forecast page made for one series), and the page's path now: the series
+alone, banded from the calibration of every region (timed too: it is computed once per data version).
 
     .venv/bin/python benchmarks/forecast_default_speed.py [--sample 400] [--jobs 2]
 """
@@ -15,6 +16,7 @@ machine), and extrapolated to every shipped series on ``--jobs`` cores. Then the
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -75,7 +77,8 @@ def main() -> None:
     prepared = [(h, s) for h, s in prepared if np.count_nonzero(~np.isnan(s.y)) >= 6]
     for label, run in (
         ("auto (engine)", lambda h, s: forecast_series(s, h, LEVELS, "auto")),
-        ("default as shipped (engine)", lambda h, s: forecast_series(s, h, LEVELS)),
+        ("default with the leaderboard models (engine)", lambda h, s: forecast_series(s, h, LEVELS)),
+        ("default, the batch tab's run now (engine)", lambda h, s: forecast_series(s, h, LEVELS, candidates=())),
         ("bare default (no leaderboard)", default_cost),
     ):
         run(*prepared[0])  # warm-up: imports and numba compilation are not per series
@@ -108,15 +111,29 @@ def main() -> None:
         )
     annual = frames["A"]
     gdp = annual[annual["unique_id"].str.startswith("gdp|")]
-    times = []
+    peers = gdp["unique_id"].nunique() - 1
+    times, calibrations, alone = [], [], []
     for _ in range(args.runs):
         started = time.perf_counter()
         forecasting.run(gdp, HORIZONS["A"])
         times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        pooled = forecasting.run(gdp, HORIZONS["A"], models=()).pooled
+        calibrations.append(time.perf_counter() - started)
+        one = gdp[gdp["unique_id"] == "gdp|440000"]
+        started = time.perf_counter()
+        forecasting.run(one, HORIZONS["A"], pooled=pooled)
+        alone.append(time.perf_counter() - started)
     print(
-        f"one province with its {gdp['unique_id'].nunique() - 1} peers (GDP, the page's run): "
-        f"{statistics.median(times):.2f} s wall, median of {args.runs} (target < 1 s)"
+        f"one province with its {peers} peers (GDP, the page's run before issue 15's speed-up): "
+        f"{statistics.median(times):.2f} s wall, median of {args.runs}"
     )
+    print(
+        f"the page's run now: Guangdong alone with the leaderboard, banded from the indicator's calibration "
+        f"{statistics.median(alone):.2f} s wall (target < 1 s); the calibration (every region, no leaderboard "
+        f"models; once per data version, indicator, method and horizon) {statistics.median(calibrations):.2f} s"
+    )
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

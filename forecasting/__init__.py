@@ -5,7 +5,8 @@ Works on a long frame ``unique_id, ds, y`` (the statsforecast contract) and impo
 * :func:`run` → :class:`ForecastRun` — one run over many series (in this process or on all cores, with a progress
   callback): the forecast rows, the backtests, the leaderboard scored from them, the calibration groups with their
   measured coverage and MSIS, the level breaks found, and the series that failed. ``ds`` may hold dates or plain
-  period numbers.
+  period numbers. ``models=()`` skips the leaderboard's comparison models (the forecast only); a run's ``pooled``
+  calibration, passed to a later run of one of its series, bands that series alone exactly as the run did.
 * :func:`forecast` — a view of a run: by default the fixed combination (:mod:`forecasting.combine`), with bands per
   horizon step from backtest errors pooled over similar series (:mod:`forecasting.intervals`); ``model="auto"`` still
   picks per series by backtest.
@@ -29,10 +30,11 @@ from forecasting.errors import (
     NotFittedError,
     UnknownModelError,
 )
+from forecasting.intervals import Pooled
 from forecasting.metrics import METRICS, MetricInput, evaluate, register_metric
 from forecasting.pool import shutdown_workers
 from forecasting.prophet_model import ProphetModel
-from forecasting.registry import DEFAULT_CANDIDATES, MODELS, make_model, model_names
+from forecasting.registry import DEFAULT_CANDIDATES, MODELS, make_model, model_names, models_needed
 from forecasting.run import ForecastRun, run
 from forecasting.statistical import ARIMA, ETS, Theta
 
@@ -55,6 +57,7 @@ __all__ = [
     "ModelFitError",
     "Naive",
     "NotFittedError",
+    "Pooled",
     "ProphetModel",
     "SeasonalNaive",
     "Theta",
@@ -65,6 +68,7 @@ __all__ = [
     "leaderboard",
     "make_model",
     "model_names",
+    "models_needed",
     "register_metric",
     "run",
     "shutdown_workers",

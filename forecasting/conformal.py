@@ -11,7 +11,8 @@ the rows of any number of series).
 The ``level``% half-width at step ``k`` is the conformal quantile of the step-``k`` scaled errors,
 ``⌈(n+1)·level/100⌉``-th smallest. A step with fewer than ``min_points`` errors borrows the errors of every step,
 each rescaled by ``√(k/j)`` from its step ``j`` to ``k`` (a random walk's growth), so one short series still gets a
-band that widens with the horizon; the half-widths are then made non-decreasing in the step and in the level. The
+band that widens with the horizon; the half-widths are then made non-decreasing in the step (an isotonic fit,
+weighted by each step's errors: a running maximum would only ever widen) and in the level. The
 band is ``ŷ·exp(±q·s)`` on the log scale, hence positive and asymmetric (a 50% rise is as likely as a 33% fall), and
 ``ŷ ± q·s`` otherwise, clipped at zero for a series with zeros but no negative value (a count cannot fall below zero).
 
@@ -71,6 +72,23 @@ def _conformal(values: np.ndarray, level: float, *, ordered: bool = False) -> fl
     return float(values[rank - 1])
 
 
+def isotonic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The non-decreasing sequence closest to ``values`` in weighted least squares (pool adjacent violators).
+
+    Per-step quantiles are noisy; a running maximum would make them non-decreasing too, but only ever upwards: every
+    step after a high one inherits it, and with 24 monthly steps that alone over-covered the held-back training
+    months (82.1 / 96.0% at 80 / 95 nominal on the tourism data; 79.8 / 94.4 with this fit; issue 15).
+    """
+    blocks: list[list[float]] = []  # [weighted mean, weight, length]
+    for value, weight in zip(np.asarray(values, dtype="float64"), np.asarray(weights, dtype="float64"), strict=True):
+        blocks.append([value, weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            last, before = blocks.pop(), blocks.pop()
+            total = last[1] + before[1]
+            blocks.append([(last[0] * last[1] + before[0] * before[1]) / total, total, last[2] + before[2]])
+    return np.concatenate([np.full(int(length), mean) for mean, _, length in blocks])
+
+
 class StepQuantiles:
     """Per-step conformal quantiles of scaled errors for each level (see the module docstring).
 
@@ -102,8 +120,9 @@ class StepQuantiles:
                     self.quantiles_[lv][j] = _conformal(own, lv, ordered=True)
                 else:
                     self.quantiles_[lv][j] = _conformal(unit, lv, ordered=True) * math.sqrt(k)
+        weights = np.maximum(counts, 1)
         for lv in self.levels:  # a band never narrows with the horizon (noisy per-step quantiles could)
-            self.quantiles_[lv] = np.maximum.accumulate(self.quantiles_[lv])
+            self.quantiles_[lv] = isotonic(self.quantiles_[lv], weights)
         for j in range(len(steps)):  # a wider level is never narrower
             floor = 0.0
             for lv in sorted(self.levels):

@@ -1,9 +1,10 @@
 """The per-series pipeline: the consistent part of the series, backtests, the final fit, and the evidence the run's
 interval calibration pools (:mod:`forecasting.intervals`; the bands are made there, across series).
 
-Every series is backtested with the comparison ``candidates`` (the leaderboard), the members of the default
-combination (whose backtest is their forecasts combined window by window, exactly what the combination fitted on
-that window gives) and the model asked for. Which model's forecast is delivered:
+Every series is backtested with the comparison ``candidates`` (the leaderboard; none when the caller asks for the
+forecast only: they cost about 30% of a batch), the members of the default combination (whose backtest is their
+forecasts combined window by window, exactly what the combination fitted on that window gives; left out when a named
+model is forecast with no comparison) and the model asked for. Which model's forecast is delivered:
 
 * ``"combination"`` (the default): always the fixed combination, with no choice by a short backtest (three windows
   picked the drift model for 37% of yearly tourism series, and lost to always using one model: issue 15).
@@ -229,7 +230,10 @@ def forecast_series(
     series, found = consistent_part(series, breaks)
     recipe = members(COMBINATION, series.season_length)
     named = () if model in (AUTO, ENSEMBLE, COMBINATION) else (model,)
-    prototypes = candidate_models(series, tuple(dict.fromkeys((*candidates, *recipe[0], *named))), explicit=False)
+    # The combination's members are backtested when it is delivered, and beside any comparison (the leaderboard
+    # always shows the default); without candidates a named model is backtested alone.
+    compared = (*candidates, *recipe[0]) if candidates or model == COMBINATION else ()
+    prototypes = candidate_models(series, tuple(dict.fromkeys((*compared, *named))), explicit=False)
     if named and named[0] not in prototypes:
         prototypes |= candidate_models(series, named, explicit=True)
     prototypes = prototypes or candidate_models(series, (FALLBACK,))

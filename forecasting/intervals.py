@@ -131,9 +131,40 @@ def _folds(members: list[int], evidence: list[Evidence]) -> list[list[tuple[int,
     return [[(i, np.arange(windows) == w)] for w in range(windows)] if windows >= 2 else []
 
 
+@dataclass(frozen=True)
+class Pooled:
+    """A run's calibration, kept to band later runs of some of its series exactly as the run banded them.
+
+    The Forecast page forecasts one series alone and takes its band from the run over every region of the indicator
+    (computed once per data version): the same group quantiles times the series' own scale, and the same measured
+    figures, without fitting the other series again.
+
+    Attributes:
+        h, levels, model: the run's horizon, levels and model (a later run must ask for the same).
+        quantiles: per group, the fitted :class:`~forecasting.conformal.StepQuantiles`.
+        groups: the run's ``calibration`` frame (one row per group).
+        series: per ``unique_id``, its group and cross-validated figures (``forecast`` left empty).
+        dense: the run was of one series, backtested on dense windows (a later run of it is too).
+    """
+
+    h: int
+    levels: tuple[float, ...]
+    model: str
+    quantiles: dict[str, StepQuantiles]
+    groups: pd.DataFrame
+    series: dict[object, Calibrated]
+    dense: bool = False
+
+
 def calibrate_run(
-    freqs: list[str], means: list[Arrays], evidence: list[Evidence], levels: tuple[float, ...], h: int
-) -> tuple[list[Calibrated], pd.DataFrame]:
+    freqs: list[str],
+    means: list[Arrays],
+    evidence: list[Evidence],
+    levels: tuple[float, ...],
+    h: int,
+    uids: list[object] | None = None,
+    pooled: Pooled | None = None,
+) -> tuple[list[Calibrated], pd.DataFrame, dict[str, StepQuantiles]]:
     """Calibrate every series of a run (see the module docstring).
 
     Args:
@@ -142,24 +173,36 @@ def calibrate_run(
         evidence: each series' backtest evidence (no windows when it was too short for a backtest: it then borrows
             the group's quantiles with its own scale).
         levels: interval levels (ascending); h: forecast horizon.
+        uids: each series' ``unique_id`` (to read its figures off ``pooled``).
+        pooled: an earlier run's calibration: a group it holds takes its quantiles, row and per-series figures from
+            there instead of pooling this run's errors; other groups are calibrated here.
 
     Returns:
-        One :class:`Calibrated` per series, and one row per group: ``group, series, points, coverage-<l>…,
-        msis-<l>…`` (the group's cross-validated figures; coverage NaN under ``MIN_COVERAGE_POINTS`` points).
+        One :class:`Calibrated` per series; one row per group: ``group, series, points, coverage-<l>…,
+        msis-<l>…`` (the group's cross-validated figures; coverage NaN under ``MIN_COVERAGE_POINTS`` points); and
+        the quantiles of each group that had errors.
     """
     groups: dict[str, list[int]] = defaultdict(list)
     for i, (freq, ev) in enumerate(zip(freqs, evidence, strict=True)):
         groups[group_key(freq, ev)].append(i)
     out: list[Calibrated | None] = [None] * len(freqs)
-    rows = []
+    rows, fitted = [], {}
     for key, members in groups.items():
+        if pooled is not None and key in pooled.quantiles:
+            quantiles = fitted[key] = pooled.quantiles[key]
+            for i in members:
+                kept = pooled.series.get(uids[i]) if uids is not None else None
+                figures = (kept.coverage, kept.msis, kept.points) if kept else (_nan(levels), _nan(levels), 0)
+                out[i] = Calibrated(band(quantiles, means[i]["mean"], evidence[i], levels), key, *figures)
+            rows.append(pooled.groups[pooled.groups["group"] == key].iloc[0].to_dict())
+            continue
         pool = np.vstack([evidence[i].errors(h) for i in members])
         if not np.isfinite(pool).any():
             for i in members:
                 out[i] = Calibrated(means[i], key, _nan(levels), _nan(levels), 0)
             rows.append(_group_row(key, len(members), {}, levels))
             continue
-        quantiles = StepQuantiles(levels).fit(pool)
+        quantiles = fitted[key] = StepQuantiles(levels).fit(pool)
         tallies = _cross_validate(members, evidence, levels, h)
         for i in members:
             forecast = band(quantiles, means[i]["mean"], evidence[i], levels)
@@ -168,7 +211,8 @@ def calibrate_run(
             out[i] = Calibrated(forecast, key, coverage, msis, tally["points"])
         total = _sum(tallies.values(), levels)
         rows.append(_group_row(key, len(members), total, levels))
-    return [c for c in out if c is not None], pd.DataFrame(rows)
+    columns = ["group", "series", "points", *(f"{k}-{level_key(lv)}" for k in ("coverage", "msis") for lv in levels)]
+    return [c for c in out if c is not None], pd.DataFrame(rows, columns=columns), fitted
 
 
 def _cross_validate(members: list[int], evidence: list, levels: tuple[float, ...], h: int) -> dict[int, dict]:

@@ -6,8 +6,9 @@ without a season; mean of ETS, Theta and seasonal naive otherwise). It involves 
 tourism competition and the shipped series, picking one model per series from three backtest windows (``"auto"``,
 still available) lost to always using one of its own candidates (issue 15).
 
-``DEFAULT_CANDIDATES`` are the single models every run backtests beside the one asked for, for the leaderboard, and
-the ones ``model="auto"`` picks from: the fast ones. ARIMA (a stepwise order search, 30–100× an ETS fit) and Prophet
+``DEFAULT_CANDIDATES`` are the single models a run backtests beside the one asked for, for the leaderboard, unless
+told to compare none (``models=()``: a batch that wants the forecasts only), and the ones ``model="auto"`` picks
+from: the fast ones. ARIMA (a stepwise order search, 30–100× an ETS fit) and Prophet
 (a Stan optimisation per fit) are available by name and can be added to the comparison through ``models=``.
 """
 
@@ -58,14 +59,21 @@ def check_model_name(name: object, *, allow_auto: bool = True) -> str:
     raise UnknownModelError(f"unknown model {name!r}; expected one of: {known}")
 
 
-def check_models(models: Iterable[str] | None) -> tuple[str, ...]:
-    """Candidate model names (defaults when ``None``), each checked against the registry."""
+def check_models(models: Iterable[str] | None, model: str = DEFAULT_MODEL) -> tuple[str, ...]:
+    """Comparison model names (defaults when ``None``), each checked against the registry; empty (no comparison:
+    the forecast only) unless ``model`` chooses among them (``"auto"``, ``"ensemble"``)."""
     if models is None:
         return DEFAULT_CANDIDATES
     names = (models,) if isinstance(models, str) else tuple(models)
-    if not names:
-        raise ForecastInputError("models must name at least one model; got an empty list")
+    if not names and model in (AUTO, "ensemble"):
+        raise ForecastInputError(f"model {model!r} chooses among models, which must name at least one; got none")
     return tuple(check_model_name(name, allow_auto=False) for name in names)
+
+
+def models_needed(model: str, models: Iterable[str]) -> tuple[str, ...]:
+    """The comparison models a run of ``model`` cannot do without: the candidates when it chooses among them
+    (``"auto"``, ``"ensemble"``), none otherwise (the forecast and its bands need only the model's own backtest)."""
+    return tuple(models) if model in (AUTO, "ensemble") else ()
 
 
 def make_model(name: str, season_length: int = 1) -> Forecaster:

@@ -10,7 +10,9 @@ that could not be forecast. :func:`forecasting.forecast` and :func:`forecasting.
 library keeps no results between calls: callers that want caching (the app's ``ui/cache.py``) cache runs.
 
 A run of a single series cannot pool: it is backtested on ten windows one step apart instead of three, so that its
-own errors calibrate its band (split conformal on one series).
+own errors calibrate its band (split conformal on one series) — unless it is given the ``pooled`` calibration of an
+earlier run over it and its peers, whose bands and figures it then reproduces exactly (the Forecast page fits the
+chosen series alone this way and computes the peers' calibration once per data version).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ import pandas as pd
 
 from forecasting import cluster
 from forecasting.engine import SeriesResult, forecast_series
-from forecasting.errors import ForecastError
+from forecasting.errors import ForecastError, ForecastInputError
 from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
 from forecasting.frequency import counts_grid
 from forecasting.holidays import DEFAULT_COUNTRY, holiday_names
-from forecasting.intervals import calibrate_run
+from forecasting.intervals import Pooled, calibrate_run
 from forecasting.periods import ALIAS, Numbering, is_numbered, numbering
 from forecasting.pool import map_chunks
 from forecasting.reading import AccuracyReading, accuracy_reading
@@ -88,6 +90,8 @@ class ForecastRun:
         holidays: ``unique_id, ds, name_zh, name_en``: the forecast days of daily series that are public holidays of
             the run's calendar (not comparable with ordinary days: their forecast is an ordinary day's), with the
             holiday's name in both languages.
+        pooled: the run's calibration, to pass as ``pooled`` to a later run of some of these series (see
+            :class:`~forecasting.intervals.Pooled`).
     """
 
     forecast: pd.DataFrame
@@ -101,6 +105,7 @@ class ForecastRun:
     levels: tuple[float, ...]
     model: str
     holidays: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HOLIDAY_COLUMNS)))
+    pooled: Pooled | None = None
 
     def reading(self, unique_id: object, *, percent_change: bool | None = None) -> AccuracyReading:
         """The backtest error of the delivered model on one series, as one sentence's facts (see
@@ -141,6 +146,7 @@ def run(
     counts: bool | None = None,
     holidays: str | None = DEFAULT_COUNTRY,
     dask: Client | bool | None = None,
+    pooled: Pooled | None = None,
 ) -> ForecastRun:
     """Backtest, fit, forecast and calibrate every series of a long frame.
 
@@ -170,6 +176,10 @@ def run(
             LocalCluster of ``n_jobs`` workers — and below that as ``n_jobs`` says; ``False``: never on Dask;
             ``True``: always; a ``distributed.Client``: on that client's cluster. Every placement gives the same
             numbers (a series is computed by the same code wherever it runs, and calibrated here).
+        pooled: the calibration of an earlier run over these series and their peers (its ``pooled``, with the same
+            ``h``, levels and model): the bands and measured figures of the groups it holds are taken from it, so a
+            series forecast alone gets exactly the band that run gave it (and is backtested on the run's windows,
+            not ten dense ones), without the peers being fitted again.
 
     Raises:
         ForecastInputError: a problem with the frame as a whole or with a setting (and with ``strict``, with a
@@ -182,7 +192,7 @@ def run(
         h=validate_horizon(h),
         levels=validate_level(level),
         model=check_model_name(model),
-        models=check_models(models),
+        models=check_models(models, model),
         n_windows=validate_count(n_windows, "n_windows"),
         freq=ALIAS if numbers is not None else freq,
         breaks=bool(breaks),
@@ -190,9 +200,10 @@ def run(
         counts=None if counts is None else bool(counts),
         holidays=None if numbers is not None else holidays,
     )
+    _check_pooled(pooled, settings)
     jobs = (os.cpu_count() or 1) if n_jobs == -1 else validate_count(n_jobs, "n_jobs (or -1 for every core)")
     items = [(uid, ds.to_numpy(), y) for uid, ds, y in split_frame(validate_frame(df, per_series=strict))]
-    settings = replace(settings, dense=len(items) == 1)
+    settings = replace(settings, dense=len(items) == 1 and (pooled is None or pooled.dense))
     total, done = len(items), [0]
 
     def report(chunk: list[Outcome]) -> None:
@@ -217,13 +228,17 @@ def run(
     if strict and failed:
         raise failed[0][1]
     results = [result for _, result, _ in outcomes if result is not None]
-    calibrated, groups = calibrate_run(
+    uids = [r.unique_id for r in results]
+    calibrated, groups, quantiles = calibrate_run(
         [r.freq for r in results],
         [r.raw_forecast for r in results],
         [r.evidence for r in results],
         settings.levels,
         settings.h,
+        uids,
+        pooled,
     )
+    figures = {uid: replace(c, forecast={}) for uid, c in zip(uids, calibrated, strict=True)}
     out = ForecastRun(
         forecast=forecast_frame(results, calibrated, settings.model, settings.levels),
         raw_forecast=forecast_frame(results, calibrated, settings.model, settings.levels, raw=True),
@@ -236,8 +251,20 @@ def run(
         levels=settings.levels,
         model=settings.model,
         holidays=_holidays(results, settings.holidays),
+        pooled=Pooled(settings.h, settings.levels, settings.model, quantiles, groups, figures, settings.dense),
     )
     return _renumbered(out, numbers) if numbers is not None else out
+
+
+def _check_pooled(pooled: Pooled | None, settings: Settings) -> None:
+    """An earlier run's calibration applies only to a run with its horizon, levels and model."""
+    if pooled is None:
+        return
+    if not isinstance(pooled, Pooled):
+        raise ForecastInputError(f"pooled must be a run's `pooled` calibration; got {type(pooled).__name__}")
+    asked, kept = (settings.h, settings.levels, settings.model), (pooled.h, pooled.levels, pooled.model)
+    if asked != kept:
+        raise ForecastInputError(f"pooled was calibrated for h, levels, model = {kept}; this run asks for {asked}")
 
 
 def _holidays(results: list[SeriesResult], country: str | None) -> pd.DataFrame:

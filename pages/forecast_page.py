@@ -106,16 +106,18 @@ with tab_one:
 
 with tab_batch:
     st.write(t("forecast.batch_intro", name=pick(ind.name), n=len(available), h=h, model=fv.model_label(model, lang)))
-    batch_key = (ind.id, h, model, candidates)
-    if not actor.may("forecast.batch"):
+    may_batch = actor.may("forecast.batch")
+    compare = may_batch and st.checkbox(t("forecast.batch_compare"), value=False, key="fc_batch_compare")
+    batch_key = (ind.id, h, model, candidates, compare)
+    if not may_batch:
         st.caption(t("forecast.batch_analyst_only"))
     elif st.button(t("forecast.batch_run"), key="fc_batch_run"):
         started = time.perf_counter()
-        fv.batch_run(ind.id, tuple(available), h, model, candidates, lang)
+        fv.batch_run(ind.id, tuple(available), h, model, candidates, lang, compare)
         st.session_state["fc_batch"] = (*batch_key, time.perf_counter() - started)
     kept = st.session_state.get("fc_batch")
-    if kept and kept[:4] == batch_key:
-        result, seconds = fv.batch_run(ind.id, tuple(available), h, model, candidates, lang), kept[4]
+    if kept and kept[:5] == batch_key:
+        result, seconds = fv.batch_run(ind.id, tuple(available), h, model, candidates, lang, compare), kept[5]
         st.success(t("forecast.batch_done", n=result.forecast["unique_id"].nunique(), seconds=f"{seconds:.1f}"))
         table = fv.batch_table(result, reg, ind.freq, ind.decimals, lang, rate)
         batch_title = t("forecast.batch_title", name=pick(ind.name), h=h)

@@ -2,8 +2,8 @@
 
 Parquet keeps every frame's dtypes and index, so a result read back equals the one computed (the tests compare
 them exactly); no pickle, so a row in the store is data, never code. The JSON side knows the few value types the
-results hold: timestamps, tuples, `Message` and `Period` facts (warnings' wording), dataclasses listed in
-`TYPES`.
+results hold: timestamps, tuples, numpy arrays, dicts with number keys, `Message` and `Period` facts (warnings'
+wording), dataclasses listed in `TYPES` and the fitted objects listed in `OBJECTS` (a forecast run's calibration).
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ import pandas as pd
 import forecasting
 from common.periods import Period
 from common.text import Message
+from forecasting.conformal import StepQuantiles
+from forecasting.intervals import Calibrated
 from indicators.standings import Standings
 from indicators.warnings import Alert
 
 #: The dataclasses a result may be or hold, by the name written into the JSON.
-TYPES = {cls.__name__: cls for cls in (forecasting.ForecastRun, Standings, Alert)}
+TYPES = {cls.__name__: cls for cls in (forecasting.ForecastRun, forecasting.Pooled, Calibrated, Standings, Alert)}
+#: Plain classes a result may hold, stored as their attributes (fitted state, no code).
+OBJECTS = {cls.__name__: cls for cls in (StepQuantiles,)}
 
 
 class CodecError(ValueError):
@@ -73,14 +77,20 @@ def _encode(value: object, frames: list[pd.DataFrame]) -> object:
     if dataclasses.is_dataclass(value) and type(value).__name__ in TYPES:
         fields = {f.name: _encode(getattr(value, f.name), frames) for f in dataclasses.fields(value)}
         return {"$type": type(value).__name__, "fields": fields}
+    if type(value).__name__ in OBJECTS and isinstance(value, OBJECTS[type(value).__name__]):
+        return {"$object": type(value).__name__, "state": _encode(vars(value), frames)}
+    if isinstance(value, np.ndarray):
+        return {"$array": value.tolist(), "dtype": value.dtype.str}
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v, frames) for v in value]}
     if isinstance(value, list):
         return [_encode(v, frames) for v in value]
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError(f"only text keys can be stored; got {list(value)}")
-        return {"$dict": {k: _encode(v, frames) for k, v in value.items()}}
+        if all(isinstance(k, str) for k in value):
+            return {"$dict": {k: _encode(v, frames) for k, v in value.items()}}
+        if all(isinstance(k, str | int | float | np.number) for k in value):
+            return {"$items": [[_encode(k, frames), _encode(v, frames)] for k, v in value.items()]}
+        raise TypeError(f"only text or number keys can be stored; got {list(value)}")
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, float):
@@ -106,6 +116,14 @@ def _decode(tree: object, frames: dict[str, bytes]) -> object:
     if "$type" in tree:
         cls = TYPES[tree["$type"]]
         return cls(**{k: _decode(v, frames) for k, v in tree["fields"].items()})
+    if "$object" in tree:
+        obj = OBJECTS[tree["$object"]].__new__(OBJECTS[tree["$object"]])
+        vars(obj).update(_decode(tree["state"], frames))
+        return obj
+    if "$array" in tree:
+        return np.asarray(tree["$array"], dtype=np.dtype(tree["dtype"]))
+    if "$items" in tree:
+        return {_decode(k, frames): _decode(v, frames) for k, v in tree["$items"]}
     if "$tuple" in tree:
         return tuple(_decode(v, frames) for v in tree["$tuple"])
     if "$dict" in tree:

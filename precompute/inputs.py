@@ -11,9 +11,6 @@ import pandas as pd
 from data.regions import RegionRegistry
 from indicators.metadata import Catalogue
 
-#: Regions a single series is forecast with, itself included: their backtest errors are pooled to calibrate its band
-#: (41 yearly series × 3 windows give over 100 errors per horizon step, in about half a second on one core).
-PEERS = 41
 _KIND_ORDER = {"national": 0, "province": 1, "country": 2}
 
 
@@ -23,19 +20,6 @@ def series_frame(rows: pd.DataFrame, region_codes: tuple[str, ...]) -> pd.DataFr
     return pd.DataFrame(
         {"unique_id": rows["region_code"].to_numpy(), "ds": rows["period"].to_numpy(), "y": rows["value"].to_numpy()}
     )
-
-
-def peers(rows: pd.DataFrame, registry: RegionRegistry, region_code: str) -> tuple[str, ...]:
-    """The regions a single series is forecast and calibrated with: every region reporting the indicator when there
-    are at most ``PEERS``, else the region and the nearest others in the page's order (same kind first)."""
-    codes = reporting(rows, registry)
-    if len(codes) <= PEERS or region_code not in codes:
-        return tuple(codes) if region_code in codes else (region_code,)
-    kind = registry.get(region_code).kind
-    others = [c for c in codes if c != region_code and registry.get(c).kind == kind]
-    others += [c for c in codes if c != region_code and registry.get(c).kind != kind]
-    chosen = {region_code, *others[: PEERS - 1]}
-    return tuple(c for c in codes if c in chosen)
 
 
 def reporting(rows: pd.DataFrame, registry: RegionRegistry) -> list[str]:

@@ -1,12 +1,12 @@
 """One function per kind of result: each lists the tasks a page's first views need for the current data, every task
 making exactly the call the page makes (see `precompute.inputs`).
 
-Chosen by measuring the pages' first views on the shipped data (README "Deployment"): the Forecast page's run of a
-series with its peers (0.2–4 s to compute, 0.03–0.1 s to read back), the Overview's warnings per scope (0.1–0.3 s,
-~1 ms to read), the years the Overview ranks provinces in (0.3 s per indicator under load, ~1 ms to read), the
-provinces' standings in the year the Overview opens on and a province's cities (~0.02 s to compute and as long to
-read: kept because the issue asks for them, no faster). KPI cards (0.04 s) and targets are
-left to the pages.
+Chosen by measuring the pages' first views on the shipped data (README "Deployment"): the Forecast page's
+calibration run of an indicator over every region (2–5 s to compute; the page then fits one series alone), the
+Overview's warnings per scope (0.1–0.3 s, ~1 ms to read), the years the Overview ranks provinces in (0.3 s per
+indicator under load, ~1 ms to read), the provinces' standings in the year the Overview opens on and a province's
+cities (~0.02 s to compute and as long to read: kept because the issue asks for them, no faster). KPI cards (0.04 s)
+and targets are left to the pages.
 """
 
 from __future__ import annotations
@@ -62,40 +62,23 @@ class Task:
 
 
 def forecasts(ctx: Context) -> Iterator[Task]:
-    """The Forecast page's default run of every region of every indicator with at most 41 regions (one run each,
-    all regions being each other's peers), and of the first 41 regions of a larger one (countries, cities); the
-    default indicator first."""
-    for indicator_id, rows, groups in _peer_groups(ctx):
-        yield _forecast_task(ctx, indicator_id, rows, groups[0])
-
-
-def forecasts_rest(ctx: Context) -> Iterator[Task]:
-    """The default runs of the remaining regions of indicators with more than 41 (a run each, ~4,000 on the shipped
-    data: about an hour on two cores and ~80 KB per run), computed only when asked for (``--kind forecast_rest``)."""
-    for indicator_id, rows, groups in _peer_groups(ctx):
-        for group in groups[1:]:
-            yield _forecast_task(ctx, indicator_id, rows, group)
-
-
-def _peer_groups(ctx: Context) -> Iterator[tuple[str, pd.DataFrame, list[tuple[str, ...]]]]:
-    """Per indicator with data (the default one first), its rows and its distinct sets of peers in region order."""
+    """Per indicator with data (the default one first), the default run over every region reporting it: the
+    forecast of every shipped series and the calibration the Forecast page bands a single series with
+    (`ui.cache.calibration`; the page then fits that series alone in ~0.1 s)."""
     present = set(ctx.obs.loc[ctx.obs["value"].notna(), "indicator_id"])
     ids = sorted((i for i in ctx.cat.ids if i in present), key=lambda i: i != ctx.settings.indicator)
+    s = ctx.settings
+    models = forecasting.models_needed(s.model, s.models)
     for indicator_id in ids:
         rows = ctx.rows(indicator_id)
-        groups = [inputs.peers(rows, ctx.registry, region) for region in inputs.reporting(rows, ctx.registry)]
-        yield indicator_id, rows, list(dict.fromkeys(groups))
+        codes = tuple(inputs.reporting(rows, ctx.registry))
+        h = s.horizon[ctx.cat.get(indicator_id).freq]
+        breaks = inputs.breaks_apply(ctx.cat, indicator_id)
 
+        def compute(rows: pd.DataFrame = rows, codes: tuple[str, ...] = codes, h: int = h, breaks: bool = breaks):
+            return forecasting.run(inputs.series_frame(rows, codes), h, model=s.model, models=models, breaks=breaks)
 
-def _forecast_task(ctx: Context, indicator_id: str, rows: pd.DataFrame, group: tuple[str, ...]) -> Task:
-    s, h = ctx.settings, ctx.settings.horizon[ctx.cat.get(indicator_id).freq]
-    breaks = inputs.breaks_apply(ctx.cat, indicator_id)
-
-    def compute() -> forecasting.ForecastRun:
-        frame = inputs.series_frame(rows, group)
-        return forecasting.run(frame, h, model=s.model, models=s.models, breaks=breaks)
-
-    return Task("forecast", inputs.forecast_key(indicator_id, group, h, s.model, s.models), compute)
+        yield Task("forecast", inputs.forecast_key(indicator_id, codes, h, s.model, models), compute)
 
 
 def warnings(ctx: Context) -> Iterator[Task]:
@@ -154,7 +137,6 @@ KINDS: dict[str, Callable[[Context], Iterator[Task]]] = {
     "standing_years": years_ranked,
     "cities": cities,
     "forecast": forecasts,
-    "forecast_rest": forecasts_rest,
 }
 #: What a job after a commit computes.
 DEFAULT_KINDS = ("warnings", "standings", "standing_years", "cities", "forecast")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 from pandas.testing import assert_frame_equal
 
 from data.nbs_portal import load_cn_prov_nbs
 from data.store import Store
+from precompute import codec
 
 PROVINCES = ("320000", "330000", "370000", "440000")
 DATASET = "cn_prov_nbs"
@@ -29,7 +31,8 @@ def small_store(url: str) -> Store:
 
 
 def assert_same(a: object, b: object, where: str = "result") -> None:
-    """Exactly equal results: frames with their dtypes and index, dataclasses field by field, lists item by item."""
+    """Exactly equal results: frames with their dtypes and index, arrays with their dtype, dataclasses field by field,
+    fitted objects attribute by attribute, lists and dicts item by item."""
     assert type(a) is type(b), f"{where}: {type(a).__name__} vs {type(b).__name__}"
     if isinstance(a, pd.DataFrame):
         assert_frame_equal(a, b, check_exact=True, obj=where)
@@ -37,8 +40,17 @@ def assert_same(a: object, b: object, where: str = "result") -> None:
         assert len(a) == len(b), where
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
             assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype, f"{where}: {a.dtype} vs {b.dtype}"
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    elif isinstance(a, dict):
+        assert list(a) == list(b), f"{where}: keys {list(a)} vs {list(b)}"
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
     elif dataclasses.is_dataclass(a):
         for f in dataclasses.fields(a):
             assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif type(a) in codec.OBJECTS.values():
+        assert_same(vars(a), vars(b), f"{where}.__dict__")
     else:
         assert a == b or (a != a and b != b), f"{where}: {a!r} != {b!r}"

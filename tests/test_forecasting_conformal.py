@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from forecasting import Drift, Naive, NotFittedError
-from forecasting.conformal import Conformal, StepQuantiles, error_scale, scaled_errors
+from forecasting.conformal import Conformal, StepQuantiles, error_scale, isotonic, scaled_errors
 from forecasting.errors import ForecastInputError
 
 
@@ -50,6 +50,29 @@ def test_intervals_widen_with_the_step_and_levels_nest():
         assert (out[a] <= out[b]).all()
     width = (out["hi-95"] - out["lo-95"]).to_numpy()
     assert width[-1] > width[0]
+
+
+def test_noisy_step_quantiles_are_made_monotone_without_widening_every_later_step():
+    """A wide first step followed by calmer ones: a running maximum would carry the first step's width to every later
+    step and cover far more than asked; the isotonic fit keeps the bands monotone and the coverage nominal."""
+    rng = np.random.default_rng(3)
+    errors = np.abs(rng.normal(0, 1, (400, 4)) * np.array([2.0, 1.0, 1.0, 1.0]))
+    quantiles = StepQuantiles((80, 95)).fit(errors)
+    for level in (80, 95):
+        q = quantiles.quantile(level, 4)
+        assert (np.diff(q) >= 0).all()
+        coverage = 100 * (errors <= q[None, :]).mean()
+        assert abs(coverage - level) <= 3, f"{level}%: in-sample coverage {coverage:.1f}"
+        running_max = np.maximum.accumulate(np.quantile(errors, level / 100, axis=0))
+        # what a running maximum would cover: more than half the misses asked for gone
+        assert 100 * (errors <= running_max[None, :]).mean() > level + (100 - level) / 2
+    assert (quantiles.quantile(95, 4) >= quantiles.quantile(80, 4)).all()
+
+
+def test_isotonic_pools_adjacent_violators_by_weight():
+    np.testing.assert_allclose(isotonic(np.array([1.0, 3.0, 2.0, 4.0]), np.ones(4)), [1.0, 2.5, 2.5, 4.0])
+    np.testing.assert_allclose(isotonic(np.array([3.0, 1.0]), np.array([1.0, 3.0])), [1.5, 1.5])
+    np.testing.assert_allclose(isotonic(np.array([1.0, 2.0, 5.0]), np.ones(3)), [1.0, 2.0, 5.0])
 
 
 def test_a_short_series_borrows_across_steps():

@@ -268,3 +268,45 @@ def test_a_falling_count_is_never_forecast_below_zero():
     # the same numbers as a level (not a count) are forecast on below zero: the clip is the count's
     level = run(pd.DataFrame({"unique_id": "c", "ds": ds, "y": y}), 8, counts=False).forecast
     assert (level["combination"] < 0).any() or (level["combination-lo-95"] < 0).any()
+
+
+def test_a_run_without_comparison_models_gives_the_same_forecast_at_less_cost(panel, one_run):
+    bare = run(panel, h=3, models=())
+    pd.testing.assert_frame_equal(bare.forecast, one_run.forecast)
+    pd.testing.assert_frame_equal(bare.calibration, one_run.calibration)
+    members = {"combination", "ets", "ets_damped", "dotm"}
+    assert set(bare.leaderboard["model"]) == members  # the leaderboard's naive, drift and Theta were not fitted
+    assert {"naive", "drift", "theta"} & set(bare.backtests.columns) == set()
+    assert {"naive", "drift", "theta"} <= set(one_run.leaderboard["model"])
+    named = run(panel, h=3, model="theta", models=())
+    assert set(named.leaderboard["model"]) == {"theta"}  # a named model with no comparison is backtested alone
+    assert named.reading("s05").points > 0
+    with pytest.raises(ForecastInputError, match="chooses among models"):
+        run(panel, h=3, model="auto", models=())
+
+
+def test_a_series_alone_is_banded_exactly_as_its_peers_run_banded_it(panel, one_run):
+    pooled = run(panel, h=3, models=()).pooled
+    for uid in ("s00", "s05", "s11", "s03"):  # s03: the one negative series, alone in its group
+        alone = run(panel[panel["unique_id"] == uid], h=3, pooled=pooled)
+        mine = one_run.forecast[one_run.forecast["unique_id"] == uid].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone.forecast, mine)  # bands, coverage, MSIS and group, to the last bit
+        board = one_run.leaderboard[one_run.leaderboard["unique_id"] == uid].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone.leaderboard, board)  # the run's windows, not ten dense ones
+        group = one_run.calibration[one_run.calibration["group"] == mine["calibration"].iloc[0]]
+        pd.testing.assert_frame_equal(alone.calibration, group.reset_index(drop=True))
+    # without the peers' calibration a lone series is calibrated on its own ten dense windows: a different band
+    lone = run(panel[panel["unique_id"] == "s05"], h=3)
+    assert not np.allclose(
+        lone.forecast["combination-hi-95"], one_run.forecast.loc[lambda f: f.unique_id == "s05", "combination-hi-95"]
+    )
+
+
+def test_a_pooled_calibration_applies_only_to_its_horizon_levels_and_model(panel):
+    pooled = run(panel, h=3, models=()).pooled
+    one = panel[panel["unique_id"] == "s05"]
+    for settings in ({"h": 2}, {"h": 3, "level": (90,)}, {"h": 3, "model": "ets"}):
+        with pytest.raises(ForecastInputError, match="pooled was calibrated"):
+            run(one, pooled=pooled, **settings)
+    with pytest.raises(ForecastInputError, match="a run's `pooled`"):
+        run(one, h=3, pooled=pooled.quantiles)

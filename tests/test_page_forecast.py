@@ -48,7 +48,7 @@ def test_single_series_matches_library(obs):
     assert not at.exception
     assert at.title[0].value == "预测"
     regions = reporting(obs, "gdp")
-    assert len(regions) <= cache.PEERS  # Guangdong is forecast with, and calibrated on, every region reporting GDP
+    # Guangdong is forecast alone, banded exactly as the run over every region reporting GDP bands it
     result = forecasting.run(series(obs, "gdp", regions), 4)
     board = result.leaderboard[result.leaderboard["unique_id"] == "440000"]
     shown_board = at.dataframe[0].value
@@ -115,6 +115,48 @@ def test_batch_over_all_regions(obs, registry):
     at.button(key="fc_batch_run").click().run()  # the same run again: read off the cache, its progress bar replayed
     assert not at.exception
     pd.testing.assert_frame_equal(at.dataframe[-1].value, table)
+
+
+def recorded_runs(monkeypatch) -> list[tuple[int, tuple]]:
+    """Every ``forecasting.run`` the page makes, as (number of series, comparison models asked for)."""
+    calls: list[tuple[int, tuple]] = []
+    real = forecasting.run
+
+    def record(df, *args, **kwargs):
+        calls.append((df["unique_id"].nunique(), kwargs.get("models")))
+        return real(df, *args, **kwargs)
+
+    monkeypatch.setattr(forecasting, "run", record)
+    return calls
+
+
+def test_one_series_is_fitted_alone_its_calibration_computed_once(obs, monkeypatch):
+    cache.calibration.clear()
+    cache._series_alone.clear()
+    calls = recorded_runs(monkeypatch)
+    at = run_page({"indicator": "gdp", "region": "440000", "h": "4"})
+    assert not at.exception
+    regions = len(reporting(obs, "gdp"))
+    # the calibration over every region, without the leaderboard's models; then Guangdong alone, with them
+    assert calls == [(regions, ()), (1, forecasting.DEFAULT_CANDIDATES)]
+    at.selectbox(key="fc_region").set_value("110000").run()
+    assert not at.exception
+    assert calls[2:] == [(1, forecasting.DEFAULT_CANDIDATES)]  # another province: the calibration is reused
+
+
+def test_batch_backtests_the_comparison_models_only_when_asked(monkeypatch):
+    at = run_page({"indicator": "population", "h": "2"})
+    cache.forecast_run.clear()
+    calls = recorded_runs(monkeypatch)
+    at.button(key="fc_batch_run").click().run()
+    assert not at.exception
+    assert calls == [(31, ())]
+    assert not at.checkbox(key="fc_batch_compare").value
+    at.checkbox(key="fc_batch_compare").check().run()
+    assert not at.exception and len(calls) == 1  # a different run: nothing shown until it is asked for
+    at.button(key="fc_batch_run").click().run()
+    assert calls[1:] == [(31, forecasting.DEFAULT_CANDIDATES)]
+    assert len(at.dataframe[-1].value) == 31
 
 
 def test_english_labels():

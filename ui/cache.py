@@ -440,9 +440,6 @@ def series_frame(indicator_id: str, region_codes: tuple[str, ...]) -> pd.DataFra
     return inputs.series_frame(indicator_rows(indicator_id), region_codes)
 
 
-PEERS = inputs.PEERS
-
-
 def breaks_apply(indicator_id: str) -> bool:
     """Whether the forecast looks for level breaks: amounts only (a rate's or an index's jump is news, not a change
     of definition)."""
@@ -454,10 +451,22 @@ def is_rate(indicator_id: str) -> bool:
     return catalogue().get(indicator_id).kind == "rate"
 
 
-@scoped(ttl=HOUR, max_entries=256)
-def peers(indicator_id: str, region_code: str) -> tuple[str, ...]:
-    """The regions a single series is forecast and calibrated with (see `precompute.inputs.peers`)."""
-    return inputs.peers(indicator_rows(indicator_id), regions(), region_code)
+@scoped(ttl=HOUR, max_entries=64)
+def calibration(indicator_id: str, h: int, model: str, models: tuple[str, ...]) -> forecasting.Pooled:
+    """The bands' calibration of an indicator for a horizon and method (80 and 95%), computed once per data version
+    (every cache here is dropped when the data change): the per-step conformal quantiles of the backtest errors of
+    every region reporting it, as the batch tab's run pools them. ``models``: only those the method needs
+    (``forecasting.models_needed``: the candidates of ``auto``), so changing the leaderboard's models keeps it.
+    A single series is forecast alone and takes its band from it."""
+    codes = tuple(inputs.reporting(indicator_rows(indicator_id), regions()))
+    return forecast_run(indicator_id, codes, h, model, models).pooled  # a stored run (precompute) when there is one
+
+
+@scoped(ttl=HOUR, max_entries=64)
+def _series_alone(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
+    pooled = calibration(indicator_id, h, model, forecasting.models_needed(model, models))
+    frame = series_frame(indicator_id, (region_code,))
+    return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id), pooled=pooled)
 
 
 @scoped(ttl=HOUR, max_entries=64)
@@ -495,12 +504,13 @@ def forecast_run(
 
 
 def series_run(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
-    """The run one series is read off: the series with its peers (see :func:`peers`).
+    """The run one series is read off: the series alone with the comparison ``models`` (its leaderboard), banded by
+    the indicator's :func:`calibration` exactly as the run over every region bands it.
 
     Raises:
         ForecastError: the series cannot be forecast (the reason the run recorded for it).
     """
-    result = forecast_run(indicator_id, peers(indicator_id, region_code), h, model, models)
+    result = _series_alone(indicator_id, region_code, h, model, models)
     failed = result.errors[result.errors["unique_id"] == region_code]
     if len(failed):
         raise forecasting.ForecastInputError(str(failed["error"].iloc[0]))

@@ -143,15 +143,26 @@ def _num(value: float | None, decimals: int) -> str:
 
 
 def batch_run(
-    indicator_id: str, region_codes: tuple[str, ...], h: int, model: str, models: tuple[str, ...], lang: str
+    indicator_id: str,
+    region_codes: tuple[str, ...],
+    h: int,
+    model: str,
+    models: tuple[str, ...],
+    lang: str,
+    compare: bool = False,
 ) -> forecasting.ForecastRun:
-    """The run over every region of an indicator, on all cores with a progress bar (cached, see `ui.cache`)."""
+    """The run over every region of an indicator, on all cores with a progress bar (cached, see `ui.cache`).
+
+    The comparison ``models`` are backtested only with ``compare`` (or when the method chooses among them): the
+    batch shows each region's forecast and its own backtest error, and the leaderboard's models cost about 30% of
+    its time.
+    """
     return cache.forecast_run(
         indicator_id,
         region_codes,
         h,
         model,
-        models,
+        models if compare else forecasting.models_needed(model, models),
         _progress=lambda done, total: t("forecast.batch_progress", lang, done=done, total=total),
     )
 
