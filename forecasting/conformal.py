@@ -152,7 +152,8 @@ class StepQuantiles:
         for lv in levels:
             width = self.quantile(lv, len(mean)) * scale
             key = level_key(lv)
-            lo, hi = (mean * np.exp(-width), mean * np.exp(width)) if log else (mean - width, mean + width)
+            with np.errstate(over="ignore"):  # an overflowing bound is refused by tidy_intervals, for that series only
+                lo, hi = (mean * np.exp(-width), mean * np.exp(width)) if log else (mean - width, mean + width)
             lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)  # a negative mean of a positive series flips the exp band
             if floor is not None:
                 lo = np.maximum(lo, np.minimum(floor, mean))

@@ -27,6 +27,7 @@ import pandas as pd
 
 from forecasting.base import Arrays, tidy_intervals
 from forecasting.conformal import StepQuantiles, scaled_errors
+from forecasting.errors import ModelFitError
 from forecasting.validation import level_key
 
 FOLDS = 5
@@ -164,7 +165,7 @@ def calibrate_run(
     h: int,
     uids: list[object] | None = None,
     pooled: Pooled | None = None,
-) -> tuple[list[Calibrated], pd.DataFrame, dict[str, StepQuantiles]]:
+) -> tuple[list[Calibrated | ModelFitError], pd.DataFrame, dict[str, StepQuantiles]]:
     """Calibrate every series of a run (see the module docstring).
 
     Args:
@@ -178,7 +179,9 @@ def calibrate_run(
             there instead of pooling this run's errors; other groups are calibrated here.
 
     Returns:
-        One :class:`Calibrated` per series; one row per group: ``group, series, points, coverage-<l>…,
+        One :class:`Calibrated` per series, or the `ModelFitError` of a series whose band cannot be drawn (e.g.
+        ``exp`` overflowing on a series whose history holds a 10,000-fold unit slip: one such series must not
+        blank the others); one row per group: ``group, series, points, coverage-<l>…,
         msis-<l>…`` (the group's cross-validated figures; coverage NaN under ``MIN_COVERAGE_POINTS`` points); and
         the quantiles of each group that had errors.
     """
@@ -193,7 +196,7 @@ def calibrate_run(
             for i in members:
                 kept = pooled.series.get(uids[i]) if uids is not None else None
                 figures = (kept.coverage, kept.msis, kept.points) if kept else (_nan(levels), _nan(levels), 0)
-                out[i] = Calibrated(band(quantiles, means[i]["mean"], evidence[i], levels), key, *figures)
+                out[i] = _banded(quantiles, means[i], evidence[i], levels, key, *figures)
             rows.append(pooled.groups[pooled.groups["group"] == key].iloc[0].to_dict())
             continue
         pool = np.vstack([evidence[i].errors(h) for i in members])
@@ -205,14 +208,20 @@ def calibrate_run(
         quantiles = fitted[key] = StepQuantiles(levels).fit(pool)
         tallies = _cross_validate(members, evidence, levels, h)
         for i in members:
-            forecast = band(quantiles, means[i]["mean"], evidence[i], levels)
             tally = tallies.get(i, {"points": 0, "scored": 0})
             coverage, msis = _figures(tally, levels)
-            out[i] = Calibrated(forecast, key, coverage, msis, tally["points"])
+            out[i] = _banded(quantiles, means[i], evidence[i], levels, key, coverage, msis, tally["points"])
         total = _sum(tallies.values(), levels)
         rows.append(_group_row(key, len(members), total, levels))
     columns = ["group", "series", "points", *(f"{k}-{level_key(lv)}" for k in ("coverage", "msis") for lv in levels)]
     return [c for c in out if c is not None], pd.DataFrame(rows, columns=columns), fitted
+
+
+def _banded(quantiles: StepQuantiles, means: Arrays, evidence: Evidence, levels: tuple[float, ...], key: str, *figures):
+    try:
+        return Calibrated(band(quantiles, means["mean"], evidence, levels), key, *figures)
+    except ModelFitError as exc:
+        return exc
 
 
 def _cross_validate(members: list[int], evidence: list, levels: tuple[float, ...], h: int) -> dict[int, dict]:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from forecasting import cluster
 from forecasting.engine import SeriesResult, forecast_series
-from forecasting.errors import ForecastError, ForecastInputError
+from forecasting.errors import ForecastError, ForecastInputError, ModelFitError
 from forecasting.frames import backtest_frame, board_frame, breaks_frame, forecast_frame
 from forecasting.frequency import counts_grid
 from forecasting.holidays import DEFAULT_COUNTRY, holiday_names
@@ -238,6 +238,14 @@ def run(
         uids,
         pooled,
     )
+    unbanded = [(uid, c) for uid, c in zip(uids, calibrated, strict=True) if isinstance(c, ModelFitError)]
+    if strict and unbanded:
+        raise unbanded[0][1]
+    if unbanded:  # the series is failed like one whose model failed; the others keep their bands
+        failed += unbanded
+        kept = [i for i, c in enumerate(calibrated) if not isinstance(c, ModelFitError)]
+        results, calibrated = [results[i] for i in kept], [calibrated[i] for i in kept]
+        uids = [r.unique_id for r in results]
     figures = {uid: replace(c, forecast={}) for uid, c in zip(uids, calibrated, strict=True)}
     out = ForecastRun(
         forecast=forecast_frame(results, calibrated, settings.model, settings.levels),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import forecasting
 from forecasting import ForecastInputError, evaluate, forecast, leaderboard, run
 from forecasting import pool as pool_module
 
@@ -310,3 +311,19 @@ def test_a_pooled_calibration_applies_only_to_its_horizon_levels_and_model(panel
             run(one, pooled=pooled, **settings)
     with pytest.raises(ForecastInputError, match="a run's `pooled`"):
         run(one, h=3, pooled=pooled.quantiles)
+
+
+def test_a_series_whose_band_overflows_fails_alone(obs):
+    """Shipped agricultural-hukou population: in 2011 some provinces report persons, not 万人 (a 10,000-fold slip the
+    chart marks as a probable revision); their log bands overflow, and only they fail — the run and the others stand."""
+    rows = obs[obs["indicator_id"] == "population_agri_hukou"]
+    spiked = set(rows.loc[rows["value"] > 1e5, "region_code"])
+    frame = pd.DataFrame({"unique_id": rows["region_code"], "ds": rows["period"], "y": rows["value"]})
+    result = forecasting.run(frame, 5, models=(), breaks=True)
+    failed = set(result.errors["unique_id"])
+    assert failed and failed <= spiked
+    assert result.errors["error"].str.contains("non-finite").all()
+    banded = set(result.forecast["unique_id"])
+    assert len(banded) > 10 and not banded & failed and np.isfinite(result.forecast["combination-hi-95"]).all()
+    with pytest.raises(forecasting.ModelFitError):
+        forecasting.run(frame, 5, models=(), breaks=True, strict=True)
