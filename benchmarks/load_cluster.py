@@ -282,6 +282,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60, help="time bound of one interaction")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--no-precompute", action="store_true", help="skip `python -m precompute` on the store before the steps"
+    )
     args = parser.parse_args()
     if args.replicas < 2 and args.kill_at > 0:
         parser.error("killing a replica needs --replicas 2 or more (or --kill-at 0)")
@@ -291,6 +294,11 @@ def main() -> None:
         running = deploy.start(args.replicas, free_port(), state=tmp / "cluster")
         single = None
         try:
+            if not args.no_precompute:  # as a deployment does once (README "Deployment"): the pages read the results
+                env = {**os.environ, "COCKPIT_DATABASE_URL": running.database_url}
+                started = time.monotonic()
+                subprocess.run([sys.executable, "-m", "precompute"], cwd=ROOT, env=env, check=True, capture_output=True)
+                print(f"precomputed the current data version in {time.monotonic() - started:.0f} s", flush=True)
             single = start_single(running.database_url, tmp)
             steps = asyncio.run(measure(running, single, args))
         finally:
