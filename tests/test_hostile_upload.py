@@ -446,8 +446,9 @@ def test_random_mutations_of_good_files_raise_only_the_product_s_errors():
 
 
 def test_every_shipped_value_lies_in_its_indicator_s_declared_domain(obs, cat):
-    """The declared domains are facts about the indicators: the shipped data never breaks one."""
-    declared = {i.id: Domain.of(i.domain) for i in cat if i.domain}
+    """The declared domains are facts about the indicators: the shipped data never breaks one (indicators only
+    imported case logs report have no shipped figures)."""
+    declared = {i.id: Domain.of(i.domain) for i in cat if i.domain and not i.imported}
     assert {"gdp", "population", "wb_internet_users", "egdi", "egdi_rank"} <= set(declared)
     for indicator_id, domain in declared.items():
         values = obs.loc[(obs["indicator_id"] == indicator_id) & obs["value"].notna(), "value"]
