@@ -22,7 +22,7 @@ def test_the_load_benchmark_runs_both_targets_kills_a_replica_and_uploads(tmp_pa
     except deploy.ClusterError as exc:
         pytest.skip(f"nginx cannot be installed: {exc}")
     figures = tmp_path / "figures.json"
-    cmd = [sys.executable, "benchmarks/load_cluster.py", "--levels", "2", "--minutes", "0.4", "--think", "0.5", "1"]
+    cmd = [sys.executable, "benchmarks/load_cluster.py", "--levels", "2", "--minutes", "0.25", "--think", "0.5", "1"]
     cmd += ["--pages", "overview", "indicators", "--json", str(figures), "--no-precompute"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
