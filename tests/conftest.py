@@ -29,6 +29,7 @@ os.environ["COCKPIT_TODAY"] = "2026-12-02"
 os.environ["COCKPIT_PRECOMPUTE"] = "0"
 
 import basket_support  # noqa: E402
+from pg import postgres_url  # noqa: E402
 
 import data  # noqa: E402
 import data.store  # noqa: E402
@@ -54,6 +55,15 @@ def local_basket():
     basket_support.empty()
     yield basket_support
     basket_support.empty()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """An empty store on each backend (a test module may define its own ``store``)."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
+    opened = data.store.Store.open(url)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 from actors import analyst, viewer
 from briefing_support import GDP_FACTS, sample_figure
-from pg import postgres_url
 
 import data.store.baskets as baskets_module
 from briefing import ChartMeta, PackItem, TableMeta
@@ -40,15 +39,6 @@ RANKING = pd.DataFrame(
 )
 RANKING_META = TableMeta("排名", "国家统计局", {2022: "亿元"})
 TABLE = PackItem("table", "排名 2022", "", "来源：国家统计局", frame=RANKING, table_meta=RANKING_META)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    """An empty store on each backend."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 def put(baskets: Baskets, key: str, item: PackItem, actor, caption: str = "") -> None:

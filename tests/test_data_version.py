@@ -17,17 +17,7 @@ from data.errors import NothingToCommit
 from data.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-BACKENDS = ["sqlite", "postgresql"]
 V1 = frame([("gdp", "110000", 2020, 100.0), ("gdp", "110000", 2021, 110.0)])
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    """An empty store on each backend."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 def test_every_change_of_a_current_version_bumps_the_counter_once(store):

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
-from pg import postgres_url
 
-from data.store import Store
 from data.store.precomputed import DONE, RUNNING, SUPERSEDED, precompute_runs_table
-
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    """An empty store on each backend."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 def test_a_result_is_read_back_for_its_version_code_kind_and_inputs_only(store):

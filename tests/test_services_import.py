@@ -12,11 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 from actors import steward, viewer
-from pg import postgres_url
 
 from data.datasets import dataset
 from data.errors import AccessDenied, UnknownVersion
-from data.store import Store
 from services import importer
 from services.boston import read_boston
 from services.cases import CASE_COLUMNS
@@ -52,15 +50,6 @@ def xlsx(rows=ROWS, headers=HEADERS) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    """An empty store on each backend."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 @pytest.mark.parametrize("content,name", [(gbk_csv(), "12345导出.csv"), (xlsx(), "12345导出.xlsx")])

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from actors import steward
-from pg import postgres_url
 
 from data.citation import current_uploads, source_line
 from data.errors import StaleVersion, UnknownRegion
@@ -60,15 +59,6 @@ def read(rows: list[list[str]]):
     table = importer.read_export(gbk_csv(rows), "深圳12345导出.csv")
     mapping = importer.propose(importer.headers_of(table)).mapping
     return table, importer.convert(table, mapping), mapping
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    """An empty store on each backend."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else postgres_url()
-    opened = Store.open(url)
-    yield opened
-    opened.close()
 
 
 def figures_of(store: Store, indicator_id: str) -> pd.Series:
