@@ -11,6 +11,7 @@ footer words it differently). `caption` goes with the entry into the pack and is
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,13 @@ def _captions(caption: str, notes: Sequence[str]) -> None:
             st.caption(inert(line))  # a footer can name who uploaded the data: text, never Markdown
 
 
+#: A cached figure is one object shared by every session of the process, and Plotly objects are not safe to read from
+#: two threads at once (they set parts of themselves up on first read): six concurrent first views of the Scenarios
+#: page broke one in three with ``KeyError: 'type'`` inside Plotly. Reading and drawing a figure take turns; the
+#: interpreter lock serialises that work anyway.
+_SHARED_FIGURES = threading.Lock()
+
+
 def chart(
     fig: go.Figure,
     meta: ChartMeta | None = None,
@@ -64,9 +72,10 @@ def chart(
     Returns:
         What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
     """
-    if unlabelled(fig):  # a figure built without the language (fans, scenarios): label a copy, never the cached one
-        fig = number_axes(go.Figure(fig), current_lang())
-    event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
+    with _SHARED_FIGURES:
+        if unlabelled(fig):  # a figure built without the language (fans, scenarios): label a copy, never the cached one
+            fig = number_axes(go.Figure(fig), current_lang())
+        event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
     if key is not None:
         if meta is None:
             raise ValueError(f"chart {key!r}: a basket entry needs the chart's meta (title and source)")
