@@ -29,15 +29,14 @@ tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
 
 with tab_sets:
     st.dataframe(
-        dv.datasets_table(store.stored_datasets(), lang, cache.current_uploads()),
+        dv.datasets_table(cache.stored_datasets(), lang, cache.current_uploads()),
         hide_index=True,
         column_config={t("data.col_released"): st.column_config.TextColumn(width="medium")},  # a release is a phrase
     )
     st.caption(t("data.provenance_note"))
     for meta in data.datasets().values():
         with st.expander(t("data.origin_of", title=meta.title[lang])):
-            for line in dv.provenance_lines(meta, lang):
-                st.text(line)
+            st.text("\n".join(dv.provenance_lines(meta, lang)))  # one element, a fact a line
             st.code(meta.source_text(), language="markdown")
     with st.expander(t("data.store_detail")):
         st.text(t("data.store_at", backend=store.backend, url=store.url))
@@ -61,16 +60,21 @@ with tab_sets:
 with tab_vintage:
     st.write(t("data.vintage_intro"))
     st.subheader(t("data.joins_heading"))
-    st.dataframe(dv.joins_table(cache.join_decisions(), cache.catalogue(), lang), hide_index=True)
+    joins = cache.shared(("data-joins", lang), lambda: dv.joins_table(cache.join_decisions(), cache.catalogue(), lang))
+    st.dataframe(joins, hide_index=True)
     rule = data.vintage.join_rule()
     st.caption(t("data.joins_note", years=rule.overlap_years, tolerance=f"{rule.tolerance:.0%}"))
     st.subheader(t("data.sources_heading"))
-    st.dataframe(dv.sources_table(cache.coverage(), cache.catalogue(), lang), hide_index=True)
+    sources = cache.shared(("data-sources", lang), lambda: dv.sources_table(cache.coverage(), cache.catalogue(), lang))
+    st.dataframe(sources, hide_index=True)
     st.subheader(t("data.revisions_heading"))
     found = cache.revisions()
     if found:
         st.warning(t("data.revisions_found", count=len(found)))
-        st.dataframe(dv.revisions_table(found, cache.catalogue(), cache.regions(), lang), hide_index=True)
+        revised = cache.shared(
+            ("data-revisions", lang), lambda: dv.revisions_table(found, cache.catalogue(), cache.regions(), lang)
+        )
+        st.dataframe(revised, hide_index=True)
     else:
         st.success(t("data.no_revisions"))
 

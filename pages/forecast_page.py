@@ -1,6 +1,7 @@
 """Forecast / 预测: one series with a fan chart and its backtest leaderboard, or every region of an indicator."""
 
 import datetime as dt
+import functools
 import time
 
 import streamlit as st
@@ -77,12 +78,16 @@ with tab_one:
         model=fv.model_label(fc["model"].iloc[0], lang),
     )
     shown = charts.recent(history, ind.freq)
-    fan = charts.fan_chart(shown, fc, model, title, pick(ind.unit), ind.decimals, labels)
     breaks = fv.series_breaks(result, region, since=shown["ds"].min())
-    fan = fv.mark_breaks(fan, breaks, lang)
     selection = f"{ind.id}-{region}-{h}-{model}-{'.'.join(candidates)}"
+    fan = cache.shared(
+        ("fc-fan", selection, lang),
+        lambda: fv.mark_breaks(
+            charts.fan_chart(shown, fc, model, title, pick(ind.unit), ind.decimals, labels), breaks, lang
+        ),
+    )
     step = fv.first_step(fc, model, lang, result=result, region_code=region, rate=rate)
-    facts = series_facts(rows, ind, region, reg, forecast=step)
+    facts = functools.partial(series_facts, rows, ind, region, reg, forecast=step)  # made when added to the basket
     vintage = t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today())
     notes = [t("forecast.interval_note"), f"{footer} · {vintage}"]
     meta = ChartMeta(title=title, source=footer, unit=pick(ind.unit))

@@ -1,5 +1,7 @@
 """Indicators / 指标: search the catalogue, chart regions over time, rank them, read the metadata."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -107,7 +109,7 @@ meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
         fig = cache.time_series(shown, title, unit, info.decimals, lang, marks=marks)
-        facts = series_facts(rows, ind, chosen[0], reg) if view == "level" else None
+        facts = functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None  # when added
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     elif chosen:
         st.info(t("indicators.no_values"))

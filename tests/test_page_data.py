@@ -75,7 +75,7 @@ def test_datasets_with_origins_and_history(own_store):
     labels = [e.label for e in at.expander]
     assert "技术来源：中国分省年度面板（1949–2022）" in labels
     assert "技术信息：数据存储位置" in labels
-    texts = [x.value for x in at.text]
+    texts = [line for x in at.text for line in x.value.splitlines()]
     assert "许可：知识共享署名 4.0（CC BY 4.0），来源：世界银行世界发展指标" in texts  # shown as text, in a detail
     assert any(x.startswith("存储：sqlite") for x in texts)
     assert not any("sqlite" in c.value for c in at.caption)  # the store's path is no longer a caption

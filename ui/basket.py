@@ -124,8 +124,10 @@ def version() -> str:
 
 def make_item(kind: str, obj: Any, title: str, caption: str, source_line: str, meta=None, facts=None) -> PackItem:
     """A pack item of the page's figure or frame, in the page's language (its words are in the chart and the table as
-    drawn). No copy is needed: `add` writes it to the store at once, so later changes on the page cannot leak in."""
+    drawn). No copy is needed: `add` writes it to the store at once, so later changes on the page cannot leak in.
+    `facts` may be a function that makes them: a page's facts are worked out only when the item is added."""
     lang = current_lang()
+    facts = facts() if callable(facts) else facts
     if kind == "chart":
         return PackItem("chart", title, caption, source_line, figure=obj, chart_meta=meta, facts=facts, lang=lang)
     return PackItem("table", title, caption, source_line, frame=obj, table_meta=meta, facts=facts, lang=lang)

@@ -14,6 +14,7 @@ part of its cache key, so a result computed for one scope is never served to ano
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -190,6 +191,18 @@ def coverage() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
+def _stored_datasets(counter: int) -> list[data.store.DatasetState]:
+    return store().stored_datasets()
+
+
+def stored_datasets() -> list[data.store.DatasetState]:
+    """Every dataset's stored state (versions, rows, coverage), read once per data version: the query counts every
+    stored observation (66 ms a Data page view, issue 17). Keyed by the store-wide counter, which every commit,
+    rollback and case-log import moves."""
+    return _stored_datasets(data_version())
+
+
+@st.cache_data(ttl=HOUR, max_entries=4, show_spinner=False)
 def _uploads(versions: tuple[tuple[str, int | None], ...]) -> dict[str, data.citation.Upload]:
     return data.citation.current_uploads(store())
 
@@ -288,6 +301,22 @@ def map_table(level: str, indicator_id: str, year: int, lang: str) -> pd.DataFra
 # The region registry is the process's own (immutable) and not part of the key; everything else is.
 
 
+def shared(key: tuple, build: Callable[[], Any]) -> Any:
+    """What `build` makes — a figure or a display table a page works out from data — built once per `key` and data
+    version for the signed-in user's scope; shared between sessions, never mutated.
+
+    For what is made from frames the page works out itself: hashing those frames for a cache key on every run cost
+    more than the lookup (issue 17). `key` must name everything the result is made from besides the data: the page's
+    selections and the language.
+    """
+    return _shared((data_version(), current_scope(), *key), build)
+
+
+@st.cache_resource(ttl=HOUR, max_entries=256, show_spinner=False)
+def _shared(key: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
 def sparkline(kpi: Kpi) -> go.Figure:
     """A KPI card's sparkline: keyed by indicator, region and data version rather than by hashing the card's
     series on every run (a page shows up to twelve)."""
@@ -321,14 +350,6 @@ def ranking_bars(
 ) -> go.Figure:
     """`charts.ranking_bars` of a ranking table."""
     return charts.ranking_bars(table, regions(), title, unit, decimals, lang, highlight=highlight)
-
-
-@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
-def fan_chart(
-    history: pd.DataFrame, forecast: pd.DataFrame, column: str, title: str, unit: str, decimals: int, labels: dict
-) -> go.Figure:
-    """`charts.fan_chart` of a forecast and its recent history."""
-    return charts.fan_chart(history, forecast, column, title, unit, decimals, labels)
 
 
 # --- overview ------------------------------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ footer words it differently). `caption` goes with the entry into the pack and is
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from briefing import ChartMeta, Facts, TableMeta
 from briefing.axes import number_axes, unlabelled
@@ -50,6 +51,31 @@ def _captions(caption: str, notes: Sequence[str]) -> None:
 _SHARED_FIGURES = threading.Lock()
 
 
+class _Drawn(BaseFigure):
+    """What `st.plotly_chart` is handed: a figure's dict, made once per figure and language.
+
+    Streamlit turns a figure into its dict with `to_dict()`, a deep copy, on every call — 29 ms a view for the China
+    map, and a fan chart's labelled copy cost more (issue 17). The dict is made at a figure's first drawing and kept on
+    the figure, so a figure is drawn as it was then: build it whole before showing it, never change it after.
+    """
+
+    def __init__(self, spec: dict):  # no BaseFigure.__init__: nothing is validated or copied again
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _drawn(fig: go.Figure, lang: str) -> _Drawn:
+    """`fig` as drawn in `lang`: its numeric axes labelled in the language's convention when it has none of its own
+    (fans and scenarios are cached without the language), on a copy, never on the shared figure."""
+    specs = fig.__dict__.setdefault("_cockpit_specs", {})
+    if lang not in specs:
+        labelled = number_axes(go.Figure(fig), lang) if unlabelled(fig) else fig
+        specs[lang] = labelled.to_dict()
+    return _Drawn(specs[lang])
+
+
 def chart(
     fig: go.Figure,
     meta: ChartMeta | None = None,
@@ -58,7 +84,7 @@ def chart(
     source: str | None = None,
     caption: str = "",
     notes: Sequence[str] = (),
-    facts: Facts | None = None,
+    facts: Facts | Callable[[], Facts] | None = None,
     widget_key: str | None = None,
     **plotly: Any,
 ) -> Any:
@@ -66,16 +92,14 @@ def chart(
 
     Args:
         meta: the export footer's facts (title, source, unit); required with `key`.
-        facts: what the pack's narrative says about the chart.
+        facts: what the pack's narrative says about the chart (or a function that makes them when it is added).
         widget_key, plotly: the chart's own widget key and other `st.plotly_chart` options (``on_select`` …).
 
     Returns:
         What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
     """
     with _SHARED_FIGURES:
-        if unlabelled(fig):  # a figure built without the language (fans, scenarios): label a copy, never the cached one
-            fig = number_axes(go.Figure(fig), current_lang())
-        event = st.plotly_chart(fig, config=PLOTLY_CONFIG, key=widget_key, **plotly)
+        event = st.plotly_chart(_drawn(fig, current_lang()), config=PLOTLY_CONFIG, key=widget_key, **plotly)
     if key is not None:
         if meta is None:
             raise ValueError(f"chart {key!r}: a basket entry needs the chart's meta (title and source)")

@@ -2,6 +2,7 @@
 uncertainty; saved in the store, downloaded as JSON and shared by link."""
 
 import dataclasses
+import functools
 
 import streamlit as st
 
@@ -17,7 +18,7 @@ from pages.scenarios_page import scenario_view as sv
 from ui import auth, cache, explore, series_picker, show, state, track_export
 from ui import forecast_view as fv
 from ui import track_view as tv
-from ui.charts import recent
+from ui.charts import fan_chart, recent
 from ui.defaults import defaults
 from ui.footer import source_line
 from ui.i18n import LANGS, current_lang, pick, t
@@ -111,7 +112,10 @@ if not work.scenarios:
     base_title = t(
         "scenarios.baseline_title", name=pick(ind.name), region=reg.name(region, lang), model=fv.model_label(used, lang)
     )
-    base = cache.fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels)
+    base = cache.shared(
+        ("sc-base", ind.id, region, h, model, candidates, lang),
+        lambda: fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels),
+    )
     show.chart(base, caption=fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id)))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
@@ -212,9 +216,12 @@ if comp is not None:
     place = {"name": pick(ind.name), "region": reg.name(region, lang)}
     title = t("scenarios.chart_title", **place, model=fv.model_label(used, lang))
     selection = f"{ind.id}-{region}-{h}-{model}-{sets.fingerprint(compared)}"
-    fans = charts.scenario_fans(history, comp, title, unit, ind.decimals, labels)
+    fans = cache.shared(
+        ("sc-fans", selection, candidates, used, lang),
+        lambda: charts.scenario_fans(history, comp, title, unit, ind.decimals, labels),
+    )
     step = fv.first_step(fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
-    facts = series_facts(rows, ind, region, reg, forecast=step)
+    facts = functools.partial(series_facts, rows, ind, region, reg, forecast=step)  # made when added to the basket
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
     # The set itself is in the key, so a pack built from the basket can freeze exactly this comparison.
     fans_key = track_export.scenario_key(
@@ -223,7 +230,10 @@ if comp is not None:
     show.chart(fans, ChartMeta(title, source, unit), fans_key, caption=accuracy, notes=notes, facts=facts)
     st.subheader(t("scenarios.panels"))
     panels_title = t("scenarios.panels_title", **place, model=fv.model_label(used, lang))
-    panels = charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels)
+    panels = cache.shared(
+        ("sc-panels", selection, candidates, used, lang),
+        lambda: charts.scenario_panels(history, comp, panels_title, unit, ind.decimals, labels),
+    )
     show.chart(
         panels, ChartMeta(panels_title, source, unit), f"sc-panels-{selection}", caption=accuracy, notes=[source]
     )
