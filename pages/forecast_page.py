@@ -22,7 +22,8 @@ actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
 st.title(t("forecast.title"))
 
-ids = [i for i in cat.ids if i in cache.present_indicators()]
+present = cache.present_indicators()  # one cached call, not one per indicator
+ids = [i for i in cat.ids if i in present]
 first, url = defaults().forecast, state.PageUrl("fc", data=cache.data_token())
 col_ind, col_reg = st.columns([3, 2])
 picker_labels = (t("forecast.indicator"), t("forecast.region"))

@@ -55,12 +55,12 @@ ind = cat.get(
 
 # --- regions, years, view ----------------------------------------------------------------------------------------
 rows = cache.indicator_rows(ind.id)
-available = explore.regions_with_data(rows, reg)
+available, first_regions = cache.indicator_regions(ind.id)
 chosen = url.choices(
     st.multiselect,
     "regions",
     available,
-    default=explore.default_regions(rows, reg, ind.polarity),
+    default=first_regions,
     label=t("indicators.regions"),
     max_selections=12,
     format_func=lambda c: reg.name(c, lang),

@@ -285,7 +285,7 @@ def page_link(page: str, url_path: str, label: str, icon: str, params: dict[str,
 
 def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:
     """One KPI card: value and change, period and unit, sparkline, target status, vintage, link to Indicators."""
-    text = card_text(kpi, ind, lang)
+    text = cache.shared(("ov-card", kpi.indicator_id, kpi.region_code, lang), lambda: card_text(kpi, ind, lang))
     # The title above the metric, where it wraps: a metric's own label is cut at one line ("General budget revenue
     # growth (year to d…" in English); the metric keeps it, hidden, for screen readers.
     st.markdown(inert(text.label), help=ind.definition[lang])

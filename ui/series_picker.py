@@ -64,11 +64,8 @@ def pick(
         )
     )
     rows = cache.indicator_rows(ind.id)
-    available = explore.regions_with_data(rows, reg)
-    if preferred_region in available:
-        default_region = preferred_region
-    else:
-        default_region = explore.default_regions(rows, reg, ind.polarity)[0]
+    available, first_regions = cache.indicator_regions(ind.id)
+    default_region = preferred_region if preferred_region in available else first_regions[0]
     region = url.choice(
         col_region.selectbox,
         "region",

@@ -15,7 +15,7 @@ from pages.scenarios_page import scenario_files as files
 from pages.scenarios_page import scenario_forms as forms
 from pages.scenarios_page import scenario_state as ss
 from pages.scenarios_page import scenario_view as sv
-from ui import auth, cache, explore, series_picker, show, state, track_export
+from ui import auth, cache, series_picker, show, state, track_export
 from ui import forecast_view as fv
 from ui import track_view as tv
 from ui.charts import fan_chart, recent
@@ -33,7 +33,7 @@ st.caption(t("scenarios.intro"))
 
 
 def regions_of(indicator_id: str) -> list[str]:
-    return explore.regions_with_data(cache.indicator_rows(indicator_id), reg)
+    return cache.indicator_regions(indicator_id)[0]
 
 
 def check(file: ScenarioFile) -> None:
@@ -45,7 +45,8 @@ ss.open_pending()
 ss.show_notices()
 
 # --- the series, horizon and baseline model ------------------------------------------------------------------------
-ids = [i for i in sv.series_ids(cat) if i in cache.present_indicators()]
+present = cache.present_indicators()  # one cached call, not one per indicator
+ids = [i for i in sv.series_ids(cat) if i in present]
 first, url = defaults().scenarios, state.PageUrl("sc", data=cache.data_token())
 col_ind, col_reg, col_h, col_model = st.columns([3, 2, 2, 2])
 picker_labels = (t("scenarios.indicator"), t("scenarios.region"))
@@ -143,7 +144,7 @@ else:
         make = forms.path_form(periods, ind.freq, end_value, unit, lang) or make
     with tabs[3]:
         observed = sv.labels_of(history.dropna(subset=["y"])["ds"], ind.freq)
-        drivers = [d for d in sv.driver_ids(cat, ind.freq) if d in cache.present_indicators()]
+        drivers = [d for d in sv.driver_ids(cat, ind.freq) if d in present]
 
         def positive(driver: str) -> list[str]:
             return sv.positive_regions(cache.indicator_rows(driver), reg, regions_of(driver))
