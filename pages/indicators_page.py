@@ -8,7 +8,7 @@ import streamlit as st
 from briefing import ChartMeta, TableMeta, series_facts
 from indicators import derived
 from indicators.views import available_views
-from ui import auth, cache, explore, show, state
+from ui import auth, cache, charts, explore, show, state
 from ui import format as fmt
 from ui import vintage as vn
 from ui.defaults import defaults
@@ -108,7 +108,10 @@ selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
 meta = ChartMeta(title=title, source=footer, unit=unit)
 with tab_chart:
     if shown["value"].notna().any():
-        fig = cache.time_series(shown, title, unit, info.decimals, lang, marks=marks)
+        fig = cache.shared(
+            ("ind-ts", selection, lang),
+            lambda: charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks),
+        )
         facts = functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None  # when added
         show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
     elif chosen:
@@ -140,22 +143,34 @@ with tab_rank:
             format_func=labels.get,
             key="ind_rank_period",
         )
-        table = derived.ranking_table(frame, at, info.polarity)
+        # The ranking is of every region, whatever is chosen: worked out once per view, years and period.
+        rank_key = (ind.id, view, start, end, at)
+        table = cache.shared(("ind-rank", *rank_key), lambda: derived.ranking_table(frame, at, info.polarity))
         at_prelim = cache.preliminary(ind.id)["period"].eq(at).any()
         rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else (), one_period=True)
         with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
-        cagr = explore.cagr_between(rows, start, end) if with_cagr else None
-        ranking = explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
+        cagr = None
+        if with_cagr:
+            cagr = cache.shared(("ind-cagr", *rank_key), lambda: explore.cagr_between(rows, start, end))
+        ranking = cache.shared(
+            ("ind-rank-shown", *rank_key, lang), lambda: explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
+        )
         rank_title = f"{title} · {labels[at]}"
         rank_meta = TableMeta(rank_title, rank_footer, decimals=explore.ranking_decimals(info, lang, cagr))
         show.table(ranking, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
-        bars = cache.ranking_bars(table, rank_title, unit, info.decimals, lang)
+        bars = cache.shared(
+            ("ind-rank-bars", *rank_key, lang),
+            lambda: charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang),
+        )
         bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
         show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
 
 with tab_multi:
     if shown["value"].notna().any():
-        multiples = cache.small_multiples(shown, title, unit, info.decimals, lang, marks=marks)
+        multiples = cache.shared(
+            ("ind-multi", selection, lang),
+            lambda: charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks),
+        )
         show.chart(multiples, meta, f"ind-multi-{selection}")
     st.caption(inert(footer))
 

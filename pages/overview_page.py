@@ -4,7 +4,7 @@ import streamlit as st
 
 from briefing import ChartMeta, TableMeta
 from data.regions import NATIONAL_CODE
-from ui import auth, cache, show, state
+from ui import auth, cache, charts, show, state
 from ui import format as fmt
 from ui import overview as ov
 from ui import services_view as sv
@@ -125,7 +125,12 @@ else:
     prelim = [result.period] if result.preliminary else ()
     footer = source_line(rank_ind, result.period, lang, preliminary=prelim, one_period=True)  # one year ranked
     highlight = None if scope == NATIONAL_CODE else scope
-    figure = cache.ranking_bars(result.table, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight)
+    figure = cache.shared(
+        ("ov-rank-bars", rank_id, rank_year, scope, lang),
+        lambda: charts.ranking_bars(
+            result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
+        ),
+    )
     meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read
     show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", notes=[footer])
 

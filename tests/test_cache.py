@@ -1,54 +1,53 @@
-"""ui/cache.py's figure caches: a figure is built once per set of inputs, shared, and the cache is bounded."""
+"""ui/cache.py's shared results: what a page builds is built once per key, data version and scope; bounded."""
 
 from __future__ import annotations
 
 import logging
 
-import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
-from ui import cache, charts
+from ui import cache
 
 # Outside a running app Streamlit warns that there is no script context on every cached call.
 logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
 
 
 @pytest.fixture
-def built(monkeypatch):
-    """Counts the ranking-bar figures actually built, with an empty cache before and after."""
-    calls = []
-
-    def fake(table, regions, title, unit, decimals, lang, highlight=None):
-        calls.append(title)
-        return go.Figure()
-
-    cache.ranking_bars.clear()
-    monkeypatch.setattr(charts, "ranking_bars", fake)
-    yield calls
-    cache.ranking_bars.clear()
+def world(monkeypatch):
+    """The data version and the signed-in user's scope, settable by the test; an empty shared cache around it."""
+    now = {"version": 1, "scope": None}
+    monkeypatch.setattr(cache, "data_version", lambda: now["version"])
+    monkeypatch.setattr(cache, "current_scope", lambda: now["scope"])
+    cache._shared.clear()
+    yield now
+    cache._shared.clear()
 
 
-def table(value: float) -> pd.DataFrame:
-    return pd.DataFrame({"region_code": ["440000", "320000"], "value": [value, 1.0], "rank": [1, 2]})
+def test_a_key_is_built_once_and_shared(world):
+    built = []
+    first = cache.shared(("fan", "gdp-440000", "zh"), lambda: built.append(1) or object())
+    again = cache.shared(("fan", "gdp-440000", "zh"), lambda: built.append(1) or object())
+    assert again is first and built == [1]
+    cache.shared(("fan", "gdp-440000", "en"), lambda: built.append(2) or object())  # another language: its own
+    assert built == [1, 2]
 
 
-def test_equal_inputs_share_one_figure(built):
-    first = cache.ranking_bars(table(2.0), "GDP", "亿元", 1, "zh")
-    again = cache.ranking_bars(table(2.0), "GDP", "亿元", 1, "zh")  # an equal frame, not the same object
-    assert again is first
-    assert built == ["GDP"]
-    cache.ranking_bars(table(3.0), "GDP", "亿元", 1, "zh")
-    cache.ranking_bars(table(2.0), "GDP", "亿元", 1, "en")
-    assert built == ["GDP", "GDP", "GDP"]
+def test_a_new_data_version_or_another_scope_builds_afresh(world):
+    built = []
+    national = cache.shared(("rank", "gdp"), lambda: built.append("v1") or object())
+    world["version"] = 2  # a commit anywhere moves the store-wide counter
+    assert cache.shared(("rank", "gdp"), lambda: built.append("v2") or object()) is not national
+    world["scope"] = "440000"  # a user scoped to Guangdong never gets the national result
+    cache.shared(("rank", "gdp"), lambda: built.append("scoped") or object())
+    assert built == ["v1", "v2", "scoped"]
 
 
-def test_the_figure_cache_is_bounded_and_evicts(built):
-    limit = 128  # max_entries of cache.ranking_bars
+def test_the_shared_cache_is_bounded_and_evicts(world):
+    limit, built = 256, []  # max_entries of cache._shared
     for n in range(limit + 1):
-        cache.ranking_bars(table(float(n)), f"t{n}", "亿元", 1, "zh")
+        cache.shared(("t", n), lambda n=n: built.append(n) or n)
     assert len(built) == limit + 1
-    cache.ranking_bars(table(float(limit)), f"t{limit}", "亿元", 1, "zh")  # the newest is still there
+    cache.shared(("t", limit), lambda: built.append("again"))  # the newest is still there
     assert len(built) == limit + 1
-    cache.ranking_bars(table(0.0), "t0", "亿元", 1, "zh")  # the oldest was evicted: built again
-    assert built[-1] == "t0" and len(built) == limit + 2
+    cache.shared(("t", 0), lambda: built.append(0) or 0)  # the oldest was evicted: built again
+    assert built[-1] == 0 and len(built) == limit + 2

@@ -336,30 +336,6 @@ def _sparkline(indicator_id: str, region_code: str, versions: tuple, _spark: pd.
     return charts.sparkline(_spark)
 
 
-@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
-def time_series(
-    frame: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, marks: charts.ChartMarks | None = None
-) -> go.Figure:
-    """`charts.time_series` of some regions."""
-    return charts.time_series(frame, regions(), title, unit, decimals, lang, marks=marks)
-
-
-@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
-def small_multiples(
-    frame: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, marks: charts.ChartMarks | None = None
-) -> go.Figure:
-    """`charts.small_multiples` of some regions."""
-    return charts.small_multiples(frame, regions(), title, unit, decimals, lang, marks=marks)
-
-
-@st.cache_resource(ttl=HOUR, max_entries=128, show_spinner=False)
-def ranking_bars(
-    table: pd.DataFrame, title: str, unit: str, decimals: int, lang: str, highlight: str | None = None
-) -> go.Figure:
-    """`charts.ranking_bars` of a ranking table."""
-    return charts.ranking_bars(table, regions(), title, unit, decimals, lang, highlight=highlight)
-
-
 # --- overview ------------------------------------------------------------------------------------------------------
 
 
