@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -23,13 +24,14 @@ def current_scope() -> str | None:
     return actor.scope
 
 
-def scoped(*, resource: bool = False, **cache_kwargs) -> Callable:
+def scoped(*, resource: bool = False, version: Callable[[], Any] | None = None, **cache_kwargs) -> Callable:
     """`st.cache_data` (`st.cache_resource` with ``resource``: a shared object such as a figure, never mutated) with
     the current user's region scope as part of the key (the wrapped function reads the scoped observations, which
-    depend on who asks)."""
+    depend on who asks) — and, with ``version``, what it returns (the data version: a resource is not dropped when
+    the data change, so it must be keyed by them)."""
 
     def wrap(fn: Callable) -> Callable:
-        def keyed(scope: str | None, *args, **kwargs):
+        def keyed(scope: str | None, data_version: Any, *args, **kwargs):
             return fn(*args, **kwargs)
 
         # Streamlit names a cache by module and qualified name: each wrapped function keeps its own.
@@ -39,7 +41,7 @@ def scoped(*, resource: bool = False, **cache_kwargs) -> Callable:
 
         @functools.wraps(fn)
         def call(*args, **kwargs):
-            return cached(current_scope(), *args, **kwargs)
+            return cached(current_scope(), version() if version else None, *args, **kwargs)
 
         call.clear = cached.clear
         return call
