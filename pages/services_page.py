@@ -5,7 +5,7 @@ import streamlit as st
 
 from briefing import ChartMeta, TableMeta
 from services.derive import GRAINS
-from ui import auth, show, state
+from ui import auth, cache, show, state
 from ui import services_import as imp
 from ui import services_view as sv
 from ui.i18n import current_lang, t
@@ -83,7 +83,9 @@ for column, card in zip(st.columns(len(cards)), cards, strict=True):
 # --- trend -------------------------------------------------------------------------------------------------------
 st.subheader(t("services.trend_heading"))
 title = t("services.trend_title", grain=t(f"services.grain_{grain}"))
-figure = sv.trend_figure(derived, first_ts, last_ts, grain, title, lang)
+figure = cache.shared(
+    ("svc-trend", key, selection, lang), lambda: sv.trend_figure(derived, first_ts, last_ts, grain, title, lang)
+)
 show.chart(figure, ChartMeta(title, footer, t("services.unit_cases")), f"svc-trend-{selection}", notes=[footer])
 
 # --- league tables -----------------------------------------------------------------------------------------------
@@ -109,13 +111,13 @@ if mix.empty:
     st.info(t("services.no_cases"))
 else:
     title = t("services.topics_title", n=min(len(mix), 10), **span)
-    show.chart(
-        sv.topic_figure(mix, title, lang), ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer]
-    )
+    topics = cache.shared(("svc-topics", key, selection, lang), lambda: sv.topic_figure(mix, title, lang))
+    show.chart(topics, ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer])
 
 # --- hot topics, surges and the volume forecast ------------------------------------------------------------------
 show_signals(
     sv.cases(key, picks["topic"], picks["unit"], picks["area"]),
+    cases_key=sv.cases_key(key, picks["topic"], picks["unit"], picks["area"]),
     lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id), widget_prefix="svc",
     url=url,
 )  # fmt: skip

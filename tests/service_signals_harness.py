@@ -15,4 +15,4 @@ lids = weekly_counts(40, 15, seed=3, surge_at=38, surge_factor=4)  # a topic nam
 log = log_from_counts(
     {("路灯", "朝阳区"): surging, ("路灯", "海淀区"): calm // 2, ("噪音", "海淀区"): calm, ("**井盖**", "海淀区"): lids}
 )
-show_signals(log, lang=current_lang(), key_prefix="sig", source="来源：测试工单", holidays=None)
+show_signals(log, cases_key="harness", lang=current_lang(), key_prefix="sig", source="来源：测试工单", holidays=None)

@@ -67,9 +67,9 @@ def test_a_case_logs_signals_outlive_a_change_of_the_observations(monkeypatch):
     original = services.signals.compute
     monkeypatch.setattr(services.signals, "compute", lambda *a: computed.append(1) or original(*a))
     cases = log_from_counts({("roads", "north"): daily_counts(120, 20.0, seed=1)})
-    first = cache.service_signals(cases, "W", None)
+    first = cache.service_signals(("roads log", 1), cases, "W", None)
     cache.data_changed()  # a commit of observations: the case log did not change
-    assert cache.service_signals(cases, "W", None) is first
+    assert cache.service_signals(("roads log", 1), cases, "W", None) is first
     assert len(computed) == 1
 
 

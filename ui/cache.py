@@ -14,7 +14,7 @@ part of its cache key, so a result computed for one scope is never served to ano
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import pandas as pd
@@ -332,14 +332,9 @@ def _shared(key: tuple, _build: Callable[[], Any]) -> Any:
 
 
 def sparkline(kpi: Kpi) -> go.Figure:
-    """A KPI card's sparkline: keyed by indicator, region and data version rather than by hashing the card's
-    series on every run (a page shows up to twelve)."""
-    return _sparkline(kpi.indicator_id, kpi.region_code, data_versions(), kpi.spark)
-
-
-@st.cache_resource(ttl=HOUR, max_entries=512, show_spinner=False)
-def _sparkline(indicator_id: str, region_code: str, versions: tuple, _spark: pd.DataFrame) -> go.Figure:
-    return charts.sparkline(_spark)
+    """A KPI card's sparkline: keyed by indicator and region (and the data version) rather than by hashing the
+    card's series on every run (a page shows up to twelve)."""
+    return shared(("spark", kpi.indicator_id, kpi.region_code), lambda: charts.sparkline(kpi.spark))
 
 
 # --- overview ------------------------------------------------------------------------------------------------------
@@ -565,19 +560,25 @@ def scenario_comparison(
     return scenarios.compare(file.scenarios, baseline, drivers, file.target, polarity=polarity)
 
 
-# --- service signals (issue 18): a case log is hashed by content, so a new upload is simply a new entry -------------
+# --- service signals (issue 18): a case table is named by its log version and filters, never hashed -----------------
+# Hashing the 121,145 Boston cases for a cache key cost the Services page 60 ms a view (issue 17); the name is what
+# `ui.services_view.cases_key` gives (the log's id and version, the topics, units and areas chosen).
 
 
-@st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
-def service_signals(cases: pd.DataFrame, freq: str, holidays: str | None) -> services.signals.Signals:
-    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of a case log (shared, never mutated). Not
-    forgotten when the observations change (a resource, not data): a case log is keyed by its content, and
-    recomputing the shipped log's signals cost the Overview's first view after every commit 1–3 s."""
-    return services.signals.compute(cases, freq, holidays)
+@st.cache_resource(ttl=HOUR, max_entries=16, show_spinner=False)
+def service_signals(
+    cases_key: Hashable, _cases: pd.DataFrame, freq: str, holidays: str | None
+) -> services.signals.Signals:
+    """Hot topics, topic mix, surges at ``freq`` and overdue build-ups of the case table named `cases_key` (shared,
+    never mutated). Not forgotten when the observations change (a resource, not data): recomputing the shipped log's
+    signals cost the Overview's first view after every commit 1–3 s."""
+    return services.signals.compute(_cases, freq, holidays)
 
 
-@st.cache_data(ttl=HOUR, max_entries=8, show_spinner=False)
-def service_volume_run(cases: pd.DataFrame, h: int) -> tuple[pd.DataFrame, forecasting.ForecastRun | None]:
-    """The weekly volume by topic of a case log (``unique_id, ds, y``) and its forecast run (None with too short a
-    log)."""
-    return services.volume.weekly_frame(cases), services.volume.volume_forecast(cases, h)
+@st.cache_resource(ttl=HOUR, max_entries=16, show_spinner=False)
+def service_volume_run(
+    cases_key: Hashable, _cases: pd.DataFrame, h: int
+) -> tuple[pd.DataFrame, forecasting.ForecastRun | None]:
+    """The weekly volume by topic of the case table named `cases_key` (``unique_id, ds, y``) and its forecast run
+    (None with too short a log); shared, never mutated."""
+    return services.volume.weekly_frame(_cases), services.volume.volume_forecast(_cases, h)

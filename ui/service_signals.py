@@ -8,6 +8,8 @@ Topic and area names come from an office's file: they reach the screen as datafr
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -39,6 +41,7 @@ def _when(moment: pd.Timestamp) -> str:
 def show_signals(
     cases: pd.DataFrame,
     *,
+    cases_key: Hashable,
     lang: str,
     key_prefix: str,
     source: str = "",
@@ -50,6 +53,7 @@ def show_signals(
 
     Args:
         cases: the (filtered) case table the page shows.
+        cases_key: what names that table for the caches (its log, version and filters: never hashed by content).
         lang: the reader's language.
         key_prefix: prefix of every basket key (the page's, with its filters), and of the widgets' keys unless
             ``widget_prefix`` is given (a widget keyed by the filters would start afresh at every filter change).
@@ -66,11 +70,19 @@ def show_signals(
         key=f"{widget_prefix or key_prefix}_signals_freq", format_func=lambda f: t(FREQ_KEYS[f], lang),
         horizontal=True,
     )  # fmt: skip
-    signals = cache.service_signals(cases, freq, holidays)
+    signals = cache.service_signals(cases_key, cases, freq, holidays)
     _hot(signals, lang, key_prefix, source)
-    _mix(signals, lang, key_prefix, source)
+    _mix(signals, (cases_key, freq), lang, key_prefix, source)
     _surges(signals, lang, key_prefix, source)
-    _forecast(cases, lang, key_prefix, source, widget_prefix or key_prefix, url)
+    _forecast(
+        cache.service_volume_run(cases_key, cases, HORIZON),
+        cases_key,
+        lang,
+        key_prefix,
+        source,
+        widget_prefix or key_prefix,
+        url,
+    )
 
 
 def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
@@ -117,12 +129,12 @@ def mix_figure(mix: pd.DataFrame, lang: str, title: str) -> go.Figure:
     return fig
 
 
-def _mix(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+def _mix(signals: Signals, name: Hashable, lang: str, key_prefix: str, source: str) -> None:
     if signals.mix.empty:
         return
     st.markdown(f"##### {t('signals.mix_heading', lang)}")
     title = t("signals.mix_title", lang)
-    fig = mix_figure(signals.mix, lang, title)
+    fig = cache.shared(("signals-mix", name, lang), lambda: mix_figure(signals.mix, lang, title))
     last = _when(signals.mix["period"].max())
     meta = ChartMeta(title=title, source=source, unit=t("signals.unit_cases", lang))
     show.chart(fig, meta, f"{key_prefix}-mix-{last}")
@@ -157,9 +169,11 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.info(inert(buildup_message(buildup).render(lang)))
 
 
-def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str, widget_prefix: str, url: PageUrl) -> None:
+def _forecast(
+    volume: tuple, name: Hashable, lang: str, key_prefix: str, source: str, widget_prefix: str, url: PageUrl
+) -> None:
     st.markdown(f"##### {t('signals.forecast_heading', lang)}")
-    history, run = cache.service_volume_run(cases, HORIZON)
+    history, run = volume
     if run is None or run.forecast.empty:
         st.caption(t("signals.forecast_none", lang))
         return
@@ -180,7 +194,10 @@ def _forecast(cases: pd.DataFrame, lang: str, key_prefix: str, source: str, widg
         "band95": t("signals.band95", lang),
     }
     unit = t("signals.unit_cases", lang)
-    fan = charts.fan_chart(charts.recent(past, "W"), rows, "combination", inert_html(title), unit, 0, labels)
+    fan = cache.shared(
+        ("signals-fan", name, topic, lang),
+        lambda: charts.fan_chart(charts.recent(past, "W"), rows, "combination", inert_html(title), unit, 0, labels),
+    )
     first = rows.iloc[0]
     note = t(
         "signals.accuracy", lang, mase=f"{first['mase']:.2f}", smape=f"{first['smape']:.0f}", mae=f"{first['mae']:.1f}",

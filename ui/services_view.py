@@ -65,6 +65,11 @@ def cases(key: LogKey, topics: tuple = (), units: tuple = (), areas: tuple = ())
     return table
 
 
+def cases_key(key: LogKey, topics: tuple = (), units: tuple = (), areas: tuple = ()) -> tuple:
+    """What names a (narrowed) case table for the caches: the log version and the filters, never its content."""
+    return (key, tuple(topics), tuple(units), tuple(areas))
+
+
 def holidays(log_id: str) -> str:
     """Whose public holidays a log's daily counts skip: the shipped Boston log's are American, an office's Chinese."""
     return "US" if log_id == BOSTON else "CN"
@@ -282,5 +287,5 @@ def log_alerts(log_id: str) -> list[Alert]:
 def _log_alerts(key: LogKey) -> list[Alert]:
     # Keyed by the log's version, not its case table: hashing the 121,145 cases for the signals' cache key cost the
     # national Overview 19 ms a view (issue 17). The signals themselves are the ones the page computes and caches.
-    signals = cache.service_signals(cases(key), "W", holidays(key[0]))
+    signals = cache.service_signals(cases_key(key), cases(key), "W", holidays(key[0]))
     return overview_alerts(signals.surges, signals.buildups)
