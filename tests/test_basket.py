@@ -68,6 +68,17 @@ def test_a_new_session_of_the_same_user_finds_the_basket(local_basket):
     assert stored_keys() == ["test-table", "test-chart"]
 
 
+def test_the_basket_is_listed_once_per_run_and_again_in_the_next(local_basket, monkeypatch):
+    listed, original = [], Baskets.rows
+    monkeypatch.setattr(Baskets, "rows", lambda self, user: listed.append(user) or original(self, user))
+    at = run()  # two charts and tables ask whether they are in the basket: one store read
+    assert len(listed) == 1
+    at.run()
+    assert len(listed) == 2
+    at.button(key="basket_add_test-chart").click().run()  # the click reads, adds, and the run after it reads again
+    assert at.button(key="basket_add_test-chart").label == "已加入简报（点击移除）"
+
+
 def test_a_click_does_what_its_label_said_when_another_tab_changed_the_basket(local_basket):
     first, second = run(), run()  # two tabs, both showing "add"
     second.button(key="basket_add_test-chart").click().run()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from briefing import (
     MIME,
@@ -72,9 +73,29 @@ def _baskets() -> Baskets:
     return cache.store().baskets
 
 
+LISTED = "briefing_basket_listed"  # (run, user, rows): the listing this session read in its current script run
+
+
+def _this_run() -> object:
+    """Something that is the same object throughout one script run and new in the next: Streamlit gives every run
+    fresh cursors (held in the session's state until the next run, so a new run's can never be mistaken for it)."""
+    ctx = get_script_run_ctx()
+    return ctx.cursors if ctx is not None else object()
+
+
 def rows() -> list[BasketRow]:
-    """The signed-in user's basket as listed in the store (no payloads), in pack order."""
-    return _baskets().rows(auth.current().user)
+    """The signed-in user's basket as listed in the store (no payloads), in pack order: read once per script run —
+    every chart and table asks whether it is in the basket, and a store read per button cost a page with ten of them
+    6 ms a view (issue 17). The next run reads again, so a change made in another tab or replica shows at once."""
+    user, run = auth.current().user, _this_run()
+    listed = st.session_state.get(LISTED)
+    if listed is None or listed[0] is not run or listed[1] != user:
+        listed = st.session_state[LISTED] = (run, user, _baskets().rows(user))
+    return listed[2]
+
+
+def _changed() -> None:
+    st.session_state.pop(LISTED, None)
 
 
 def readable(item: PackItem) -> bool:
@@ -140,23 +161,28 @@ def add(key: str, item: PackItem) -> None:
         BasketFull, BasketItemTooLarge, StoreBusy: the store refused (the basket is unchanged).
         BadItem: the item holds something that cannot be stored as JSON.
     """
+    _changed()  # also when the store refuses: read again
     _baskets().put(key, item.kind, item.title, item.caption, item_to_json(item), actor=auth.current())
 
 
 def remove(key: str) -> None:
+    _changed()  # also when the store refuses: read again
     _baskets().remove(key, actor=auth.current())
 
 
 def move(key: str, step: int) -> None:
     """Move an entry `step` places (-1 up, +1 down), staying within the list."""
+    _changed()  # also when the store refuses: read again
     _baskets().move(key, step, actor=auth.current())
 
 
 def set_caption(key: str, caption: str) -> None:
+    _changed()  # also when the store refuses: read again
     _baskets().set_caption(key, caption, actor=auth.current())
 
 
 def clear() -> None:
+    _changed()  # also when the store refuses: read again
     _baskets().clear(actor=auth.current())
 
 
