@@ -86,8 +86,9 @@ else:
     year = url.choice(st.selectbox, "target_year", years, default=default_year, label=t("overview.target_year"))
     table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
     meta = TableMeta(t("overview.targets_title", year=year, region=reg.name(scope, lang)), ov.targets_source(lang))
-    styled = ov.style_status(table, lang)
-    show.table(table, meta, f"ov-targets-{scope}-{year}", shown=styled, caption=t("overview.status_rules"))
+    shown, status_column = ov.status_labels(table, lang)
+    key = f"ov-targets-{scope}-{year}"
+    show.table(table, meta, key, shown=shown, column_config=status_column, caption=t("overview.status_rules"))
 
 # --- standings ---------------------------------------------------------------------------------------------------
 st.subheader(t("overview.standings"))

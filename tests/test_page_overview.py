@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -129,10 +130,14 @@ def _boston_signals():
 def test_targets_of_the_year_show_gaps_as_no_data():
     at = run_page()
     table = at.dataframe[0].value.set_index("目标")
-    assert table.loc["国内生产总值增长", "状态"] == "符合目标"
-    assert table.loc["居民消费价格涨幅", "状态"] == "偏离目标"
+    status = {goal: list(labels) for goal, labels in table["状态"].items()}  # one coloured label per cell
+    assert status["国内生产总值增长"] == ["符合目标"]
+    assert status["居民消费价格涨幅"] == ["偏离目标"]
     for unshipped in ("城镇调查失业率", "城镇新增就业"):
-        assert table.loc[unshipped, "实际"] == "无数据" and table.loc[unshipped, "状态"] == "无数据"
+        assert table.loc[unshipped, "实际"] == "无数据" and status[unshipped] == ["无数据"]
+    options = json.loads(at.dataframe[0].proto.columns)["状态"]["type_config"]["options"]
+    colors = {o["value"]: o["color"] for o in options}
+    assert (colors["符合目标"], colors["偏离目标"], colors["无数据"]) == ("green", "red", "gray")
     at = run_page({"target_year": "2022"})
     table = at.dataframe[0].value.set_index("目标")
     assert table.loc["国内生产总值增长", ["表述", "实际", "差距"]].tolist() == ["5.5%左右", "3.1%", "-2.4个百分点"]

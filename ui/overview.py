@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 from streamlit.errors import StreamlitPageNotFoundError
 
 from data.citation import dataset_line
@@ -177,11 +176,15 @@ def targets_table(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> pd
     return pd.DataFrame(rows)
 
 
-def style_status(table: pd.DataFrame, lang: str) -> Styler:
-    """The targets table with its status cells coloured red / amber / green / grey."""
-    colors = {t(f"overview.status_{key}", lang): STATUS_BACKGROUND[color] for key, color in STATUS_COLOR.items()}
+def status_labels(table: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The targets table as shown, with its status cells as red / amber / green / grey labels, and the column
+    config that colours them. A coloured label, not a styled cell: Streamlit renders a pandas Styler again on every
+    view (12 ms of the Overview's, issue 17). The table itself keeps plain text for the exports."""
     column = t("overview.col_status", lang)
-    return table.style.map(lambda v: f"background-color: {colors.get(v, 'white')}", subset=[column])
+    labels = {t(f"overview.status_{key}", lang): color for key, color in STATUS_COLOR.items()}
+    shown = table.assign(**{column: [[v] for v in table[column]]})
+    config = {column: st.column_config.MultiselectColumn(options=list(labels), color=list(labels.values()))}
+    return shown, config
 
 
 def alert_heading(alert: Alert, ind: Indicator, registry: RegionRegistry, lang: str) -> str:
