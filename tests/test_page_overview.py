@@ -21,6 +21,7 @@ from indicators.targets import load_targets
 from indicators.warnings import current_alerts, load_rules
 from services.boston import read_boston
 from services.signals import compute, overview_alerts
+from ui.overview import CAPTION_BREAK
 
 ROOT = Path(__file__).resolve().parents[1]
 NAT = "100000"
@@ -78,7 +79,7 @@ def test_national_cards_equal_the_library(obs, cat):
         ind = cat.get(kpi.indicator_id)
         assert shown[ind.name["zh"]] == expected_card(kpi, ind, {"pp": "个百分点", "pct": "%", "diff": ""})
     assert shown["居民消费价格同比涨幅"] == ("0.5%", "-0.5个百分点")  # July 2026, as published
-    captions = [c.value for c in at.caption]
+    captions = [line for c in at.caption for line in c.value.split(CAPTION_BREAK)]
     assert "2025年目标：5%左右 · 2025年第4季度实际 5.0% · 差距 +0.0个百分点 · 2026年目标未录入" in captions
     assert "2025年目标：2%左右 · 2025年12月实际 0.0% · 差距 -2.0个百分点 · 2026年目标未录入" in captions
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
@@ -253,7 +254,7 @@ def test_every_status_reason_and_kind_has_its_words():
 def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note):
     at = run_page(lang=lang)  # the shipped monthly series end in July 2026; it is December 2026
     assert not at.exception
-    captions = [rendered(c.value) for c in at.caption]
+    captions = [rendered(line) for c in at.caption for line in c.value.split(CAPTION_BREAK)]
     assert sum(note in c for c in captions) == 8  # the eight monthly cards; the quarterly GDP card says its own
     quarterly = "2026年第1季度（按发布周期应已有 2026年第3季度数据）" if lang == "zh" else "2026 Q1 (2026 Q3 should"
     assert any(quarterly in c for c in captions)
@@ -274,7 +275,7 @@ def test_monthly_cards_say_their_data_are_behind_the_release_calendar(lang, note
 def test_preliminary_gdp_per_capita_is_marked_on_the_card_and_the_standings(lang, card, heading, footer):
     at = run_page({"scope": "440000", "rank": "gdp_per_capita"}, lang=lang)
     assert not at.exception
-    captions = [rendered(c.value) for c in at.caption]
+    captions = [rendered(line) for c in at.caption for line in c.value.split(CAPTION_BREAK)]
     assert card in captions
     assert not any("最新数据为" in c or "Latest data" in c for c in captions)  # provincial cards are current
     assert any(m.value == f"**{heading}**" for m in at.markdown)
@@ -299,7 +300,7 @@ def test_standings_of_a_stale_indicator_say_which_year_and_that_it_is_old(lang, 
 def test_officials_see_citations_and_data_dates_not_files_or_commits(lang):
     at = run_page(lang=lang)
     assert not at.exception
-    words = [rendered(e.value) for e in (*at.caption, *at.markdown, *at.info)]
+    words = [rendered(line) for e in (*at.caption, *at.markdown, *at.info) for line in e.value.split(CAPTION_BREAK)]
     developer = re.compile(r"\.ya?ml|indicators/|data/|commit|github|数据版本|Data version|仓库|licen[cs]e|许可", re.I)
     assert not [w for w in words if developer.search(w)]
     cards = [w for w in words if w.startswith(("来源：", "Source:"))]
