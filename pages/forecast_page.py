@@ -87,12 +87,12 @@ with tab_one:
             charts.fan_chart(shown, fc, model, title, pick(ind.unit), ind.decimals, labels), breaks, lang
         ),
     )
-    step = fv.first_step(fc, model, lang, result=result, region_code=region, rate=rate)
-    facts = functools.partial(series_facts, rows, ind, region, reg, forecast=step)  # made when added to the basket
+    step = functools.partial(fv.first_step, fc, model, lang, result=result, region_code=region, rate=rate)
+    facts = lambda: series_facts(rows, ind, region, reg, forecast=step())  # noqa: E731 — made when added to the basket
     vintage = t("forecast.vintage", last=fmt.period(last, ind.freq, lang), today=dt.date.today())
     notes = [t("forecast.interval_note"), f"{footer} · {vintage}"]
     meta = ChartMeta(title=title, source=footer, unit=pick(ind.unit))
-    st.info(fv.reading(result, region, rate, lang))
+    st.info(cache.shared(("fc-reading", selection, lang), lambda: fv.reading(result, region, rate, lang)))
     if len(breaks):
         st.warning(fv.break_warning(breaks, fc, ind.freq, lang))
     note = fv.accuracy_note(fc, result.calibration_of(region), lang, rate)
@@ -103,10 +103,12 @@ with tab_one:
         tv.published_notice(tv.publish_forecast(actor, ind, region, h, model, candidates), lang)
     st.subheader(t("forecast.leaderboard"))
     st.caption(t("forecast.leaderboard_note"))
-    leaders = fv.leaderboard_table(board, lang, rate)
+    leaders = cache.shared(("fc-board", selection, lang), lambda: fv.leaderboard_table(board, lang, rate))
     show.table(leaders, TableMeta(f"{title} · {t('forecast.leaderboard')}", footer), f"fc-board-{selection}")
     st.subheader(t("forecast.table"))
-    table = fv.forecast_table(fc, model, ind.freq, ind.decimals, lang)
+    table = cache.shared(
+        ("fc-table", selection, lang), lambda: fv.forecast_table(fc, model, ind.freq, ind.decimals, lang)
+    )
     units = {c: pick(ind.unit) for c in table.columns[1:]}
     show.table(table, TableMeta(title, footer, units=units), f"fc-table-{selection}")
 

@@ -221,8 +221,8 @@ if comp is not None:
         ("sc-fans", selection, candidates, used, lang),
         lambda: charts.scenario_fans(history, comp, title, unit, ind.decimals, labels),
     )
-    step = fv.first_step(fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
-    facts = functools.partial(series_facts, rows, ind, region, reg, forecast=step)  # made when added to the basket
+    step = functools.partial(fv.first_step, fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
+    facts = lambda: series_facts(rows, ind, region, reg, forecast=step())  # noqa: E731 — made when added to the basket
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
     # The set itself is in the key, so a pack built from the basket can freeze exactly this comparison.
     fans_key = track_export.scenario_key(
