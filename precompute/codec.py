@@ -2,7 +2,7 @@
 
 Parquet keeps every frame's dtypes and index, so a result read back equals the one computed (the tests compare
 them exactly); no pickle, so a row in the store is data, never code. The JSON side knows the few value types the
-results hold: timestamps, tuples, numpy arrays, dicts with number keys, `Message` and `Period` facts (warnings'
+results hold: timestamps, tuples, numpy arrays, dicts with number keys, `Message`, `Text` and `Period` facts (warnings'
 wording), dataclasses listed in `TYPES` and the fitted objects listed in `OBJECTS` (a forecast run's calibration).
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 
 import forecasting
 from common.periods import Period
-from common.text import Message
+from common.text import Message, Text
 from forecasting.conformal import StepQuantiles
 from forecasting.intervals import Calibrated
 from indicators.standings import Standings
@@ -70,6 +70,8 @@ def _encode(value: object, frames: list[pd.DataFrame]) -> object:
         return {"$frame": f"{len(frames) - 1}.parquet"}
     if isinstance(value, Message):
         return {"$message": value.key, "fields": _encode(value.fields, frames)}
+    if isinstance(value, Text):  # a name in both languages (a case log's topic in a warning)
+        return {"$text": {"zh": value.zh, "en": value.en}}
     if isinstance(value, Period):
         return {"$period": value.first.isoformat(), "freq": value.freq}
     if isinstance(value, pd.Timestamp):
@@ -109,6 +111,8 @@ def _decode(tree: object, frames: dict[str, bytes]) -> object:
         return pd.read_parquet(io.BytesIO(frames[tree["$frame"]]), engine="pyarrow")
     if "$message" in tree:
         return Message(tree["$message"], **_decode(tree["fields"], frames))
+    if "$text" in tree:
+        return Text(tree["$text"]["zh"], tree["$text"]["en"])
     if "$period" in tree:
         return Period(pd.Timestamp(tree["$period"]), tree["freq"])
     if "$timestamp" in tree:

@@ -67,3 +67,8 @@ def years_key(indicator_id: str) -> str:
 def cities_key(province: str) -> str:
     """The key of one province's cities' standings."""
     return _key(province=province)
+
+
+def log_warnings_key(log_id: str, version: int | None) -> str:
+    """The key of a case log's Overview warnings (the log and its version; None: the shipped file)."""
+    return _key(log=log_id, version=version)

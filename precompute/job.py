@@ -10,6 +10,7 @@ older versions' results.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -20,6 +21,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 import data
 import indicators
 from data.store import Store
@@ -29,6 +32,9 @@ from indicators.targets import load_targets
 from indicators.warnings import load_rules
 from precompute import codec, settings
 from precompute.kinds import DEFAULT_KINDS, KINDS, Context, Task
+from services.boston import DATASET_ID as BOSTON
+from services.boston import read_boston
+from services.cases import from_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The code whose results are stored: a change to any of it (a new release) makes older results unreadable.
@@ -81,8 +87,22 @@ def context(store: Store, config: settings.Settings | None = None) -> tuple[int,
         load_rules(),
         load_targets(),
         config or settings.load(),
+        case_logs(store),
     )
     return version, ctx
+
+
+def _stored_cases(store: Store, log_id: str, version: int) -> pd.DataFrame:
+    return from_bytes(store.case_logs.payload(log_id, version))
+
+
+def case_logs(store: Store) -> dict[tuple[str, int | None], Callable[[], pd.DataFrame]]:
+    """The shipped case log and every imported one with a current version, each with a reader of its cases."""
+    logs: dict[tuple[str, int | None], Callable[[], pd.DataFrame]] = {(BOSTON, None): read_boston}
+    for found in store.case_logs.logs():
+        if version := found.current_version:
+            logs[(found.id, version)] = functools.partial(_stored_cases, store, found.id, version)
+    return logs
 
 
 def tasks(ctx: Context, kinds: Iterable[str] = DEFAULT_KINDS) -> list[Task]:

@@ -11,8 +11,8 @@ and targets are left to the pages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -25,6 +25,8 @@ from indicators.targets import TargetBook
 from indicators.warnings import RuleSet, current_alerts
 from precompute import inputs
 from precompute.settings import Settings
+from services.boston import holidays_of
+from services.signals import log_warnings
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Context:
     rules: RuleSet
     book: TargetBook
     settings: Settings
+    #: The case logs the Overview warns about: (log id, version; None for the shipped file) → a reader of its cases.
+    case_logs: Mapping[tuple[str, int | None], Callable[[], pd.DataFrame]] = field(default_factory=dict)
 
     def rows(self, indicator_id: str) -> pd.DataFrame:
         """One indicator's rows, as `ui.cache.indicator_rows` gives them."""
@@ -130,13 +134,25 @@ def cities(ctx: Context) -> Iterator[Task]:
         yield Task("cities", inputs.cities_key(province), compute)
 
 
+def case_log_warnings(ctx: Context) -> Iterator[Task]:
+    """Each case log's surges and overdue build-ups as the national Overview lists them (2–5 s for the shipped
+    Boston log, most of it statsforecast's import and the rolling forecasts)."""
+    for (log_id, version), read in ctx.case_logs.items():
+
+        def compute(read: Callable[[], pd.DataFrame] = read, log_id: str = log_id) -> list:
+            return log_warnings(read(), holidays_of(log_id))
+
+        yield Task("log_warnings", inputs.log_warnings_key(log_id, version), compute)
+
+
 #: Every kind, in the order a job computes them (the cheap page-wide ones first).
 KINDS: dict[str, Callable[[Context], Iterator[Task]]] = {
     "warnings": warnings,
     "standings": province_standings,
     "standing_years": years_ranked,
     "cities": cities,
+    "log_warnings": case_log_warnings,
     "forecast": forecasts,
 }
 #: What a job after a commit computes.
-DEFAULT_KINDS = ("warnings", "standings", "standing_years", "cities", "forecast")
+DEFAULT_KINDS = ("warnings", "standings", "standing_years", "cities", "log_warnings", "forecast")

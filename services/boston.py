@@ -23,6 +23,13 @@ from data.errors import DataFileMissing, DataFormatError
 from services.cases import CASE_COLUMNS, topics
 
 DATASET_ID = "boston_311_2015"
+
+
+def holidays_of(log_id: str) -> str:
+    """Whose public holidays a log's daily counts skip: the shipped Boston log's are American, an office's Chinese."""
+    return "US" if log_id == DATASET_ID else "CN"
+
+
 FILE = "boston_311_2015.csv.gz"
 CASES_FILE = "boston_311_2015.cases.parquet"  # the canonical table of FILE, derived (see the module's docstring)
 PARTIAL = True  # five large request types absent: every total says so

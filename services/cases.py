@@ -6,6 +6,8 @@ every derivation reads only these. Personal data (names, phone numbers, addresse
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 
 # column → pandas dtype. Times are naive local timestamps; a missing time is NaT, a missing text is <NA>.
@@ -42,3 +44,27 @@ def topics(parts: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
         path = ((path + " / " + part).where(path.notna(), part)).where(new, path)
         last = part.where(part.notna(), last)
     return topic, path if len(parts) > 1 else pd.Series(pd.NA, index=topic.index, dtype="string")
+
+
+def canonical(cases: pd.DataFrame) -> pd.DataFrame:
+    """`cases` with every canonical column (missing ones empty), in order and of its type."""
+    for name, dtype in CASE_COLUMNS.items():
+        if name not in cases:
+            cases[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=cases.index)
+    return cases[list(CASE_COLUMNS)].astype(CASE_COLUMNS).reset_index(drop=True)
+
+
+# Stored versions keep Parquet bytes; reading them needs none of the importer's upload readers (openpyxl …), so the
+# pages and the precompute job read an imported log without them.
+
+
+def to_bytes(cases: pd.DataFrame) -> bytes:
+    """A case table as Parquet bytes, the form a stored version keeps."""
+    buffer = io.BytesIO()
+    cases[list(CASE_COLUMNS)].to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
+def from_bytes(payload: bytes) -> pd.DataFrame:
+    """The case table a stored version keeps."""
+    return canonical(pd.read_parquet(io.BytesIO(payload)))

@@ -10,7 +10,6 @@ read (a time, a rating) is an error naming its row and column; a file with error
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data.upload.read import Limits, RawTable, read_upload
-from services.cases import CASE_COLUMNS, topics
+from services.cases import canonical, topics
 
 # Canonical field → headers that mean it, most specific first (compared without spaces, case-insensitively).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -242,7 +241,7 @@ def convert(table: RawTable, mapping: Mapping[str, str | None]) -> ImportReport:
     if "followed_up" in chosen and "rating" in chosen:
         cases["followed_up"] = _flags(column[chosen["followed_up"]]).where(cases["rating"] <= 2)
     cases["status"] = _status(cases, column[chosen["status"]] if "status" in chosen else None)
-    cases = _canonical(cases)
+    cases = canonical(cases)
     duplicates = int(cases["case_id"].duplicated().sum())
     ok = not problems
     return ImportReport(
@@ -259,22 +258,3 @@ def _status(cases: pd.DataFrame, given: pd.Series | None) -> pd.Series:
     keys = _text(given).map(_key, na_action="ignore")
     said = np.where(keys.isin(CLOSED_WORDS), "closed", np.where(keys.isin(OPEN_WORDS), "open", None))
     return pd.Series(said, index=cases.index).fillna(derived).astype("string")
-
-
-def _canonical(cases: pd.DataFrame) -> pd.DataFrame:
-    for name, dtype in CASE_COLUMNS.items():
-        if name not in cases:
-            cases[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=cases.index)
-    return cases[list(CASE_COLUMNS)].astype(CASE_COLUMNS).reset_index(drop=True)
-
-
-def to_bytes(cases: pd.DataFrame) -> bytes:
-    """A case table as Parquet bytes, the form a stored version keeps."""
-    buffer = io.BytesIO()
-    cases[list(CASE_COLUMNS)].to_parquet(buffer, index=False, compression="zstd")
-    return buffer.getvalue()
-
-
-def from_bytes(payload: bytes) -> pd.DataFrame:
-    """The case table a stored version keeps."""
-    return _canonical(pd.read_parquet(io.BytesIO(payload)))

@@ -14,7 +14,8 @@ from data.regions import region_registry
 from data.store import Figures, LogVersion, Store
 from data.upload.read import RawTable
 from services.areas import with_area_codes
-from services.importer import ImportReport, from_bytes, to_bytes
+from services.cases import from_bytes, to_bytes
+from services.importer import ImportReport
 from services.indicators import monthly_observations, partial_months
 
 LANGS = ("zh", "en")

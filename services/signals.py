@@ -140,3 +140,10 @@ def overview_alerts(
         )
     rank = {"critical": 0, "warning": 1}
     return sorted(out, key=lambda a: (rank[a.severity], -(a.score or 0.0)))
+
+
+def log_warnings(cases: pd.DataFrame, holidays: str | None) -> list[Alert]:
+    """A log's weekly surges and overdue build-ups as Overview warnings, most severe first (what the Overview shows,
+    and what the precompute job stores for it)."""
+    found = compute(cases, "W", holidays)
+    return overview_alerts(found.surges, found.buildups)

@@ -38,7 +38,7 @@ ALLOWED = {
     },
     "briefing": {"record", "services", "indicators", "forecasting", "maps", "data", "common"},
     # Results computed once per data version and stored for the pages (issue 22).
-    "precompute": {"indicators", "forecasting", "data", "common"},
+    "precompute": {"services", "indicators", "forecasting", "data", "common"},
     # Warnings that reach people (issue 21): rules over indicators, service-delivery surges and forecasts.
     "alerts": {"services", "indicators", "forecasting", "data", "common"},
     # Published forecasts, their outturns and the decision register (issue 20).

@@ -39,7 +39,7 @@ def test_the_command_stores_every_result_of_the_current_version(store, monkeypat
     out = capsys.readouterr().out
     version, ctx = job.context(store)
     todo = job.tasks(ctx)
-    assert {t.kind for t in todo} == {"warnings", "standings", "standing_years", "cities", "forecast"}
+    assert {t.kind for t in todo} == {"warnings", "standings", "standing_years", "cities", "log_warnings", "forecast"}
     assert f"{len(todo)}/{len(todo)} (100%)" in out and "done" in out
     assert store.precomputed.count(version) == len(todo)
     state = store.precomputed.latest()

@@ -14,12 +14,14 @@ from precompute_support import small_store
 
 import forecasting
 import precompute
+import services.signals
 from data.access import Actor, Role
 from data.store.precomputed import DONE, FAILED, RUNNING, SUPERSEDED, RunState
 from precompute import background, job, kinds
 from precompute.kinds import Task
 from ui import cache
 from ui import precompute_view as pv
+from ui import services_view as sv
 from ui.scope import ACTOR_KEY
 
 
@@ -77,6 +79,9 @@ def test_the_overview_reads_stored_warnings_and_standings(small, monkeypatch, sc
     cache.data_changed()
     for name in ("current_alerts", "standings", "standings_of_cities", "standing_years"):
         monkeypatch.setattr(cache, name, fail)
+    monkeypatch.setattr(services.signals, "compute", fail)  # the case log's surges: stored too
+    cache.service_signals.clear()
+    sv._log_alerts.clear()
     stored = open_page("overview", {"scope": scope}, timeout=180)
     assert not stored.exception
     assert [s.value for s in stored.subheader] == [s.value for s in computed.subheader]  # 预警（n 条）…

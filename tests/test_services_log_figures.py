@@ -20,6 +20,7 @@ from data.store import case_logs as case_logs_module
 from indicators.metadata import catalogue
 from indicators.provenance import coverage_by_dataset, source_spans, span_citations
 from services import importer
+from services.cases import to_bytes
 from services.derive import NO_GROUP, measure
 from services.indicators import INDICATORS, partial_months
 from services.logs import NotImportable, store_import, stored_cases
@@ -126,7 +127,7 @@ def test_rollback_of_the_log_rolls_its_figures_back(store):
 
 def test_rollback_to_a_version_stored_without_figures_removes_them(store):
     table, report, mapping = read(export_rows("2024-03-01", "2024-04-30"))
-    store.case_logs.commit("caselog_sz", importer.to_bytes(report.cases), actor=steward(), title="深圳", row_count=1)
+    store.case_logs.commit("caselog_sz", to_bytes(report.cases), actor=steward(), title="深圳", row_count=1)
     store_import(store, "caselog_sz", "深圳市 12345", table, report, mapping, actor=steward(), region=CITY)
     assert len(figures_of(store, "svc_volume")) == 2
     store.case_logs.rollback("caselog_sz", 1, actor=steward())

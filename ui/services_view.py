@@ -14,9 +14,10 @@ from briefing.axes import number_axes
 from data.citation import Citation, dataset_line, source_line
 from data.datasets import dataset
 from indicators.warnings import Alert
+from precompute import inputs
 from services import summary
 from services.boston import DATASET_ID as BOSTON
-from services.boston import read_boston
+from services.boston import holidays_of, read_boston
 from services.derive import PROBLEMS, Derived, Prepared, measure, prepare
 from services.logs import stored_cases
 from services.signals import overview_alerts
@@ -72,7 +73,7 @@ def cases_key(key: LogKey, topics: tuple = (), units: tuple = (), areas: tuple =
 
 def holidays(log_id: str) -> str:
     """Whose public holidays a log's daily counts skip: the shipped Boston log's are American, an office's Chinese."""
-    return "US" if log_id == BOSTON else "CN"
+    return holidays_of(log_id)
 
 
 def _narrowed(key: LogKey, topics: tuple, units: tuple, areas: tuple) -> Prepared:
@@ -286,6 +287,10 @@ def log_alerts(log_id: str) -> list[Alert]:
 @st.cache_resource(ttl=HOUR, max_entries=8, show_spinner=False)
 def _log_alerts(key: LogKey) -> list[Alert]:
     # Keyed by the log's version, not its case table: hashing the 121,145 cases for the signals' cache key cost the
-    # national Overview 19 ms a view (issue 17). The signals themselves are the ones the page computes and caches.
+    # national Overview 19 ms a view (issue 17). Stored by the precompute job for the data version: computing them
+    # (statsforecast's import included) was 5 of a cold start's first Overview's 10 s.
+    stored = cache.precomputed("log_warnings", inputs.log_warnings_key(*key))
+    if stored is not None:
+        return stored
     signals = cache.service_signals(cases_key(key), cases(key), "W", holidays(key[0]))
     return overview_alerts(signals.surges, signals.buildups)
