@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from alerts.findings import SEVERITIES, Finding, finite
-from forecasting.registry import DEFAULT_MODEL
+from forecasting.registry import DEFAULT_CANDIDATES, DEFAULT_MODEL, models_needed
 from forecasting.run import run
 from indicators.metadata import Catalogue
 from indicators.targets import TargetBook, target_status
@@ -159,7 +159,8 @@ def _outside_band(series: pd.Series, rule: UserRule, ctx: Context, region: str) 
 def forecast_bands(rule: UserRule, rows: pd.DataFrame, ctx: Context) -> dict:
     """The 95% band of the one-step forecast of each region's latest period from the history before it: one run of
     the product's forecast (the Forecast page's default model, or ``ctx.extra["band_model"]``) over all the rule's
-    regions; a series that cannot be forecast has no band."""
+    regions; a series that cannot be forecast has no band. Only the models the band needs are backtested (the
+    candidates of ``auto``; none for the default): nobody reads a leaderboard here."""
     histories = []
     for region, group in rows.groupby("region_code"):
         group = group.sort_values("period").iloc[:-1]
@@ -167,7 +168,8 @@ def forecast_bands(rule: UserRule, rows: pd.DataFrame, ctx: Context) -> dict:
     if not histories:
         return {}
     model = ctx.extra.get("band_model", DEFAULT_MODEL)
-    ahead = run(pd.concat(histories), 1, ctx.cat.get(rule.indicator_id).freq, (95,), model).forecast
+    freq, models = ctx.cat.get(rule.indicator_id).freq, models_needed(model, DEFAULT_CANDIDATES)
+    ahead = run(pd.concat(histories), 1, freq, (95,), model, models).forecast
     lo, hi = f"{model}-lo-95", f"{model}-hi-95"
     bands = {}
     for region, ds, low, high in zip(ahead["unique_id"], ahead["ds"], ahead[lo], ahead[hi], strict=True):

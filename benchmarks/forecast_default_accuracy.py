@@ -7,9 +7,11 @@ per frequency: MASE (scale: in-sample seasonal-naive MAE of ``train``), sMAPE, t
 on the test outcomes, MSIS of the 95% band (M4's mean scaled interval score; lower is better), the count of 95% lower
 bounds below zero (every tourism series is a count), and the coverage and MSIS the run *reported* for its bands
 (cross-validated on its backtests) — the figure a user sees. The single models, the ETS + ARIMA + Theta mean and the
-old ``auto`` are in ``forecast_combination.py`` (same data, same scores). Run from the repository root::
+old ``auto`` are in ``forecast_combination.py`` (same data, same scores). Monthly, a second row scores the same run
+on the ``--arima-sample`` series ``forecast_combination.py`` fitted ARIMA on (same seed), to compare with its
+ETS + ARIMA + Theta mean there. Run from the repository root::
 
-    .venv/bin/python benchmarks/forecast_default_accuracy.py [--jobs 2] [--windows 3]
+    .venv/bin/python benchmarks/forecast_default_accuracy.py [--jobs 2] [--windows 3] [--arima-sample 120]
 """
 
 from __future__ import annotations
@@ -69,11 +71,25 @@ def score(train: pd.DataFrame, test: pd.DataFrame, fc: pd.DataFrame, season: int
     }
 
 
+def arima_sample(frame: pd.DataFrame, size: int) -> set:
+    """The monthly series ``forecast_combination.py`` fits ARIMA on (``--arima-sample``, seed 0, train order)."""
+    ids = list(dict.fromkeys(frame.loc[frame.split == "train", "unique_id"]))
+    return set(np.random.default_rng(0).choice(ids, min(size, len(ids)), replace=False).tolist())
+
+
+def row(label: str, s: dict) -> str:
+    return (
+        f"{label:<10}{s['series']:>7}{s['mase']:>8.3f}{s['smape']:>8.2f}{s['cov80']:>7.1f}{s['cov95']:>7.1f}"
+        f"{s['msis']:>8.2f}{s['below0']:>6}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--frequencies", nargs="+", default=list(FREQUENCIES), choices=list(FREQUENCIES))
+    parser.add_argument("--arima-sample", type=int, default=120, help="monthly: also score this sample (0 = not)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     print(
@@ -92,12 +108,14 @@ def main() -> None:
         groups = result.calibration
         main_group = groups.loc[groups["series"].idxmax()]
         reported = f"{main_group['coverage-80']:.1f} / {main_group['coverage-95']:.1f} ({int(main_group['points'])})"
-        print(
-            f"{name:<10}{s['series']:>7}{s['mase']:>8.3f}{s['smape']:>8.2f}{s['cov80']:>7.1f}{s['cov95']:>7.1f}"
-            f"{s['msis']:>8.2f}{s['below0']:>6}{reported:>28}{main_group['msis-95']:>10.2f}{seconds:>9.0f}"
-        )
+        print(f"{row(name, s)}{reported:>28}{main_group['msis-95']:>10.2f}{seconds:>9.0f}")
+        if name == "monthly" and args.arima_sample:
+            ids = arima_sample(frame, args.arima_sample)
+            sub = score(train, test, result.forecast[result.forecast["unique_id"].isin(ids)], season)
+            print(f"{row('  sample', sub)}  (the {len(ids)} series of forecast_combination.py's ARIMA sample)")
         if len(result.errors):
             print(f"  {len(result.errors)} series failed: {result.errors['error'].iloc[0]}")
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     forecasting.shutdown_workers()
 
 

@@ -1,16 +1,19 @@
 """CPU cost of the default (issue 15) on the shipped series beside ``auto``; the page's wall times.
 
-For each series of a random sample of the shipped ones (every indicator × region with at least 6 observations; the
-same set as ``forecast_speed.py``): the engine's per-series work as shipped (``forecast_series``: breaks, the 3-window
+For each series of a random sample of the shipped ones (every indicator × region with at least 6 observations; the same
+set as ``forecast_speed.py``): the engine's per-series work as shipped (``forecast_series``: breaks, the 3-window
 backtest of the leaderboard candidates and of the combination's members, the final fit) for ``auto`` and for the
-default; and the bare default (its own backtest and fit only). Pooling the errors and the conformal quantiles are
-array work, timed separately. Reported as CPU seconds per series in this one process (robust to other load on the
-machine), and extrapolated to every shipped series on ``--jobs`` cores. Then the page's paths, wall time (median of
-``--runs``): one series alone (``forecasting.run`` of one series: ten dense windows), and one province with its peers
-(every region reporting GDP: the run the Forecast page made for one series), and the page's path now: the series
-alone, banded from the calibration of every region (timed too: it is computed once per data version).
+default; and the bare default (its own backtest and fit only). Pooling the errors and the conformal quantiles are array
+work, timed separately. Reported as CPU seconds per series in this one process (robust to other load on the machine),
+per frequency, and extrapolated to every shipped series on ``--jobs`` cores: a frequency's CPU per series times its
+count of series. The sample is stratified by frequency: ``--sample`` series in proportion to the counts, but every
+series of a frequency with fewer than ``--min-per-frequency`` (the few quarterly and monthly series, whose recipe costs
+more per series than a yearly one's, would otherwise be two or three draws of the sample). Then the page's paths, wall
+time (median of ``--runs``): one series alone (``forecasting.run`` of one series: ten dense windows), and one province
+with its peers (every region reporting GDP: the run the Forecast page made for one series), and the page's path now: the
+series alone, banded from the calibration of every region (timed too: it is computed once per data version).
 
-    .venv/bin/python benchmarks/forecast_default_speed.py [--sample 400] [--jobs 2]
+    .venv/bin/python benchmarks/forecast_default_speed.py [--sample 400] [--min-per-frequency 40] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=400)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-per-frequency", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -69,26 +73,38 @@ def main() -> None:
     frames, _ = shipped_series(6)
     pool = [(code, uid, g) for code, frame in frames.items() for uid, g in frame.groupby("unique_id")]
     total = len(pool)
-    picks = np.random.default_rng(args.seed).choice(total, size=min(args.sample, total), replace=False)
+    counts = {code: n for code in HORIZONS if (n := sum(c == code for c, _, _ in pool))}
+    rng = np.random.default_rng(args.seed)
     prepared = []
-    for i in picks:
-        code, uid, g = pool[i]
-        prepared.append((HORIZONS[code], prepare_series(uid, pd.DatetimeIndex(g["ds"]), g["y"].to_numpy(float), None)))
-    prepared = [(h, s) for h, s in prepared if np.count_nonzero(~np.isnan(s.y)) >= 6]
+    for code, count in counts.items():
+        where = [i for i, (c, _, _) in enumerate(pool) if c == code]
+        size = min(count, max(args.min_per_frequency, round(args.sample * count / total)))
+        for i in sorted(rng.choice(where, size=size, replace=False)) if size < count else where:
+            _, uid, g = pool[i]
+            series = prepare_series(uid, pd.DatetimeIndex(g["ds"]), g["y"].to_numpy(float), None)
+            if np.count_nonzero(~np.isnan(series.y)) >= 6:
+                prepared.append((code, HORIZONS[code], series))
+    print(f"shipped series: {counts}; sampled: { {c: sum(p[0] == c for p in prepared) for c in counts} }")
     for label, run in (
         ("auto (engine)", lambda h, s: forecast_series(s, h, LEVELS, "auto")),
         ("default with the leaderboard models (engine)", lambda h, s: forecast_series(s, h, LEVELS)),
         ("default, the batch tab's run now (engine)", lambda h, s: forecast_series(s, h, LEVELS, candidates=())),
         ("bare default (no leaderboard)", default_cost),
     ):
-        run(*prepared[0])  # warm-up: imports and numba compilation are not per series
-        started = time.process_time()
-        outputs = [run(h, s) for h, s in prepared]
-        cpu = (time.process_time() - started) / len(prepared)
+        for code in counts:  # warm-up: imports and numba compilation (per season length) are not per series
+            run(*next((h, s) for c, h, s in prepared if c == code))
+        cpu, outputs = {}, []
+        for code in counts:
+            started = time.process_time()
+            outputs += [run(h, s) for c, h, s in prepared if c == code]
+            cpu[code] = (time.process_time() - started) / max(1, sum(c == code for c, _, _ in prepared))
+        seconds = sum(cpu[code] * counts[code] for code in counts)
+        per = ", ".join(f"{code} {1000 * cpu[code]:.1f}" for code in counts)
         print(
-            f"{label}: {1000 * cpu:.1f} ms CPU per series over {len(prepared)} sampled series → "
-            f"{cpu * total / args.jobs:.1f} s for all {total} series on {args.jobs} cores (target < 60 s)"
+            f"{label}: {1000 * seconds / total:.1f} ms CPU per series ({per} ms by frequency) → "
+            f"{seconds / args.jobs:.1f} s for all {total} series on {args.jobs} cores (target < 60 s)"
         )
+    prepared = [(h, s) for _, h, s in prepared]  # in the order the outputs were made (frequency by frequency)
     started = time.process_time()
     by_h: dict[int, list] = {}
     for (h, _), (errors, _) in zip(prepared, outputs, strict=True):

@@ -2,7 +2,8 @@
 
 ``DEFAULT_MODEL`` is what a run forecasts with unless told otherwise: ``"combination"``, the fixed combination of
 :func:`forecasting.combine.default_combination` (median of ETS, damped ETS and dynamic optimised Theta for series
-without a season; mean of ETS, Theta and seasonal naive otherwise). It involves no choice by a short backtest: on the
+without a season; median (quarterly) or mean (monthly) of ETS, ARIMA, Theta and seasonal naive; mean of ETS, Theta and
+seasonal naive for other seasons). It involves no choice by a short backtest: on the
 tourism competition and the shipped series, picking one model per series from three backtest windows (``"auto"``,
 still available) lost to always using one of its own candidates (issue 15).
 
@@ -29,7 +30,10 @@ FALLBACK = "naive"
 
 MODELS: dict[str, ModelInfo] = {
     COMBINATION: ModelInfo(
-        COMBINATION, default_combination, "median(ETS, damped ETS, DOTM) yearly; mean(ETS, Theta, seasonal naive)"
+        COMBINATION,
+        default_combination,
+        "median(ETS, damped ETS, DOTM) yearly; median / mean(ETS, ARIMA, Theta, seasonal naive) quarterly / monthly; "
+        "else mean(ETS, Theta, seasonal naive)",
     ),
     **SINGLE_MODELS,
     # forecast(model="ensemble"|"auto") averages the best three of each series' backtest instead.

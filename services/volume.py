@@ -1,6 +1,8 @@
 """Volume forecast by topic: weekly cases of the largest topics (and of all topics together) forecast 4–8 weeks
 ahead by the forecasting library's one run, with its calibrated 80/95% bands and backtest accuracy, like every
 forecast in the product. The weekly counts are counts (bands never below zero: ``forecasting.run(counts=True)``).
+Only the default's own members are backtested (``models=()``): the page shows the forecast and its accuracy, no
+leaderboard.
 """
 
 from __future__ import annotations
@@ -45,4 +47,4 @@ def volume_forecast(cases: pd.DataFrame, h: int = 8, top: int = 10, level=(80, 9
     frame = weekly_frame(cases, top)
     if frame.empty or frame["ds"].nunique() < MIN_WEEKS:
         return None
-    return forecasting.run(frame, h, freq=FREQ, level=level, counts=True, breaks=False)
+    return forecasting.run(frame, h, freq=FREQ, level=level, models=(), counts=True, breaks=False)

@@ -19,6 +19,7 @@ from actors import admin, analyst, steward, viewer
 from alerts_support import NATIONAL, PMI, RULE, SmtpServer, pmi_dataset, pmi_frame, pmi_store
 from pg import postgres_url
 
+import forecasting
 from alerts import run
 from alerts.book import AlertBook
 from alerts.findings import Finding
@@ -252,6 +253,22 @@ def test_the_scheduled_command_run_twice_sends_nothing_new(tmp_path):
         assert "raised=0 cleared=0 owed=0 sent=0" in done.stdout
         assert len(smtp.to("a@office.test")) == 1
     store.close()
+
+
+@pytest.mark.parametrize(("band_model", "models"), [(None, ()), ("auto", forecasting.DEFAULT_CANDIDATES)])
+def test_outside_band_backtests_only_the_models_its_band_needs(monkeypatch, band_model, models):
+    # The band is read off the forecast alone: no leaderboard models, unless the model chooses among them (auto).
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(args[5] if len(args) > 5 else kwargs.get("models"))
+        return forecasting.run(*args, **kwargs)
+
+    monkeypatch.setattr("alerts.kinds.run", spy)
+    long = _series([100, 101, 99, 100, 102, 101, 100, 99, 101, 100, 160])
+    ctx = Context(long, catalogue(), extra={} if band_model is None else {"band_model": band_model})
+    found = judge(UserRule("r1", "gdp", ("440000",), "outside_band", None, "warning", ""), ctx)
+    assert calls == [models] and [f.value for f in found] == [160.0]
 
 
 def test_a_digest_is_not_sent_before_its_time_even_by_the_timer(tmp_path):

@@ -7,8 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import forecasting
 from forecasting import ETS, Drift, Forecaster, ForecastInputError, ModelFitError, Naive, NotFittedError, Theta
-from forecasting.combine import Combination, combine_outputs
+from forecasting.combine import (
+    DEFAULT_MEMBERS,
+    OTHER_SEASONS,
+    Combination,
+    combine_outputs,
+    default_combination,
+    default_recipe,
+)
 from forecasting.conformal import Conformal
 
 
@@ -88,13 +96,43 @@ def test_bad_configuration():
         combine_outputs([{"mean": np.zeros(2)}], "mode")
 
 
-@pytest.mark.parametrize("season", [1, 4, 12, 7])
+@pytest.mark.parametrize("season", [1, 4, 12, 7, 52])
 def test_default_combination_builds_the_recipe_of_its_season(season, quarterly):
-    from forecasting.combine import DEFAULT_MEMBERS, default_combination
-
     model = default_combination(season)
-    names, how = DEFAULT_MEMBERS[season if season in DEFAULT_MEMBERS else 12]
-    assert model.combine == how and len(model.members) == len(names)
+    names, how = DEFAULT_MEMBERS.get(season, OTHER_SEASONS)
+    assert model.combine == how and [m.name for m in model.members] == list(names)
     assert all(getattr(m, "season_length", season) == season for m in model.members)
     out = model.fit(quarterly.to_numpy()).predict(4)
     assert np.isfinite(out.to_numpy()).all()
+
+
+# The recipes chosen on the tourism training series' held-back last h points (benchmarks/forecast_seasonal_recipe.py,
+# issue 15); weekly and daily counts keep the cheap recipe (no evidence for ARIMA there, and its search is slowest on
+# long seasons).
+CHOSEN = {
+    4: (("ets", "arima", "theta", "seasonal_naive"), "median"),
+    12: (("ets", "arima", "theta", "seasonal_naive"), "mean"),
+    7: (("ets", "theta", "seasonal_naive"), "mean"),
+    52: (("ets", "theta", "seasonal_naive"), "mean"),
+}
+
+
+@pytest.mark.parametrize("season", sorted(CHOSEN))
+def test_the_seasonal_default_combines_the_chosen_members(season):
+    assert default_recipe(season) == CHOSEN[season]
+
+
+@pytest.mark.parametrize(("freq", "season"), [("QS", 4), ("MS", 12)])
+def test_a_seasonal_run_delivers_its_members_combined(freq, season):
+    # Through the whole engine: the members are backtested (the leaderboard of a run without comparison models shows
+    # them) and the delivered point forecast is their combination.
+    rng = np.random.default_rng(3)
+    t = np.arange(48)
+    values = 200 + 2 * t + 15 * np.sin(2 * np.pi * t / season) + rng.normal(0, 3, 48)
+    frame = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2010-01-01", periods=48, freq=freq), "y": values})
+    names, how = CHOSEN[season]
+    result = forecasting.run(frame, 6, models=())
+    assert set(result.leaderboard["model"]) == {"combination", *names}
+    alone = [forecasting.run(frame, 6, model=name, models=()).raw_forecast[name].to_numpy() for name in names]
+    combined = np.median(alone, axis=0) if how == "median" else np.mean(alone, axis=0)
+    np.testing.assert_allclose(result.raw_forecast["combination"].to_numpy(), combined)

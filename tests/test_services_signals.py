@@ -7,13 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import forecasting
 from common.text import Message
+from forecasting.combine import default_recipe
+from forecasting.frequency import season_length
 from indicators.warnings import Alert, sort_alerts
 from services.counts import ALL, case_counts, complete_periods, count_matrix, overdue_counts
 from services.signals import buildup_message, overview_alerts, surge_message
 from services.surge import Buildup, buildups, series_buildup, series_surges, surges
 from services.topics import OTHER, hot_topics, topic_mix
-from services.volume import volume_forecast, weekly_frame
+from services.volume import FREQ, volume_forecast, weekly_frame
 from tests.service_logs import daily_counts, log_from_counts, weekly_counts
 
 
@@ -247,6 +250,19 @@ def test_weekly_volume_forecast_by_topic_with_bands_and_accuracy():
     assert (fc["combination-lo-95"] >= 0).all() and (fc["combination-lo-95"] <= fc["combination-lo-80"]).all()
     assert fc["mase"].notna().all() and (fc["backtest_points"] > 0).all()
     assert fc["ds"].min() == history["ds"].max() + pd.Timedelta(weeks=1)
+
+
+def test_the_volume_forecast_backtests_only_what_it_shows():
+    # The page reads the forecast and the delivered model's accuracy, never a leaderboard: the comparison models
+    # (naive, drift…) are not backtested, and the forecast, bands and accuracy are those of the run with them.
+    log = log_from_counts({("路灯", "A"): weekly_counts(30, 60, seed=1), ("噪音", "B"): weekly_counts(30, 6, seed=2)})
+    run = volume_forecast(log, h=4, top=2)
+    recipe, _ = default_recipe(season_length("W-MON"))
+    shown = set(run.leaderboard["model"])  # seasonal naive cannot fit 30 weeks with a 52-week season: not shown
+    assert "combination" in shown and shown <= {"combination", *recipe}
+    compared = forecasting.run(weekly_frame(log, top=2), 4, freq=FREQ, counts=True, breaks=False)
+    assert {"naive", "drift"} <= set(compared.leaderboard["model"])
+    pd.testing.assert_frame_equal(run.forecast, compared.forecast)
 
 
 def test_no_volume_forecast_for_a_short_log():
