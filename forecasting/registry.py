@@ -2,8 +2,8 @@
 
 ``DEFAULT_MODEL`` is what a run forecasts with unless told otherwise: ``"combination"``, the fixed combination of
 :func:`forecasting.combine.default_combination` (median of ETS, damped ETS and dynamic optimised Theta for series
-without a season; median (quarterly) or mean (monthly) of ETS, ARIMA, Theta and seasonal naive; mean of ETS, Theta and
-seasonal naive for other seasons). It involves no choice by a short backtest: on the
+without a season; median of ETS, ARIMA, Theta and seasonal naive quarterly; mean of ETS, Theta and seasonal naive for
+other seasons). It involves no choice by a short backtest: on the
 tourism competition and the shipped series, picking one model per series from three backtest windows (``"auto"``,
 still available) lost to always using one of its own candidates (issue 15).
 
@@ -32,7 +32,7 @@ MODELS: dict[str, ModelInfo] = {
     COMBINATION: ModelInfo(
         COMBINATION,
         default_combination,
-        "median(ETS, damped ETS, DOTM) yearly; median / mean(ETS, ARIMA, Theta, seasonal naive) quarterly / monthly; "
+        "median(ETS, damped ETS, DOTM) yearly; median(ETS, ARIMA, Theta, seasonal naive) quarterly; "
         "else mean(ETS, Theta, seasonal naive)",
     ),
     **SINGLE_MODELS,
