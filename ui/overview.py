@@ -40,7 +40,6 @@ STATUS_ICON = {
     "no_data": ":material/remove_circle_outline:",
     "no_target": ":material/remove_circle_outline:",
 }
-STATUS_BACKGROUND = {"green": "#d5f5e3", "orange": "#fdebd0", "red": "#fadbd8", "gray": "#eaecee"}
 TARGETS_DATASET = "cn_national_targets"
 SERVICE_SHOWN = 5  # a log's most severe service warnings on the Overview; the page lists them all
 SEVERITY_BOX = {"critical": "error", "warning": "warning", "notice": "info"}
