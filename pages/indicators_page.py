@@ -53,131 +53,148 @@ ind = cat.get(
     )
 )
 
-# --- regions, years, view ----------------------------------------------------------------------------------------
-rows = cache.indicator_rows(ind.id)
-available, first_regions = cache.indicator_regions(ind.id)
-chosen = url.choices(
-    st.multiselect,
-    "regions",
-    available,
-    default=first_regions,
-    label=t("indicators.regions"),
-    max_selections=12,
-    format_func=lambda c: reg.name(c, lang),
-)
-first, last = explore.year_bounds(rows)
-col_years, col_view = st.columns([2, 3])
-if first < last:
-    default_years = explore.default_years(first, last, ind.freq)
-    start, end = url.span(col_years.slider, "years", first, last, default=default_years, label=t("indicators.years"))
-else:
-    start, end = first, last
-    url.put("years", f"{first}-{last}")
-view = url.choice(
-    col_view.radio,
-    "view",
-    available_views(ind),
-    default=defaults().indicators.view,
-    label=t("indicators.view"),
-    horizontal=True,
-    format_func=lambda v: t(f"view.{v}", lang),
-)
-if not chosen:  # a deliberate "clear all" stays empty: say what is missing instead of choosing for the user
-    st.warning(t("indicators.choose_region"))
 
-frame, info = cache.view(view, ind.id, start if view == "index" else None)
-in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
-shown = in_range[in_range["region_code"].isin(chosen)]
-# Vintage marks: preliminary figures and probable revisions among the regions and years shown.
-prelim = explore.within(cache.preliminary(ind.id), chosen, start, end)
-revisions = vn.relevant_breaks(cache.indicator_revisions(ind.id), chosen, start, end)
-marks = vn.chart_marks(revisions, prelim, lang)
-footer = source_line(ind, rows.loc[rows["value"].notna(), "period"].max(), lang, preliminary=prelim["period"])
-title, unit = pick(info.name), pick(info.unit)
-
-tab_labels = {
-    "chart": t("indicators.tab_chart"),
-    "ranking": t("indicators.tab_ranking"),
-    "multiples": t("indicators.tab_multiples"),
-    "meta": t("indicators.tab_meta"),
-}
-_, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
-url.write()
-tab_chart, tab_rank, tab_multi, tab_meta = tabs.values()
-selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
-meta = ChartMeta(title=title, source=footer, unit=unit)
-with tab_chart:
-    if shown["value"].notna().any():
-        fig = cache.shared(
-            ("ind-ts", selection, lang),
-            lambda: charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks),
-        )
-        facts = functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None  # when added
-        show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
-    elif chosen:
-        st.info(t("indicators.no_values"))
-    st.caption(inert(footer))
-    if revisions:
-        st.caption(vn.revisions_note(revisions, ind.freq, lang))
-    if info.derived:
-        st.caption(t("indicators.derived_note", how=pick(info.derived)))
-    if shown["value"].notna().any():  # the charted numbers as a table: its own buttons go with it, only when shown
-        with st.expander(t("indicators.data_table")):
-            export = explore.series_export(shown, reg, info, ind.freq, lang)
-            show.table(
-                export,
-                TableMeta(title, footer, decimals={export.columns[-1]: info.decimals}),  # the value column
-                f"ind-series-{selection}",
-            )
-
-with tab_rank:
-    periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())
-    if len(periods) == 0 or len(available) < 2:
-        st.info(t("indicators.no_ranking"))
-    else:
-        labels = {pd.Timestamp(p): fmt.period(pd.Timestamp(p), ind.freq, lang) for p in periods}
-        at = st.select_slider(
-            t("indicators.rank_period"),
-            list(labels),
-            value=list(labels)[-1],
-            format_func=labels.get,
-            key="ind_rank_period",
-        )
-        # The ranking is of every region, whatever is chosen: worked out once per view, years and period.
-        rank_key = (ind.id, view, start, end, at)
-        table = cache.shared(("ind-rank", *rank_key), lambda: derived.ranking_table(frame, at, info.polarity))
-        at_prelim = cache.preliminary(ind.id)["period"].eq(at).any()
-        rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else (), one_period=True)
-        with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
-        cagr = None
-        if with_cagr:
-            cagr = cache.shared(("ind-cagr", *rank_key), lambda: explore.cagr_between(rows, start, end))
-        ranking = cache.shared(
-            ("ind-rank-shown", *rank_key, lang), lambda: explore.ranking_display(table, reg, info, ind.freq, lang, cagr)
-        )
-        rank_title = f"{title} · {labels[at]}"
-        rank_meta = TableMeta(rank_title, rank_footer, decimals=explore.ranking_decimals(info, lang, cagr))
-        show.table(ranking, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
-        bars = cache.shared(
-            ("ind-rank-bars", *rank_key, lang),
-            lambda: charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang),
-        )
-        bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
-        show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
-
-with tab_multi:
-    if shown["value"].notna().any():
-        multiples = cache.shared(
-            ("ind-multi", selection, lang),
-            lambda: charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks),
-        )
-        show.chart(multiples, meta, f"ind-multi-{selection}")
-    st.caption(inert(footer))
-
-with tab_meta:
-    checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
-    vintage_rows = vn.provenance_rows(
-        ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang, cache.current_uploads()
+# --- regions, years, view: a change reruns this part only, not the frame and the pickers above (issue 17) ---
+@auth.fragment
+def analysis() -> None:
+    """The regions, years and view with the four tabs they change; the ranking period reruns its own tab only."""
+    rows = cache.indicator_rows(ind.id)
+    available, first_regions = cache.indicator_regions(ind.id)
+    chosen = url.choices(
+        st.multiselect,
+        "regions",
+        available,
+        default=first_regions,
+        label=t("indicators.regions"),
+        max_selections=12,
+        format_func=lambda c: reg.name(c, lang),
     )
-    for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
-        st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")
+    first, last = explore.year_bounds(rows)
+    col_years, col_view = st.columns([2, 3])
+    if first < last:
+        default_years = explore.default_years(first, last, ind.freq)
+        start, end = url.span(
+            col_years.slider, "years", first, last, default=default_years, label=t("indicators.years")
+        )
+    else:
+        start, end = first, last
+        url.put("years", f"{first}-{last}")
+    view = url.choice(
+        col_view.radio,
+        "view",
+        available_views(ind),
+        default=defaults().indicators.view,
+        label=t("indicators.view"),
+        horizontal=True,
+        format_func=lambda v: t(f"view.{v}", lang),
+    )
+    if not chosen:  # a deliberate "clear all" stays empty: say what is missing instead of choosing for the user
+        st.warning(t("indicators.choose_region"))
+
+    frame, info = cache.view(view, ind.id, start if view == "index" else None)
+    in_range = frame[(frame["period"].dt.year >= start) & (frame["period"].dt.year <= end)]
+    shown = in_range[in_range["region_code"].isin(chosen)]
+    # Vintage marks: preliminary figures and probable revisions among the regions and years shown.
+    prelim = explore.within(cache.preliminary(ind.id), chosen, start, end)
+    revisions = vn.relevant_breaks(cache.indicator_revisions(ind.id), chosen, start, end)
+    marks = vn.chart_marks(revisions, prelim, lang)
+    footer = source_line(ind, rows.loc[rows["value"].notna(), "period"].max(), lang, preliminary=prelim["period"])
+    title, unit = pick(info.name), pick(info.unit)
+
+    tab_labels = {
+        "chart": t("indicators.tab_chart"),
+        "ranking": t("indicators.tab_ranking"),
+        "multiples": t("indicators.tab_multiples"),
+        "meta": t("indicators.tab_meta"),
+    }
+    _, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
+    url.write()
+    tab_chart, tab_rank, tab_multi, tab_meta = tabs.values()
+    selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
+    meta = ChartMeta(title=title, source=footer, unit=unit)
+    with tab_chart:
+        if shown["value"].notna().any():
+            fig = cache.shared(
+                ("ind-ts", selection, lang),
+                lambda: charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks),
+            )
+            facts = (
+                functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None
+            )  # when added
+            show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
+        elif chosen:
+            st.info(t("indicators.no_values"))
+        st.caption(inert(footer))
+        if revisions:
+            st.caption(vn.revisions_note(revisions, ind.freq, lang))
+        if info.derived:
+            st.caption(t("indicators.derived_note", how=pick(info.derived)))
+        if shown["value"].notna().any():  # the charted numbers as a table: its own buttons go with it, only when shown
+            with st.expander(t("indicators.data_table")):
+                export = explore.series_export(shown, reg, info, ind.freq, lang)
+                show.table(
+                    export,
+                    TableMeta(title, footer, decimals={export.columns[-1]: info.decimals}),  # the value column
+                    f"ind-series-{selection}",
+                )
+
+    @auth.fragment
+    def ranking() -> None:
+        """Every region ranked at one period: the period slider reruns this table and chart only."""
+        periods = sorted(in_range.loc[in_range["value"].notna(), "period"].unique())
+        if len(periods) == 0 or len(available) < 2:
+            st.info(t("indicators.no_ranking"))
+        else:
+            labels = {pd.Timestamp(p): fmt.period(pd.Timestamp(p), ind.freq, lang) for p in periods}
+            at = st.select_slider(
+                t("indicators.rank_period"),
+                list(labels),
+                value=list(labels)[-1],
+                format_func=labels.get,
+                key="ind_rank_period",
+            )
+            # The ranking is of every region, whatever is chosen: worked out once per view, years and period.
+            rank_key = (ind.id, view, start, end, at)
+            table = cache.shared(("ind-rank", *rank_key), lambda: derived.ranking_table(frame, at, info.polarity))
+            at_prelim = cache.preliminary(ind.id)["period"].eq(at).any()
+            rank_footer = source_line(ind, at, lang, preliminary=[at] if at_prelim else (), one_period=True)
+            with_cagr = view == "level" and ind.kind == "level" and ind.freq == "A"
+            cagr = None
+            if with_cagr:
+                cagr = cache.shared(("ind-cagr", *rank_key), lambda: explore.cagr_between(rows, start, end))
+            ranked = cache.shared(
+                ("ind-rank-shown", *rank_key, lang),
+                lambda: explore.ranking_display(table, reg, info, ind.freq, lang, cagr),
+            )
+            rank_title = f"{title} · {labels[at]}"
+            rank_meta = TableMeta(rank_title, rank_footer, decimals=explore.ranking_decimals(info, lang, cagr))
+            show.table(ranked, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
+            bars = cache.shared(
+                ("ind-rank-bars", *rank_key, lang),
+                lambda: charts.ranking_bars(table, reg, rank_title, unit, info.decimals, lang),
+            )
+            bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
+            show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
+
+    with tab_rank:
+        ranking()
+
+    with tab_multi:
+        if shown["value"].notna().any():
+            multiples = cache.shared(
+                ("ind-multi", selection, lang),
+                lambda: charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks),
+            )
+            show.chart(multiples, meta, f"ind-multi-{selection}")
+        st.caption(inert(footer))
+
+    with tab_meta:
+        checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
+        vintage_rows = vn.provenance_rows(
+            ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang, cache.current_uploads()
+        )
+        for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
+            st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")
+
+
+analysis()

@@ -71,7 +71,7 @@ k = url.number(col_k.slider, "k", maps.K_MIN, maps.K_MAX, default=first.classes,
 playing = col_play.toggle(t("map.play"), key="map_play", disabled=len(years) < 2)
 
 
-@st.fragment(run_every=1.5 if playing else None)
+@auth.fragment(run_every=1.5 if playing else None)
 def map_and_table() -> None:
     """The year slider, map and table; while playing, each timed rerun shows the next year."""
     if playing:

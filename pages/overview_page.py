@@ -75,65 +75,81 @@ if scope == NATIONAL_CODE:  # case logs are the office's own: shown with its who
             getattr(st, ov.SEVERITY_BOX[alert.severity])(f"{heading}  \n{inert(alert.message[lang])}")
         ov.page_link("pages/services_page.py", "services", t("overview.service_more"), ":material/support_agent:")
 
+
 # --- targets -----------------------------------------------------------------------------------------------------
-st.subheader(t("overview.targets_heading"))
-years = book.years(scope)
-if not years:
-    st.info(t("overview.no_targets", region=reg.name(scope, lang)))
-else:
-    latest_data = max((k.period.year for k in kpis if k.period is not None), default=years[-1])
-    default_year = max([y for y in years if y <= latest_data] or years)
-    year = url.choice(st.selectbox, "target_year", years, default=default_year, label=t("overview.target_year"))
-    table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
-    meta = TableMeta(t("overview.targets_title", year=year, region=reg.name(scope, lang)), ov.targets_source(lang))
-    shown, status_column = ov.status_labels(table, lang)
-    key = f"ov-targets-{scope}-{year}"
-    show.table(table, meta, key, shown=shown, column_config=status_column, caption=t("overview.status_rules"))
+@auth.fragment
+def targets() -> None:
+    """The targets of one year: its select box reruns this table only (issue 17)."""
+    st.subheader(t("overview.targets_heading"))
+    years = book.years(scope)
+    if not years:
+        st.info(t("overview.no_targets", region=reg.name(scope, lang)))
+    else:
+        latest_data = max((k.period.year for k in kpis if k.period is not None), default=years[-1])
+        default_year = max([y for y in years if y <= latest_data] or years)
+        year = url.choice(st.selectbox, "target_year", years, default=default_year, label=t("overview.target_year"))
+        table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
+        meta = TableMeta(t("overview.targets_title", year=year, region=reg.name(scope, lang)), ov.targets_source(lang))
+        shown, status_column = ov.status_labels(table, lang)
+        key = f"ov-targets-{scope}-{year}"
+        show.table(table, meta, key, shown=shown, column_config=status_column, caption=t("overview.status_rules"))
+    url.write_from_fragment()
+
+
+targets()
+
 
 # --- standings ---------------------------------------------------------------------------------------------------
-st.subheader(t("overview.standings"))
-ranked = [i for i in heads.standings if cache.province_years(i)]
-if not ranked:
-    st.info(t("overview.no_standings"))
-else:
-    col_ind, col_year = st.columns([3, 1])
-    rank_id = url.choice(
-        col_ind.selectbox,
-        "rank",
-        ranked,
-        default=ranked[0],
-        label=t("overview.rank_indicator"),
-        format_func=lambda i: cat.get(i).name[lang],
-    )
-    rank_ind, rank_years = cat.get(rank_id), cache.province_years(rank_id)
-    rank_year = url.choice(
-        col_year.selectbox, "year", rank_years[::-1], default=rank_years[-1], label=t("overview.rank_year")
-    )
-    result = cache.province_standings(rank_id, rank_year)
-    when = fmt.period(result.period, rank_ind.freq, lang)
-    st.markdown(f"**{ov.standings_heading(result, rank_ind, lang)}**")
-    if scope != NATIONAL_CODE:
-        st.markdown(ov.position_line(result, scope, reg, when, lang))
-    top, bottom = ov.standings_tables(result, reg, rank_ind, lang)
-    col_top, col_bottom = st.columns(2)
-    col_top.markdown(f"**{t('overview.top', n=len(top))}**")
-    col_top.dataframe(top, hide_index=True)
-    col_bottom.markdown(f"**{t('overview.bottom', n=len(bottom))}**")
-    col_bottom.dataframe(bottom, hide_index=True)
-    if result.previous_period is not None:
-        st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
-    title = f"{rank_ind.name[lang]} · {when}"
-    prelim = [result.period] if result.preliminary else ()
-    footer = source_line(rank_ind, result.period, lang, preliminary=prelim, one_period=True)  # one year ranked
-    highlight = None if scope == NATIONAL_CODE else scope
-    figure = cache.shared(
-        ("ov-rank-bars", rank_id, rank_year, scope, lang),
-        lambda: charts.ranking_bars(
-            result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
-        ),
-    )
-    meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read
-    show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", notes=[footer])
+@auth.fragment
+def standings() -> None:
+    """The provinces ranked on one indicator and year: its select boxes rerun this part only (issue 17)."""
+    st.subheader(t("overview.standings"))
+    ranked = [i for i in heads.standings if cache.province_years(i)]
+    if not ranked:
+        st.info(t("overview.no_standings"))
+    else:
+        col_ind, col_year = st.columns([3, 1])
+        rank_id = url.choice(
+            col_ind.selectbox,
+            "rank",
+            ranked,
+            default=ranked[0],
+            label=t("overview.rank_indicator"),
+            format_func=lambda i: cat.get(i).name[lang],
+        )
+        rank_ind, rank_years = cat.get(rank_id), cache.province_years(rank_id)
+        rank_year = url.choice(
+            col_year.selectbox, "year", rank_years[::-1], default=rank_years[-1], label=t("overview.rank_year")
+        )
+        result = cache.province_standings(rank_id, rank_year)
+        when = fmt.period(result.period, rank_ind.freq, lang)
+        st.markdown(f"**{ov.standings_heading(result, rank_ind, lang)}**")
+        if scope != NATIONAL_CODE:
+            st.markdown(ov.position_line(result, scope, reg, when, lang))
+        top, bottom = ov.standings_tables(result, reg, rank_ind, lang)
+        col_top, col_bottom = st.columns(2)
+        col_top.markdown(f"**{t('overview.top', n=len(top))}**")
+        col_top.dataframe(top, hide_index=True)
+        col_bottom.markdown(f"**{t('overview.bottom', n=len(bottom))}**")
+        col_bottom.dataframe(bottom, hide_index=True)
+        if result.previous_period is not None:
+            st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
+        title = f"{rank_ind.name[lang]} · {when}"
+        prelim = [result.period] if result.preliminary else ()
+        footer = source_line(rank_ind, result.period, lang, preliminary=prelim, one_period=True)  # one year ranked
+        highlight = None if scope == NATIONAL_CODE else scope
+        figure = cache.shared(
+            ("ov-rank-bars", rank_id, rank_year, scope, lang),
+            lambda: charts.ranking_bars(
+                result.table, reg, title, rank_ind.unit[lang], rank_ind.decimals, lang, highlight=highlight
+            ),
+        )
+        meta = ChartMeta(title, footer, rank_ind.unit[lang], period=when)  # the footer cites the version read
+        show.chart(figure, meta, f"ov-standings-{rank_id}-{rank_year}-{scope}", notes=[footer])
+    url.write_from_fragment()
+
+
+standings()
 
 # --- a province's cities ----------------------------------------------------------------------------------------
 city_results = cache.city_standings(scope) if scope != NATIONAL_CODE else []

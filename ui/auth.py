@@ -11,11 +11,13 @@ cannot be seeded under AppTest (Streamlit 1.67), so `visit()` is the one seam a 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data.access import Actor, Role, check
 from data.errors import AccessDenied
@@ -89,6 +91,30 @@ def gate() -> Actor:
     _note(outcome, current_visit, previous)
     _refusal_page(outcome)
     st.stop()
+
+
+def fragment(draw: Callable | None = None, *, run_every: float | None = None) -> Callable:
+    """``st.fragment`` for a part of a page (``@auth.fragment`` or ``@auth.fragment(run_every=…)``), with the
+    sign-in checked again when the part reruns alone.
+
+    A fragment's own rerun skips app.py and the page above it, so `gate()` does not run: an ID token that expired,
+    a sign-out in another tab or a role taken away would go unnoticed while the visitor changes widgets in the part.
+    Each such rerun decides again; a visitor no longer admitted as the same actor gets a rerun of the whole app,
+    whose gate draws the sign-in or refusal page.
+    """
+    if draw is None:
+        return functools.partial(fragment, run_every=run_every)
+
+    @functools.wraps(draw)
+    def checked(*args, **kwargs):
+        ctx = get_script_run_ctx()
+        if ctx is not None and ctx.fragment_ids_this_run:
+            outcome = decide(settings(), visit(), cache.store().users.get)
+            if outcome.actor is None or outcome.actor != st.session_state.get(ACTOR_KEY):
+                st.rerun(scope="app")
+        return draw(*args, **kwargs)
+
+    return st.fragment(checked, run_every=run_every)
 
 
 def _note(outcome: Outcome, current_visit: Visit, previous: Actor | None) -> None:

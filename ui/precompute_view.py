@@ -8,6 +8,7 @@ import streamlit as st
 
 from data.store import Store
 from data.store.precomputed import DONE, FAILED, RUNNING, SUPERSEDED, RunState
+from ui import auth
 from ui.i18n import t
 
 STALLED_AFTER = 120  # seconds without a heartbeat: the claim may be taken over (`Precomputed.claim`)
@@ -46,7 +47,7 @@ def show_status(store: Store, lang: str) -> None:
         _draw(state, lang)
 
 
-@st.fragment(run_every=REFRESH)
+@auth.fragment(run_every=REFRESH)
 def _live(store: Store, lang: str) -> None:
     _draw(store.precomputed.latest(), lang)
 

@@ -18,7 +18,7 @@ from briefing import ChartMeta, TableMeta
 from services.counts import ALL
 from services.signals import Signals, buildup_message, series_name, surge_message
 from services.topics import MIN_COUNT, MIN_RATIO, OTHER, WEEKS
-from ui import cache, charts, show
+from ui import auth, cache, charts, show
 from ui.i18n import t
 from ui.inert import inert, inert_html
 from ui.state import PageUrl
@@ -38,6 +38,7 @@ def _when(moment: pd.Timestamp) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
+@auth.fragment
 def show_signals(
     cases: pd.DataFrame,
     *,
@@ -49,7 +50,8 @@ def show_signals(
     widget_prefix: str | None = None,
     url: PageUrl | None = None,
 ) -> None:
-    """Draw the signals of a canonical case table.
+    """Draw the signals of a canonical case table, as a fragment: the grain radio reruns the signals only, the
+    forecast's topic box its forecast only (issue 17).
 
     Args:
         cases: the (filtered) case table the page shows.
@@ -63,13 +65,15 @@ def show_signals(
             are recorded there like the page's other filters, so a link reproduces the view.
     """
     st.subheader(t("signals.heading", lang))
-    url = url or PageUrl(widget_prefix or key_prefix)  # a page without one: the same widgets, no URL written
+    page_url, url = url, url or PageUrl(widget_prefix or key_prefix)  # without the page's: no URL written
     # Kept in the session (through the URL helper), so a language switch relabels the radio instead of resetting it.
     freq = url.choice(
         st.radio, "signal_grain", list(FREQ_KEYS), default=next(iter(FREQ_KEYS)), label=t("signals.freq", lang),
         key=f"{widget_prefix or key_prefix}_signals_freq", format_func=lambda f: t(FREQ_KEYS[f], lang),
         horizontal=True,
     )  # fmt: skip
+    if page_url is not None:
+        page_url.write_from_fragment()
     signals = cache.service_signals(cases_key, cases, freq, holidays)
     _hot(signals, lang, key_prefix, source)
     _mix(signals, (cases_key, freq), lang, key_prefix, source)
@@ -81,7 +85,7 @@ def show_signals(
         key_prefix,
         source,
         widget_prefix or key_prefix,
-        url,
+        page_url,
     )
 
 
@@ -169,8 +173,9 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.info(inert(buildup_message(buildup).render(lang)))
 
 
+@auth.fragment
 def _forecast(
-    volume: tuple, name: Hashable, lang: str, key_prefix: str, source: str, widget_prefix: str, url: PageUrl
+    volume: tuple, name: Hashable, lang: str, key_prefix: str, source: str, widget_prefix: str, page_url: PageUrl | None
 ) -> None:
     st.markdown(f"##### {t('signals.forecast_heading', lang)}")
     history, run = volume
@@ -179,10 +184,13 @@ def _forecast(
         return
     topics = list(pd.unique(run.forecast["unique_id"]))
     # Kept across a language switch; back to the first topic when the log no longer has it.
+    url = page_url or PageUrl(widget_prefix)
     topic = url.choice(
         st.selectbox, "signal_topic", topics, default=topics[0], label=t("signals.topic", lang),
         key=f"{widget_prefix}_fc_topic", format_func=lambda name: _topic(name, lang),
     )  # fmt: skip
+    if page_url is not None:
+        page_url.write_from_fragment()
     rows = run.forecast[run.forecast["unique_id"] == topic]
     past = history[history["unique_id"] == topic][["ds", "y"]]
     name = _topic(topic, lang)

@@ -14,7 +14,9 @@ The URL uses short names (`indicator`, `h`); a widget's session key is the page'
 (`fc_indicator`, `fc_h`) unless the call names another. A value is written as its text and read back by matching
 that text against the options, so codes and years round-trip without a cast; lists are comma-separated, ranges
 ``2002-2022``. The URL is written once per run, replacing what was there, so it keeps no parameter the view no
-longer has.
+longer has. A part of the page drawn in an ``st.fragment`` reruns alone when one of its widgets changes; it records
+its widgets in the page's `PageUrl` (the one of the last full run, which holds the rest of the page's values) and
+calls :meth:`PageUrl.write_from_fragment` at its end, so the link follows that change too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.i18n import t
 from ui.inert import inert
@@ -250,6 +253,13 @@ class PageUrl:
             encoded[DATA_PARAM] = self.data
         if dict(st.query_params) != encoded:
             st.query_params.from_dict(encoded)
+
+    def write_from_fragment(self) -> None:
+        """Write the URL when only a fragment runs (its widgets changed); in a full run the page writes it once, at
+        its end."""
+        ctx = get_script_run_ctx()
+        if ctx is not None and ctx.fragment_ids_this_run:
+            self.write()
 
 
 def reset_if_invalid(key: str, options: Sequence[Any], default: Any) -> None:
