@@ -323,7 +323,7 @@ def shared(key: tuple, build: Callable[[], Any]) -> Any:
     more than the lookup (issue 17). `key` must name everything the result is made from besides the data: the page's
     selections and the language.
     """
-    return _shared((data_version(), current_scope(), *key), build)
+    return _shared(key=(data_version(), current_scope(), *key), _build=build)  # by name: see ui.scope.scoped
 
 
 @st.cache_resource(ttl=HOUR, max_entries=256, show_spinner=False)
@@ -331,10 +331,13 @@ def _shared(key: tuple, _build: Callable[[], Any]) -> Any:
     return _build()
 
 
-def sparkline(kpi: Kpi) -> go.Figure:
-    """A KPI card's sparkline: keyed by indicator and region (and the data version) rather than by hashing the
-    card's series on every run (a page shows up to twelve)."""
-    return shared(("spark", kpi.indicator_id, kpi.region_code), lambda: charts.sparkline(kpi.spark))
+def sparkline(kpi: Kpi) -> go.Figure | None:
+    """A KPI card's sparkline (None: the card's series has no value to draw): keyed by indicator and region (and the
+    data version) rather than by hashing the card's series on every run (a page shows up to twelve)."""
+    return shared(
+        ("spark", kpi.indicator_id, kpi.region_code),
+        lambda: charts.sparkline(kpi.spark) if kpi.spark["value"].notna().any() else None,
+    )
 
 
 # --- overview ------------------------------------------------------------------------------------------------------

@@ -117,6 +117,12 @@ def status_key(status: TargetStatus | None) -> str:
     return "no_target" if status is None else status.status
 
 
+def status_badge(status: TargetStatus | None, lang: str) -> str:
+    """The target status as a coloured badge in Markdown (what ``st.badge`` draws, inside a caption); our own words."""
+    key = status_key(status)
+    return f":{STATUS_COLOR[key]}-badge[{STATUS_ICON[key]} {t(f'overview.status_{key}', lang)}]"
+
+
 def _gap(status: TargetStatus, lang: str) -> str:
     unit = "pp" if status.target.unit["zh"] == "%" else "diff"
     text = fmt.change(status.gap, unit, 1, lang)
@@ -302,16 +308,17 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
         label_visibility="collapsed",
     )
     st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
-    if kpi.spark["value"].notna().any():
-        show.chart(cache.sparkline(kpi), widget_key=f"ov_spark_{ind.id}")
-    key = status_key(status)
-    st.badge(t(f"overview.status_{key}", lang), icon=STATUS_ICON[key], color=STATUS_COLOR[key])
+    spark = cache.sparkline(kpi)
+    if spark is not None:
+        show.chart(spark, widget_key=f"ov_spark_{ind.id}")
     kpi_year = kpi.period.year if kpi.period is not None else None
     gap = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
     stale = t("overview.stale", lang, period=text.period) if gap else None
-    # Target status and citation: one element, two lines (every element costs a view its share of the messages).
+    # Target status (a coloured badge and its line) and citation: one element, three lines (every element costs a
+    # view its share of the messages).
     vintage = inert(vn.with_notes(text.vintage, stale, text.stale))
-    st.caption(f"{status_line(status, kpi_year, catalogue(), lang)}{CAPTION_BREAK}{vintage}")
+    lines = (status_badge(status, lang), status_line(status, kpi_year, catalogue(), lang), vintage)
+    st.caption(CAPTION_BREAK.join(lines))
     indicator_link(t("overview.open_indicator", lang), link_params(kpi, ind, first_year, lang))
 
 
