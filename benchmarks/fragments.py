@@ -40,11 +40,6 @@ WIDGETS = [
 ]
 
 
-def widget_id(session: Session, key: str) -> str:
-    (found,) = [w for w in session.page_run.choices if w.endswith(f"-{key}")]
-    return found
-
-
 async def per_change(server: load.Server, session: Session, wid: str, whole: bool, changes: int, rng) -> tuple:
     """Server CPU ms and wall ms per change of `wid`, as a fragment rerun or (`whole`) as a rerun of the page."""
     cpu0, walls = server.cpu_seconds(), []
@@ -61,7 +56,7 @@ async def measure(server: load.Server, args) -> dict:
         await session.open()
         try:
             await session.open_page(page)
-            wid, rng = widget_id(session, key), random.Random(0)
+            wid, rng = session.widget_id(key), random.Random(0)
             for _ in range(len(session.page_run.choices[wid][0]) * 2):  # warm: every option, both ways
                 await session.change(wid, rng)
                 await session.change(wid, rng, whole=True)

@@ -168,6 +168,11 @@ class Session:
         self.page, self.states, self.page_run = page, {}, Run()
         return await self._rerun(msg)
 
+    def widget_id(self, key: str) -> str:
+        """The id of the widget the page drew with `key` (Streamlit ends a keyed widget's id with its key)."""
+        (found,) = [w for w in self.page_run.choices if w.endswith(f"-{key}")]
+        return found
+
     def changeable(self) -> list[str]:
         choices = self.page_run.choices.items()
         return [w for w, (options, off) in choices if len(options) > 1 and not off and not w.endswith(KEPT)]

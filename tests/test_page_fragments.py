@@ -46,12 +46,6 @@ PARTS = [
 ]
 
 
-def widget(session: Session, key: str) -> str:
-    """The id of the widget drawn with `key` (Streamlit ends a keyed widget's id with its key)."""
-    (found,) = [w for w in session.page_run.choices if w.endswith(f"-{key}")]
-    return found
-
-
 def query(session: Session) -> dict[str, list[str]]:
     return parse_qs(session.page_run.query or "")
 
@@ -79,7 +73,7 @@ def proxy_app(tmp_path_factory):
 @pytest.mark.parametrize(("page", "key", "param", "outside"), PARTS, ids=[p[1] for p in PARTS])
 def test_a_widget_of_one_part_reruns_that_part_and_the_link_follows(app_url, page, key, param, outside):
     async def scenario(session: Session):
-        changed, other = widget(session, key), widget(session, outside)
+        changed, other = session.widget_id(key), session.widget_id(outside)
         fragment = session.page_run.fragment_of[changed]
         assert fragment and session.page_run.fragment_of[other] != fragment  # the picker is outside the part
         assert ("heading", "") in session.last.drawn  # the page's title, drawn by the full run
@@ -103,7 +97,7 @@ def test_a_widget_of_one_part_reruns_that_part_and_the_link_follows(app_url, pag
 
 def test_the_ranking_period_reruns_only_its_tab_inside_the_indicators_part(app_url):
     async def scenario(session: Session):
-        outer = session.page_run.fragment_of[widget(session, "ind_view")]
+        outer = session.page_run.fragment_of[session.widget_id("ind_view")]
         sliders = {f for kind, f in session.last.drawn if kind == "slider"}
         inner = sliders - {outer}  # the ranking period's select slider, in a fragment inside the analysis one
         assert outer and len(inner) == 1
@@ -120,7 +114,7 @@ def test_a_part_rerunning_alone_checks_the_sign_in_again(proxy_app):
     store.users.set(user, "viewer", actor=admin("setup"))
 
     async def scenario(session: Session):
-        year = widget(session, "ov_target_year")
+        year = session.widget_id("ov_target_year")
         await session.change(year, random.Random(4))  # signed in: the targets part alone
         assert ("heading", "") not in session.last.drawn and "dataframe" in [k for k, _ in session.last.drawn]
 

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data.access import Actor, Role, check
 from data.errors import AccessDenied
@@ -25,6 +24,7 @@ from ui import cache
 from ui.i18n import current_lang, t
 from ui.identity import Outcome, Settings, Visit, decide
 from ui.scope import ACTOR_KEY
+from ui.state import fragment_alone
 
 NOTED_KEY = "auth_noted"  # refusals already logged and audited in this session
 LOG = logging.getLogger("cockpit.auth")
@@ -107,8 +107,7 @@ def fragment(draw: Callable | None = None, *, run_every: float | None = None) ->
 
     @functools.wraps(draw)
     def checked(*args, **kwargs):
-        ctx = get_script_run_ctx()
-        if ctx is not None and ctx.fragment_ids_this_run:
+        if fragment_alone():
             outcome = decide(settings(), visit(), cache.store().users.get)
             if outcome.actor is None or outcome.actor != st.session_state.get(ACTOR_KEY):
                 st.rerun(scope="app")

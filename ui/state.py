@@ -257,9 +257,14 @@ class PageUrl:
     def write_from_fragment(self) -> None:
         """Write the URL when only a fragment runs (its widgets changed); in a full run the page writes it once, at
         its end."""
-        ctx = get_script_run_ctx()
-        if ctx is not None and ctx.fragment_ids_this_run:
+        if fragment_alone():
             self.write()
+
+
+def fragment_alone() -> bool:
+    """Whether this run is an ``st.fragment``'s own rerun (app.py and the rest of the page do not run)."""
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(ctx.fragment_ids_this_run)
 
 
 def reset_if_invalid(key: str, options: Sequence[Any], default: Any) -> None:
