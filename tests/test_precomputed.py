@@ -49,6 +49,8 @@ def test_a_finished_version_prunes_older_results_and_is_not_claimed_again(store)
     assert pre.get(2, "abc", "warnings", "{}") == b"x"
     assert not pre.claim(2, "abc", "b:2")  # done is done
     assert pre.claim(2, "abc", "b:2", force=True)  # unless run again by hand
+    pre.finish(2, "b:2", DONE)
+    assert pre.claim(2, "new", "c:3")  # or by a new release of the code, which cannot read the old one's results
     assert pre.claim(3, "abc", "a:1")
     pre.finish(3, "a:1", SUPERSEDED)
     assert pre.count(2) == 1  # a superseded job prunes nothing

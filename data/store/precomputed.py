@@ -139,7 +139,8 @@ class Precomputed:
         """Take the job of a data version: True when this owner now holds it.
 
         Nobody else may hold it, unless the holder's heartbeat is older than ``stale_after`` seconds (its process
-        died) or ``force`` (the command run by hand). A finished job is taken only with ``force``.
+        died) or ``force`` (the command run by hand). A finished job is taken only with ``force``, or by other code
+        (a new release: the results stored by the old one are not read by it, so the version is computed again).
         """
         t, now = precompute_runs_table, _now()
         row_values = dict(code=code, owner=owner, status=RUNNING, done=0, total=0, started_at=now, heartbeat_at=now)
@@ -149,7 +150,7 @@ class Precomputed:
                 conn.execute(t.insert().values(data_version=data_version, **row_values))
                 return True
             stale = row.status == RUNNING and _utc(row.heartbeat_at) < now - timedelta(seconds=stale_after)
-            if not (force or stale or (row.status == FAILED and row.code != code)):
+            if not (force or stale or (row.status in (FAILED, DONE) and row.code != code)):
                 return False
             conn.execute(
                 t.update().where(t.c.data_version == data_version).values(finished_at=None, error="", **row_values)
