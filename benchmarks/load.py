@@ -1,11 +1,12 @@
 """What a real server does under many sessions: a websocket client of `streamlit run`, no browser.
 
-Starts the app (`streamlit run app.py`, as `make run` does, on a free loopback port, with the shipped data in a
-throw-away store) and, the same way, a reference app that only draws a title. Speaking Streamlit's own protocol
-(a `BackMsg.rerun_script` naming the page, then reading `ForwardMsg`s until `script_finished`), it measures per
-page and number of concurrent sessions: p50 / p95 of a view, views per second, the server's CPU per view (from
-/proc/<pid>/stat before and after) and, once per app, RSS per held session; plus cold start to the first finished
-Overview. Every view is a new session (connect, rerun, finished, close), as a visitor opening a link.
+Starts the app (`python -m ui.serve`, which is `streamlit run app.py`, as `make run` does, on a free loopback port,
+with the shipped data in a throw-away store) and, with `streamlit run`, a reference app that only draws a title.
+Speaking Streamlit's own protocol (a `BackMsg.rerun_script` naming the page, then reading `ForwardMsg`s until
+`script_finished`), it measures per page and number of concurrent sessions: p50 / p95 of a view, views per second, the
+server's CPU per view (from /proc/<pid>/stat before and after) and, once per app, RSS per held session; plus cold
+start to the first finished Overview. Every view is a new session (connect, rerun, finished, close), as a visitor
+opening a link.
 
 Bounded: each step stops after its views or after `--step-seconds`, each view after `--view-timeout`.
 
@@ -52,7 +53,8 @@ def free_port() -> int:
 
 
 class Server:
-    """One `streamlit run` process on a free loopback port; CPU and RSS read from /proc."""
+    """One `streamlit run` process on a free loopback port; CPU and RSS read from /proc. The app is started as
+    `make run` starts it (`python -m ui.serve`), any other script with `streamlit run`."""
 
     def __init__(self, script: Path, env: dict[str, str], options: list[str], log: Path):
         self.port = free_port()
@@ -62,8 +64,10 @@ class Server:
             name, _, value = option.partition("=")
             flags += [f"--{name}", value]
         self._log = log.open("ab")
+        serve = script.name == "app.py" and (script.parent / "ui" / "serve.py").exists()
+        command = ["-m", "ui.serve"] if serve else ["-m", "streamlit", "run", str(script)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), *flags],
+            [sys.executable, *command, *flags],
             cwd=ROOT,  # the project's .streamlit/config.toml applies to both apps
             env=env,
             stdout=self._log,

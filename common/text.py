@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from common import yamlio
+
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -61,7 +63,7 @@ def check_lang(lang: object, error: type[Exception] = UnsupportedLanguage) -> st
     return str(lang)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(yamlio.SafeLoader):
     """A YAML loader that refuses a mapping key given twice (PyYAML silently keeps the last one)."""
 
 

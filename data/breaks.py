@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from common import yamlio
 
 CONFIG_FILE = Path(__file__).resolve().parent / "vintage.yaml"
 MAD_TO_SD = 1.4826  # median absolute deviation → standard deviation, for normal data
@@ -68,7 +69,7 @@ class Break:
 @lru_cache(maxsize=1)
 def break_rules() -> BreakRules:
     """The thresholds of data/vintage.yaml (`breaks:`)."""
-    raw = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    raw = yamlio.read(CONFIG_FILE)
     return BreakRules(**raw["breaks"])
 
 

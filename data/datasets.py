@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from common import yamlio
 from data.errors import DataFileMissing, UnknownDataset
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -54,8 +53,7 @@ class Dataset:
 @lru_cache(maxsize=1)
 def datasets() -> dict[str, Dataset]:
     """All shipped datasets by id, in registry order."""
-    # libyaml's loader where PyYAML has it: the pure-Python one took a tenth of the services page's cold start
-    raw = yaml.load(REGISTRY_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = yamlio.read(REGISTRY_FILE)
     return {key: Dataset(id=key, **entry) for key, entry in raw.items()}
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pycountry
-import yaml
 
+from common import yamlio
 from data.datasets import dataset
 from data.errors import DataFormatError, UnknownRegion
 
@@ -180,7 +180,7 @@ def _country_regions(overrides: dict) -> list[Region]:
 
 
 def _city_regions() -> list[Region]:
-    raw = yaml.safe_load(CITIES_FILE.read_text(encoding="utf-8"))
+    raw = yamlio.read(CITIES_FILE)
     return [
         Region(c["code"], "city", c["zh"], c["en"], c["short_zh"], None, tuple(c["aliases"]), parent=c["parent"])
         for c in raw["cities"]
@@ -190,13 +190,13 @@ def _city_regions() -> list[Region]:
 @lru_cache(maxsize=1)
 def municipal_codes() -> dict[str, str]:
     """Census city codes of the municipalities (110100 …) → the province code they are stored and drawn under."""
-    return dict(yaml.safe_load(CITIES_FILE.read_text(encoding="utf-8"))["municipal_codes"])
+    return dict(yamlio.read(CITIES_FILE)["municipal_codes"])
 
 
 @lru_cache(maxsize=1)
 def region_registry() -> RegionRegistry:
     """The registry of all regions the product knows (national, provinces, cities, countries)."""
-    raw = yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))
+    raw = yamlio.read(REGIONS_FILE)
     regions = _province_regions(raw) + _city_regions() + _country_regions(raw.get("country_overrides", {}))
     # Jurisdictions of case logs (a city's 311 log): neither provinces nor countries, shown by name only.
     regions += [
@@ -208,4 +208,4 @@ def region_registry() -> RegionRegistry:
 
 def region_groups() -> dict[str, dict[str, str]]:
     """Group id → {zh, en} display names."""
-    return yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))["groups"]
+    return yamlio.read(REGIONS_FILE)["groups"]

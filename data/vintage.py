@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from common import yamlio
 from data.breaks import BreakRules, vintage_breaks
 from data.loaders import _concat, load_cn_prov_panel
 from data.nbs_portal import load_cn_prov_nbs
@@ -51,7 +51,7 @@ class JoinRule:
 @lru_cache(maxsize=1)
 def join_rule() -> JoinRule:
     """The rule of data/vintage.yaml (`join:`)."""
-    return JoinRule(**yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))["join"])
+    return JoinRule(**yamlio.read(CONFIG_FILE)["join"])
 
 
 def _reported(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from common import yamlio
 from indicators.errors import MetadataError
 
 FRESHNESS_FILE = Path(__file__).resolve().parent / "freshness.yaml"
@@ -63,7 +63,7 @@ def today() -> date:
 
 @lru_cache(maxsize=1)
 def _config() -> dict:
-    return yaml.safe_load(FRESHNESS_FILE.read_text(encoding="utf-8"))
+    return yamlio.read(FRESHNESS_FILE)
 
 
 def lag_of(freq: str, indicator_id: str | None = None) -> Lag:

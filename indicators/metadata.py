@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from common import yamlio
 from data.case_indicators import IMPORTED_LOGS
 from data.datasets import datasets
 from indicators.errors import MetadataError, UnknownIndicator
@@ -113,7 +114,7 @@ class Catalogue:
 
 
 def _validate(raw: dict, path: Path) -> None:
-    schema = yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema = yamlio.read(SCHEMA_FILE)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
@@ -147,7 +148,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """
     path = path or CATALOGUE_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlio.read(path)
     except (OSError, yaml.YAMLError) as exc:
         raise MetadataError(f"{path}: cannot be read as YAML ({exc})") from exc
     if not isinstance(raw, dict):

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from common import yamlio
 from data.errors import DataError
 
 PathKey = tuple[str | int, ...]
@@ -58,8 +59,8 @@ def load_with_lines(path: Path, error: type[ConfigFileError] = ConfigFileError) 
     except OSError as exc:
         raise error(path, None, "", f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        node = yamlio.compose(text)
+        document = yamlio.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -110,4 +111,4 @@ def validate(
 
 def load_schema(path: Path) -> dict:
     """A JSON Schema kept as YAML beside the code."""
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return yamlio.read(path)

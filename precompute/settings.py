@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 import forecasting
+from common import yamlio
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[1] / "ui" / "defaults.yaml"
 
@@ -29,5 +28,5 @@ class Settings:
 
 def load(path: Path = DEFAULTS_FILE) -> Settings:
     """The settings in the pages' defaults file."""
-    section = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["forecast"]
+    section = yamlio.read(path)["forecast"]
     return Settings(section["indicator"], section["model"], {k: int(v) for k, v in section["horizon"].items()})

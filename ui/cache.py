@@ -41,7 +41,7 @@ from indicators.provenance import preliminary_points as _preliminary_points
 from indicators.provenance import source_spans as _source_spans
 from indicators.standings import Standings, standing_years, standings
 from indicators.standings import city_standings as standings_of_cities
-from indicators.targets import TargetBook, TargetStatus, load_targets, target_status
+from indicators.targets import Target, TargetBook, TargetStatus, load_targets, target_status
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 from precompute import inputs
@@ -379,13 +379,19 @@ def kpis(region_code: str, indicator_ids: tuple[str, ...]) -> list[Kpi]:
 def card_status(indicator_id: str, region_code: str, year: int) -> TargetStatus | None:
     """The status of the target a card shows (this year's, else the latest earlier one), or None."""
     target = target_book().for_card(indicator_id, region_code, year)
-    return None if target is None else target_status(target, observations(), catalogue())
+    return None if target is None else _status(target)
 
 
 @shared_over_data(ttl=HOUR, max_entries=64)
 def target_statuses(region_code: str, year: int) -> list[TargetStatus]:
     """Every target of a region and year with its status."""
-    return [target_status(t, observations(), catalogue()) for t in target_book().for_region(region_code, year)]
+    return [_status(t) for t in target_book().for_region(region_code, year)]
+
+
+def _status(target: Target) -> TargetStatus:
+    # Its indicator's rows (cached per indicator), not all ~140k observations: a target looks at one indicator.
+    rows = indicator_rows(target.indicator_id) if target.indicator_id else observations()
+    return target_status(target, rows, catalogue())
 
 
 @shared_over_data(ttl=HOUR, max_entries=64)

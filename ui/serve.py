@@ -7,6 +7,11 @@ run of a fresh server looks the requested page up among the folder's file names 
 and tells the browser the page does not exist — before app.py's own navigation serves the right page. Our pages
 live in ``pages/`` (the product's layout) and are declared in ``ui/navigation.py``; saying so before the server
 starts makes the first run like every later one. ``tests/test_browser_home.py`` opens a deep link on a fresh server.
+
+The first element a process draws also asks Streamlit whether it runs in a Python REPL, to print a hint that a
+script should be started with ``streamlit run``: it walks the whole call stack with `inspect.stack()`, reading the
+source file of every frame (~0.2 s of the first view after a start; issue 17's cold start). Started here, it is
+never a REPL; the answer is given before the first run (`tests/test_serve.py` fails if Streamlit renames the flag).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from streamlit import delta_generator
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
@@ -22,6 +28,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 
 def main(argv: list[str]) -> int:
     PagesManager.uses_pages_directory = False  # app.py declares its pages with st.navigation
+    delta_generator._use_warning_has_been_displayed = True  # not a REPL: no stack walk at the first element
     sys.argv = ["streamlit", "run", str(APP), *argv]
     return cli.main()
 

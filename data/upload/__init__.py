@@ -7,7 +7,7 @@ Chinese and English; `commit(store, upload, actor=…)` stores a clean upload as
 indicators, units (any usual spelling of a unit is accepted: `values.SAME_UNIT`) and `Domain` of values an upload
 may hold.
 A file that cannot be used at all raises an `UploadError`.
-Importing this package loads openpyxl and SQLAlchemy.
+Importing this package loads SQLAlchemy; openpyxl is imported where a workbook is read or a column named.
 """
 
 from data.errors import UploadError, ValidationFailed

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from openpyxl.utils import get_column_letter
-
 from data.errors import BadLayoutOption, NoHeader, UnrecognisedLayout
 from data.upload.match import Matcher
 from data.upload.values import header_key, parse_number, split_trailing_unit, unit_in_text
@@ -69,6 +67,8 @@ class Column:
     @property
     def letter(self) -> str:
         """The column's letter as the spreadsheet shows it."""
+        from openpyxl.utils import get_column_letter  # imported on use: see data/upload/xlsx.py
+
         return get_column_letter(self.offset + self.index + 1)
 
 

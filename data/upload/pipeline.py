@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from data.access import Actor
 from data.errors import DatasetRequired, ValidationFailed
@@ -83,6 +82,8 @@ class Upload:
         """The top of the file as read (text), indexed by row number with column letters, for display."""
         grid = self.raw.rows[:rows]
         width = len(grid[0]) if grid else 0
+        from openpyxl.utils import get_column_letter  # imported on use: see data/upload/xlsx.py
+
         letters = [get_column_letter(self.raw.column_offset + j + 1) for j in range(width)]
         frame = pd.DataFrame(grid, columns=letters)
         frame.index = range(1, len(frame) + 1)

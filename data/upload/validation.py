@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.utils import column_index_from_string
 
 from common.text import both
 from data.store.versioning import DiffSummary
@@ -149,6 +148,8 @@ def _cell_name(row: int | None, column: str | None) -> str | None:
 
 
 def _cell_order(name: str) -> tuple[int, int]:
+    from openpyxl.utils import column_index_from_string  # imported on use: see data/upload/xlsx.py
+
     letters = name.rstrip("0123456789")
     digits = name[len(letters) :]
     return int(digits or 0), column_index_from_string(letters) if letters else 0

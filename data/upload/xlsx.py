@@ -17,8 +17,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-import openpyxl
-
 from data.errors import DamagedFile, TooManyRows, TooMuchContent, UploadError, WrongSheet, human_size
 
 if TYPE_CHECKING:
@@ -131,6 +129,8 @@ def inspect_archive(content: bytes, limits: Limits) -> int:
 
 def open_sheet(content: bytes, sheet: str | int | None):
     """The workbook (read-only, formulas as text) and the chosen worksheet's name and the sheet names."""
+    import openpyxl  # here, not at the top: the pages import this package for its types, and openpyxl is 0.2 s
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except UploadError:
