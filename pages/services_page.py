@@ -92,16 +92,15 @@ show.chart(figure, ChartMeta(title, footer, t("services.unit_cases")), f"svc-tre
 st.subheader(t("services.league_heading"))
 st.caption(t("services.league_note", **span))
 for by, what in (("unit", "services.league_units"), ("area", "services.league_areas")):
-    table = sv.league(key, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"])
-    shown = sv.league_display(table, by, lang)
-    meta = TableMeta(
-        t("services.league_title", what=t(what), **span),
-        footer,
-        sv.league_units(table, lang),
-        sv.league_decimals(table, lang),
+    # Built once per selection and language, then drawn as it was (ui.show keeps its Arrow form).
+    shown, units, decimals, screen, gaps = cache.shared(
+        ("svc-league", key, selection, by, lang),
+        lambda by=by: sv.league_view(
+            sv.league(key, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"]), by, lang
+        ),
     )
+    meta = TableMeta(t("services.league_title", what=t(what), **span), footer, units, decimals)
     st.markdown(f"**{t(what)}**")
-    screen, gaps = sv.with_gaps(shown, sv.league_decimals(table, lang))
     show.table(shown, meta, f"svc-league-{by}-{selection}", shown=screen, column_config=gaps, notes=[footer])
 
 # --- topic mix ---------------------------------------------------------------------------------------------------
@@ -124,7 +123,7 @@ show_signals(
 
 # --- data problems -----------------------------------------------------------------------------------------------
 st.subheader(t("services.problems_heading"))
-problems = sv.problems_table(derived, lang)
+problems = cache.shared(("svc-problems", key, selection, lang), lambda: sv.problems_table(derived, lang))
 if problems.empty:
     st.success(t("services.problems_none"))
 else:

@@ -236,7 +236,8 @@ def test_the_pages_shared_modules_leave_heavy_libraries_to_where_they_are_used()
     # Cold start: every page imports these; a map, a driver scenario, a pack or a workbook imports the rest.
     heavy = ("mapclassify", "scipy", "sklearn", "statsmodels.api", "pptx", "openpyxl")
     probe = f"import sys, app_modules; print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    probe = probe.replace("app_modules", "ui.cache, ui.show, ui.basket, ui.charts, ui.services_view, maps, briefing, forecasting")
+    modules = "ui.cache, ui.show, ui.basket, ui.charts, ui.services_view, maps, briefing, forecasting"
+    probe = probe.replace("app_modules", modules)
     loaded = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()

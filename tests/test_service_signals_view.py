@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,9 +15,10 @@ from tests.apptest import rendered
 HARNESS = Path(__file__).resolve().parent / "service_signals_harness.py"
 
 
-def _run(lang: str) -> AppTest:
+def _run(lang: str, scale: int = 1) -> AppTest:
     at = AppTest.from_file(str(HARNESS), default_timeout=180)
     at.session_state["lang"] = lang
+    at.session_state["scale"] = scale
     return at.run()
 
 
@@ -61,6 +63,20 @@ def test_volume_forecast_with_accuracy_and_basket_buttons(zh):
     forecast_table = zh.dataframe[-1].value
     assert list(forecast_table.columns) == ["周", "预测", "80%下限", "80%上限", "95%下限", "95%上限"]
     assert len(forecast_table) == 8 and (forecast_table["95%下限"] >= 0).all()
+
+
+def test_another_log_gets_its_own_forecast_chart_and_table(zh):
+    # The drawn parts are cached between sessions by the log they come from: the same topic in another log (or with
+    # other filters) is not served the first log's fan chart. It was, when the key named the topic only.
+    def band_top(at: AppTest) -> float:  # the fan's 95% band, the highest it reaches
+        fan = plotly.io.from_json(list(at.get("plotly_chart"))[-1].proto.spec)
+        return max(next(trace.y for trace in fan.data if trace.name == "95%区间"))
+
+    tripled = _run("zh", scale=3)
+    assert not tripled.exception
+    one, three = zh.dataframe[-1].value["预测"], tripled.dataframe[-1].value["预测"]
+    assert three.iloc[0] == pytest.approx(3 * one.iloc[0], rel=0.2)
+    assert band_top(tripled) == pytest.approx(3 * band_top(zh), rel=0.2)
 
 
 def test_choosing_a_topic_and_the_daily_grain():

@@ -106,3 +106,43 @@ def test_a_figure_becomes_its_dict_once_per_language(monkeypatch):
     assert zh.to_dict()["layout"]["yaxis"]["ticktext"] == ["2万", "3万", "4万", "5万", "6万"]
     assert en.to_dict()["layout"]["yaxis"]["ticktext"] == ["20k", "30k", "40k", "50k", "60k"]
     assert fig.layout.yaxis.ticktext is None  # the shared figure itself is never labelled
+
+
+def test_a_table_becomes_arrow_and_formats_once_per_frame_and_decimals(monkeypatch):
+    """A cached table is drawn on every view: its Arrow form and number formats are made at its first drawing."""
+    import pandas as pd
+
+    from briefing import TableMeta
+    from ui import show
+
+    converted, formatted = [], []
+    original_convert, original_formats = show._arrow, show.column_formats
+    monkeypatch.setattr(show, "_arrow", lambda *a: converted.append(1) or original_convert(*a))
+    monkeypatch.setattr(show, "column_formats", lambda *a: formatted.append(1) or original_formats(*a))
+    frame = pd.DataFrame({"region": ["广东", "江苏"], "value": [129118.6, 137008.0]})
+    first = show._prepared(frame, TableMeta("T", "S"))
+    again = show._prepared(frame, TableMeta("Other title", "S"))  # title and source do not change what is drawn
+    assert again[0] is first[0] and again[1] is first[1] and (len(converted), len(formatted)) == (1, 1)
+    data, formats = first
+    assert data.to_pandas().equals(frame) and formats == {"value": "%,.1f"}
+    data, formats = show._prepared(frame, TableMeta("T", "S", decimals={"value": 0}))
+    assert formats == {"value": "%,.0f"} and (len(converted), len(formatted)) == (1, 2)  # the Arrow form is kept
+    copy = frame.copy()  # a new frame, even with equal values, is prepared anew
+    assert show._prepared(copy, TableMeta("T", "S"))[1] == {"value": "%,.1f"} and len(converted) == 2
+
+
+def _mixed_table() -> None:
+    import pandas as pd
+
+    from briefing import TableMeta
+    from ui import auth, show
+
+    auth.gate()
+    show.table(pd.DataFrame({"note": [1, "二"], "value": [1.5, 2.0]}), TableMeta("Mixed", "S"), "t-mixed")
+
+
+def test_a_table_arrow_refuses_is_still_drawn(local_basket):
+    at = AppTest.from_function(_mixed_table, default_timeout=30).run()
+    assert not at.exception
+    assert at.dataframe[0].value["value"].tolist() == [1.5, 2.0]
+    assert at.dataframe[0].value["note"].astype(str).tolist() == ["1", "二"]

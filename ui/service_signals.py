@@ -75,9 +75,9 @@ def show_signals(
     if page_url is not None:
         page_url.write_from_fragment()
     signals = cache.service_signals(cases_key, cases, freq, holidays)
-    _hot(signals, lang, key_prefix, source)
+    _hot(signals, (cases_key, freq), lang, key_prefix, source)
     _mix(signals, (cases_key, freq), lang, key_prefix, source)
-    _surges(signals, lang, key_prefix, source)
+    _surges(signals, (cases_key, freq), lang, key_prefix, source)
     _forecast(
         cache.service_volume_run(cases_key, cases, HORIZON),
         cases_key,
@@ -89,7 +89,7 @@ def show_signals(
     )
 
 
-def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+def _hot(signals: Signals, name: Hashable, lang: str, key_prefix: str, source: str) -> None:
     st.markdown(f"##### {t('signals.hot_heading', lang)}")
     if not signals.hot:
         st.caption(t("signals.hot_none", lang))
@@ -98,7 +98,17 @@ def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
     st.caption(t("signals.hot_week", lang, week=_when(week), weeks=WEEKS, min_count=MIN_COUNT, min_ratio=MIN_RATIO))
     for hot in signals.hot:
         st.markdown(f"- {inert(hot.message().render(lang))}")
-    frame = pd.DataFrame(
+    frame = cache.shared(("signals-hot", name, lang), lambda: _hot_table(signals, lang))
+    meta = TableMeta(
+        f"{t('signals.hot_heading', lang)} · {_when(week)}",
+        source,
+        decimals={t("signals.col.mean", lang, weeks=WEEKS): 1, t("signals.col.ratio", lang): 1},
+    )
+    show.table(frame, meta, f"{key_prefix}-hot-{_when(week)}")
+
+
+def _hot_table(signals: Signals, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             t("signals.col.topic", lang): [h.topic for h in signals.hot],
             t("signals.col.count", lang): [h.count for h in signals.hot],
@@ -106,12 +116,6 @@ def _hot(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
             t("signals.col.ratio", lang): [h.ratio if not h.new else None for h in signals.hot],
         }
     )
-    meta = TableMeta(
-        f"{t('signals.hot_heading', lang)} · {_when(week)}",
-        source,
-        decimals={t("signals.col.mean", lang, weeks=WEEKS): 1, t("signals.col.ratio", lang): 1},
-    )
-    show.table(frame, meta, f"{key_prefix}-hot-{_when(week)}")
 
 
 def mix_figure(mix: pd.DataFrame, lang: str, title: str) -> go.Figure:
@@ -144,7 +148,7 @@ def _mix(signals: Signals, name: Hashable, lang: str, key_prefix: str, source: s
     show.chart(fig, meta, f"{key_prefix}-mix-{last}")
 
 
-def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
+def _surges(signals: Signals, name: Hashable, lang: str, key_prefix: str, source: str) -> None:
     st.markdown(f"##### {t('signals.surge_heading', lang)}")
     if not signals.surges:
         st.caption(t("signals.surge_none", lang))
@@ -152,17 +156,7 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         box = st.error if surge.ratio >= 3 else st.warning
         box(inert(surge_message(surge).render(lang)))
     if signals.surges:
-        frame = pd.DataFrame(
-            {
-                t("signals.col.topic", lang): [series_name(s.topic, s.area) for s in signals.surges],
-                t("signals.col.period", lang): [_when(s.period) for s in signals.surges],
-                t("signals.col.count", lang): [s.count for s in signals.surges],
-                t("signals.col.forecast", lang): [s.expected for s in signals.surges],
-                t("signals.col.hi95", lang): [s.bound for s in signals.surges],
-            }
-        )
-        column = t("signals.col.topic", lang)
-        frame[column] = [name if isinstance(name, str) else name.render(lang) for name in frame[column]]
+        frame = cache.shared(("signals-surges", name, lang), lambda: _surge_table(signals, lang))
         decimals = {t("signals.col.forecast", lang): 0, t("signals.col.hi95", lang): 0}
         meta = TableMeta(t("signals.surge_heading", lang), source, decimals=decimals)
         show.table(frame, meta, f"{key_prefix}-surges-{signals.freq}-{frame.iloc[0, 1]}")
@@ -171,6 +165,21 @@ def _surges(signals: Signals, lang: str, key_prefix: str, source: str) -> None:
         st.caption(t("signals.buildup_none", lang))
     for buildup in signals.buildups[:SHOWN]:
         st.info(inert(buildup_message(buildup).render(lang)))
+
+
+def _surge_table(signals: Signals, lang: str) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            t("signals.col.topic", lang): [series_name(s.topic, s.area) for s in signals.surges],
+            t("signals.col.period", lang): [_when(s.period) for s in signals.surges],
+            t("signals.col.count", lang): [s.count for s in signals.surges],
+            t("signals.col.forecast", lang): [s.expected for s in signals.surges],
+            t("signals.col.hi95", lang): [s.bound for s in signals.surges],
+        }
+    )
+    column = t("signals.col.topic", lang)
+    frame[column] = [name if isinstance(name, str) else name.render(lang) for name in frame[column]]
+    return frame
 
 
 @auth.fragment
@@ -191,10 +200,12 @@ def _forecast(
     )  # fmt: skip
     if page_url is not None:
         page_url.write_from_fragment()
-    rows = run.forecast[run.forecast["unique_id"] == topic]
-    past = history[history["unique_id"] == topic][["ds", "y"]]
-    name = _topic(topic, lang)
-    title = t("signals.forecast_title", lang, topic=name)
+    # Per cases and topic, once: what is drawn below is made from these (a view only looks them up).
+    rows, past = cache.shared(
+        ("signals-topic", name, topic),
+        lambda: (run.forecast[run.forecast["unique_id"] == topic], history[history["unique_id"] == topic][["ds", "y"]]),
+    )
+    title = t("signals.forecast_title", lang, topic=_topic(topic, lang))
     labels = {
         "history": t("signals.series_actual", lang),
         "forecast": t("signals.series_forecast", lang),
@@ -213,7 +224,13 @@ def _forecast(
     )  # fmt: skip
     key = f"{key_prefix}-volume-{topic}-{_when(rows['ds'].iloc[0])}"
     show.chart(fan, ChartMeta(title=title, source=source, unit=unit), f"{key}-fan", caption=note)
-    table = pd.DataFrame(
+    table = cache.shared(("signals-fc-table", name, topic, lang), lambda: _forecast_table(rows, lang))
+    meta = TableMeta(title, source, decimals={c: 0 for c in table.columns[1:]})
+    show.table(table, meta, f"{key}-table")
+
+
+def _forecast_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             t("signals.col.week", lang): [_when(d) for d in rows["ds"]],
             t("signals.col.forecast", lang): rows["combination"].to_numpy(),
@@ -223,5 +240,3 @@ def _forecast(
             t("signals.col.hi95", lang): rows["combination-hi-95"].to_numpy(),
         }
     )
-    meta = TableMeta(title, source, decimals={c: 0 for c in table.columns[1:]})
-    show.table(table, meta, f"{key}-table")

@@ -195,6 +195,13 @@ def with_gaps(shown: pd.DataFrame, decimals: dict[str, int]) -> tuple[pd.DataFra
     return out, config
 
 
+def league_view(table: pd.DataFrame, by: str, lang: str) -> tuple[pd.DataFrame, dict, dict, pd.DataFrame, dict]:
+    """What the page draws of a league table: the table in words (exported), its units and decimals, the screen's
+    copy with gaps and that copy's column settings (`with_gaps`)."""
+    shown, decimals = league_display(table, by, lang), league_decimals(table, lang)
+    return shown, league_units(table, lang), decimals, *with_gaps(shown, decimals)
+
+
 def league_units(table: pd.DataFrame, lang: str) -> dict[str, str]:
     out = {t(f"services.col_{c}", lang): "%" for c in RATES if c in table}
     if "median_hours" in table:

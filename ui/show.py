@@ -12,11 +12,12 @@ footer words it differently). `caption` goes with the entry into the pack and is
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
@@ -114,6 +115,45 @@ def number_format(decimals: int, thousands: bool) -> str:
     return f"%{',' if thousands else ''}.{decimals}f"
 
 
+def _kept(frame: pd.DataFrame, key: Hashable, make: Callable[[], Any]) -> Any:
+    """`make()`, made at the frame's first drawing and kept on the frame (as `_Drawn` keeps a figure's dict).
+
+    A cached table is drawn on every view, and Streamlit converted it to Arrow each time while we worked out its
+    number formats again: 13% of a Services view (issue 17). So a frame is drawn as it was then: build it whole
+    before showing it, never change it after.
+    """
+    memo = frame.__dict__.get("_cockpit_drawn")
+    if memo is None:
+        memo = {}
+        object.__setattr__(frame, "_cockpit_drawn", memo)  # not a column: pandas' own setattr would warn
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _prepared(frame: pd.DataFrame, meta: TableMeta) -> tuple[Any, dict[str, str]]:
+    """What `st.dataframe` is handed for `frame` and each numeric column's number format (by this meta's decimals)."""
+    formats = _kept(
+        frame,
+        ("formats", *sorted(meta.decimals.items())),
+        lambda: {str(column): number_format(*style) for column, style in column_formats(frame, meta).items()},
+    )
+    return _arrow_of(frame), formats
+
+
+def _arrow_of(frame: pd.DataFrame) -> Any:
+    """The frame as an Arrow table, or the frame itself where Arrow refuses it (mixed types in a column): Streamlit
+    then converts and mends it as before."""
+    return _kept(frame, "arrow", lambda: _arrow(frame))
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
+
+
 def table(
     frame: pd.DataFrame,
     meta: TableMeta,
@@ -131,11 +171,11 @@ def table(
             separators and one number of decimals each, as the exports write them).
         dataframe: other `st.dataframe` options (height, column_config …).
     """
-    config = {
-        str(column): st.column_config.NumberColumn(format=number_format(*style))
-        for column, style in column_formats(frame, meta).items()
-    }
+    data, formats = _prepared(frame, meta)
+    if shown is not None:  # a screen copy (text in gaps) or a Styler: the export keeps `frame`
+        data = _arrow_of(shown) if isinstance(shown, pd.DataFrame) else shown
+    config: dict[str, Any] = {column: st.column_config.NumberColumn(format=f) for column, f in formats.items()}
     config.update(dataframe.pop("column_config", None) or {})
-    st.dataframe(frame if shown is None else shown, hide_index=True, column_config=config, **dataframe)
+    st.dataframe(data, hide_index=True, column_config=config, **dataframe)
     basket.controls("table", frame, meta.title, meta.source, key, caption=caption, meta=meta)
     _captions(caption, notes)
