@@ -88,9 +88,11 @@ def targets() -> None:
         latest_data = max((k.period.year for k in kpis if k.period is not None), default=years[-1])
         default_year = max([y for y in years if y <= latest_data] or years)
         year = url.choice(st.selectbox, "target_year", years, default=default_year, label=t("overview.target_year"))
-        table = ov.targets_table(cache.target_statuses(scope, year), cat, lang)
+        table, shown, status_column = cache.shared(  # built once per region, year and language; drawn as made
+            ("ov-targets", scope, year, lang),
+            lambda: ov.targets_view(cache.target_statuses(scope, year), cat, lang),
+        )
         meta = TableMeta(t("overview.targets_title", year=year, region=reg.name(scope, lang)), ov.targets_source(lang))
-        shown, status_column = ov.status_labels(table, lang)
         key = f"ov-targets-{scope}-{year}"
         show.table(table, meta, key, shown=shown, column_config=status_column, caption=t("overview.status_rules"))
     url.write_from_fragment()
@@ -126,12 +128,14 @@ def standings() -> None:
         st.markdown(f"**{ov.standings_heading(result, rank_ind, lang)}**")
         if scope != NATIONAL_CODE:
             st.markdown(ov.position_line(result, scope, reg, when, lang))
-        top, bottom = ov.standings_tables(result, reg, rank_ind, lang)
+        top, bottom = cache.shared(
+            ("ov-rank-tables", rank_id, rank_year, lang), lambda: ov.standings_tables(result, reg, rank_ind, lang)
+        )
         col_top, col_bottom = st.columns(2)
         col_top.markdown(f"**{t('overview.top', n=len(top))}**")
-        col_top.dataframe(top, hide_index=True)
+        show.frame(top, col_top)
         col_bottom.markdown(f"**{t('overview.bottom', n=len(bottom))}**")
-        col_bottom.dataframe(bottom, hide_index=True)
+        show.frame(bottom, col_bottom)
         if result.previous_period is not None:
             st.caption(t("overview.rank_change_note", previous=fmt.period(result.previous_period, rank_ind.freq, lang)))
         title = f"{rank_ind.name[lang]} · {when}"

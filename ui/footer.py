@@ -48,7 +48,12 @@ def source_line(
 
 
 def sources_line(inds: list[Indicator], lang: str) -> str:
-    """Source line for a view built from several indicators (each publication named once, no data date)."""
+    """Source line for a view built from several indicators (each publication named once, no data date); worked
+    out once per set of indicators, language and data version."""
+    return cache.shared(("sources-line", tuple(ind.id for ind in inds), lang), lambda: _sources_line(inds, lang))
+
+
+def _sources_line(inds: list[Indicator], lang: str) -> str:
     ids: list[str] = []
     for ind in inds:
         spans = cache.source_spans(ind.id) if ind.id in cache.present_indicators() else []

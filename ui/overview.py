@@ -182,6 +182,12 @@ def targets_table(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> pd
     return pd.DataFrame(rows)
 
 
+def targets_view(statuses: list[TargetStatus], cat: Catalogue, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The targets table (exported), its copy as shown and the column config of its status labels."""
+    table = targets_table(statuses, cat, lang)
+    return table, *status_labels(table, lang)
+
+
 def status_labels(table: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
     """The targets table as shown, with its status cells as red / amber / green / grey labels, and the column
     config that colours them. A coloured label, not a styled cell: Streamlit renders a pandas Styler again on every

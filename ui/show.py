@@ -154,6 +154,11 @@ def _arrow(frame: pd.DataFrame) -> Any:
         return frame
 
 
+def frame(frame: pd.DataFrame, where: Any = st) -> None:
+    """A plain table without basket buttons (in `where`: a column or container), drawn from its kept Arrow form."""
+    where.dataframe(_arrow_of(frame), hide_index=True)
+
+
 def table(
     frame: pd.DataFrame,
     meta: TableMeta,
