@@ -6,8 +6,13 @@ Both apps and the title-only reference are started the same way on one throw-awa
 alternates between rounds), so both share whatever else the machine is doing. Prints the median over ``--rounds``
 of the server CPU per view above the reference's, and the ratio new / base.
 
+With ``--cold N`` it measures cold starts instead (process start to the first finished Overview): each checkout on
+its own store, seeded and precomputed by its own code (the precomputed results are keyed by the code that made them),
+``N`` starts each, alternating, and prints the medians.
+
     git worktree add --detach /tmp/base c970b9d && ln -s "$PWD/.venv" /tmp/base/.venv
     .venv/bin/python benchmarks/load_ab.py --base /tmp/base --pages overview forecast
+    .venv/bin/python benchmarks/load_ab.py --base /tmp/base --cold 7
 """
 
 from __future__ import annotations
@@ -48,13 +53,37 @@ async def measure(servers: dict[str, load.Server], pages: list[str], views: int,
     return results
 
 
+def cold_starts(base: Path, n: int) -> None:
+    options = argparse.Namespace(set=[], view_timeout=120, no_precompute=False)
+    with tempfile.TemporaryDirectory(prefix="cockpit-cold-ab-") as tmp:
+        benches = {}
+        for name, root in (("base", base), ("new", HERE)):
+            load.ROOT = root  # seeded, precomputed and started from its own checkout
+            (Path(tmp) / name).mkdir()
+            benches[name] = (root, load.Bench(options, Path(tmp) / name))
+        times: dict[str, list[tuple[float, float]]] = {"base": [], "new": []}
+        for i in range(n):
+            for name in ("base", "new") if i % 2 == 0 else ("new", "base"):
+                load.ROOT, bench = benches[name]
+                times[name].append(bench.cold_start("app"))
+        load.ROOT = HERE
+    print(f"load {os.getloadavg()[0]:.1f} at the end; cold start, median of {n} starts each (ready / first view)")
+    for name, runs in times.items():
+        ready, first = (statistics.median(r[i] for r in runs) for i in (0, 1))
+        print(f"{name:<5} {ready:.2f} s / {first:.2f} s   all first views: {' '.join(f'{r[1]:.2f}' for r in runs)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=Path, required=True, help="the older checkout (with its .venv link)")
     parser.add_argument("--pages", nargs="+", default=[p.url_path for p in load.PAGES])
     parser.add_argument("--views", type=int, default=20, help="views of a page per app and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cold", type=int, metavar="N", help="only cold starts: N of each checkout, alternating")
     args = parser.parse_args()
+    if args.cold:
+        cold_starts(args.base.resolve(), args.cold)
+        return
     # Precomputed first, as load.py does: else the apps' own background job computes the new data version while
     # the views are measured, and its CPU is counted against them.
     options = argparse.Namespace(set=[], view_timeout=120, no_precompute=False)
