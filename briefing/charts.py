@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from briefing.axes import number_axes
+from briefing.axes import date_axes, number_axes
 from briefing.errors import BadItem, UnsupportedFormat, UnsupportedLanguage
 from briefing.renderer import with_renderer
 from briefing.text import text_width, wrap
@@ -195,7 +195,8 @@ def render_job(fig: go.Figure | dict, fmt: str, meta: ChartMeta | None = None, l
         raise BadItem(f"expected a Plotly figure or figure dict; got {type(fig).__name__}")
     shown = decorate(fig, meta, lang) if meta is not None else go.Figure(fig)
     # the ticks in the pack's language, whatever page the chart came from; the title off the image's edge
-    number_axes(title_inside(shown), check_lang(lang, UnsupportedLanguage))
+    lang = check_lang(lang, UnsupportedLanguage)
+    date_axes(number_axes(title_inside(shown), lang), lang)
     figure = shown.to_dict()
     layout = figure.get("layout", {})
     return {

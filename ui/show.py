@@ -22,7 +22,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from briefing import ChartMeta, Facts, TableMeta
-from briefing.axes import number_axes, unlabelled
+from briefing.axes import date_axes, date_steps, number_axes, unlabelled
 from briefing.tables import column_formats
 from maps import TOPOJSON_URL
 from ui import basket
@@ -69,10 +69,16 @@ class _Drawn(BaseFigure):
 
 def _drawn(fig: go.Figure, lang: str) -> _Drawn:
     """`fig` as drawn in `lang`: its numeric axes labelled in the language's convention when it has none of its own
-    (fans and scenarios are cached without the language), on a copy, never on the shared figure."""
+    (fans and scenarios are cached without the language) and its date axes written in the language, on a copy,
+    never on the shared figure."""
     specs = fig.__dict__.setdefault("_cockpit_specs", {})
     if lang not in specs:
-        labelled = number_axes(go.Figure(fig), lang) if unlabelled(fig) else fig
+        numbers, dates = unlabelled(fig), date_steps(fig)
+        labelled = go.Figure(fig) if numbers or dates else fig
+        if numbers:
+            number_axes(labelled, lang)
+        if dates:
+            date_axes(labelled, lang)
         specs[lang] = labelled.to_dict()
     return _Drawn(specs[lang])
 
