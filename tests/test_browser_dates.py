@@ -39,6 +39,8 @@ def test_a_monthly_chart_in_chinese(app_url, browser_page):
     labels = [t for t in chart.locator(".xtick text").all_text_contents() if t]
     assert labels and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels), labels
     assert re.fullmatch(r"\d{4}年\d{1,2}月", hover_header(page, chart))
+    counts = chart.locator(".hoverlayer text").all_text_contents()[1:]  # volume, backlog, overdue
+    assert len(counts) == 3 and all(re.fullmatch(r".+: [\d,]+ 件", line) for line in counts), counts
 
 
 def test_a_monthly_chart_in_english(app_url, browser_page):

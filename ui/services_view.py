@@ -218,10 +218,16 @@ def trend_figure(derived: Derived, first, last, grain: str, title: str, lang: st
     """Bars of cases opened, lines of backlog and overdue at each period's end."""
     table = derived.table
     table = table[(table["period"] >= first) & (table["period"] <= last)]
+    # Counts with separators and their unit (plotly.js's own hover writes 10.563k, on a Chinese page too).
+    hover = f"%{{fullData.name}}: %{{y:,}} {t('services.unit_cases', lang)}<extra></extra>"
     fig = go.Figure()
-    fig.add_bar(x=table["period"], y=table["volume"], name=t("services.series_volume", lang), marker_color="#1f618d")
+    fig.add_bar(
+        x=table["period"], y=table["volume"], name=t("services.series_volume", lang), marker_color="#1f618d",
+        hovertemplate=hover,
+    )  # fmt: skip
     for column, color in (("backlog", "#c0392b"), ("overdue", "#e67e22")):
-        fig.add_scatter(x=table["period"], y=table[column], name=t(f"services.series_{column}", lang), line_color=color)
+        name = t(f"services.series_{column}", lang)
+        fig.add_scatter(x=table["period"], y=table[column], name=name, line_color=color, hovertemplate=hover)
     with_template(fig)
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "xref": "paper"},
