@@ -94,7 +94,6 @@ def unlabelled(fig: go.Figure) -> list[str]:
     return [name for name in value_ranges(fig) if not _own_labels(fig.layout[name])]
 
 
-DAY_MS = 86_400_000
 #: Chinese tick labels by the spacing plotly.js picks: days and weeks, months, years.
 ZH_TICKS = (
     {"dtickrange": [None, "M1"], "value": "%-m月%-d日"},
