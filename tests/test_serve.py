@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from streamlit import delta_generator, env_util
+from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.pages_manager import PagesManager
 
 from ui import serve
+
+STREAMLIT_SCAN = manifest_scanner.scan_component_manifests  # Streamlit's own, as imported before any test ran
 
 
 @pytest.fixture
@@ -17,6 +20,7 @@ def served(monkeypatch):
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     monkeypatch.setattr(serve.sys, "argv", list(serve.sys.argv))
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", manifest_scanner.scan_component_manifests)
     assert serve.main(["--server.port", "1"]) == 0
     return calls
 
@@ -35,3 +39,9 @@ def test_first_element_does_not_walk_the_stack(served, monkeypatch):
 
 def test_folder_navigation_is_off(served):
     assert PagesManager.uses_pages_directory is False
+
+
+def test_no_installed_package_is_a_component_so_the_scan_is_skipped(served):
+    assert STREAMLIT_SCAN is not serve.no_components
+    assert STREAMLIT_SCAN() == serve.no_components() == []  # reads every installed distribution's metadata
+    assert manifest_scanner.scan_component_manifests is serve.no_components
