@@ -73,8 +73,9 @@ def region_colors(codes: Iterable[str], regions: RegionRegistry) -> dict[str, st
 
 
 # Made and validated once. `update_layout(template="plotly_white")` builds and validates the whole template again for
-# every figure (20–30 ms each, and a page draws several on every rerun).
-TEMPLATE = go.layout.Template(pio.templates["plotly_white"])
+# every figure (20–30 ms each, and a page draws several on every rerun). Plotly's registry makes it at the first
+# access and keeps it; a copy of it (as here before) cost every process's start another 0.1 s. Never changed.
+TEMPLATE = pio.templates["plotly_white"]
 
 
 def with_template(fig: go.Figure) -> go.Figure:
