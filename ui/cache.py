@@ -97,7 +97,7 @@ def _store_read(where: str, versions: tuple[tuple[str, int | None], ...]) -> tup
     """One read of the current observations of the store at `where`: the canonical frame, and from the same rows the
     span of every dataset's figures per indicator (reading the store twice cost a cold start a second pass over
     ~140k rows). Keyed by the store and its current versions, so it is never stale and need not be cleared."""
-    rows = store().observations(with_dataset=True)
+    rows = store().current_observations()  # a Parquet snapshot of these versions when one was kept
     return rows.drop(columns="dataset_id"), coverage_by_dataset(rows)
 
 

@@ -13,9 +13,11 @@ trail (`store.audit`) in the same transaction; a refused write changes nothing a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -24,7 +26,7 @@ from sqlalchemy.engine import Engine
 from data.access import SYSTEM, Actor
 from data.errors import NothingToCommit, StaleVersion
 from data.observations import OBSERVATION_LOADERS
-from data.store import alert_tables, data_version, precomputed, sql
+from data.store import alert_tables, data_version, precomputed, snapshot, sql
 from data.store.app_objects import AppObjects
 from data.store.audit import AuditLog, authorised, record
 from data.store.baskets import Baskets
@@ -191,6 +193,36 @@ class Store:
         with self.engine.connect() as conn:
             frame = prefer_first(sql.fetch_frame(conn, query, extra=("dataset_id",)), list(OBSERVATION_LOADERS))
         return frame if with_dataset else frame.drop(columns="dataset_id")
+
+    def current_observations(self) -> pd.DataFrame:
+        """`observations(with_dataset=True)`, read from the snapshot file of the current versions when there is one
+        and kept as that file when not (`data.store.snapshot`: ~0.04 s instead of ~0.45 s for the shipped data)."""
+        folder = self.snapshot_folder
+        if folder is None:
+            return self.observations(with_dataset=True)
+        files = snapshot.Snapshots(folder)
+        with self.engine.connect() as conn:
+            name = snapshot.identity(conn)
+        frame = files.read(name)
+        if frame is None:
+            frame = self.observations(with_dataset=True)
+            with self.engine.connect() as conn:
+                unchanged = snapshot.identity(conn) == name
+            if unchanged:  # else a commit came in between: the rows may be either version's, so not kept
+                files.write(name, frame)
+        return frame
+
+    @property
+    def snapshot_folder(self) -> Path | None:
+        """Where observation snapshots are kept: ``cache/`` beside a SQLite file, ``$COCKPIT_CACHE_DIR`` for any
+        store when set, none for an in-memory database or a server database without it."""
+        configured = os.environ.get(snapshot.ENV_FOLDER)
+        if configured:
+            return Path(configured).expanduser()
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / "cache"
+        return None
 
     def version_observations(self, dataset_id: str, version: int) -> pd.DataFrame:
         """The observations of one version of one dataset.
