@@ -76,7 +76,9 @@ def read(store: Store, data_version: int, kind: str, key: str) -> object | None:
 def context(store: Store, config: settings.Settings | None = None) -> tuple[int, Context] | None:
     """The data version and what the tasks read, or None when the data changed while they were read."""
     version = store.data_version()
-    obs = store.observations(with_dataset=True).drop(columns="dataset_id")  # as ui.cache reads them
+    # As ui.cache reads them; the job runs after every commit, so it also leaves the version's snapshot file for every
+    # process's first read (data.store.snapshot).
+    obs = store.current_observations().drop(columns="dataset_id")
     if store.data_version() != version:
         return None
     ctx = Context(

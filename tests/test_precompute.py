@@ -57,6 +57,18 @@ def test_a_stored_result_equals_the_computed_one(store):
         assert_same(precompute.read(store, version, task.kind, task.key), task.compute(), f"{task.kind} {task.key}")
 
 
+def test_the_job_leaves_the_versions_observation_snapshot(store, monkeypatch):
+    assert not list(store.snapshot_folder.glob("observations-*.parquet"))
+    assert precompute.run(store) == DONE
+    assert len(list(store.snapshot_folder.glob("observations-*.parquet"))) == 1
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a process's first read went to SQL after the job ran")
+
+    monkeypatch.setattr(store, "observations", refused)
+    assert len(store.current_observations()) > 0
+
+
 def test_another_process_does_not_compute_a_claimed_version(store):
     version = store.data_version()
     assert store.precomputed.claim(version, job.code_fingerprint(), "other-replica:1")
