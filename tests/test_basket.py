@@ -12,7 +12,7 @@ from basket_support import LOCAL, app_store, empty, stored, stored_keys
 from streamlit.testing.v1 import AppTest
 
 from data.store import BasketLimits, Baskets
-from ui import auth, cache
+from ui import auth, basket, cache
 from ui.i18n import t
 
 
@@ -166,9 +166,12 @@ def test_two_users_never_see_each_others_basket(oidc):
     assert signed_in("li@office.gov.cn").button(key="basket_add_test-table").label == "加入简报"
 
 
-def test_download_buttons_are_offered_in_a_popover():
+def test_download_buttons_are_drawn_when_their_menu_is_opened():
     at = run()
-    downloads = at.get("download_button")
+    assert not at.get("download_button")  # closed menus: nothing drawn, no file registered
+    at.session_state[basket.menu_key("test-chart")] = True  # what the browser sends when the menu is opened
+    at.session_state[basket.menu_key("test-table")] = True
+    downloads = at.run().get("download_button")
     labels = [d.proto.label for d in downloads]
     assert labels == ["PNG 图片", "SVG 矢量图", "PDF 文件", "CSV 数据", "Excel 表格（XLSX）"]
     assert all(d.proto.deferred_file_id for d in downloads)  # files are made only when clicked
@@ -178,7 +181,6 @@ def test_a_table_download_is_built_on_request_and_equals_the_eager_file(monkeypa
     import pandas as pd
 
     from briefing import TableMeta, to_csv, to_xlsx
-    from ui import basket
 
     table = pd.DataFrame({"地区": ["广东", "江苏"], "数值": [129118.6, 122875.6]})
     meta = TableMeta("排名", "国家统计局")
@@ -195,7 +197,6 @@ def test_a_chart_download_renders_the_page_figure_only_on_request(monkeypatch):
     import plotly.graph_objects as go
 
     from briefing import ChartMeta
-    from ui import basket
 
     fig = go.Figure(go.Scatter(x=[2020, 2021], y=[1.0, 2.0]))
     rendered = []

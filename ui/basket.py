@@ -269,12 +269,26 @@ def download_buttons(kind: str, obj: Any, title: str, source_line: str, key: str
 
 
 def controls(kind: str, obj: Any, title: str, source_line: str, key: str, *, caption="", meta=None, facts=None):
-    """The "add to briefing" button and a download popover side by side, under a chart or table."""
+    """The "add to briefing" button and a download menu side by side, under a chart or table.
+
+    The menu's buttons are drawn only while it is open (Streamlit's lazy popover: opening it reruns the page or the
+    part it is in). Drawn on every view, the Services page's 24 download buttons and their deferred files were a
+    large share of each view's work for a menu few open (issue 17).
+    """
     with st.container(horizontal=True, vertical_alignment="center"):
         add_button(kind, obj, title, caption, source_line, key, meta=meta, facts=facts)
-        with st.popover(t("briefing.download"), icon=":material/download:", type="tertiary"):
-            download_buttons(kind, obj, title, source_line, key, meta=meta)
+        menu = st.popover(
+            t("briefing.download"), icon=":material/download:", type="tertiary", key=menu_key(key), on_change="rerun"
+        )
+        with menu:
+            if menu.open:
+                download_buttons(kind, obj, title, source_line, key, meta=meta)
     notice(key)
+
+
+def menu_key(key: str) -> str:
+    """The widget key of an item's download menu (its state: open or closed)."""
+    return f"basket_menu_{key}"
 
 
 def error_text(exc: BriefingError) -> str:
