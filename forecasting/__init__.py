@@ -34,7 +34,7 @@ from forecasting.intervals import Pooled
 from forecasting.metrics import METRICS, MetricInput, evaluate, register_metric
 from forecasting.pool import shutdown_workers
 from forecasting.prophet_model import ProphetModel
-from forecasting.registry import DEFAULT_CANDIDATES, MODELS, make_model, model_names, models_needed
+from forecasting.registry import DEFAULT_CANDIDATES, MODELS, is_slow, make_model, model_names, models_needed
 from forecasting.run import ForecastRun, run
 from forecasting.statistical import ARIMA, ETS, Theta
 
@@ -69,6 +69,7 @@ __all__ = [
     "make_model",
     "model_names",
     "models_needed",
+    "is_slow",
     "register_metric",
     "run",
     "shutdown_workers",

@@ -2,12 +2,15 @@
 
 Workers are started with ``spawn``, which is safe inside a multi-threaded server such as Streamlit, and are kept alive
 between calls so that only the first call pays the start-up. The pool holds no results: each call gets its own.
+Workers run at a lower priority (``WORKER_NICE``): on a shared server a batch or a slow model's run waits for the
+pages being viewed, not the other way round.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import sys
 import threading
 import types
@@ -22,6 +25,8 @@ Chunk = TypeVar("Chunk")
 Out = TypeVar("Out")
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
+#: Added to a worker's niceness: Linux then gives a busy worker about a tenth of the CPU a page's thread gets.
+WORKER_NICE = 10
 # A web server calls from several threads: the worker pool is shared, so guard its bookkeeping.
 _LOCK = threading.RLock()
 
@@ -49,9 +54,13 @@ def _executor(n_jobs: int) -> ProcessPoolExecutor:
     with _LOCK:
         pool = _POOL.get(n_jobs)
         if pool is None or getattr(pool, "_broken", False):
-            pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"))
+            pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"), initializer=_lower_priority)
             _POOL[n_jobs] = pool
         return pool
+
+
+def _lower_priority() -> None:
+    os.nice(WORKER_NICE)
 
 
 @atexit.register

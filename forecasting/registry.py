@@ -41,6 +41,8 @@ MODELS: dict[str, ModelInfo] = {
 }
 
 DEFAULT_CANDIDATES: tuple[str, ...] = ("naive", "seasonal_naive", "drift", "ets", "theta")
+#: Models whose fit costs 30–100× an ETS fit: ARIMA's order search, Prophet's Stan optimisation.
+SLOW_MODELS = frozenset({"arima", "prophet"})
 #: how many of the best backtested models the automatic ensemble averages.
 ENSEMBLE_SIZE = 3
 
@@ -72,6 +74,11 @@ def check_models(models: Iterable[str] | None, model: str = DEFAULT_MODEL) -> tu
     if not names and model in (AUTO, "ensemble"):
         raise ForecastInputError(f"model {model!r} chooses among models, which must name at least one; got none")
     return tuple(check_model_name(name, allow_auto=False) for name in names)
+
+
+def is_slow(model: str, models: Iterable[str] = ()) -> bool:
+    """Whether a run of ``model`` that also backtests ``models`` fits one of the ``SLOW_MODELS``."""
+    return bool(SLOW_MODELS & {model, *models})
 
 
 def models_needed(model: str, models: Iterable[str]) -> tuple[str, ...]:

@@ -27,3 +27,12 @@ def test_workers_do_not_run_the_parents_main_script(tmp_path, monkeypatch):
     pool.shutdown_workers()
     assert str(os.getpid()) not in pids  # the chunks ran in worker processes
     assert not marker.exists()
+
+
+def test_workers_run_at_a_lower_priority():
+    pool.shutdown_workers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = pool.map_chunks(os.nice, [0, 0, 0, 0], n_jobs=2, done=lambda _: None)  # os.nice(0): the niceness
+    pool.shutdown_workers()
+    assert set(found) == {min(19, os.nice(0) + pool.WORKER_NICE)}

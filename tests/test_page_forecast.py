@@ -144,6 +144,28 @@ def test_one_series_is_fitted_alone_its_calibration_computed_once(obs, monkeypat
     assert calls[2:] == [(1, forecasting.DEFAULT_CANDIDATES)]  # another province: the calibration is reused
 
 
+def test_a_slow_models_calibration_runs_on_the_worker_processes(monkeypatch):
+    """ARIMA's or Prophet's run over the regions would hold the server's interpreter lock for 10-50 s (issue 22)."""
+    cache.calibration.clear()
+    cache._series_alone.clear()
+    cache.forecast_run.clear()
+    asked = []
+    real = forecasting.run
+
+    def record(df, *args, **kwargs):
+        asked.append((kwargs["model"], df["unique_id"].nunique(), kwargs.get("n_jobs", 1)))
+        # The workers' results equal this process's (test_forecasting_run); here the chunks stay in this process.
+        return real(df, *args, **{**kwargs, "n_jobs": 1})
+
+    monkeypatch.setattr(forecasting, "run", record)
+    at = run_page({"indicator": "gdp_quarterly", "region": "100000", "h": "4", "model": "arima"})
+    assert not at.exception
+    at.selectbox(key="fc_model").set_value("theta").run()
+    assert not at.exception
+    # per model: the calibration over the regions reporting it (one here), then the series alone in this process
+    assert asked == [("arima", 1, -1), ("arima", 1, 1), ("theta", 1, 1), ("theta", 1, 1)]
+
+
 def test_batch_backtests_the_comparison_models_only_when_asked(monkeypatch):
     at = run_page({"indicator": "population", "h": "2"})
     cache.forecast_run.clear()

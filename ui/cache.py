@@ -507,7 +507,7 @@ def forecast_run(
     frame = series_frame(indicator_id, region_codes)
     breaks = breaks_apply(indicator_id)
     if _progress is None:
-        return forecasting.run(frame, h, model=model, models=models, breaks=breaks)
+        return forecasting.run(frame, h, model=model, models=models, breaks=breaks, n_jobs=workers(model, models))
     bar = st.progress(0.0)
 
     def report(done: int, total: int) -> None:
@@ -516,6 +516,18 @@ def forecast_run(
     result = forecasting.run(frame, h, model=model, models=models, n_jobs=-1, progress=report, breaks=breaks)
     bar.empty()
     return result
+
+
+def workers(model: str, models: tuple[str, ...]) -> int:
+    """Worker processes for a run over an indicator's regions: every core, at a lower priority, when it fits a slow
+    model (ARIMA, Prophet), else this process.
+
+    Such a run (the calibration of a method the precompute did not store) takes 10–50 s. In this process it held the
+    interpreter lock all along, and every other session of the replica waited: the slowest clicks of issue 22's load
+    benchmark (10–56 s, all of them a model or an indicator changed on the Forecast or Scenarios page) and most of its
+    p95. On the workers it waits for other processes, which give way to the pages being viewed.
+    """
+    return -1 if forecasting.is_slow(model, models) else 1
 
 
 def series_run(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
