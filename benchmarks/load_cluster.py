@@ -73,6 +73,7 @@ class Step:
     rss_base: dict[str, float] = field(default_factory=dict)
     rss_peak: dict[str, float] = field(default_factory=dict)
     killed: tuple[float, str] | None = None  # (when, replica address)
+    clicks: list[tuple[float, str]] = field(default_factory=list)  # (latency, what: page or page · widget key)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -96,8 +97,10 @@ async def tab(port: int, step: Step, i: int, end: float, t0: float, args) -> Non
             else:
                 widget, page = None, rng.choice([p for p in args.pages if p != session.page] or args.pages)
             started = time.monotonic() - t0
+            what = f"{session.page} · {widget.rsplit('-', 1)[-1]}" if widget else f"open {page}"
             latency = await (session.change(widget, rng) if widget else session.open_page(page))
             (step.reopened if reopened else step.done).append((started, latency, session.replica))
+            step.clicks.append((latency, f"{what}{' (first)' if started < args.think[1] else ''}"))
         except Exception as exc:  # noqa: BLE001 - every failure is a figure here, the run goes on
             replica = session.replica if session else None
             step.errors.append((time.monotonic() - t0, replica, f"{type(exc).__name__}: {exc}"[:160]))
@@ -210,6 +213,9 @@ def summary(step: Step) -> dict:
         "total_mb_per_session": sum(step.rss_peak.values()) / step.level,
         "uploads": [u[2] for u in step.uploads],
         "error_samples": sorted({e[2] for e in step.errors})[:3],
+        # What the slowest clicks were: a page opened or a widget (by its key) changed; "(first)" within the first
+        # think time of the step, while the tabs are still opening their first pages.
+        "slowest": [f"{lat * 1000:.0f} ms {what}" for lat, what in sorted(step.clicks, reverse=True)[:8]],
     }
     if step.killed:
         dead = step.killed[1]
@@ -244,6 +250,7 @@ def report(rows: list[dict], args) -> None:
         for sample in r["error_samples"]:
             print(f"    {sample}")
         print(f"    uploads: {'; '.join(r['uploads'])}")
+        print(f"    slowest: {'; '.join(r['slowest'])}")
         if "kill" in r:
             k = r["kill"]
             print(

@@ -241,6 +241,8 @@ def start(replicas: int, port: int, *, address: str = "127.0.0.1", state: Path |
             "COCKPIT_DATABASE_URL": cluster.database_url,
             "FORWARDED_ALLOW_IPS": "",  # the peer is nginx; never take a client's forwarding header for it
             "PYTHONUNBUFFERED": "1",
+            # The replicas' observation snapshots, shared on this machine (data/store/snapshot.py), unless set.
+            "COCKPIT_CACHE_DIR": os.environ.get("COCKPIT_CACHE_DIR") or str(state / "cache"),
         }
         # One cookie secret (Streamlit takes it only from the environment or a file): a cookie signed by one
         # replica is valid on every other.

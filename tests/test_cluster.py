@@ -78,6 +78,8 @@ def test_a_page_and_an_upload_through_nginx_in_chromium(two_replicas, browser_pa
     expect(page.get_by_text(re.compile("invalid session", re.I))).to_have_count(0)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert browser_page.external == [] and browser_page.errors == []
+    # The replicas read the observations once from PostgreSQL and keep the snapshot in the cluster's folder.
+    assert list((deploy.Path(two_replicas.state) / "cache").glob("observations-*.parquet"))
 
 
 def test_off_loopback_nginx_forwards_the_address_and_needs_sign_in(monkeypatch, tmp_path):
