@@ -42,6 +42,29 @@ def test_a_new_data_version_or_another_scope_builds_afresh(world):
     assert built == ["v1", "v2", "scoped"]
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("t", 1), ("t", "1")),  # a number is not its text
+        (("t", 1), ("t", 1.5)),
+        (("t", None), ("t", "None")),
+        (("t", ("a", "b")), ("t", "a", "b")),  # nesting counts
+        (("t", "a,b"), ("t", "a", "b")),
+        (("t", "x'"), ("t", 'x"')),
+    ],
+)
+def test_keys_that_differ_never_meet(world, a, b):
+    assert cache.key_text(a) != cache.key_text(b)
+    assert cache.shared(a, lambda: "first") == "first"
+    assert cache.shared(b, lambda: "second") == "second"
+
+
+def test_a_key_with_other_values_is_hashed_as_it_is():
+    key = ("t", frozenset({1}))
+    assert cache.key_text(key) is key
+    assert cache.key_text(("t", 1, ("a", None))) == "('t', 1, ('a', None))"
+
+
 def test_the_shared_cache_is_bounded_and_evicts(world):
     limit, built = 256, []  # max_entries of cache._shared
     for n in range(limit + 1):
