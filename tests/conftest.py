@@ -27,6 +27,8 @@ os.environ.pop("COCKPIT_DATABASE_URL", None)
 os.environ["COCKPIT_TODAY"] = "2026-12-02"
 # A commit in a test does not start the precompute job (minutes of forecasting); tests/test_precompute*.py turn it on.
 os.environ["COCKPIT_PRECOMPUTE"] = "0"
+# Forecast runs stay in the test process (ui.cache.workers): a pool per test process costs each ~280 MB a worker.
+os.environ["COCKPIT_RUN_WORKERS"] = "1"
 
 import basket_support  # noqa: E402
 from pg import postgres_url  # noqa: E402

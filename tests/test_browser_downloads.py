@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 from test_browser import TIMEOUT_MS, wait_for_app
@@ -32,7 +34,7 @@ def test_a_download_menu_opens_with_its_buttons_and_downloads(app_url, browser_p
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name=pick).click()
     assert download.value.suggested_filename.endswith(suffix)
-    body = open(download.value.path(), "rb").read()
+    body = Path(download.value.path()).read_bytes()
     assert (b"<svg" in body[:500]) if suffix == ".svg" else body.count(b"\n") > 2
 
 

@@ -146,6 +146,7 @@ def test_one_series_is_fitted_alone_its_calibration_computed_once(obs, monkeypat
 
 def test_a_slow_models_calibration_runs_on_the_worker_processes(monkeypatch):
     """ARIMA's or Prophet's run over the regions would hold the server's interpreter lock for 10-50 s (issue 22)."""
+    monkeypatch.delenv(cache.WORKERS_VARIABLE)  # as served (the tests keep runs in this process)
     cache.calibration.clear()
     cache._series_alone.clear()
     cache.forecast_run.clear()
@@ -164,6 +165,25 @@ def test_a_slow_models_calibration_runs_on_the_worker_processes(monkeypatch):
     assert not at.exception
     # per model: the calibration over the regions reporting it (one here), then the series alone in this process
     assert asked == [("arima", 1, -1), ("arima", 1, 1), ("theta", 1, 1), ("theta", 1, 1)]
+
+
+def test_a_calibration_over_the_provinces_runs_on_the_worker_processes(obs, monkeypatch):
+    monkeypatch.delenv(cache.WORKERS_VARIABLE)
+    cache.calibration.clear()
+    cache._series_alone.clear()
+    cache.forecast_run.clear()
+    asked = []
+    real = forecasting.run
+
+    def record(df, *args, **kwargs):
+        asked.append((df["unique_id"].nunique(), kwargs.get("n_jobs", 1)))
+        return real(df, *args, **{**kwargs, "n_jobs": 1})  # the workers' results are this process's
+
+    monkeypatch.setattr(forecasting, "run", record)
+    at = run_page({"indicator": "gdp", "region": "440000", "h": "4", "model": "ets"})
+    assert not at.exception
+    assert asked == [(len(reporting(obs, "gdp")), -1), (1, 1)]  # the provinces on the workers; Guangdong here
+    assert cache.workers("ets", (), cache.POOL_MIN_SERIES - 1) == 1
 
 
 def test_batch_backtests_the_comparison_models_only_when_asked(monkeypatch):

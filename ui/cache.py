@@ -14,6 +14,7 @@ part of its cache key, so a result computed for one scope is never served to ano
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -521,7 +522,8 @@ def forecast_run(
     frame = series_frame(indicator_id, region_codes)
     breaks = breaks_apply(indicator_id)
     if _progress is None:
-        return forecasting.run(frame, h, model=model, models=models, breaks=breaks, n_jobs=workers(model, models))
+        jobs = workers(model, models, len(region_codes))
+        return forecasting.run(frame, h, model=model, models=models, breaks=breaks, n_jobs=jobs)
     bar = st.progress(0.0)
 
     def report(done: int, total: int) -> None:
@@ -532,16 +534,25 @@ def forecast_run(
     return result
 
 
-def workers(model: str, models: tuple[str, ...]) -> int:
-    """Worker processes for a run over an indicator's regions: every core, at a lower priority, when it fits a slow
-    model (ARIMA, Prophet), else this process.
+#: A run over at least this many series (an indicator across the provinces) goes to the worker processes.
+POOL_MIN_SERIES = 8
+#: "1": every run in this process (the tests set it: each test process would start a pool of its own).
+WORKERS_VARIABLE = "COCKPIT_RUN_WORKERS"
 
-    Such a run (the calibration of a method the precompute did not store) takes 10–50 s. In this process it held the
-    interpreter lock all along, and every other session of the replica waited: the slowest clicks of issue 22's load
-    benchmark (10–56 s, all of them a model or an indicator changed on the Forecast or Scenarios page) and most of its
-    p95. On the workers it waits for other processes, which give way to the pages being viewed.
+
+def workers(model: str, models: tuple[str, ...], series: int) -> int:
+    """Worker processes for a run the page waits for: every core, at a lower priority, for a run over an indicator's
+    regions or with a slow model (ARIMA, Prophet), else this process.
+
+    Such a run (the calibration of a method the precompute did not store) takes 1–5 s with the fast models and
+    10–50 s with a slow one. In this process it held the interpreter lock all along, and every other session of the
+    replica waited: the slowest clicks of issue 22's load benchmark (a model or an indicator changed on the Forecast
+    or Scenarios page) and most of its p95. On the workers it waits for other processes, which give way to the
+    pages being viewed.
     """
-    return -1 if forecasting.is_slow(model, models) else 1
+    if os.environ.get(WORKERS_VARIABLE) == "1":
+        return 1
+    return -1 if forecasting.is_slow(model, models) or series >= POOL_MIN_SERIES else 1
 
 
 def series_run(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
