@@ -55,6 +55,7 @@ CONTRACT = [
     ),
     pytest.param(lambda: make_model("ets_damped", 4), id="ets_damped"),
     pytest.param(lambda: make_model("dotm", 4), id="dotm"),
+    pytest.param(lambda: make_model("ces", 4), id="ces"),
     pytest.param(lambda: make_model("combination", 4), id="combination-seasonal"),
     pytest.param(lambda: make_model("combination", 1), id="combination-yearly"),
 ]
@@ -230,7 +231,11 @@ def test_prophet_missing_library_says_how_to_install(monkeypatch):
         ProphetModel().fit(np.arange(10.0))
 
 
-@pytest.mark.parametrize("build", [lambda: ETS(season_length=4), lambda: ARIMA(season_length=4)], ids=["ets", "arima"])
+@pytest.mark.parametrize(
+    "build",
+    [lambda: ETS(season_length=4), lambda: ARIMA(season_length=4), lambda: make_model("ces", 4)],
+    ids=["ets", "arima", "ces"],
+)
 def test_frozen_keeps_the_automatic_choices(build, trending):
     """Backtests reuse the form chosen on the oldest window: refitting it on the same data gives the same model."""
     fitted = build().fit(trending.to_numpy())
@@ -240,6 +245,13 @@ def test_frozen_keeps_the_automatic_choices(build, trending):
     assert refitted.describe() == fitted.describe()
     pd.testing.assert_frame_equal(refitted.predict(4), fitted.predict(4), rtol=1e-4)
     assert Naive().frozen().get_params() == {}
+
+
+def test_ces_on_a_constant_series():
+    """statsforecast fits a naive model, not a CES, to a constant series; the wrapper still describes and freezes."""
+    model = make_model("ces", 4).fit(np.full(12, 5.0))
+    assert model.describe() == "CES (constant series: naive)" and model.frozen().get_params()["form"] == "Z"
+    np.testing.assert_allclose(model.predict(3, level=())["mean"], 5.0)
 
 
 def test_cached_normal_quantiles_match_scipy():
