@@ -1,13 +1,13 @@
 """Issue 15: which combination should the default use for quarterly and monthly series? Chosen on training data only.
 
 Data: ../shared/bench/tourism (see its SOURCE.md); only the ``train`` split is read. Every candidate member (the
-product's own ETS, damped ETS, Theta, dynamic optimised Theta, CES, seasonal naive and ARIMA,
-``forecasting.single_models``, and ``arima_small``, an ARIMA with a narrower search defined here only) is fitted at
-two held-back training origins: ``train`` minus its last ``h`` points, scored on those ``h`` points (origin −1, the
-choice), and ``train`` minus ``2h``, scored on the next ``h`` (origin −2, a check). Quarterly h=8, monthly h=24, as
-the competition. A combination's forecast is its members' forecasts combined point by point, leaving out a member that
-failed on that series, as :class:`forecasting.combine.Combination` does. The candidates are every mean and median of
-3 to 5 members, and each member alone.
+product's own ETS, damped ETS, Theta, dynamic optimised Theta, CES, seasonal naive, ARIMA and ``arima_small``, ARIMA
+with a narrow order search; ``forecasting.single_models``) is fitted at two held-back training origins: ``train`` minus
+its last ``h`` points, scored on those ``h`` points (origin −1, the choice), and ``train`` minus ``2h``, scored on the
+next ``h`` (origin −2, a check). Quarterly h=8, monthly h=24, as the competition. A combination's forecast is its
+members' forecasts combined point by point, leaving out a member that failed on that series, as
+:class:`forecasting.combine.Combination` does. The candidates are every mean and median of 3 to 5 members, and each
+member alone.
 
 Printed per frequency and origin: MASE (scale: in-sample seasonal-naive MAE of the training window) and sMAPE of the
 best candidates, best MASE first; the rule, fixed before the run, is the lowest MASE at origin −1 among the cheap
@@ -32,7 +32,6 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,9 +39,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forecasting.backtest import mase_scale  # noqa: E402
-from forecasting.base import Forecaster  # noqa: E402
 from forecasting.single_models import make_single_model  # noqa: E402
-from forecasting.statistical import ARIMA  # noqa: E402
 
 SHORT = {"seasonal_naive": "snaive"}
 DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tourism"
@@ -62,28 +59,6 @@ CANDIDATES: dict[str, tuple[tuple[str, ...], str]] = {
 CURRENT = {4: "median(ets, theta, snaive, arima)", 12: "mean(ets, theta, snaive)"}
 
 
-class SmallARIMA(ARIMA):
-    """ARIMA with a narrower search, a candidate only here: orders up to (1,d,1)(1,D,1), total order 3, at most 15
-    models, conditional-sum-of-squares search. About a quarter of the full search's CPU on monthly tourism series."""
-
-    name = "arima_small"
-
-    def _engine(self) -> Any:
-        if self.order is not None:
-            return super()._engine()
-        from statsforecast.models import AutoARIMA
-
-        return AutoARIMA(
-            season_length=self.season_length,
-            **{"max_p": 1, "max_q": 1, "max_P": 1, "max_Q": 1, "max_order": 3},
-            **{"start_p": 1, "start_q": 1, "start_P": 0, "start_Q": 0, "nmodels": 15, "approximation": True},
-        )
-
-
-def make_member(name: str, season_length: int) -> Forecaster:
-    return SmallARIMA(season_length) if name == "arima_small" else make_single_model(name, season_length)
-
-
 def fit_series(task: tuple) -> tuple[str, dict]:
     """Each member's point forecast at each held-back origin (``None`` when it fails), and its CPU seconds."""
     uid, y, m, h = task
@@ -95,7 +70,7 @@ def fit_series(task: tuple) -> tuple[str, dict]:
             started = time.process_time()
             try:
                 with np.errstate(all="ignore"):
-                    mean = make_member(name, m).fit(y[:cut]).forecast_arrays(h, ())["mean"]
+                    mean = make_single_model(name, m).fit(y[:cut]).forecast_arrays(h, ())["mean"]
                 out[(o, name)] = mean if np.isfinite(mean).all() else None
             except Exception:
                 out[(o, name)] = None

@@ -32,8 +32,8 @@ def forecast(
         level: interval levels in percent.
         model: ``"combination"`` (the default: a fixed combination, see :mod:`forecasting.registry`), ``"auto"``
             (chosen per series by backtest), ``"ensemble"``, or a registered single model (``naive``,
-            ``seasonal_naive``, ``drift``, ``ets``, ``ets_damped``, ``arima``, ``theta``, ``dotm``, ``ces``,
-            ``prophet``).
+            ``seasonal_naive``, ``drift``, ``ets``, ``ets_damped``, ``arima``, ``arima_small``, ``theta``, ``dotm``,
+            ``ces``, ``prophet``).
 
     Returns:
         One row per series and step: ``unique_id, ds, <model>, <model>-lo-<l>, <model>-hi-<l>…`` (``<model>`` is

@@ -13,7 +13,7 @@ from forecasting.base import Forecaster
 from forecasting.baseline import Drift, Naive, SeasonalNaive
 from forecasting.errors import UnknownModelError
 from forecasting.prophet_model import ProphetModel
-from forecasting.statistical import ARIMA, CES, ETS, DampedETS, DynamicTheta, Theta
+from forecasting.statistical import ARIMA, CES, ETS, DampedETS, DynamicTheta, SmallARIMA, Theta
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ SINGLE_MODELS: dict[str, ModelInfo] = {
         ModelInfo("ets", lambda m: ETS(season_length=m), "exponential smoothing, form chosen by AICc"),
         ModelInfo("ets_damped", lambda m: DampedETS(season_length=m), "exponential smoothing, damped trend"),
         ModelInfo("arima", lambda m: ARIMA(season_length=m), "ARIMA, orders chosen by a stepwise AICc search"),
+        ModelInfo("arima_small", lambda m: SmallARIMA(season_length=m), "ARIMA, a narrow and fast order search"),
         ModelInfo("theta", lambda m: Theta(season_length=m), "Theta method (M3 competition winner)"),
         ModelInfo("dotm", lambda m: DynamicTheta(season_length=m), "dynamic optimised Theta"),
         ModelInfo("ces", lambda m: CES(season_length=m), "complex exponential smoothing, season chosen by AICc"),

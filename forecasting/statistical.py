@@ -185,7 +185,7 @@ class ARIMA(_StatsForecastModel):
             return self.clone()
         p, q, sp, sq, _, d, sd = self.model_.model_["arma"]
         coef = self.model_.model_["coef"]
-        return ARIMA(
+        return type(self)(
             self.season_length, (p, d, q), (sp, sd, sq), "intercept" in coef, "drift" in coef, self.approximation
         )
 
@@ -195,6 +195,28 @@ class ARIMA(_StatsForecastModel):
         from statsforecast.arima import arima_string
 
         return arima_string(self.model_.model_).strip()
+
+
+class SmallARIMA(ARIMA):
+    """ARIMA with a narrow order search: up to (1,d,1)(1,D,1), total order 3, at most 15 models, the search by
+    conditional sum of squares (the chosen orders then fitted by maximum likelihood).
+
+    About a quarter of the full search's CPU on a monthly series (160 against 630 ms on the tourism series), cheap
+    enough for a member of the monthly default; a fixed ``order`` fits as :class:`ARIMA` does.
+    """
+
+    name = "arima_small"
+
+    def _engine(self) -> Any:
+        if self.order is not None:
+            return super()._engine()
+        from statsforecast.models import AutoARIMA
+
+        return AutoARIMA(
+            season_length=self.season_length,
+            **{"max_p": 1, "max_q": 1, "max_P": 1, "max_Q": 1, "max_order": 3, "nmodels": 15},
+            **{"start_p": 1, "start_q": 1, "start_P": 0, "start_Q": 0, "approximation": True},
+        )
 
 
 class Theta(_StatsForecastModel):

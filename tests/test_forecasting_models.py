@@ -56,6 +56,7 @@ CONTRACT = [
     pytest.param(lambda: make_model("ets_damped", 4), id="ets_damped"),
     pytest.param(lambda: make_model("dotm", 4), id="dotm"),
     pytest.param(lambda: make_model("ces", 4), id="ces"),
+    pytest.param(lambda: make_model("arima_small", 4), id="arima_small"),
     pytest.param(lambda: make_model("combination", 4), id="combination-seasonal"),
     pytest.param(lambda: make_model("combination", 1), id="combination-yearly"),
 ]
@@ -233,8 +234,13 @@ def test_prophet_missing_library_says_how_to_install(monkeypatch):
 
 @pytest.mark.parametrize(
     "build",
-    [lambda: ETS(season_length=4), lambda: ARIMA(season_length=4), lambda: make_model("ces", 4)],
-    ids=["ets", "arima", "ces"],
+    [
+        lambda: ETS(season_length=4),
+        lambda: ARIMA(season_length=4),
+        lambda: make_model("arima_small", 4),
+        lambda: make_model("ces", 4),
+    ],
+    ids=["ets", "arima", "arima_small", "ces"],
 )
 def test_frozen_keeps_the_automatic_choices(build, trending):
     """Backtests reuse the form chosen on the oldest window: refitting it on the same data gives the same model."""
@@ -242,7 +248,7 @@ def test_frozen_keeps_the_automatic_choices(build, trending):
     frozen = fitted.frozen()
     assert not frozen.is_fitted and frozen.get_params() != build().get_params()
     refitted = frozen.fit(trending.to_numpy())
-    assert refitted.describe() == fitted.describe()
+    assert refitted.describe() == fitted.describe() and refitted.name == fitted.name
     pd.testing.assert_frame_equal(refitted.predict(4), fitted.predict(4), rtol=1e-4)
     assert Naive().frozen().get_params() == {}
 
