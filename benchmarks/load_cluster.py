@@ -75,7 +75,7 @@ class Step:
     rss_base: dict[str, float] = field(default_factory=dict)
     rss_peak: dict[str, float] = field(default_factory=dict)
     killed: tuple[float, str] | None = None  # (when, replica address)
-    clicks: list[tuple[float, str]] = field(default_factory=list)  # (latency, what: page or page · widget key)
+    clicks: list[tuple[float, float, str]] = field(default_factory=list)  # (when, latency, what: page or widget=option)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -106,7 +106,7 @@ async def tab(port: int, step: Step, i: int, end: float, t0: float, args) -> Non
                 what = f"{on_page} · {widget.rsplit('-', 1)[-1]}={session.states[widget].string_value}"
             else:
                 what = f"open {page}"
-            step.clicks.append((latency, f"{what}{' (first)' if started < args.think[1] else ''}"))
+            step.clicks.append((started, latency, f"{what}{' (first)' if started < args.think[1] else ''}"))
         except Exception as exc:  # noqa: BLE001 - every failure is a figure here, the run goes on
             replica = session.replica if session else None
             step.errors.append((time.monotonic() - t0, replica, f"{type(exc).__name__}: {exc}"[:160]))
@@ -207,6 +207,7 @@ def summary(step: Step) -> dict:
     cut = step.killed[0] if step.killed else float("inf")
     before = [lat for t, lat, _ in step.done if t < cut]
     grown = sum(step.rss_peak.values()) - sum(step.rss_base.values())
+    clicks = [(lat, what) for t, lat, what in step.clicks if t < cut]
     out = {
         "target": step.target,
         "sessions": step.level,
@@ -221,11 +222,11 @@ def summary(step: Step) -> dict:
         "error_samples": sorted({e[2] for e in step.errors})[:3],
         # What the slowest clicks were: a page opened or a widget (by its key) changed; "(first)" within the first
         # think time of the step, while the tabs are still opening their first pages.
-        "slowest": [f"{lat * 1000:.0f} ms {what}" for lat, what in sorted(step.clicks, reverse=True)[:8]],
+        "slowest": [f"{lat * 1000:.0f} ms {what}" for lat, what in sorted(clicks, reverse=True)[:8]],
         # The same clicks less those asking for a slow model (ARIMA, Prophet: a run over the indicator's regions,
         # 10-60 s, that the clicking session alone waits for): what the other clicks wait.
-        "p95_not_slow_model_ms": pct([lat for lat, what in step.clicks if not SLOW_MODEL.search(what)], 0.95),
-        "slow_model_clicks": sum(1 for _, what in step.clicks if SLOW_MODEL.search(what)),
+        "p95_not_slow_model_ms": pct([lat for lat, what in clicks if not SLOW_MODEL.search(what)], 0.95),
+        "slow_model_clicks": sum(1 for _, what in clicks if SLOW_MODEL.search(what)),
     }
     if step.killed:
         dead = step.killed[1]
