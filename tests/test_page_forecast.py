@@ -144,30 +144,11 @@ def test_one_series_is_fitted_alone_its_calibration_computed_once(obs, monkeypat
     assert calls[2:] == [(1, forecasting.DEFAULT_CANDIDATES)]  # another province: the calibration is reused
 
 
-def test_a_slow_models_calibration_runs_on_the_worker_processes(monkeypatch):
-    """ARIMA's or Prophet's run over the regions would hold the server's interpreter lock for 10-50 s (issue 22)."""
-    monkeypatch.delenv(cache.WORKERS_VARIABLE)  # as served (the tests keep runs in this process)
-    cache.calibration.clear()
-    cache._series_alone.clear()
-    cache.forecast_run.clear()
-    asked = []
-    real = forecasting.run
-
-    def record(df, *args, **kwargs):
-        asked.append((kwargs["model"], df["unique_id"].nunique(), kwargs.get("n_jobs", 1)))
-        # The workers' results equal this process's (test_forecasting_run); here the chunks stay in this process.
-        return real(df, *args, **{**kwargs, "n_jobs": 1})
-
-    monkeypatch.setattr(forecasting, "run", record)
-    at = run_page({"indicator": "gdp_quarterly", "region": "100000", "h": "4", "model": "arima"})
-    assert not at.exception
-    at.selectbox(key="fc_model").set_value("theta").run()
-    assert not at.exception
-    # per model: the calibration over the regions reporting it (one here), then the series alone in this process
-    assert asked == [("arima", 1, -1), ("arima", 1, 1), ("theta", 1, 1), ("theta", 1, 1)]
-
-
-def test_a_calibration_over_the_provinces_runs_on_the_worker_processes(obs, monkeypatch):
+@pytest.fixture
+def runs_as_served(monkeypatch) -> list[tuple[str, int, int]]:
+    """The page's ``forecasting.run`` calls as (model, series, worker processes asked for), with the worker pool on
+    as when served (the tests keep runs in this process) and cold caches. The runs themselves stay in this process:
+    the workers' results equal it (test_forecasting_run)."""
     monkeypatch.delenv(cache.WORKERS_VARIABLE)
     cache.calibration.clear()
     cache._series_alone.clear()
@@ -176,13 +157,28 @@ def test_a_calibration_over_the_provinces_runs_on_the_worker_processes(obs, monk
     real = forecasting.run
 
     def record(df, *args, **kwargs):
-        asked.append((df["unique_id"].nunique(), kwargs.get("n_jobs", 1)))
-        return real(df, *args, **{**kwargs, "n_jobs": 1})  # the workers' results are this process's
+        asked.append((kwargs["model"], df["unique_id"].nunique(), kwargs.get("n_jobs", 1)))
+        return real(df, *args, **{**kwargs, "n_jobs": 1})
 
     monkeypatch.setattr(forecasting, "run", record)
+    return asked
+
+
+def test_a_slow_models_calibration_runs_on_the_worker_processes(runs_as_served):
+    """ARIMA's or Prophet's run over the regions would hold the server's interpreter lock for 10-50 s (issue 22)."""
+    at = run_page({"indicator": "gdp_quarterly", "region": "100000", "h": "4", "model": "arima"})
+    assert not at.exception
+    at.selectbox(key="fc_model").set_value("theta").run()
+    assert not at.exception
+    # per model: the calibration over the regions reporting it (one here), then the series alone in this process
+    assert runs_as_served == [("arima", 1, -1), ("arima", 1, 1), ("theta", 1, 1), ("theta", 1, 1)]
+
+
+def test_a_calibration_over_the_provinces_runs_on_the_worker_processes(obs, runs_as_served):
     at = run_page({"indicator": "gdp", "region": "440000", "h": "4", "model": "ets"})
     assert not at.exception
-    assert asked == [(len(reporting(obs, "gdp")), -1), (1, 1)]  # the provinces on the workers; Guangdong here
+    provinces = len(reporting(obs, "gdp"))
+    assert runs_as_served == [("ets", provinces, -1), ("ets", 1, 1)]  # the provinces on the workers; one here
     assert cache.workers("ets", (), cache.POOL_MIN_SERIES - 1) == 1
 
 
