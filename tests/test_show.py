@@ -119,16 +119,19 @@ def test_a_table_becomes_arrow_and_formats_once_per_frame_and_decimals(monkeypat
     original_convert, original_formats = show._arrow, show.column_formats
     monkeypatch.setattr(show, "_arrow", lambda *a: converted.append(1) or original_convert(*a))
     monkeypatch.setattr(show, "column_formats", lambda *a: formatted.append(1) or original_formats(*a))
+    def prepared(frame, meta):  # what show.table hands st.dataframe for a frame drawn as it is
+        return show._arrow_of(frame), show._formats(frame, meta)
+
     frame = pd.DataFrame({"region": ["广东", "江苏"], "value": [129118.6, 137008.0]})
-    first = show._prepared(frame, TableMeta("T", "S"))
-    again = show._prepared(frame, TableMeta("Other title", "S"))  # title and source do not change what is drawn
+    first = prepared(frame, TableMeta("T", "S"))
+    again = prepared(frame, TableMeta("Other title", "S"))  # title and source do not change what is drawn
     assert again[0] is first[0] and again[1] is first[1] and (len(converted), len(formatted)) == (1, 1)
     data, formats = first
     assert data.to_pandas().equals(frame) and formats == {"value": "%,.1f"}
-    data, formats = show._prepared(frame, TableMeta("T", "S", decimals={"value": 0}))
+    data, formats = prepared(frame, TableMeta("T", "S", decimals={"value": 0}))
     assert formats == {"value": "%,.0f"} and (len(converted), len(formatted)) == (1, 2)  # the Arrow form is kept
     copy = frame.copy()  # a new frame, even with equal values, is prepared anew
-    assert show._prepared(copy, TableMeta("T", "S"))[1] == {"value": "%,.1f"} and len(converted) == 2
+    assert prepared(copy, TableMeta("T", "S"))[1] == {"value": "%,.1f"} and len(converted) == 2
 
 
 def _mixed_table() -> None:
@@ -146,3 +149,20 @@ def test_a_table_arrow_refuses_is_still_drawn(local_basket):
     assert not at.exception
     assert at.dataframe[0].value["value"].tolist() == [1.5, 2.0]
     assert at.dataframe[0].value["note"].astype(str).tolist() == ["1", "二"]
+
+
+def test_a_table_drawn_through_a_screen_copy_converts_only_the_copy(monkeypatch):
+    """The export keeps the frame; what is drawn is the screen copy, so only the copy becomes Arrow."""
+    import pandas as pd
+
+    from ui import show
+
+    converted = []
+    original = show._arrow
+    monkeypatch.setattr(show, "_arrow", lambda f: converted.append(f) or original(f))
+    monkeypatch.setattr(show.st, "dataframe", lambda data, **kwargs: None)
+    monkeypatch.setattr(show.basket, "controls", lambda *a, **k: None)
+    frame = pd.DataFrame({"region": ["广东"], "value": [1.0]})
+    screen = frame.assign(value=["—"])
+    show.table(frame, show.TableMeta("T", "S"), "k", shown=screen)
+    assert len(converted) == 1 and converted[0] is screen

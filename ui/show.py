@@ -137,14 +137,13 @@ def _kept(frame: pd.DataFrame, key: Hashable, make: Callable[[], Any]) -> Any:
     return memo[key]
 
 
-def _prepared(frame: pd.DataFrame, meta: TableMeta) -> tuple[Any, dict[str, str]]:
-    """What `st.dataframe` is handed for `frame` and each numeric column's number format (by this meta's decimals)."""
-    formats = _kept(
+def _formats(frame: pd.DataFrame, meta: TableMeta) -> dict[str, str]:
+    """Each numeric column's number format (by this meta's decimals), kept on the frame."""
+    return _kept(
         frame,
         ("formats", *sorted(meta.decimals.items())),
         lambda: {str(column): number_format(*style) for column, style in column_formats(frame, meta).items()},
     )
-    return _arrow_of(frame), formats
 
 
 def _arrow_of(frame: pd.DataFrame) -> Any:
@@ -182,10 +181,13 @@ def table(
             separators and one number of decimals each, as the exports write them).
         dataframe: other `st.dataframe` options (height, column_config …).
     """
-    data, formats = _prepared(frame, meta)
-    if shown is not None:  # a screen copy (text in gaps) or a Styler: the export keeps `frame`
-        data = _arrow_of(shown) if isinstance(shown, pd.DataFrame) else shown
-    config: dict[str, Any] = {column: st.column_config.NumberColumn(format=f) for column, f in formats.items()}
+    # A screen copy (text in gaps) or a Styler is drawn instead of `frame`, which the export keeps: only the one drawn
+    # is converted to Arrow.
+    drawn = frame if shown is None else shown
+    data = _arrow_of(drawn) if isinstance(drawn, pd.DataFrame) else drawn
+    config: dict[str, Any] = {
+        column: st.column_config.NumberColumn(format=f) for column, f in _formats(frame, meta).items()
+    }
     config.update(dataframe.pop("column_config", None) or {})
     st.dataframe(data, hide_index=True, column_config=config, **dataframe)
     basket.controls("table", frame, meta.title, meta.source, key, caption=caption, meta=meta)
