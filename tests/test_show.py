@@ -119,6 +119,7 @@ def test_a_table_becomes_arrow_and_formats_once_per_frame_and_decimals(monkeypat
     original_convert, original_formats = show._arrow, show.column_formats
     monkeypatch.setattr(show, "_arrow", lambda *a: converted.append(1) or original_convert(*a))
     monkeypatch.setattr(show, "column_formats", lambda *a: formatted.append(1) or original_formats(*a))
+
     def prepared(frame, meta):  # what show.table hands st.dataframe for a frame drawn as it is
         return show._arrow_of(frame), show._formats(frame, meta)
 
