@@ -161,10 +161,12 @@ class Session:
         merged.values = {w: self.page_run.values.get(w) for w in kept} | run.values
         self.page_run = merged
 
-    async def open_page(self, page: str) -> float:
-        """A click on the page in the navigation: seconds from the request to the finished run."""
+    async def open_page(self, page: str, query: str = "") -> float:
+        """A click on the page in the navigation (or a link to it with `query`, ``tab=ranking``): seconds from the
+        request to the finished run."""
         msg = BackMsg()
         msg.ParseFromString(rerun_message(page))
+        msg.rerun_script.query_string = query
         self.page, self.states, self.page_run = page, {}, Run()
         return await self._rerun(msg)
 

@@ -16,6 +16,10 @@ from ui.footer import source_line
 from ui.i18n import current_lang, pick, t
 from ui.inert import inert
 
+# The "data table" expander under the chart: its table is made and drawn only while it is open (Streamlit's lazy
+# expander: opening it reruns this part).
+DATA_TABLE = "ind_data_table"
+
 lang = current_lang()
 actor = auth.gate()
 cat, reg = cache.catalogue(), cache.regions()
@@ -107,36 +111,12 @@ def analysis() -> None:
         "multiples": t("indicators.tab_multiples"),
         "meta": t("indicators.tab_meta"),
     }
-    _, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
+    # Only the open tab is worked out and drawn: a click on another reruns this part (the tabs rerun on change), so
+    # the hidden tabs' ranking, small multiples and metadata cost a view nothing (issue 17).
+    active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
     url.write()
-    tab_chart, tab_rank, tab_multi, tab_meta = tabs.values()
     selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
     meta = ChartMeta(title=title, source=footer, unit=unit)
-    with tab_chart:
-        if shown["value"].notna().any():
-            fig = cache.shared(
-                ("ind-ts", selection, lang),
-                lambda: charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks),
-            )
-            facts = (
-                functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None
-            )  # when added
-            show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
-        elif chosen:
-            st.info(t("indicators.no_values"))
-        st.caption(inert(footer))
-        if revisions:
-            st.caption(vn.revisions_note(revisions, ind.freq, lang))
-        if info.derived:
-            st.caption(t("indicators.derived_note", how=pick(info.derived)))
-        if shown["value"].notna().any():  # the charted numbers as a table: its own buttons go with it, only when shown
-            with st.expander(t("indicators.data_table")):
-                export = explore.series_export(shown, reg, info, ind.freq, lang)
-                show.table(
-                    export,
-                    TableMeta(title, footer, decimals={export.columns[-1]: info.decimals}),  # the value column
-                    f"ind-series-{selection}",
-                )
 
     @auth.fragment
     def ranking() -> None:
@@ -176,25 +156,47 @@ def analysis() -> None:
             bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
             show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
 
-    with tab_rank:
-        ranking()
-
-    with tab_multi:
-        if shown["value"].notna().any():
-            multiples = cache.shared(
-                ("ind-multi", selection, lang),
-                lambda: charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks),
+    with tabs[active]:
+        if active == "chart":
+            if shown["value"].notna().any():
+                fig = cache.shared(
+                    ("ind-ts", selection, lang),
+                    lambda: charts.time_series(shown, reg, title, unit, info.decimals, lang, marks=marks),
+                )
+                facts = (
+                    functools.partial(series_facts, rows, ind, chosen[0], reg) if view == "level" else None
+                )  # when added
+                show.chart(fig, meta, f"ind-ts-{selection}", facts=facts)
+            elif chosen:
+                st.info(t("indicators.no_values"))
+            st.caption(inert(footer))
+            if revisions:
+                st.caption(vn.revisions_note(revisions, ind.freq, lang))
+            if info.derived:
+                st.caption(t("indicators.derived_note", how=pick(info.derived)))
+            if shown["value"].notna().any():  # the charted numbers as a table, with its own buttons, once opened
+                with st.expander(t("indicators.data_table"), key=DATA_TABLE, on_change="rerun") as box:
+                    if box.open:
+                        export = explore.series_export(shown, reg, info, ind.freq, lang)
+                        decimals = {export.columns[-1]: info.decimals}  # the value column
+                        show.table(export, TableMeta(title, footer, decimals=decimals), f"ind-series-{selection}")
+        elif active == "ranking":
+            ranking()
+        elif active == "multiples":
+            if shown["value"].notna().any():
+                multiples = cache.shared(
+                    ("ind-multi", selection, lang),
+                    lambda: charts.small_multiples(shown, reg, title, unit, info.decimals, lang, marks=marks),
+                )
+                show.chart(multiples, meta, f"ind-multi-{selection}")
+            st.caption(inert(footer))
+        else:
+            checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
+            vintage_rows = vn.provenance_rows(
+                ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang, cache.current_uploads()
             )
-            show.chart(multiples, meta, f"ind-multi-{selection}")
-        st.caption(inert(footer))
-
-    with tab_meta:
-        checked = cache.indicator_revisions(ind.id) if ind.kind == "level" else None
-        vintage_rows = vn.provenance_rows(
-            ind, cache.source_spans(ind.id), cache.indicator_join(ind.id), checked, lang, cache.current_uploads()
-        )
-        for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
-            st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")
+            for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
+                st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")
 
 
 analysis()

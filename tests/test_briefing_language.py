@@ -36,6 +36,18 @@ def allowed_place_names() -> set[str]:
     return {name for r in regions if not r.en or CJK.search(r.en) for name in (r.zh, r.short_zh)}
 
 
+def opened(at, page: str):
+    """The page as shown, then (Indicators) with its data table and each other tab opened in turn, as clicks do:
+    only the open tab and an opened expander are drawn."""
+    yield at
+    if page == "indicators":
+        at.session_state["ind_data_table"] = True
+        yield at.run()
+        for index in (1, 2):  # ranking, small multiples
+            at.session_state["ind_tab"] = at.tabs[index].label
+            yield at.run()
+
+
 def collect(lang: str) -> list[PackItem]:
     """The basket after clicking every "add to briefing" button of the pages, shown in `lang`."""
     basket_support.empty()
@@ -43,11 +55,12 @@ def collect(lang: str) -> list[PackItem]:
         at = open_page(page, query, lang, timeout=240)
         if page == "scenarios":
             two_scenarios(at)
-        keys = [b.key for b in at.button if b.key and b.key.startswith("basket_add_")]
-        assert keys, f"{page}: nothing to add to the briefing"
-        for key in keys:
-            at.button(key=key).click().run()
-            assert not at.exception, at.exception
+        for shown in opened(at, page):
+            keys = [b.key for b in shown.button if b.key and b.key.startswith("basket_add_")]
+            assert keys, f"{page}: nothing to add to the briefing"
+            for key in keys:
+                at.button(key=key).click().run()
+                assert not at.exception, at.exception
     items = basket_support.stored_items()  # what the pages' sessions stored for the local user
     basket_support.empty()
     return items

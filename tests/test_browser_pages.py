@@ -18,11 +18,22 @@ def test_a_clicked_tab_goes_into_the_link_and_a_reload_keeps_it(app_url, browser
     page.get_by_test_id("stSidebarNavLink").filter(has_text="指标").click()
     expect(page).to_have_url(re.compile(r"/indicators\?"), timeout=TIMEOUT_MS)
     wait_for_app(page)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator("[data-testid='stExpander']")).to_have_count(1, timeout=TIMEOUT_MS)  # the data table's
+    expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(0)  # … made only when opened
+    panel.get_by_text("数据表", exact=True).click()
+    expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=TIMEOUT_MS)
+    wait_for_app(page)
     page.get_by_role("tab", name="地区排名").click()
     expect(page).to_have_url(re.compile(r"tab=ranking"), timeout=TIMEOUT_MS)
+    # Only the open tab is drawn: the click reran the part and drew the ranking's table and bars in its panel.
+    expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(panel.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(panel).to_contain_text("排名", timeout=TIMEOUT_MS)
     page.reload()
     wait_for_app(page)
     expect(page.get_by_role("tab", name="地区排名")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    expect(page.get_by_role("tabpanel").locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT_MS)
     assert browser_page.external == []
 
 

@@ -50,12 +50,12 @@ def query(session: Session) -> dict[str, list[str]]:
     return parse_qs(session.page_run.query or "")
 
 
-def run(app_url: str, page: str, scenario, headers: dict[str, str] | None = None) -> None:
+def run(app_url: str, page: str, scenario, headers: dict[str, str] | None = None, query: str = "") -> None:
     async def main():
         session = Session(urlparse(app_url).port, timeout=120, headers=headers)
         await session.open()
         try:
-            await session.open_page(page)
+            await session.open_page(page, query)
             await scenario(session)
         finally:
             await session.close()
@@ -106,7 +106,7 @@ def test_the_ranking_period_reruns_only_its_tab_inside_the_indicators_part(app_u
         assert {f for _, f in session.last.drawn} == inner
         assert {"slider", "dataframe", "plotly_chart"} <= {k for k, _ in session.last.drawn}  # its table and bars
 
-    run(app_url, "indicators", scenario)
+    run(app_url, "indicators", scenario, query="tab=ranking")  # only the open tab is drawn
 
 
 def test_a_part_rerunning_alone_checks_the_sign_in_again(proxy_app):

@@ -33,8 +33,22 @@ def widget(elements, label_start: str):
     return matches[0]
 
 
+def open_tab(at: AppTest, index: int) -> AppTest:
+    """Click the tab at `index` as a browser does (the tabs rerun on change; only the open one is drawn)."""
+    at.session_state["ind_tab"] = at.tabs[index].label
+    return at.run()
+
+
+def open_data_table(at: AppTest) -> AppTest:
+    """Open the "data table" expander under the chart, as a click does (its table is drawn only while open)."""
+    at.session_state["ind_data_table"] = True
+    return at.run()
+
+
 def ranking_of(at: AppTest) -> pd.DataFrame:
-    """The ranking table: the first table of the Ranking tab (the Time series tab holds the charted data's table)."""
+    """The ranking table: the first table of the Ranking tab, opened first when another tab is open."""
+    if at.session_state["ind_tab_id"] != "ranking":
+        open_tab(at, 1)
     return at.tabs[1].dataframe[0].value
 
 
@@ -53,6 +67,11 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     table = derived.ranking_table(obs[obs["indicator_id"] == "gdp"], latest, "higher_is_better")
     top5 = table["region_code"].head(5).tolist()
     assert widget(at.multiselect, "地区").value == top5
+    footer = rendered(at.caption[0].value)
+    assert "数据截至 2024年" in footer and "国家统计局 国家数据·分省年度数据" in footer
+    assert "2006年–2024年" in footer and "统计年鉴" in footer  # older years from the yearbook panel, named
+    assert "最新数据为" not in footer  # 2024 is current in December 2026
+    assert not at.tabs[1].dataframe and not at.tabs[2].get("plotly_chart")  # hidden tabs: nothing worked out
     shown = ranking_of(at)
     assert len(shown) == 31
     assert shown["地区"].iloc[0] == "广东"
@@ -63,11 +82,7 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     gdp = f"%,.{cat.get('gdp').decimals}f"  # separators and the indicator's decimals
     assert formats["数值（亿元）"] == formats["上期数值（亿元）"] == formats["变化（亿元）"] == gdp
     assert formats["变化率（%）"] == "%,.1f"
-    footer = rendered(at.caption[0].value)
-    assert "数据截至 2024年" in footer and "国家统计局 国家数据·分省年度数据" in footer
-    assert "2006年–2024年" in footer and "统计年鉴" in footer  # older years from the yearbook panel, named
-    assert "最新数据为" not in footer  # 2024 is current in December 2026
-    assert at.query_params["indicator"] == "gdp"
+    assert at.query_params["indicator"] == "gdp" and at.query_params["tab"] == "ranking"
 
 
 def test_link_reopens_the_same_view(obs, cat):
@@ -111,11 +126,11 @@ def test_growth_view_matches_library(obs, cat):
     at = run_page({"indicator": "gdp", "regions": "440000"})
     widget(at.radio, "视图").set_value("yoy").run()
     assert not at.exception
+    assert any("上年同期" in c.value for c in at.caption)
     frame, info = apply_view("yoy", cat.get("gdp"), obs, cat)
     expected = frame[(frame["region_code"] == "440000") & (frame["period"] == latest_gdp(obs))]["value"].iloc[0]
     ranking = ranking_of(at).set_index("地区")
     assert ranking.loc["广东", "数值（%）"] == pytest.approx(round(expected, 1))
-    assert any("上年同期" in c.value for c in at.caption)
 
 
 def test_english(cat):
@@ -126,7 +141,7 @@ def test_english(cat):
     assert "Source: " in rendered(at.caption[0].value)
     labels = [t.label for t in at.tabs]
     assert labels == ["Time series", "Ranking", "Small multiples", "Metadata"]
-    meta = " ".join(m.value for m in at.markdown)
+    meta = " ".join(m.value for m in open_tab(at, 3).markdown)
     assert cat.get("cpi_yoy").definition["en"] in meta
 
 
@@ -142,8 +157,10 @@ def test_chart_and_table_go_into_the_briefing_basket(obs, local_basket):
     assert item.title == "地区生产总值" and "国家统计局" in item.source
     gdp = obs[(obs["indicator_id"] == "gdp") & (obs["period"] == latest_gdp(obs))].set_index("region_code")["value"]
     assert item.facts.latest == pytest.approx(gdp["440000"]) and item.facts.rank == 1  # Guangdong leads
-    # The charted numbers' table is shown (in the "data table" expander), and its buttons sit with it there.
+    # The charted numbers' table is shown once the "data table" expander is opened, and its buttons sit with it there.
     data_table = next(e for e in at.expander if e.label == "数据表")
+    assert not data_table.dataframe  # closed: nothing made
+    data_table = next(e for e in open_data_table(at).expander if e.label == "数据表")
     assert len(data_table.dataframe) == 1 and len(data_table.dataframe[0].value) == 22
     table_add = next(b for b in data_table.button if b.key and b.key.startswith("basket_add_ind-series-"))
     table_add.click().run()
@@ -153,7 +170,7 @@ def test_chart_and_table_go_into_the_briefing_basket(obs, local_basket):
 
 
 def test_every_basket_row_belongs_to_a_table_or_chart_that_is_shown():
-    at = run_page({"indicator": "gdp", "regions": "440000,320000", "years": "2012-2022"})
+    at = open_data_table(run_page({"indicator": "gdp", "regions": "440000,320000", "years": "2012-2022"}))
     chart_tab = at.tabs[0]
     adds = sorted(b.key for b in chart_tab.button if b.key and b.key.startswith("basket_add_"))
     assert len(adds) == 2 and adds[0].startswith("basket_add_ind-series-") and adds[1].startswith("basket_add_ind-ts-")
@@ -234,7 +251,10 @@ def test_preliminary_figures_are_ringed_and_noted(obs, lang, note):
 def test_a_stale_indicator_says_so_under_every_chart_and_table(lang, note):
     at = run_page({"indicator": "trade_total"}, lang=lang)  # the yearbook panel ends in 2022
     assert not at.exception
-    footers = [rendered(c.value) for c in at.caption if rendered(c.value).startswith(("来源", "Source"))]
+    footers = []
+    for index in range(3):  # the chart, the ranking and the small multiples, each in its tab
+        shown = open_tab(at, index).tabs[index]
+        footers += [rendered(c.value) for c in shown.caption if rendered(c.value).startswith(("来源", "Source"))]
     assert len(footers) >= 3 and all(note in f for f in footers)
 
 
@@ -255,7 +275,7 @@ def test_probable_revisions_are_marked_on_the_chart_and_named_below_it():
 
 
 def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
-    at = run_page({"indicator": "gdp"})
+    at = run_page({"indicator": "gdp", "tab": "meta"})
     meta = " ".join(m.value for m in at.markdown)
     assert cat.get("gdp").vintage["zh"] in meta and cat.get("gdp").revision["zh"] in meta
     assert "**各年份来源**：2006年–2024年：中国分省年度数据（国家数据" in meta
@@ -264,7 +284,7 @@ def test_the_metadata_tab_states_vintage_revision_and_years_by_source(cat):
     assert "**数据来源**：国家统计局 国家数据·分省年度数据（第五次经济普查修订后）" in meta  # the citation
     for technical in ("github", "commit", "许可", "RenJiyi163", "SkywalkerSun15", "https://"):
         assert technical not in meta  # the technical provenance is on the Data page
-    en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth"}, lang="en").markdown)
+    en = " ".join(m.value for m in run_page({"indicator": "gdp_real_growth", "tab": "meta"}, lang="en").markdown)
     assert "**Vintage:**" in en and "Not a level indicator" in en
 
 
@@ -293,11 +313,11 @@ def test_an_imported_logs_figures_are_indicators_of_its_region():
     assert widget(at.selectbox, "指标（").value == "svc_satisfied_rate"
     assert widget(at.multiselect, "地区").value == ["440300"]
     months = measure(report.cases, "month").table.set_index("period")["satisfied_rate"]
-    shown = at.tabs[0].dataframe[0].value  # the charted series' table
+    footer = rendered(at.caption[0].value)
+    shown = open_data_table(at).tabs[0].dataframe[0].value  # the charted series' table
     assert list(shown["地区"]) == ["深圳"] * 3 and list(shown["时期"]) == ["2024年3月", "2024年4月", "2024年5月"]
     expected = months.loc[["2024-03-01", "2024-04-01", "2024-05-01"]].to_numpy() * 100
     assert list(shown["数值（%）"]) == pytest.approx(list(expected), abs=5e-7)
-    footer = rendered(at.caption[0].value)
     assert "深圳市政务服务数据管理局" in footer and "数据截至 2024年5月" in footer
-    meta = rendered(" ".join(m.value for m in at.markdown))
+    meta = rendered(" ".join(m.value for m in open_tab(at, 3).markdown))
     assert "**各年份来源**：2024年3月–2024年5月：深圳市政务服务数据管理局（1 个地区）" in meta
