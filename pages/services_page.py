@@ -50,17 +50,18 @@ if log_id in sv.PARTIAL:
     st.info(t("services.partial"))
 
 derived = sv.measures(key, grain, picks["topic"], picks["unit"], picks["area"])
-periods = [p.strftime("%Y-%m-%d") for p in derived.table["period"].drop_duplicates()]
+chosen = (key, grain, *picks.values())  # what the measures are of: the log version, the grain and the filters
+# Worked out once per selection and language, not on every view (issue 17), as the tables and figures below.
+periods, label, complete = cache.shared(("svc-periods", *chosen, lang), lambda: sv.period_choices(derived, grain, lang))
 if not periods:
     st.info(t("services.no_cases"))
     imp.section(actor, lang)
     url.write()
     st.stop()
-label = {p: sv.period_label(pd.Timestamp(p), grain, lang) for p in periods}
 first = url.choice(
     col_from.selectbox, "from", periods, default=periods[0], label=t("services.from"), format_func=label.get
 )
-complete = sv.summary.last_complete(derived).strftime("%Y-%m-%d")  # a log ending mid-week has no full last week
+# The default is the last period the log covers whole: a log ending mid-week has no full last week.
 last = url.choice(
     col_to.selectbox, "to", periods[periods.index(first):], default=complete, label=t("services.to"),
     format_func=label.get,
@@ -73,7 +74,7 @@ selection = f"{log_id}-{grain}-{first}-{last}-{'|'.join(','.join(v) for v in pic
 
 # --- KPI cards ---------------------------------------------------------------------------------------------------
 st.subheader(t("services.cards_heading", period=label[last]))
-cards = sv.summary.cards(derived, at=last_ts)
+cards = cache.shared(("svc-cards", *chosen, last), lambda: sv.summary.cards(derived, at=last_ts))
 if not derived.complete(last_ts):
     st.warning(t("services.incomplete", day=derived.last_opened.strftime("%Y-%m-%d")))
 for column, card in zip(st.columns(len(cards)), cards, strict=True):
@@ -105,7 +106,7 @@ for by, what in (("unit", "services.league_units"), ("area", "services.league_ar
 
 # --- topic mix ---------------------------------------------------------------------------------------------------
 st.subheader(t("services.topics_heading"))
-mix = sv.topic_mix(key, first_ts, window_end, picks["topic"], picks["unit"], picks["area"])
+mix = cache.shared(("svc-mix", *chosen, first, last), lambda: sv.topic_mix(key, first_ts, window_end, *picks.values()))
 if mix.empty:
     st.info(t("services.no_cases"))
 else:

@@ -17,7 +17,7 @@ from services.boston import read_boston
 from services.derive import measure, prepare
 from services.logs import store_import
 from ui import services_view as sv
-from ui.services_import import READ, log_id_for
+from ui.services_import import IMPORT_OPEN, READ, log_id_for
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +92,9 @@ def test_a_stale_link_falls_back_to_the_whole_range():
 
 def test_a_steward_imports_an_export_and_reads_it_on_the_page():
     at = run_page()
+    assert not at.get("file_uploader") and "svc_import_region" not in [s.key for s in at.selectbox]  # closed: not drawn
+    at.session_state[IMPORT_OPEN] = True  # what the browser sends when the import expander is opened
+    at.run()
     at.file_uploader(key="svc_file").set_value(("东城12345.csv", gbk_csv(), "text/csv")).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="svc_map_case_id_" + at.session_state[READ][0]).value == "工单编号"

@@ -26,6 +26,7 @@ from ui.landed import data_landed
 READ = "svc_import_read"  # (file id, RawTable) of the file read in this session
 DONE = "svc_import_done"  # (title, version) of the last commit, shown once
 COMMITS = "svc_import_commits"  # a new uploader key after each commit empties it
+IMPORT_OPEN = "svc_import_open"  # the import expander's state: open or closed
 
 
 def log_id_for(title: str) -> str:
@@ -97,8 +98,13 @@ def _region(source: str, lang: str) -> str | None:
 
 
 def section(actor: Actor, lang: str) -> None:
-    """The import expander: for stewards the uploader, mapping, report and commit; for others a note."""
-    with st.expander(t("services.import_heading", lang)):
+    """The import expander: for stewards the uploader, mapping, report and commit; for others a note.
+
+    Its contents are drawn only while it is open (Streamlit's lazy expander: opening it reruns the page): the form,
+    its region picker of every province and city included, was ~8% of every view of the page (issue 17)."""
+    with st.expander(t("services.import_heading", lang), key=IMPORT_OPEN, on_change="rerun") as box:
+        if not box.open:
+            return
         done = st.session_state.pop(DONE, None)
         if done:
             st.success(inert(t("services.import_done", lang, title=done[0], version=done[1])))

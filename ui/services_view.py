@@ -126,6 +126,15 @@ def source(log_id: str, lang: str, last: pd.Timestamp | None = None, grain: str 
     return source_line([Citation(log_id, freq)], lang, last, freq)
 
 
+def period_choices(derived: Derived, grain: str, lang: str) -> tuple[list[str], dict[str, str], str | None]:
+    """The periods a log's measures cover (ISO dates, oldest first), their labels in `lang`, and the latest one the
+    log covers whole (None: no period)."""
+    periods = [p.strftime("%Y-%m-%d") for p in derived.table["period"].drop_duplicates()]
+    labels = {p: period_label(pd.Timestamp(p), grain, lang) for p in periods}
+    complete = summary.last_complete(derived)
+    return periods, labels, None if complete is None else complete.strftime("%Y-%m-%d")
+
+
 def period_label(period: pd.Timestamp, grain: str, lang: str) -> str:
     """2015年12月 / Dec 2015 for months; 2015-12-07 当周 / week of 2015-12-07; the day (2015-12-07)."""
     if grain == "month":
