@@ -74,3 +74,49 @@ def test_the_shared_cache_is_bounded_and_evicts(world):
     assert len(built) == limit + 1
     cache.shared(("t", 0), lambda: built.append(0) or 0)  # the oldest was evicted: built again
     assert built[-1] == 0 and len(built) == limit + 2
+
+
+# --- ui.scope.scoped: cached functions over observations, keyed by one text of their arguments, scope and version --
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """A scoped cached function recording its calls, with the signed-in user's scope settable by the test."""
+    from ui import scope
+
+    now, seen = {"scope": None}, []
+    monkeypatch.setattr(scope, "current_scope", lambda: now["scope"])
+
+    @scope.scoped(max_entries=16)
+    def rows(indicator_id: str, region_codes: tuple | None = None, year=None) -> tuple:
+        seen.append((indicator_id, region_codes, year))
+        return (indicator_id, region_codes, year, now["scope"])
+
+    rows.clear()
+    yield rows, now, seen
+    rows.clear()
+
+
+def test_a_scoped_function_is_called_once_per_arguments_and_scope(calls):
+    rows, now, seen = calls
+    assert rows("gdp") == ("gdp", None, None, None)
+    assert rows(indicator_id="gdp") == ("gdp", None, None, None)  # by name or by position: one key
+    assert len(seen) == 1
+    assert rows("gdp", ("440000",)) == ("gdp", ("440000",), None, None)
+    assert rows("gdp", region_codes=("440000",)) == ("gdp", ("440000",), None, None)
+    assert rows("gdp", ("440000", "110000"))[1] == ("440000", "110000")
+    rows("gdp", year=1)
+    rows("gdp", year=1.0)
+    assert seen[-2:] == [("gdp", None, 1), ("gdp", None, 1.0)]  # 1 and 1.0 are keyed apart: two calls
+    now["scope"] = "440000"  # a user scoped to Guangdong never gets the national result
+    assert rows("gdp") == ("gdp", None, None, "440000") and len(seen) == 6
+
+
+def test_a_scoped_function_given_other_values_hashes_them(calls):
+    import pandas as pd
+
+    rows, _, seen = calls
+    year = pd.Timestamp("2024-01-01")  # not a plain value: Streamlit hashes it, as before
+    assert rows("gdp", year=year)[2] == year
+    assert rows("gdp", year=pd.Timestamp("2024-01-01"))[2] == year and len(seen) == 1
+    assert rows("gdp", year=pd.Timestamp("2023-01-01"))[2] != year and len(seen) == 2

@@ -47,7 +47,7 @@ from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 from precompute import inputs
 from ui import charts, explore
-from ui.scope import current_scope, scoped
+from ui.scope import current_scope, key_text, scoped
 
 HOUR = 3600
 
@@ -325,20 +325,6 @@ def shared(key: tuple, build: Callable[[], Any]) -> Any:
     selections and the language.
     """
     return _shared(key=key_text((data_version(), current_scope(), *key)), _build=build)  # by name: ui.scope.scoped
-
-
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def key_text(key: tuple) -> str | tuple:
-    """A cache key of plain values (text, numbers, None, tuples of them) as one text, which Streamlit hashes in ~14 µs
-    where it walks a tuple in ~110 µs (an Overview asks `shared` for ~30 results a view, issue 17). ``repr`` of such
-    values says exactly what they are; a key holding anything else is handed over as it is."""
-
-    def plain(value: object) -> bool:
-        return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(plain(v) for v in value))
-
-    return repr(key) if plain(key) else key
 
 
 @st.cache_resource(ttl=HOUR, max_entries=256, show_spinner=False)
