@@ -78,12 +78,14 @@ def _start(index: int, step: int) -> pd.Timestamp:
     return pd.Timestamp(year=months // 12, month=months % 12 + 1, day=1)
 
 
+@lru_cache(maxsize=4096)
 def expected_latest(freq: str, on: date, lag: Lag, phase: pd.Timestamp | None = None) -> pd.Timestamp:
     """The latest period whose figures should be out `on` that day: its last day plus `lag.months` months is on
     or before `on`.
 
     For a series published every `lag.every` periods, the latest such period in step with `phase` (a period the
-    series has).
+    series has). Remembered per arguments (all immutable): every source line asks, and its calendar arithmetic was
+    ~2% of an Overview view (issue 17).
     """
     step = STEP_MONTHS[freq]
     on = pd.Timestamp(on)

@@ -49,11 +49,18 @@ kpis = cache.kpis(scope, tuple(cards))
 if not kpis:
     st.info(t("overview.no_cards"))
 columns = st.columns(3)
-for i, kpi in enumerate(kpis):
-    ind = cat.get(kpi.indicator_id)
-    status = cache.card_status(ind.id, scope, kpi.period.year) if kpi.period is not None else None
+# Each card's target status and first year, looked up once per region and set of cards (not 2 lookups a card a view).
+looked_up = cache.shared(
+    ("ov-card-facts", scope, tuple(cards)),
+    lambda: [
+        (cache.card_status(k.indicator_id, scope, k.period.year) if k.period is not None else None,
+         cache.first_year(k.indicator_id, scope))
+        for k in kpis
+    ],
+)  # fmt: skip
+for i, (kpi, (status, first_year)) in enumerate(zip(kpis, looked_up, strict=True)):
     with columns[i % 3].container(border=True):
-        ov.render_card(kpi, ind, status, cache.first_year(ind.id, scope), lang)
+        ov.render_card(kpi, cat.get(kpi.indicator_id), status, first_year, lang)
 
 # --- warnings ----------------------------------------------------------------------------------------------------
 alerts = cache.alerts(scope, tuple(cards))
@@ -106,7 +113,7 @@ targets()
 def standings() -> None:
     """The provinces ranked on one indicator and year: its select boxes rerun this part only (issue 17)."""
     st.subheader(t("overview.standings"))
-    ranked = [i for i in heads.standings if cache.province_years(i)]
+    ranked = cache.shared(("ov-ranked",), lambda: [i for i in heads.standings if cache.province_years(i)])
     if not ranked:
         st.info(t("overview.no_standings"))
     else:
