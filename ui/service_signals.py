@@ -8,6 +8,7 @@ Topic and area names come from an office's file: they reach the screen as datafr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable
 
 import pandas as pd
@@ -96,8 +97,7 @@ def _hot(signals: Signals, name: Hashable, lang: str, key_prefix: str, source: s
         return
     week = signals.hot[0].week
     st.caption(t("signals.hot_week", lang, week=_when(week), weeks=WEEKS, min_count=MIN_COUNT, min_ratio=MIN_RATIO))
-    for hot in signals.hot:
-        st.markdown(f"- {inert(hot.message().render(lang))}")
+    st.markdown("\n".join(f"- {inert(hot.message().render(lang))}" for hot in signals.hot))  # one list, one element
     frame = cache.shared(("signals-hot", name, lang), lambda: _hot_table(signals, lang))
     meta = TableMeta(
         f"{t('signals.hot_heading', lang)} · {_when(week)}",
@@ -152,9 +152,9 @@ def _surges(signals: Signals, name: Hashable, lang: str, key_prefix: str, source
     st.markdown(f"##### {t('signals.surge_heading', lang)}")
     if not signals.surges:
         st.caption(t("signals.surge_none", lang))
-    for surge in signals.surges[:SHOWN]:
-        box = st.error if surge.ratio >= 3 else st.warning
-        box(inert(surge_message(surge).render(lang)))
+    _boxes(
+        [("error" if s.ratio >= 3 else "warning", inert(surge_message(s).render(lang))) for s in signals.surges[:SHOWN]]
+    )
     if signals.surges:
         frame = cache.shared(("signals-surges", name, lang), lambda: _surge_table(signals, lang))
         decimals = {t("signals.col.forecast", lang): 0, t("signals.col.hi95", lang): 0}
@@ -163,8 +163,16 @@ def _surges(signals: Signals, name: Hashable, lang: str, key_prefix: str, source
     st.markdown(f"##### {t('signals.buildup_heading', lang)}")
     if not signals.buildups:
         st.caption(t("signals.buildup_none", lang))
-    for buildup in signals.buildups[:SHOWN]:
-        st.info(inert(buildup_message(buildup).render(lang)))
+    _boxes([("info", inert(buildup_message(b).render(lang))) for b in signals.buildups[:SHOWN]])
+
+
+def _boxes(warnings: list[tuple[str, str]]) -> None:
+    """Warnings as coloured boxes (``error``, ``warning``, ``info``) of escaped text, in order: the consecutive ones of
+    one colour in one box, as a list. A box each made the Services page draw ~20 boxes a view, and every element
+    costs a view its share of the messages (issue 17)."""
+    for colour, group in itertools.groupby(warnings, key=lambda warning: warning[0]):
+        texts = [text for _, text in group]
+        getattr(st, colour)(texts[0] if len(texts) == 1 else "\n".join(f"- {text}" for text in texts))
 
 
 def _surge_table(signals: Signals, lang: str) -> pd.DataFrame:
