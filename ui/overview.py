@@ -313,18 +313,18 @@ def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_yea
         delta_description=text.delta_description,
         label_visibility="collapsed",
     )
-    st.caption(" · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p))
     spark = cache.sparkline(kpi)
     if spark is not None:
         show.chart(spark, widget_key=f"ov_spark_{ind.id}")
     kpi_year = kpi.period.year if kpi.period is not None else None
     gap = kpi.last_row_period is not None and kpi.period is not None and kpi.last_row_period > kpi.period
     stale = t("overview.stale", lang, period=text.period) if gap else None
-    # Target status (a coloured badge and its line) and citation: one element, three lines (every element costs a
-    # view its share of the messages).
+    # Period and unit, target status (a coloured badge and its line) and citation under the sparkline: one element,
+    # four lines (every element costs a view its share of the messages, issue 17).
     vintage = inert(vn.with_notes(text.vintage, stale, text.stale))
-    lines = (status_badge(status, lang), status_line(status, kpi_year, catalogue(), lang), vintage)
-    st.caption(CAPTION_BREAK.join(lines))
+    period = " · ".join(p for p in (text.period, unit_note(ind, lang), text.year_line) if p)
+    lines = (period, status_badge(status, lang), status_line(status, kpi_year, catalogue(), lang), vintage)
+    st.caption(CAPTION_BREAK.join(line for line in lines if line))
     indicator_link(t("overview.open_indicator", lang), link_params(kpi, ind, first_year, lang))
 
 
