@@ -38,6 +38,8 @@ WIDGETS = [
     ("services", "svc_signals_freq"),
     ("services", "svc_fc_topic"),
 ]
+# The link a widget is drawn by, when it is not on the page as first opened (the Services signals are a tab).
+LINKS = {"svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
 
 
 async def per_change(server: load.Server, session: Session, wid: str, whole: bool, changes: int, rng) -> tuple:
@@ -55,7 +57,7 @@ async def measure(server: load.Server, args) -> dict:
         session = Session(server.port, timeout=240)
         await session.open()
         try:
-            await session.open_page(page)
+            await session.open_page(page, LINKS.get(key, ""))
             wid, rng = session.widget_id(key), random.Random(0)
             for _ in range(len(session.page_run.choices[wid][0]) * 2):  # warm: every option, both ways
                 await session.change(wid, rng)

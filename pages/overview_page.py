@@ -80,7 +80,8 @@ if scope == NATIONAL_CODE:  # case logs are the office's own: shown with its who
         for alert in found[: ov.SERVICE_SHOWN]:
             heading = ov.service_heading(alert, lang)
             getattr(st, ov.SEVERITY_BOX[alert.severity])(f"{heading}  \n{inert(alert.message[lang])}")
-        ov.page_link("pages/services_page.py", "services", t("overview.service_more"), ":material/support_agent:")
+        more = t("overview.service_more")
+        ov.page_link("pages/services_page.py", "services", more, ":material/support_agent:", {"tab": "signals"})
 
 
 # --- targets -----------------------------------------------------------------------------------------------------

@@ -89,47 +89,52 @@ figure = cache.shared(
 )
 show.chart(figure, ChartMeta(title, footer, t("services.unit_cases")), f"svc-trend-{selection}", notes=[footer])
 
-# --- league tables -----------------------------------------------------------------------------------------------
-st.subheader(t("services.league_heading"))
-st.caption(t("services.league_note", **span))
-for by, what in (("unit", "services.league_units"), ("area", "services.league_areas")):
-    # Built once per selection and language, then drawn as it was (ui.show keeps its Arrow form).
-    shown, units, decimals, screen, gaps = cache.shared(
-        ("svc-league", key, selection, by, lang),
-        lambda by=by: sv.league_view(
-            sv.league(key, first_ts, window_end, by, picks["topic"], picks["unit"], picks["area"]), by, lang
-        ),
-    )
-    meta = TableMeta(t("services.league_title", what=t(what), **span), footer, units, decimals)
-    st.markdown(f"**{t(what)}**")
-    show.table(shown, meta, f"svc-league-{by}-{selection}", shown=screen, column_config=gaps, notes=[footer])
-
-# --- topic mix ---------------------------------------------------------------------------------------------------
-st.subheader(t("services.topics_heading"))
-mix = cache.shared(("svc-mix", *chosen, first, last), lambda: sv.topic_mix(key, first_ts, window_end, *picks.values()))
-if mix.empty:
-    st.info(t("services.no_cases"))
-else:
-    title = t("services.topics_title", n=min(len(mix), 10), **span)
-    topics = cache.shared(("svc-topics", key, selection, lang), lambda: sv.topic_figure(mix, title, lang))
-    show.chart(topics, ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer])
-
-# --- hot topics, surges and the volume forecast ------------------------------------------------------------------
-show_signals(
-    sv.cases(key, picks["topic"], picks["unit"], picks["area"]),
-    cases_key=sv.cases_key(key, picks["topic"], picks["unit"], picks["area"]),
-    lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id), widget_prefix="svc",
-    url=url,
-)  # fmt: skip
-
-# --- data problems -----------------------------------------------------------------------------------------------
-st.subheader(t("services.problems_heading"))
-problems = cache.shared(("svc-problems", key, selection, lang), lambda: sv.problems_table(derived, lang))
-if problems.empty:
-    st.success(t("services.problems_none"))
-else:
-    st.caption(t("services.problems_note"))
-    show.table(problems, TableMeta(t("services.problems_heading"), footer), f"svc-problems-{selection}")
+# --- league tables, topics and signals, data problems: one tab at a time ------------------------------------------
+# Only the open tab is worked out and drawn (a click reruns the page; the tab is kept in the link): the signals alone
+# were ~30% of a view's work, and the page drew ~110 elements on every view (issue 17).
+tab_labels = {
+    "league": t("services.league_heading"),
+    "signals": t("services.tab_signals"),
+    "problems": t("services.problems_heading"),
+}
+active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="league")
+with tabs[active]:
+    if active == "league":
+        st.caption(t("services.league_note", **span))
+        for by, what in (("unit", "services.league_units"), ("area", "services.league_areas")):
+            # Built once per selection and language, then drawn as it was (ui.show keeps its Arrow form).
+            shown, units, decimals, screen, gaps = cache.shared(
+                ("svc-league", key, selection, by, lang),
+                lambda by=by: sv.league_view(sv.league(key, first_ts, window_end, by, *picks.values()), by, lang),
+            )
+            meta = TableMeta(t("services.league_title", what=t(what), **span), footer, units, decimals)
+            st.markdown(f"**{t(what)}**")
+            show.table(shown, meta, f"svc-league-{by}-{selection}", shown=screen, column_config=gaps, notes=[footer])
+    elif active == "signals":
+        st.subheader(t("services.topics_heading"))
+        mix = cache.shared(
+            ("svc-mix", *chosen, first, last), lambda: sv.topic_mix(key, first_ts, window_end, *picks.values())
+        )
+        if mix.empty:
+            st.info(t("services.no_cases"))
+        else:
+            title = t("services.topics_title", n=min(len(mix), 10), **span)
+            topics = cache.shared(("svc-topics", key, selection, lang), lambda: sv.topic_figure(mix, title, lang))
+            show.chart(topics, ChartMeta(title, footer, "%"), f"svc-topics-{selection}", notes=[footer])
+        # Hot topics, surges and the volume forecast.
+        show_signals(
+            sv.cases(key, *picks.values()),
+            cases_key=sv.cases_key(key, *picks.values()),
+            lang=lang, key_prefix=f"svc-{selection}", source=footer, holidays=sv.holidays(log_id),
+            widget_prefix="svc", url=url,
+        )  # fmt: skip
+    else:
+        problems = cache.shared(("svc-problems", key, selection, lang), lambda: sv.problems_table(derived, lang))
+        if problems.empty:
+            st.success(t("services.problems_none"))
+        else:
+            st.caption(t("services.problems_note"))
+            show.table(problems, TableMeta(t("services.problems_heading"), footer), f"svc-problems-{selection}")
 st.caption(inert(footer))
 imp.history(log_id, actor, lang)
 imp.section(actor, lang)

@@ -46,6 +46,10 @@ PARTS = [
 ]
 
 
+# The link a part's widget is drawn by, when the page as first opened does not draw it (the Services signals: a tab).
+LINKS = {"svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
+
+
 def query(session: Session) -> dict[str, list[str]]:
     return parse_qs(session.page_run.query or "")
 
@@ -92,7 +96,7 @@ def test_a_widget_of_one_part_reruns_that_part_and_the_link_follows(app_url, pag
         await session.change(other, random.Random(2))  # … and a picker outside reruns the whole page
         assert ("heading", "") in session.last.drawn
 
-    run(app_url, page, scenario)
+    run(app_url, page, scenario, query=LINKS.get(key, ""))
 
 
 def test_the_ranking_period_reruns_only_its_tab_inside_the_indicators_part(app_url):

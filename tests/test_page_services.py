@@ -17,6 +17,7 @@ from services.boston import read_boston
 from services.derive import measure, prepare
 from services.logs import store_import
 from ui import services_view as sv
+from ui.i18n import t
 from ui.services_import import IMPORT_OPEN, READ, log_id_for
 
 
@@ -51,10 +52,24 @@ def test_cards_show_the_last_month_with_its_change_in_chinese(boston):
     assert "部分：不含五个最大请求类型" in shown  # every source line under a figure says the log is partial
 
 
+def open_tab(at: AppTest, tab_id: str) -> AppTest:
+    """Click a tab of the page as a browser does (the tabs rerun the page; only the open one is drawn)."""
+    labels = {
+        "league": "services.league_heading",
+        "signals": "services.tab_signals",
+        "problems": "services.problems_heading",
+    }
+    at.session_state["svc_tab"] = t(labels[tab_id], at.session_state["lang"])
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_league_tables_and_problems_are_the_librarys_in_english(boston):
     at = run_page({"grain": "month", "from": "2015-12-01", "to": "2015-12-01"}, lang="en")
-    frames = [d.value for d in at.dataframe]
-    units, areas, problems = frames[0], frames[1], frames[-1]  # the signals' tables come between
+    assert [tab.label for tab in at.tabs] == ["League tables for follow-up", "Topics and signals", "Data problems"]
+    assert len(at.dataframe) == 2 and not at.tabs[1].subheader and not at.tabs[2].dataframe  # only the open tab
+    units, areas = (d.value for d in at.dataframe)
     expected = summary.league(boston, pd.Timestamp("2015-12-01"), pd.Timestamp("2015-12-31"), "unit")
     assert list(units["Handling unit"]) == list(expected["unit"])
     assert list(units["Opened"]) == list(expected["volume"])
@@ -62,11 +77,15 @@ def test_league_tables_and_problems_are_the_librarys_in_english(boston):
     rates = [None if pd.isna(r) else f"{r * 100:,.1f}" for r in expected["on_time_rate"]]
     assert None in rates and list(units["On-time rate"].str.strip()) == [r or "—" for r in rates]
     assert areas["Area"].iloc[0] == "Dorchester" and "(not given)" in set(areas["Area"])
+    assert "Headline measures, Dec 2015" in texts(at)
+    assert {m.label for m in at.metric} == {"Cases opened", "On-time completion", "Median handling time"}
+    problems = open_tab(at, "problems").tabs[2].dataframe[0].value
     counts = dict(zip(problems["Problem"], problems["Cases"], strict=True))
     assert counts == {"Closed before it was opened": 197, "No due time": 26_991}
-    assert "Headline measures, Dec 2015" in texts(at)
-    assert "Service signals" in [h.value for h in at.subheader]  # hot topics, surges and the volume forecast
-    assert {m.label for m in at.metric} == {"Cases opened", "On-time completion", "Median handling time"}
+    assert at.query_params["tab"] == "problems" and len(at.dataframe) == 1
+    open_tab(at, "signals")  # hot topics, surges and the volume forecast
+    assert {h.value for h in at.tabs[1].subheader} == {"Topic mix", "Service signals"}
+    assert at.query_params["tab"] == "signals"
 
 
 def test_filters_narrow_the_cards_and_live_in_the_url(boston):
@@ -158,7 +177,7 @@ def test_a_missing_rate_shows_as_a_dash_and_sorts_with_the_numbers():
 
 
 def test_the_signals_grain_and_forecast_topic_live_in_the_url():
-    at = run_page()
+    at = run_page({"tab": "signals"})
     assert at.radio(key="svc_signals_freq").value == "W" and at.query_params["signal_grain"] == "W"
     topics = at.selectbox(key="svc_fc_topic").options
     assert len(topics) > 2
@@ -167,5 +186,5 @@ def test_the_signals_grain_and_forecast_topic_live_in_the_url():
     picked.select_index(2).run()
     chosen = at.selectbox(key="svc_fc_topic").value
     assert at.query_params["signal_grain"] == "D" and at.query_params["signal_topic"] == chosen
-    again = run_page({"signal_grain": "D", "signal_topic": chosen})  # the link reproduces the view
+    again = run_page({"tab": "signals", "signal_grain": "D", "signal_topic": chosen})  # the link reproduces the view
     assert again.radio(key="svc_signals_freq").value == "D" and again.selectbox(key="svc_fc_topic").value == chosen
