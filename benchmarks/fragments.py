@@ -38,8 +38,8 @@ WIDGETS = [
     ("services", "svc_signals_freq"),
     ("services", "svc_fc_topic"),
 ]
-# The link a widget is drawn by, when it is not on the page as first opened (the Services signals are a tab).
-LINKS = {"svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
+# The link a widget is drawn by, when it is not on the page as first opened (a tab of the Overview or Services).
+LINKS = {"ov_target_year": "tab=targets", "svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
 
 
 async def per_change(server: load.Server, session: Session, wid: str, whole: bool, changes: int, rng) -> tuple:

@@ -88,7 +88,6 @@ if scope == NATIONAL_CODE:  # case logs are the office's own: shown with its who
 @auth.fragment
 def targets() -> None:
     """The targets of one year: its select box reruns this table only (issue 17)."""
-    st.subheader(t("overview.targets_heading"))
     years = book.years(scope)
     if not years:
         st.info(t("overview.no_targets", region=reg.name(scope, lang)))
@@ -106,14 +105,10 @@ def targets() -> None:
     url.write_from_fragment()
 
 
-targets()
-
-
 # --- standings ---------------------------------------------------------------------------------------------------
 @auth.fragment
 def standings() -> None:
     """The provinces ranked on one indicator and year: its select boxes rerun this part only (issue 17)."""
-    st.subheader(t("overview.standings"))
     ranked = cache.shared(("ov-ranked",), lambda: [i for i in heads.standings if cache.province_years(i)])
     if not ranked:
         st.info(t("overview.no_standings"))
@@ -161,20 +156,29 @@ def standings() -> None:
     url.write_from_fragment()
 
 
-standings()
-
-# --- a province's cities ----------------------------------------------------------------------------------------
+# --- standings, targets and a province's cities: one tab at a time --------------------------------------------------
+# Only the open tab is worked out and drawn (a click reruns the page; the tab is kept in the link): the standings and
+# the targets table were a third of a view's work (issue 17). The standings first: the cards already say each
+# headline indicator's target status.
 city_results = cache.city_standings(scope) if scope != NATIONAL_CODE else []
+tab_labels = {"standings": t("overview.standings"), "targets": t("overview.targets_heading")}
 if city_results:
-    st.subheader(t("overview.cities", region=reg.name(scope, lang)))
-    city_inds = [cat.get(r.indicator_id) for r in city_results]
-    city_footer = sources_line(city_inds, lang)
-    show.table(
-        ov.city_table(city_results, reg, cat, lang),
-        TableMeta(t("overview.cities", region=reg.name(scope, lang)), city_footer),
-        f"ov-cities-{scope}",
-        notes=[city_footer, t("overview.cities_note")],
-    )
+    tab_labels["cities"] = t("overview.cities", region=reg.name(scope, lang))
+active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="standings")
+with tabs[active]:
+    if active == "standings":
+        standings()
+    elif active == "targets":
+        targets()
+    else:
+        city_inds = [cat.get(r.indicator_id) for r in city_results]
+        city_footer = sources_line(city_inds, lang)
+        show.table(
+            ov.city_table(city_results, reg, cat, lang),
+            TableMeta(t("overview.cities", region=reg.name(scope, lang)), city_footer),
+            f"ov-cities-{scope}",
+            notes=[city_footer, t("overview.cities_note")],
+        )
 
 # --- sources and URL ---------------------------------------------------------------------------------------------
 shown = [cat.get(k.indicator_id) for k in kpis]

@@ -37,6 +37,21 @@ def test_a_clicked_tab_goes_into_the_link_and_a_reload_keeps_it(app_url, browser
     assert browser_page.external == []
 
 
+def test_the_overview_draws_its_targets_when_their_tab_is_clicked(app_url, browser_page):
+    page = browser_page.page
+    page.goto(f"{app_url}/overview?lang=zh")
+    wait_for_app(page)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT_MS)  # the standings' bars first
+    expect(page.get_by_text("目标年份")).to_have_count(0)  # the targets: not drawn until their tab is clicked
+    page.get_by_role("tab", name="目标完成情况").click()
+    expect(page).to_have_url(re.compile(r"tab=targets"), timeout=TIMEOUT_MS)
+    expect(panel.get_by_text("目标年份")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=TIMEOUT_MS)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert browser_page.external == []
+
+
 def test_the_south_china_sea_inset_is_drawn_in_a_frame(app_url, browser_page):
     page = browser_page.page
     page.goto(f"{app_url}/map?level=china&indicator=gdp&year=2022&lang=zh")

@@ -59,7 +59,8 @@ def test_a_tab_is_drawn_when_clicked_and_kept_in_the_link(app_url, browser_page)
     expect(panel.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
     page.reload()
     wait_for_app(page)
-    expect(page.get_by_role("tab", name="诉求构成与信号")).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    signals_tab = page.get_by_role("tab", name="诉求构成与信号")
+    expect(signals_tab).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
     expect(page.get_by_role("tabpanel").get_by_text("诉求信号", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert browser_page.external == []

@@ -46,8 +46,8 @@ PARTS = [
 ]
 
 
-# The link a part's widget is drawn by, when the page as first opened does not draw it (the Services signals: a tab).
-LINKS = {"svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
+# The link that draws a part's widget when the page as first opened does not (a tab of the Overview or Services).
+LINKS = {"ov_target_year": "tab=targets", "svc_signals_freq": "tab=signals", "svc_fc_topic": "tab=signals"}
 
 
 def query(session: Session) -> dict[str, list[str]]:
@@ -129,4 +129,4 @@ def test_a_part_rerunning_alone_checks_the_sign_in_again(proxy_app):
         assert not [k for k, _ in drawn if k in ("dataframe", "plotly_chart")]  # … and no data
         assert "sign_in.refused" in {e.action for e in store.audit.trail(user=user)}
 
-    run(proxy_app, "overview", scenario, headers={"X-Remote-User": user})
+    run(proxy_app, "overview", scenario, headers={"X-Remote-User": user}, query=LINKS["ov_target_year"])

@@ -82,13 +82,13 @@ def test_national_cards_equal_the_library(obs, cat):
     captions = [line for c in at.caption for line in c.value.split(CAPTION_BREAK)]
     assert "2025年目标：5%左右 · 2025年第4季度实际 5.0% · 差距 +0.0个百分点 · 2026年目标未录入" in captions
     assert "2025年目标：2%左右 · 2025年12月实际 0.0% · 差距 -2.0个百分点 · 2026年目标未录入" in captions
-    badges = [line for line in captions if "-badge[" in line]  # the status, first line of a card's last caption
+    badges = [line for line in captions if "-badge[" in line]  # the status: a line of a card's caption
     assert badges.count(":green-badge[:material/check_circle: 符合目标]") == 1
     assert badges.count(":red-badge[:material/cancel: 偏离目标]") == 1
     assert badges.count(":gray-badge[:material/remove_circle_outline: 无目标]") == 7
     year = str(latest_year(obs, "gdp"))
     assert year == "2024"
-    query = {"lang": "zh", "scope": NAT, "target_year": "2025", "rank": "gdp", "year": year}
+    query = {"lang": "zh", "scope": NAT, "tab": "standings", "rank": "gdp", "year": year}
     stored = data.store.open_store(seed=False)  # the app's test store: the data version the view was drawn from
     version = ".".join(str(stored.current_version(d) or 0) for d in data.OBSERVATION_LOADERS)
     assert dict(at.query_params) == query | {"data": version}
@@ -129,7 +129,8 @@ def _boston_signals():
 
 
 def test_targets_of_the_year_show_gaps_as_no_data():
-    at = run_page()
+    at = run_page({"tab": "targets"})
+    assert [tab.label for tab in at.tabs] == ["地区排名", "目标完成情况"]  # a national view has no cities tab
     table = at.dataframe[0].value.set_index("目标")
     status = {goal: list(labels) for goal, labels in table["状态"].items()}  # one coloured label per cell
     assert status["国内生产总值增长"] == ["符合目标"]
@@ -139,7 +140,7 @@ def test_targets_of_the_year_show_gaps_as_no_data():
     options = json.loads(at.dataframe[0].proto.columns)["状态"]["type_config"]["options"]
     colors = {o["value"]: o["color"] for o in options}
     assert (colors["符合目标"], colors["偏离目标"], colors["无数据"]) == ("green", "red", "gray")
-    at = run_page({"target_year": "2022"})
+    at = run_page({"tab": "targets", "target_year": "2022"})
     table = at.dataframe[0].value.set_index("目标")
     assert table.loc["国内生产总值增长", ["表述", "实际", "差距"]].tolist() == ["5.5%左右", "3.1%", "-2.4个百分点"]
 
@@ -165,9 +166,11 @@ def test_provincial_scope_in_english(obs, cat, registry):
     top = at.dataframe[0].value
     assert top["Region"].tolist() == [registry.name(c, "en") for c in result.top["region_code"]]
     infos = [i.value for i in at.info]
-    assert any("No targets on file for Guangdong" in i for i in infos)
     # The provincial cards are current (2024): no data-gap notice, although GDP per capita already has 2025.
     assert not any("Data gap" in i for i in infos)
+    assert not at.tabs[1].info  # the targets tab: drawn when clicked
+    at.session_state["ov_tab"] = "Targets"
+    assert any("No targets on file for Guangdong" in i.value for i in at.run().tabs[1].info)
 
 
 def test_switching_scope_changes_the_cards_and_the_url(obs, cat):
@@ -200,6 +203,7 @@ def test_bad_link_values_fall_back_to_defaults():
     assert widget(at.selectbox, "范围").value == NAT
     assert len(at.metric) == 9
     assert widget(at.selectbox, "排名指标").value == "gdp" and widget(at.selectbox, "年份").value == 2024
+    at = run_page({"tab": "targets", "target_year": "1990"})
     assert widget(at.selectbox, "目标年份").value == 2025
 
 
@@ -337,9 +341,9 @@ def test_card_titles_wrap_above_the_metric():
 def test_a_province_scope_shows_its_cities_ranked(obs, cat, registry):
     from indicators.standings import city_standings
 
-    at = run_page({"scope": "440000"})
+    at = run_page({"scope": "440000", "tab": "cities"})
     assert not at.exception
-    assert any(h.value == "广东各地级市排名" for h in at.subheader)
+    assert [tab.label for tab in at.tabs] == ["地区排名", "目标完成情况", "广东各地级市排名"]
     table = next(d.value for d in at.dataframe if "地区" in d.value.columns and len(d.value) == 21)
     expected = city_standings(obs, list(cat), [c.code for c in registry.cities("440000")])
     assert table["地区"].iloc[0] == "广州"
@@ -351,6 +355,6 @@ def test_a_province_scope_shows_its_cities_ranked(obs, cat, registry):
 
 
 def test_a_municipality_scope_has_no_city_table():
-    at = run_page({"scope": "110000"})
+    at = run_page({"scope": "110000", "tab": "cities"})  # a link to the cities of a municipality: the standings
     assert not at.exception
-    assert not any("各地级市" in h.value for h in at.subheader)
+    assert [tab.label for tab in at.tabs] == ["地区排名", "目标完成情况"] and at.query_params["tab"] == "standings"
