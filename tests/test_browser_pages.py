@@ -1,4 +1,5 @@
-"""The Indicators tabs and the Map's inset in Chromium: what AppTest cannot see (a click on a tab, a drawn frame)."""
+"""The tabs of the Indicators, Overview and Services pages and the Map's inset in Chromium: what AppTest cannot see
+(a click on a tab, a drawn frame)."""
 
 from __future__ import annotations
 
@@ -37,17 +38,27 @@ def test_a_clicked_tab_goes_into_the_link_and_a_reload_keeps_it(app_url, browser
     assert browser_page.external == []
 
 
-def test_the_overview_draws_its_targets_when_their_tab_is_clicked(app_url, browser_page):
+@pytest.mark.parametrize(
+    ("path", "tab", "param", "drawn"),
+    [
+        ("overview", "目标完成情况", "tab=targets", "目标年份"),
+        ("services", "诉求构成与信号", "tab=signals", "诉求信号"),  # hot topics, surges and the volume forecast
+    ],
+)
+def test_a_tab_is_drawn_when_clicked_and_kept_in_the_link(app_url, browser_page, path, tab, param, drawn):
     page = browser_page.page
-    page.goto(f"{app_url}/overview?lang=zh")
+    page.goto(f"{app_url}/{path}?lang=zh")
     wait_for_app(page)
     panel = page.get_by_role("tabpanel")
-    expect(panel.locator(".js-plotly-plot")).to_have_count(1, timeout=TIMEOUT_MS)  # the standings' bars first
-    expect(page.get_by_text("目标年份")).to_have_count(0)  # the targets: not drawn until their tab is clicked
-    page.get_by_role("tab", name="目标完成情况").click()
-    expect(page).to_have_url(re.compile(r"tab=targets"), timeout=TIMEOUT_MS)
-    expect(panel.get_by_text("目标年份")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(panel.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(panel.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=TIMEOUT_MS)  # the first tab
+    expect(page.get_by_text(drawn, exact=True)).to_have_count(0)  # another tab: not drawn until it is clicked
+    page.get_by_role("tab", name=tab).click()
+    expect(page).to_have_url(re.compile(param), timeout=TIMEOUT_MS)
+    expect(panel.get_by_text(drawn, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
+    expect(page.get_by_role("tabpanel").get_by_text(drawn, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert browser_page.external == []
 

@@ -44,23 +44,3 @@ def test_a_link_with_filters_reproduces_the_view(app_url, browser_page):
     expect(page.get_by_text("Headline measures, week of 2015-11-30")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"grain=week.*unit=PWDx|unit=PWDx.*grain=week"), timeout=TIMEOUT_MS)
     assert browser_page.external == []
-
-
-def test_a_tab_is_drawn_when_clicked_and_kept_in_the_link(app_url, browser_page):
-    page = browser_page.page
-    page.goto(f"{app_url}/services?lang=zh")
-    wait_for_app(page)
-    panel = page.get_by_role("tabpanel")
-    expect(panel.get_by_text("承办单位排行", exact=True)).to_be_visible(timeout=TIMEOUT_MS)  # the league tables first
-    expect(page.get_by_text("诉求信号", exact=True)).to_have_count(0)  # the other tabs: not drawn until clicked
-    page.get_by_role("tab", name="诉求构成与信号").click()
-    expect(page).to_have_url(re.compile(r"tab=signals"), timeout=TIMEOUT_MS)
-    expect(panel.get_by_text("诉求信号", exact=True)).to_be_visible(timeout=TIMEOUT_MS)  # hot topics, surges, forecast
-    expect(panel.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
-    page.reload()
-    wait_for_app(page)
-    signals_tab = page.get_by_role("tab", name="诉求构成与信号")
-    expect(signals_tab).to_have_attribute("aria-selected", "true", timeout=TIMEOUT_MS)
-    expect(page.get_by_role("tabpanel").get_by_text("诉求信号", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert browser_page.external == []
