@@ -112,6 +112,23 @@ def test_a_scoped_function_is_called_once_per_arguments_and_scope(calls):
     assert rows("gdp") == ("gdp", None, None, "440000") and len(seen) == 6
 
 
+def test_an_underscore_argument_is_not_part_of_the_key(monkeypatch):
+    from ui import scope
+
+    monkeypatch.setattr(scope, "current_scope", lambda: None)
+    seen = []
+
+    @scope.scoped(max_entries=4)
+    def run(indicator_id: str, _progress=None) -> str:  # a callback: Streamlit could not hash it
+        seen.append(indicator_id)
+        return indicator_id
+
+    run.clear()
+    assert run("gdp", _progress=lambda done, total: "") == "gdp"
+    assert run("gdp", _progress=lambda done, total: "again") == "gdp" and seen == ["gdp"]  # one key
+    run.clear()
+
+
 def test_a_scoped_function_given_other_values_hashes_them(calls):
     import pandas as pd
 

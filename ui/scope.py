@@ -54,7 +54,10 @@ def scoped(*, resource: bool = False, version: Callable[[], Any] | None = None, 
             if names is not None:
                 args, kwargs = (), {**dict(zip(names, args, strict=False)), **kwargs}
             version_now = version() if version else None
-            key = key_text((tuple(sorted(kwargs.items())), args, current_scope(), version_now))
+            # An argument named with a leading underscore (a progress callback) is not part of the key, as Streamlit
+            # leaves it out of its own.
+            named = tuple(sorted((k, v) for k, v in kwargs.items() if not k.startswith("_")))
+            key = key_text((named, args, current_scope(), version_now))
             return cached(key=key, _args=args, _kwargs=kwargs)
 
         call.clear = cached.clear
