@@ -165,6 +165,9 @@ tab_labels = {"standings": t("overview.standings"), "targets": t("overview.targe
 if city_results:
     tab_labels["cities"] = t("overview.cities", region=reg.name(scope, lang))
 active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="standings")
+# The closed tabs' selections stay in the link, and come back when their tab is opened again.
+closed = {"standings": ("rank", "year"), "targets": ("target_year",)}
+url.keep(*(param for tab, params in closed.items() if tab != active for param in params))
 with tabs[active]:
     if active == "standings":
         standings()

@@ -98,6 +98,8 @@ tab_labels = {
     "problems": t("services.problems_heading"),
 }
 active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="league")
+if active != "signals":
+    url.keep("signal_grain", "signal_topic")  # the signals' grain and topic, back when their tab is opened again
 with tabs[active]:
     if active == "league":
         st.caption(t("services.league_note", **span))

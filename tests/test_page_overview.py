@@ -142,6 +142,10 @@ def test_targets_of_the_year_show_gaps_as_no_data():
     assert (colors["符合目标"], colors["偏离目标"], colors["无数据"]) == ("green", "red", "gray")
     at = run_page({"tab": "targets", "target_year": "2022"})
     table = at.dataframe[0].value.set_index("目标")
+    at.session_state["ov_tab"] = "地区排名"  # the standings: the year chosen stays in the link …
+    assert at.run().query_params["target_year"] == "2022"
+    at.session_state["ov_tab"] = "目标完成情况"  # … and comes back with its tab
+    assert at.run().selectbox(key="ov_target_year").value == 2022
     assert table.loc["国内生产总值增长", ["表述", "实际", "差距"]].tolist() == ["5.5%左右", "3.1%", "-2.4个百分点"]
 
 

@@ -186,5 +186,9 @@ def test_the_signals_grain_and_forecast_topic_live_in_the_url():
     picked.select_index(2).run()
     chosen = at.selectbox(key="svc_fc_topic").value
     assert at.query_params["signal_grain"] == "D" and at.query_params["signal_topic"] == chosen
+    open_tab(at, "league")  # another tab: the signals are not drawn, their grain and topic stay in the link …
+    assert at.query_params["signal_grain"] == "D" and at.query_params["signal_topic"] == chosen
+    open_tab(at, "signals")  # … and come back with their tab
+    assert at.radio(key="svc_signals_freq").value == "D" and at.selectbox(key="svc_fc_topic").value == chosen
     again = run_page({"tab": "signals", "signal_grain": "D", "signal_topic": chosen})  # the link reproduces the view
     assert again.radio(key="svc_signals_freq").value == "D" and again.selectbox(key="svc_fc_topic").value == chosen

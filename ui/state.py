@@ -233,6 +233,14 @@ class PageUrl:
         self.put(param, active)
         return active, dict(zip(labels, containers, strict=True))
 
+    def keep(self, *params: str) -> None:
+        """Carry `params` over from the link as it is, for widgets this run does not draw (those of a closed tab): a
+        widget not drawn loses its value, and the link is what seeds it again when its tab is opened."""
+        for param in params:
+            value = st.query_params.get(param)
+            if value is not None:
+                self.params[param] = value
+
     def put(self, param: str, value: Any) -> None:
         """Record a value that no widget of this call draws (``None`` leaves the parameter out)."""
         if value is None:
