@@ -49,16 +49,7 @@ kpis = cache.kpis(scope, tuple(cards))
 if not kpis:
     st.info(t("overview.no_cards"))
 columns = st.columns(3)
-# Each card's target status and first year, looked up once per region and set of cards (not 2 lookups a card a view).
-looked_up = cache.shared(
-    ("ov-card-facts", scope, tuple(cards)),
-    lambda: [
-        (cache.card_status(k.indicator_id, scope, k.period.year) if k.period is not None else None,
-         cache.first_year(k.indicator_id, scope))
-        for k in kpis
-    ],
-)  # fmt: skip
-for i, (kpi, (status, first_year)) in enumerate(zip(kpis, looked_up, strict=True)):
+for i, (kpi, (status, first_year)) in enumerate(zip(kpis, ov.card_facts(kpis, scope, tuple(cards)), strict=True)):
     with columns[i % 3].container(border=True):
         ov.render_card(kpi, cat.get(kpi.indicator_id), status, first_year, lang)
 
@@ -164,10 +155,8 @@ city_results = cache.city_standings(scope) if scope != NATIONAL_CODE else []
 tab_labels = {"standings": t("overview.standings"), "targets": t("overview.targets_heading")}
 if city_results:
     tab_labels["cities"] = t("overview.cities", region=reg.name(scope, lang))
-active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="standings")
-# The closed tabs' selections stay in the link, and come back when their tab is opened again.
-closed = {"standings": ("rank", "year"), "targets": ("target_year",)}
-url.keep(*(param for tab, params in closed.items() if tab != active for param in params))
+own = {"standings": ("rank", "year"), "targets": ("target_year",)}  # kept in the link while the tab is closed
+active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="standings", own=own)
 with tabs[active]:
     if active == "standings":
         standings()

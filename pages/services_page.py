@@ -97,9 +97,8 @@ tab_labels = {
     "signals": t("services.tab_signals"),
     "problems": t("services.problems_heading"),
 }
-active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="league")
-if active != "signals":
-    url.keep("signal_grain", "signal_topic")  # the signals' grain and topic, back when their tab is opened again
+own = {"signals": ("signal_grain", "signal_topic")}  # kept in the link while the tab is closed
+active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="league", own=own)
 with tabs[active]:
     if active == "league":
         st.caption(t("services.league_note", **span))

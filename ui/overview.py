@@ -298,6 +298,22 @@ def page_link(page: str, url_path: str, label: str, icon: str, params: dict[str,
         st.markdown(f"{icon} [{label}]({url_path}{query})")
 
 
+def card_facts(kpis: list[Kpi], scope: str, cards: tuple[str, ...]) -> list[tuple[TargetStatus | None, int | None]]:
+    """Each card's target status and first year, looked up once per region and set of cards (issue 17: two cached
+    lookups a card on every view before)."""
+
+    def look_up() -> list[tuple[TargetStatus | None, int | None]]:
+        return [
+            (
+                cache.card_status(k.indicator_id, scope, k.period.year) if k.period is not None else None,
+                cache.first_year(k.indicator_id, scope),
+            )
+            for k in kpis
+        ]
+
+    return cache.shared(("ov-card-facts", scope, cards), look_up)
+
+
 def render_card(kpi: Kpi, ind: Indicator, status: TargetStatus | None, first_year: int | None, lang: str) -> None:
     """One KPI card: value and change, period and unit, sparkline, target status, vintage, link to Indicators."""
     text = cache.shared(("ov-card", kpi.indicator_id, kpi.region_code, lang), lambda: card_text(kpi, ind, lang))

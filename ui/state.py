@@ -207,12 +207,25 @@ class PageUrl:
         self.put(param, value or None)
         return value
 
-    def tabs(self, draw: Draw, param: str, labels: Mapping[str, str], *, default: str, key: str | None = None):
+    def tabs(
+        self,
+        draw: Draw,
+        param: str,
+        labels: Mapping[str, str],
+        *,
+        default: str,
+        key: str | None = None,
+        own: Mapping[str, Sequence[str]] | None = None,
+    ):
         """Tabs whose active one lives in the URL by id (``tab=ranking``), whatever the labels' language.
 
         Drawn as ``draw(list(labels.values()), key=key, on_change="rerun")`` (``st.tabs``), so a click reruns the
         page and the link follows. Streamlit keeps the active tab's *label* in the session; the id is kept beside
         it (``<key>_id``) so a language switch, which changes every label, stays on the same tab.
+
+        A page that draws only the active tab names each tab's `own` URL parameters (its widgets'): while the tab is
+        closed they are carried over from the link as it is, since a widget not drawn loses its value, and the link
+        seeds it again when the tab is opened.
 
         Returns:
             The active tab's id and the tab containers by id.
@@ -231,15 +244,11 @@ class PageUrl:
         state[key], state[f"{key}_id"] = labels[active], active
         containers = draw(list(labels.values()), key=key, on_change="rerun")
         self.put(param, active)
+        for closed in (params for tab_id, params in (own or {}).items() if tab_id != active):
+            for name in closed:
+                if name in st.query_params:
+                    self.params[name] = st.query_params[name]
         return active, dict(zip(labels, containers, strict=True))
-
-    def keep(self, *params: str) -> None:
-        """Carry `params` over from the link as it is, for widgets this run does not draw (those of a closed tab): a
-        widget not drawn loses its value, and the link is what seeds it again when its tab is opened."""
-        for param in params:
-            value = st.query_params.get(param)
-            if value is not None:
-                self.params[param] = value
 
     def put(self, param: str, value: Any) -> None:
         """Record a value that no widget of this call draws (``None`` leaves the parameter out)."""
