@@ -113,8 +113,7 @@ def analysis() -> None:
     }
     # Only the open tab is worked out and drawn: a click on another reruns this part (the tabs rerun on change), so
     # the hidden tabs' ranking, small multiples and metadata cost a view nothing (issue 17).
-    active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart")
-    url.write()
+    active, tabs = url.tabs(st.tabs, "tab", tab_labels, default="chart", own={"ranking": ("at",)})
     selection = f"{ind.id}-{view}-{start}-{end}-{'.'.join(chosen)}"
     meta = ChartMeta(title=title, source=footer, unit=unit)
 
@@ -125,14 +124,19 @@ def analysis() -> None:
         if len(periods) == 0 or len(available) < 2:
             st.info(t("indicators.no_ranking"))
         else:
-            labels = {pd.Timestamp(p): fmt.period(pd.Timestamp(p), ind.freq, lang) for p in periods}
-            at = st.select_slider(
-                t("indicators.rank_period"),
+            # Periods by their date in the link (``at=2023-01-01``; left out for the latest, which a link then follows).
+            labels = {f"{pd.Timestamp(p):%Y-%m-%d}": fmt.period(pd.Timestamp(p), ind.freq, lang) for p in periods}
+            chosen_at = url.choice(
+                st.select_slider,
+                "at",
                 list(labels),
-                value=list(labels)[-1],
-                format_func=labels.get,
+                default=list(labels)[-1],
+                label=t("indicators.rank_period"),
                 key="ind_rank_period",
+                omit_default=True,
+                format_func=labels.get,
             )
+            at = pd.Timestamp(chosen_at)
             # The ranking is of every region, whatever is chosen: worked out once per view, years and period.
             rank_key = (ind.id, view, start, end, at)
             table = cache.shared(("ind-rank", *rank_key), lambda: derived.ranking_table(frame, at, info.polarity))
@@ -146,7 +150,7 @@ def analysis() -> None:
                 ("ind-rank-shown", *rank_key, lang),
                 lambda: explore.ranking_display(table, reg, info, ind.freq, lang, cagr),
             )
-            rank_title = f"{title} · {labels[at]}"
+            rank_title = f"{title} · {labels[chosen_at]}"
             rank_meta = TableMeta(rank_title, rank_footer, decimals=explore.ranking_decimals(info, lang, cagr))
             show.table(ranked, rank_meta, f"ind-rank-table-{selection}-{at:%Y%m}", notes=[rank_footer])
             bars = cache.shared(
@@ -155,6 +159,7 @@ def analysis() -> None:
             )
             bars_meta = ChartMeta(title=rank_title, source=rank_footer, unit=unit)
             show.chart(bars, bars_meta, f"ind-rank-bars-{selection}-{at:%Y%m}", notes=[rank_footer])
+        url.write_from_fragment()
 
     with tabs[active]:
         if active == "chart":
@@ -197,6 +202,7 @@ def analysis() -> None:
             )
             for label, value in explore.metadata_rows(ind, rows, info, lang) + vintage_rows:
                 st.markdown(f"**{label}**：{value}" if lang == "zh" else f"**{label}:** {value}")
+    url.write()  # after the tabs: the ranking's period is in the link
 
 
 analysis()

@@ -85,6 +85,24 @@ def test_default_view_shows_gdp_ranking_from_the_library(obs, cat):
     assert at.query_params["indicator"] == "gdp" and at.query_params["tab"] == "ranking"
 
 
+def test_the_ranking_period_stays_in_the_link(obs):
+    gdp = obs[obs["indicator_id"] == "gdp"]
+    at = run_page({"tab": "ranking"})
+    period = at.select_slider(key="ind_rank_period")
+    assert period.value == "2024-01-01" and "at" not in at.query_params  # the latest: a link follows new data
+    period.set_value("2020-01-01").run()
+    expected = derived.ranking_table(gdp, pd.Timestamp("2020-01-01"), "higher_is_better")
+    assert ranking_of(at)["数值（亿元）"].iloc[0] == pytest.approx(expected["value"].iloc[0])
+    assert at.query_params["at"] == "2020-01-01"
+    open_tab(at, 0)  # the chart: the ranking is not drawn, its period stays in the link …
+    assert not at.select_slider and at.query_params["at"] == "2020-01-01"
+    open_tab(at, 1)  # … and comes back with its tab
+    assert at.select_slider(key="ind_rank_period").value == "2020-01-01"
+    again = run_page({"tab": "ranking", "at": "2020-01-01"})  # the link reproduces the view
+    assert again.select_slider(key="ind_rank_period").value == "2020-01-01"
+    assert run_page({"tab": "ranking", "at": "1900-01-01"}).select_slider(key="ind_rank_period").value == "2024-01-01"
+
+
 def test_link_reopens_the_same_view(obs, cat):
     at = run_page({"indicator": "wb_gdp_usd", "regions": "CHN,USA,ZZZ", "years": "2000-2020", "view": "per_capita"})
     assert not at.exception
