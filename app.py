@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import auth, cache, warm
+from ui import admission, auth, cache, warm
 from ui.i18n import current_lang, language_switch, t
 from ui.navigation import HOME_ALIAS, visible
 
@@ -41,4 +41,6 @@ pages = [
     for i, page in enumerate(entries)
 ]
 pages.append(st.Page(home.path, title=t(home.title_key), icon=home.icon, url_path=home.url_path, visibility="hidden"))
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+with admission.admitted():  # one page run at a time, first come first served (ui.admission)
+    navigation.run()

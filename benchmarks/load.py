@@ -13,6 +13,7 @@ Bounded: each step stops after its views or after `--step-seconds`, each view af
     .venv/bin/python benchmarks/load.py                       # all pages, 1/5/10/20 sessions, 3 rounds
     .venv/bin/python benchmarks/load.py --pages overview map --levels 1 20 --rounds 1
     .venv/bin/python benchmarks/load.py --set runner.postScriptGC=false   # any server option, both apps
+    .venv/bin/python benchmarks/load.py --env COCKPIT_ADMIT=0             # every run at once (ui.admission)
     .venv/bin/python benchmarks/load.py --soak 30                         # RSS over 30 minutes of load
 """
 
@@ -221,6 +222,7 @@ class Bench:
     def __init__(self, args, tmp: Path):
         self.args, self.tmp = args, tmp
         self.env = {**os.environ, "COCKPIT_DATA_DIR": str(tmp / "data")}
+        self.env.update(pair.split("=", 1) for pair in getattr(args, "env", []))
         self.reference = tmp / "reference.py"
         self.reference.write_text(REFERENCE)
         seed = "import data.store; data.store.open_store()"  # seeding is a first-install cost, not a start's
@@ -327,6 +329,7 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=90, help="time bound of one step")
     parser.add_argument("--view-timeout", type=float, default=60, help="time bound of one view")
     parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE", help="a server option")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="an environment variable")
     parser.add_argument(
         "--no-precompute", action="store_true", help="skip `python -m precompute` on the store (a first start)"
     )
@@ -336,7 +339,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         bench = Bench(args, Path(name))
-        print(f"load: {os.getloadavg()[0]:.2f} (1-minute average) on {os.cpu_count()} cores; options {args.set}")
+        load_now, options = os.getloadavg()[0], args.set + args.env
+        print(f"load: {load_now:.2f} (1-minute average) on {os.cpu_count()} cores; options {options}")
         if args.soak:
             app = bench.start("app")
             try:

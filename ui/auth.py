@@ -20,7 +20,7 @@ import streamlit as st
 
 from data.access import Actor, Role, check
 from data.errors import AccessDenied
-from ui import cache
+from ui import admission, cache
 from ui.i18n import current_lang, t
 from ui.identity import Outcome, Settings, Visit, decide
 from ui.scope import ACTOR_KEY
@@ -111,7 +111,8 @@ def fragment(draw: Callable | None = None, *, run_every: float | None = None) ->
             outcome = decide(settings(), visit(), cache.store().users.get)
             if outcome.actor is None or outcome.actor != st.session_state.get(ACTOR_KEY):
                 st.rerun(scope="app")
-        return draw(*args, **kwargs)
+        with admission.admitted():  # a part's own rerun waits its turn as a page's does (inside one: no-op)
+            return draw(*args, **kwargs)
 
     return st.fragment(checked, run_every=run_every)
 

@@ -51,7 +51,7 @@ from briefing.stored import item_from_json, item_to_json
 from common.text import LANG_NAMES
 from data.errors import DataError
 from data.store import BasketRow, Baskets
-from ui import auth, cache
+from ui import admission, auth, cache
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
@@ -307,6 +307,7 @@ def build(formats: tuple[str, ...], lang: str, title: str, scope: str, extra: tu
 
     `extra`: pack items put before the basket's (what changed since the last briefing)."""
     bar = st.progress(0.0, text=t("briefing.building"))
+    admission.step_aside()  # seconds of rendering in a browser and writing files: the next visitor goes in
     start = time.perf_counter()
     try:
         files = build_pack(

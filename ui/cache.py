@@ -46,7 +46,7 @@ from indicators.targets import Target, TargetBook, TargetStatus, load_targets, t
 from indicators.views import ViewInfo, apply_view
 from indicators.warnings import Alert, RuleSet, current_alerts, load_rules
 from precompute import inputs
-from ui import charts, explore
+from ui import admission, charts, explore
 from ui.scope import current_scope, key_text, scoped
 
 HOUR = 3600
@@ -482,6 +482,7 @@ def calibration(indicator_id: str, h: int, model: str, models: tuple[str, ...]) 
 def _series_alone(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
     pooled = calibration(indicator_id, h, model, forecasting.models_needed(model, models))
     frame = series_frame(indicator_id, (region_code,))
+    admission.step_aside()
     return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id), pooled=pooled)
 
 
@@ -507,6 +508,7 @@ def forecast_run(
             return stored
     frame = series_frame(indicator_id, region_codes)
     breaks = breaks_apply(indicator_id)
+    admission.step_aside()  # fitting models takes seconds: the next visitor goes in beside it
     if _progress is None:
         jobs = workers(model, models, len(region_codes))
         return forecasting.run(frame, h, model=model, models=models, breaks=breaks, n_jobs=jobs)
