@@ -167,3 +167,22 @@ def test_a_table_drawn_through_a_screen_copy_converts_only_the_copy(monkeypatch)
     screen = frame.assign(value=["—"])
     show.table(frame, show.TableMeta("T", "S"), "k", shown=screen)
     assert len(converted) == 1 and converted[0] is screen
+
+
+def test_streamlit_only_reads_a_drawn_figure():
+    """Charts are drawn outside the figures' lock: what Streamlit does with the dict must leave it as it was."""
+    import copy
+
+    import plotly.graph_objects as go
+    import plotly.io
+    import plotly.tools
+
+    from ui import show
+
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], uid="trace-0"))  # a uid: what plotly.io.to_json pops
+    drawn = show._drawn(fig, "zh")
+    before = copy.deepcopy(drawn.to_dict())
+    assert "uid" not in before["data"][0]
+    figure = plotly.tools.return_figure_from_figure_or_data(drawn, validate_figure=True)
+    assert json.loads(plotly.io.to_json(figure, validate=False))["data"][0]["y"] == [3, 4]
+    assert figure is drawn.to_dict() and drawn.to_dict() == before

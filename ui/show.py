@@ -47,8 +47,10 @@ def _captions(caption: str, notes: Sequence[str]) -> None:
 
 #: A cached figure is one object shared by every session of the process, and Plotly objects are not safe to read from
 #: two threads at once (they set parts of themselves up on first read): six concurrent first views of the Scenarios
-#: page broke one in three with ``KeyError: 'type'`` inside Plotly. Reading and drawing a figure take turns; the
-#: interpreter lock serialises that work anyway.
+#: page broke one in three with ``KeyError: 'type'`` inside Plotly. Making a figure's dict takes turns; drawing the
+#: dict does not (it is only read then): a lock held while Streamlit encodes and sends a chart made twenty sessions
+#: queue behind one another's charts, each slowed by the others' turns at the interpreter (issue 17: the Overview's
+#: nine sparklines, p95 1.3 s at 20 sessions).
 _SHARED_FIGURES = threading.Lock()
 
 
@@ -79,7 +81,10 @@ def _drawn(fig: go.Figure, lang: str) -> _Drawn:
             number_axes(labelled, lang)
         if dates:
             date_axes(labelled, lang)
-        specs[lang] = labelled.to_dict()
+        spec = labelled.to_dict()
+        for trace in spec.get("data", []):
+            trace.pop("uid", None)  # what `plotly.io.to_json` pops from the dict it gets: then the dict is only read
+        specs[lang] = spec
     return _Drawn(specs[lang])
 
 
@@ -106,7 +111,8 @@ def chart(
         What `st.plotly_chart` returns: the selection event when ``on_select`` is given.
     """
     with _SHARED_FIGURES:
-        event = st.plotly_chart(_drawn(fig, current_lang()), config=PLOTLY_CONFIG, key=widget_key, **plotly)
+        drawn = _drawn(fig, current_lang())
+    event = st.plotly_chart(drawn, config=PLOTLY_CONFIG, key=widget_key, **plotly)
     if key is not None:
         if meta is None:
             raise ValueError(f"chart {key!r}: a basket entry needs the chart's meta (title and source)")
