@@ -135,8 +135,13 @@ def test_step_aside_outside_a_run_does_nothing():
         assert list(gate._running.values())[0] > 0
 
 
-def test_the_variable_turns_admission_off(monkeypatch):
-    monkeypatch.setenv(admission.VARIABLE, "0")
-    assert admission._from_environment().limit == 0
-    monkeypatch.delenv(admission.VARIABLE)
-    assert admission._from_environment().limit == admission.LIMIT
+@pytest.mark.parametrize(("value", "limit"), [("0", 0), ("3", 3), (" 2 ", 2), ("", None), ("many", None), ("-1", None)])
+def test_the_variable_sets_the_limit(monkeypatch, value, limit):
+    monkeypatch.setenv(admission.VARIABLE, value)
+    assert admission._from_environment().limit == (admission.LIMIT if limit is None else limit)
+
+
+def test_no_limit_lets_every_run_in(monkeypatch):
+    monkeypatch.setattr(admission, "_ADMISSION", Admission(limit=0))
+    with admission.admitted(), admission.admitted():  # nothing waits, nothing is counted
+        assert not admission._ADMISSION._running

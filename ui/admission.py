@@ -31,7 +31,8 @@ LIMIT = 1
 #: A run counts against the limit this long at most; then the next visitor goes in beside it. A warm view takes
 #: 30–80 ms alone; a first view after a data change 1–2 s, a forecast computed on the spot seconds.
 HOLD_SECONDS = 0.5
-#: "0" turns admission off in this process (every run goes in at once, as Streamlit does by itself).
+#: Runs let in at once in this process, instead of `LIMIT`; "0": no limit (every run goes in at once, as Streamlit
+#: does by itself).
 VARIABLE = "COCKPIT_ADMIT"
 
 
@@ -111,7 +112,8 @@ class Admission:
 
 
 def _from_environment() -> Admission:
-    return Admission(limit=0 if os.environ.get(VARIABLE) == "0" else LIMIT)
+    value = os.environ.get(VARIABLE, "").strip()
+    return Admission(limit=int(value) if value.isdigit() else LIMIT)
 
 
 _ADMISSION = _from_environment()
@@ -119,7 +121,7 @@ _ADMISSION = _from_environment()
 
 @contextmanager
 def admitted() -> Iterator[None]:
-    """This process's admission for a page run (see the module's text); off when `COCKPIT_ADMIT=0`."""
+    """This process's admission for a page run (see the module's text); none when `COCKPIT_ADMIT=0`."""
     if _ADMISSION.limit <= 0:
         yield
         return
