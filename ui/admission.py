@@ -4,8 +4,8 @@ sooner than twenty interleaved.
 A process runs its Python one thread at a time (the interpreter lock). Twenty sessions' page runs started together
 share it in 5 ms turns and all finish late, together; the thread that sends their messages waits its turn among them.
 Admitted one at a time in order of arrival, the first visitor sees the page after one run's time, the last after
-twenty — and the process serves more views a second (issue 17, Overview at 20 concurrent sessions: p95 1.3 s
-interleaved, under 1 s one at a time; see README "Sixth round").
+twenty — and the process serves more views a second (issue 17, Overview at 20 concurrent sessions: p95 1.0–1.3 s
+interleaved, 0.66 s one at a time; see README "Sixth round").
 
 A run that takes long must not hold everyone up: a run counts against the limit only for its first `HOLD_SECONDS`.
 After that the next visitor is let in beside it (as every run was before), so a slow upload, a forecast computed on
@@ -25,8 +25,8 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: Runs admitted at once. One: a second thread only takes turns with the first for the interpreter lock (measured:
-#: 2 or 4 at once gave the Overview a p95 of 1.5 / 1.3 s at 20 sessions, against 0.9 s one at a time).
+#: Runs admitted at once. One: a second thread only takes turns with the first for the interpreter lock (measured at
+#: 20 sessions: two at once gave the Overview, Forecast and Admin p95s of 1.2 / 1.0 / 1.2 s, one 0.66 / 0.84 / 0.88 s).
 LIMIT = 1
 #: A run counts against the limit this long at most; then the next visitor goes in beside it. A warm view takes
 #: 30–80 ms alone; a first view after a data change 1–2 s, a forecast computed on the spot seconds.
@@ -45,7 +45,7 @@ class Admission:
         self._queue: deque[threading.Event] = deque()  # waiting runs, first come first
         self._running: dict[int, float] = {}  # run id → when it went in (monotonic); -inf once it stepped aside
         self._local = threading.local()
-        self.waited = 0  # runs that had to wait (for tests and the logs)
+        self.waited = 0  # runs that had to wait (for the tests)
 
     def _counted(self, now: float) -> list[float]:
         """Start times of the runs that still count against the limit."""
