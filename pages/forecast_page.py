@@ -70,9 +70,8 @@ def model_and_results() -> None:
     with tab_one:
         history = cache.series_frame(ind.id, (region,))
         try:
-            result = cache.series_run(ind.id, region, h, model, candidates)
-            fc = cache.forecast(ind.id, region, h, model, candidates)
-            board = cache.leaderboard(ind.id, region, h, model, candidates)
+            result = cache.series_run(ind.id, region, h, model, candidates)  # once: each call copies the run
+            fc, board = cache.forecast_of(result, region), cache.leaderboard_of(result, region)
         except forecasting.ForecastError as err:
             st.error(t("forecast.failed", error=inert(err)))
             st.stop()

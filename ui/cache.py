@@ -563,14 +563,20 @@ def forecast(indicator_id: str, region_code: str, h: int, model: str, models: tu
     Raises:
         ForecastError: the series cannot be forecast (the reason the run recorded for it).
     """
-    fc = series_run(indicator_id, region_code, h, model, models).forecast
+    return forecast_of(series_run(indicator_id, region_code, h, model, models), region_code)
+
+
+def forecast_of(run: forecasting.ForecastRun, region_code: str) -> pd.DataFrame:
+    """One series' forecast read off its run (see `forecast`). A page that holds the run reads it with this: each
+    call of `series_run` copies the whole run out of the cache (a sixth of a Forecast view, issue 17)."""
+    fc = run.forecast
     return fc[fc["unique_id"] == region_code].reset_index(drop=True)
 
 
-def leaderboard(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]) -> pd.DataFrame:
+def leaderboard_of(run: forecasting.ForecastRun, region_code: str) -> pd.DataFrame:
     """Backtest leaderboard of one series (every compared model's MASE, sMAPE, MAE), read off the same run as its
     forecast; ``chosen`` marks the model whose forecast is shown."""
-    board = series_run(indicator_id, region_code, h, model, models).leaderboard
+    board = run.leaderboard
     return board[board["unique_id"] == region_code].reset_index(drop=True)
 
 

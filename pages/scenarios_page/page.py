@@ -68,8 +68,8 @@ model = url.choice(
 ss.forget_on_series_change(ind.id, region, forms.SERIES_INPUTS)
 history = cache.series_frame(ind.id, (region,))
 try:
-    fc = cache.forecast(ind.id, region, h, model, candidates)
-    run = cache.series_run(ind.id, region, h, model, candidates)
+    run = cache.series_run(ind.id, region, h, model, candidates)  # once: each call copies the run
+    fc = cache.forecast_of(run, region)
 except forecasting.ForecastError as err:
     st.error(t("scenarios.baseline_failed", error=inert(err)))
     st.stop()
