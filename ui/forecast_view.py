@@ -65,6 +65,16 @@ def leaderboard_table(board: pd.DataFrame, lang: str, rate: bool = False) -> pd.
     return pd.DataFrame(out)
 
 
+def series_accuracy(run: forecasting.ForecastRun, fc: pd.DataFrame, series: tuple, lang: str, rate: bool) -> str:
+    """`accuracy_note` of one series' forecast `fc` read off `run`, worked out once per `series` (indicator, region,
+    horizon, method, candidates) and language: finding the series' calibration group in the run's frames was ~7% of
+    a Forecast view (issue 17)."""
+    region = series[1]
+    return cache.shared(
+        ("fc-accuracy", *series, lang), lambda: accuracy_note(fc, run.calibration_of(region), lang, rate)
+    )
+
+
 def accuracy_note(fc: pd.DataFrame, group: dict, lang: str, rate: bool = False) -> str:
     """One line under the fan chart: model and fitted form, backtest error, and the bands' measured coverage and
     interval score with the number of outcomes behind them (coverage only on enough outcomes)."""

@@ -70,6 +70,7 @@ history = cache.series_frame(ind.id, (region,))
 try:
     run = cache.series_run(ind.id, region, h, model, candidates)  # once: each call copies the run
     fc = cache.forecast_of(run, region)
+    rate = cache.is_rate(ind.id)
 except forecasting.ForecastError as err:
     st.error(t("scenarios.baseline_failed", error=inert(err)))
     st.stop()
@@ -117,7 +118,7 @@ if not work.scenarios:
         ("sc-base", ind.id, region, h, model, candidates, lang),
         lambda: fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels),
     )
-    show.chart(base, caption=fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id)))
+    show.chart(base, caption=fv.series_accuracy(run, fc, (ind.id, region, h, model, candidates), lang, rate))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
@@ -209,7 +210,7 @@ if work.scenarios:
         st.error(t("scenarios.compare_failed", error=inert(err)))
 if comp is not None:
     last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
-    accuracy = fv.accuracy_note(fc, run.calibration_of(region), lang, cache.is_rate(ind.id))
+    accuracy = fv.series_accuracy(run, fc, (ind.id, region, h, model, candidates), lang, rate)
     source = source_line(ind, last, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
     if comp.target is not None:
@@ -221,7 +222,7 @@ if comp is not None:
         ("sc-fans", selection, candidates, used, lang),
         lambda: charts.scenario_fans(history, comp, title, unit, ind.decimals, labels),
     )
-    step = functools.partial(fv.first_step, fc, model, lang, result=run, region_code=region, rate=cache.is_rate(ind.id))
+    step = functools.partial(fv.first_step, fc, model, lang, result=run, region_code=region, rate=rate)
     facts = lambda: series_facts(rows, ind, region, reg, forecast=step())  # noqa: E731 — made when added to the basket
     notes = [t("scenarios.simulation_note", draws=DEFAULT_DRAWS), source]
     # The set itself is in the key, so a pack built from the basket can freeze exactly this comparison.
