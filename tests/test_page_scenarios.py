@@ -150,6 +150,17 @@ def test_the_comparison_goes_into_the_briefing_basket(local_basket):
     pd.testing.assert_frame_equal(table.frame, delta_table(at))
 
 
+def test_the_own_target_form_is_drawn_while_its_expander_is_open():
+    at = run_page(GDP_GD)
+    assert at.session_state["sc_target_open"] and at.number_input(key="sc_t_value")  # no target yet: open
+    at.session_state["sc_target_open"] = False  # closed, as a click does: the form is not drawn
+    at.run()
+    assert not at.exception and not [w for w in at.number_input if w.key == "sc_t_value"]
+    at.session_state["sc_target_open"] = True
+    at.run()
+    assert not at.exception and at.number_input(key="sc_t_value") and at.button(key="sc_t_set")  # drawn again
+
+
 def test_driver_change_and_target_probability(obs):
     at = run_page(GDP_GD)
     new_scenario(at, "Spending")

@@ -191,8 +191,13 @@ if fits:
         edit(lambda: dataclasses.replace(work, target=fits[chosen]))
 else:
     st.caption(t("scenarios.no_known_targets"))
-with st.expander(t("scenarios.own_target"), expanded=work.target is None and not fits):
-    make_target = forms.target_form(periods, ind.freq, kind, end_value, lang)
+# The form is drawn while its expander is open (a lazy expander: opening it reruns the page): its fifteen elements
+# were ~15% of every view of the page (issue 17).
+own_target = st.expander(
+    t("scenarios.own_target"), expanded=work.target is None and not fits, key=forms.TARGET_OPEN, on_change="rerun"
+)
+with own_target:
+    make_target = forms.target_form(periods, ind.freq, kind, end_value, lang) if own_target.open else None
 if make_target:
     edit(lambda: dataclasses.replace(work, target=make_target()))
 

@@ -164,6 +164,9 @@ def driver_form(
     return None
 
 
+TARGET_OPEN = "sc_target_open"  # the own-target expander's state: open or closed
+
+
 def target_form(periods: Sequence[str], freq: str, kind: str, start_value: float, lang: str):
     """A target of one's own: value, period, comparator, tolerance (for "about"), level or growth, source.
 
