@@ -11,7 +11,7 @@ from data.access import ACTIONS, SYSTEM_ACTIONS, Role
 from data.store import StoreError
 from data.store.audit import RESULTS
 from ui import admin_view as av
-from ui import alerts_view, auth, cache
+from ui import alerts_view, auth, cache, state
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
@@ -21,9 +21,10 @@ st.title(t("admin.title"))
 auth.require("users.edit")
 store = cache.store()
 regions = cache.regions()
-tab_users, tab_audit, tab_alerts = st.tabs([t("admin.tab_users"), t("admin.tab_audit"), t("admin.tab_alerts")])
 
-with tab_users:
+
+def users_tab() -> None:
+    """Users, their roles and region scopes: the list, the form that adds or changes one, the removal."""
     st.caption(t("admin.users_intro"))
     users = store.users.list()
     if users:
@@ -62,7 +63,9 @@ with tab_users:
             else:
                 st.success(t("admin.removed_user", user=gone))
 
-with tab_audit:
+
+def audit_tab() -> None:
+    """The audit trail, filtered by user, action, result and dates, and its exports."""
     c1, c2, c3, c4 = st.columns(4)
     anyone = t("admin.any")
     who = c1.selectbox(t("admin.filter_user"), [None, *store.audit.users()], key="admin_f_user",
@@ -90,7 +93,9 @@ with tab_audit:
             on_click="ignore",
         )
 
-with tab_alerts:  # delivery of warnings (issue 21): the office's settings without secrets, and what keeps failing
+
+def alerts_tab() -> None:
+    """Delivery of warnings (issue 21): the office's settings without secrets, and what keeps failing."""
     st.caption(t("admin.alerts_settings"))
     try:
         st.dataframe(alerts_view.settings_table(load_settings(), lang), hide_index=True)
@@ -102,3 +107,13 @@ with tab_alerts:  # delivery of warnings (issue 21): the office's settings witho
         st.dataframe(alerts_view.failures_table(failing, lang), hide_index=True)
     else:
         st.success(t("admin.alerts_no_failures"))
+
+
+# Only the open tab is read and drawn (a click reruns the page; the tab is kept in the link): the audit trail, read
+# from the store and drawn with its filters and exports on every view, grows with every sign-in (issue 17).
+url = state.PageUrl("admin")
+labels = {"users": t("admin.tab_users"), "audit": t("admin.tab_audit"), "alerts": t("admin.tab_alerts")}
+active, tabs = url.tabs(st.tabs, "tab", labels, default="users")
+with tabs[active]:
+    {"users": users_tab, "audit": audit_tab, "alerts": alerts_tab}[active]()
+url.write()

@@ -136,7 +136,7 @@ def test_admins_see_the_delivery_settings_without_the_password_and_the_failing_m
         conn.execute(alert_outbox_table.insert().values(subscription_id=subscription, warning_id=breach.id,
                      event="raised", status="pending", attempts=0, next_at=NOW, created_at=NOW))  # fmt: skip
     assert deliver(store.engine, Settings(webhook_timeout=5), catalogue(), region_registry(), now=NOW).failed == 1
-    at = open_page("admin", lang="en")
+    at = open_page("admin", {"tab": "alerts"}, lang="en")
     assert not at.exception
     shown = " ".join(d.value.to_string() for d in at.dataframe)
     assert "relay.office.test" in shown and "hunter2" not in shown and "TOKEN" not in shown
