@@ -80,9 +80,14 @@ def test_two_places_let_two_in():
         run.join(DEADLINE)
 
 
-def test_a_long_run_stops_counting_after_its_hold():
-    gate, log = Admission(limit=1, hold=0.05), []
-    slow, quick = Run(gate, "slow", log), Run(gate, "quick", log)
+@pytest.mark.parametrize(
+    ("hold", "aside"),
+    [(0.05, False), (3600, True)],
+    ids=["a long run stops counting after its hold", "a run waiting on workers steps aside"],
+)
+def test_a_run_stops_holding_up_the_next(hold, aside):
+    gate, log = Admission(limit=1, hold=hold), []
+    slow, quick = Run(gate, "slow", log, aside=aside), Run(gate, "quick", log)
     slow.start()
     until(slow.inside.is_set, "the slow run inside")
     quick.start()
@@ -91,19 +96,6 @@ def test_a_long_run_stops_counting_after_its_hold():
     assert log == ["in slow", "in quick", "out quick"]  # done while the slow one is still inside
     slow.leave.set()
     slow.join(DEADLINE)
-
-
-def test_a_run_that_steps_aside_lets_the_next_in():
-    gate, log = Admission(limit=1, hold=3600), []
-    waiting_on_workers, quick = Run(gate, "pool", log, aside=True), Run(gate, "quick", log)
-    waiting_on_workers.start()
-    until(waiting_on_workers.inside.is_set, "the first run inside")
-    quick.start()
-    quick.leave.set()
-    quick.join(DEADLINE)
-    assert log == ["in pool", "in quick", "out quick"]
-    waiting_on_workers.leave.set()
-    waiting_on_workers.join(DEADLINE)
 
 
 def test_a_failing_run_gives_its_place_up():
