@@ -99,7 +99,7 @@ def model_and_results() -> None:
         st.info(cache.shared(("fc-reading", selection, lang), lambda: fv.reading(result, region, rate, lang)))
         if len(breaks):
             st.warning(fv.break_warning(breaks, fc, ind.freq, lang))
-        note = fv.series_accuracy(result, fc, (ind.id, region, h, model, candidates), lang, rate)
+        note = fv.series_accuracy(result, fc, region, (ind.id, h, model, candidates), lang, rate)
         show.chart(fan, meta, f"fc-fan-{selection}", caption=note, notes=notes, facts=facts)
         if not actor.may("forecast.publish"):
             st.caption(t("track.analyst_only"))

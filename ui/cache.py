@@ -482,7 +482,7 @@ def calibration(indicator_id: str, h: int, model: str, models: tuple[str, ...]) 
 def _series_alone(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
     pooled = calibration(indicator_id, h, model, forecasting.models_needed(model, models))
     frame = series_frame(indicator_id, (region_code,))
-    admission.step_aside()
+    admission.step_aside()  # fitting one series: up to a second, the next visitor goes in beside it
     return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id), pooled=pooled)
 
 

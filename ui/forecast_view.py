@@ -65,13 +65,14 @@ def leaderboard_table(board: pd.DataFrame, lang: str, rate: bool = False) -> pd.
     return pd.DataFrame(out)
 
 
-def series_accuracy(run: forecasting.ForecastRun, fc: pd.DataFrame, series: tuple, lang: str, rate: bool) -> str:
-    """`accuracy_note` of one series' forecast `fc` read off `run`, worked out once per `series` (indicator, region,
-    horizon, method, candidates) and language: finding the series' calibration group in the run's frames was ~7% of
-    a Forecast view (issue 17)."""
-    region = series[1]
+def series_accuracy(
+    run: forecasting.ForecastRun, fc: pd.DataFrame, region: str, key: tuple, lang: str, rate: bool
+) -> str:
+    """`accuracy_note` of one region's forecast `fc` read off `run`, worked out once per region, `key` (what else the
+    run was made from: indicator, horizon, method, candidates) and language: finding the series' calibration group in
+    the run's frames was ~7% of a Forecast view (issue 17)."""
     return cache.shared(
-        ("fc-accuracy", *series, lang), lambda: accuracy_note(fc, run.calibration_of(region), lang, rate)
+        ("fc-accuracy", region, *key, lang), lambda: accuracy_note(fc, run.calibration_of(region), lang, rate)
     )
 
 

@@ -118,7 +118,7 @@ if not work.scenarios:
         ("sc-base", ind.id, region, h, model, candidates, lang),
         lambda: fan_chart(recent(history, ind.freq), fc, model, base_title, unit, ind.decimals, base_labels),
     )
-    show.chart(base, caption=fv.series_accuracy(run, fc, (ind.id, region, h, model, candidates), lang, rate))
+    show.chart(base, caption=fv.series_accuracy(run, fc, region, (ind.id, h, model, candidates), lang, rate))
 else:
     state.reset_if_invalid("sc_current", scenario_names, scenario_names[0])
     current = st.selectbox(t("scenarios.current"), scenario_names, key="sc_current")
@@ -215,7 +215,7 @@ if work.scenarios:
         st.error(t("scenarios.compare_failed", error=inert(err)))
 if comp is not None:
     last = rows.loc[(rows["region_code"] == region) & rows["value"].notna(), "period"].max()
-    accuracy = fv.series_accuracy(run, fc, (ind.id, region, h, model, candidates), lang, rate)
+    accuracy = fv.series_accuracy(run, fc, region, (ind.id, h, model, candidates), lang, rate)
     source = source_line(ind, last, lang)
     labels = {k: t(f"scenarios.{k}") for k in ("history", "baseline", "baseline80", "baseline95", "band80")}
     if comp.target is not None:
