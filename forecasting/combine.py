@@ -4,6 +4,9 @@ Unlike :class:`forecasting.ensemble.Ensemble` it takes model *instances*, not re
 registry, and it offers the median and the trimmed mean, the robust combiners: one member that goes astray on a
 series (a drift extrapolating a one-off jump, an ETS picking a multiplicative trend) moves a mean but barely a median.
 Members that cannot be fitted to a series are left out (``used_`` records the others); with none left ``fit`` raises.
+So is a member whose forecast goes to zero or below on a series positive throughout (a GDP, a count of visitors): CES
+or a trend model extrapolating a fall can do that, and a mean passes it on to a forecast nobody would make. When every
+member does, they are combined as they are. ``describe`` names the members the last forecast combined.
 
 The intervals are the members' bounds combined the same way ("Vincentization"). They are *raw*: the recommended use
 wraps the combination in :class:`forecasting.conformal.Conformal` or calibrates it with pooled per-step errors, since
@@ -75,16 +78,25 @@ class Combination(Forecaster):
             raise ModelFitError(f"no member of the combination could be fitted: {[m.name for m in self.members]}")
         self.models_ = fitted
         self.used_ = tuple(model.describe() for model in fitted)
+        self.combined_ = self.used_
+        observed = y[~np.isnan(y)]
+        self.positive_ = bool(observed.size and (observed > 0).all())
 
     def _predict(self, h: int, levels: tuple[float, ...]) -> Arrays:
-        outputs = []
-        for model in self.models_:
+        outputs, names = [], []
+        for model, name in zip(self.models_, self.used_, strict=True):
             try:
                 outputs.append(model.forecast_arrays(h, levels))
+                names.append(name)
             except ModelFitError:  # non-finite output of one member: the others still combine
                 continue
         if not outputs:
             raise ModelFitError("every member of the combination produced non-finite forecasts")
+        if self.positive_:
+            above = [i for i, out in enumerate(outputs) if (out["mean"] > 0).all()]
+            if above:
+                outputs, names = [outputs[i] for i in above], [names[i] for i in above]
+        self.combined_ = tuple(names)
         return combine_outputs(outputs, self.combine)
 
     def frozen(self) -> Combination:
@@ -94,7 +106,7 @@ class Combination(Forecaster):
         return Combination(tuple(model.frozen() for model in self.models_), self.combine)
 
     def describe(self) -> str:
-        names = self.used_ if self.is_fitted else tuple(m.name for m in self.members)
+        names = self.combined_ if self.is_fitted else tuple(m.name for m in self.members)
         return f"{self.combine}({', '.join(names)})"
 
 

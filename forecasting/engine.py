@@ -166,17 +166,27 @@ def _board(series: Series, backtest: Backtest, levels: tuple[float, ...], chosen
     return rows
 
 
-def _combined(backtest: Backtest, names: tuple[str, ...], how: str) -> None:
-    """Add the combination's backtest: its members' forecasts combined window by window (a member that failed on a
-    window is left out there, as :class:`~forecasting.combine.Combination` leaves it out)."""
+def _combined(backtest: Backtest, names: tuple[str, ...], how: str, y: np.ndarray) -> None:
+    """Add the combination's backtest: its members' forecasts combined window by window, leaving a member out of a
+    window where it failed, or where it forecast zero or below although the window's training part is positive
+    throughout and another member did not, as :class:`~forecasting.combine.Combination` does."""
     present = [backtest.forecasts[n] for n in names if n in backtest.forecasts]
     if not present:
         return
+    stacked = {key: np.stack([p[key] for p in present]) for key in present[0]}  # (members, windows, h)
+    means = stacked["mean"]
+    with np.errstate(invalid="ignore"):
+        positive = np.array([bool((y[:c][~np.isnan(y[:c])] > 0).all()) for c in backtest.plan.cutoffs])
+        below = positive[None, :] & (means <= 0).any(axis=2)
+    kept = ~below & np.isfinite(means).all(axis=2)
+    out_of_window = below & kept.any(axis=0)[None, :]  # (members, windows): left out where another member stays
+    if out_of_window.any():
+        stacked = {key: np.where(out_of_window[:, :, None], np.nan, values) for key, values in stacked.items()}
     if how in ("median", "mean"):
         reducer = np.nanmedian if how == "median" else np.nanmean
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)  # all members failed on a window: NaN, no warning
-            out = {key: reducer(np.stack([p[key] for p in present]), axis=0) for key in present[0]}
+            out = {key: reducer(values, axis=0) for key, values in stacked.items()}
     else:
         out = combine_outputs(present, how)
     backtest.forecasts[COMBINATION] = out
@@ -246,7 +256,7 @@ def forecast_series(
     if backtest is not None and counts:
         backtest.forecasts = {name: _nonnegative(a) for name, a in backtest.forecasts.items()}
     if backtest is not None:
-        _combined(backtest, *recipe)
+        _combined(backtest, *recipe, series.y)
         used, ensemble = _choose(backtest, model, candidates)
     else:
         used, ensemble = (FALLBACK if model in (AUTO, ENSEMBLE) else model), ()

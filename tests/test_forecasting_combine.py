@@ -136,3 +136,38 @@ def test_a_seasonal_run_delivers_its_members_combined(freq, season):
     alone = [forecasting.run(frame, 6, model=name, models=()).raw_forecast[name].to_numpy() for name in names]
     combined = np.median(alone, axis=0) if how == "median" else np.mean(alone, axis=0)
     np.testing.assert_allclose(result.raw_forecast["combination"].to_numpy(), combined)
+
+
+FALLING = np.array([100, 95, 90, 80, 70, 55, 45, 30, 20, 12, 8, 5], float)  # positive; drift runs it below zero
+
+
+def test_a_member_forecasting_a_positive_series_below_zero_is_left_out():
+    # Drift takes the fall on to −3, −12, −21; naive stays at 5. A mean would pass half of the fall on.
+    model = Combination((Drift(), Naive()), "mean").fit(FALLING)
+    assert (Drift().fit(FALLING).predict(3)["mean"] < 0).all()
+    pd.testing.assert_frame_equal(model.predict(3), Naive().fit(FALLING).predict(3))
+    assert model.describe() == "mean(naive)"
+    # Not positive throughout (a zero): nothing is left out. Every member below zero: combined as they are.
+    with_zero = np.append(FALLING[:-1], 0.0)
+    expected = (Drift().fit(with_zero).predict(3)["mean"] + Naive().fit(with_zero).predict(3)["mean"]) / 2
+    np.testing.assert_allclose(Combination((Drift(), Naive()), "mean").fit(with_zero).predict(3)["mean"], expected)
+    both = Combination((Drift(), Drift()), "mean").fit(FALLING)
+    np.testing.assert_allclose(both.predict(3)["mean"], Drift().fit(FALLING).predict(3)["mean"])
+    assert both.describe().count("drift (") == 2
+
+
+def test_the_engine_backtests_the_guarded_combination_window_by_window(monkeypatch):
+    # The combination's backtest is its members' forecasts combined window by window: with the guard, exactly what
+    # the combination fitted on each window forecasts (drift goes below zero in the later windows only).
+    monkeypatch.setitem(DEFAULT_MEMBERS, 1, (("drift", "naive"), "mean"))
+    frame = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2000", periods=12, freq="YS"), "y": FALLING})
+    result = forecasting.run(frame, 3, models=(), breaks=False)
+    backtests = result.backtests
+    left_out = 0
+    for cutoff, window in backtests.groupby("cutoff"):
+        train = FALLING[: int((frame.ds <= cutoff).sum())]
+        fitted = Combination((Drift(), Naive()), "mean").fit(train)
+        np.testing.assert_allclose(window["combination"], fitted.predict(len(window))["mean"])
+        left_out += fitted.describe() == "mean(naive)"
+    assert 0 < left_out < backtests.cutoff.nunique()
+    np.testing.assert_allclose(result.raw_forecast["combination"], Naive().fit(FALLING).predict(3)["mean"])
