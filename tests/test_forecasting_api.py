@@ -85,7 +85,7 @@ def test_the_default_is_the_fixed_combination(trend, seasonal):
     assert set(out["model"]) == {"combination"}
     specs = out.groupby("unique_id")["spec"].first()
     assert specs["trend"].startswith("median(ETS") and "DOTM" in specs["trend"]
-    assert specs["seasonal"].startswith("mean(ETS") and "Theta" in specs["seasonal"]
+    assert specs["seasonal"].startswith("mean(Theta") and "CES" in specs["seasonal"] and "ARIMA" in specs["seasonal"]
     board = leaderboard(both, h=4).set_index("unique_id").loc["trend"].set_index("model")
     assert board["chosen"].sum() == 1 and board.loc["combination", "chosen"]
     assert out.loc[out.unique_id == "trend", "mase"].iloc[0] == pytest.approx(board.loc["combination", "mase"])
