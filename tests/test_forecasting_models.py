@@ -23,6 +23,7 @@ from forecasting import (
     Theta,
     make_model,
     model_names,
+    statistical,
 )
 
 Z80 = NormalDist().inv_cdf(0.9)
@@ -251,6 +252,22 @@ def test_frozen_keeps_the_automatic_choices(build, trending):
     assert refitted.describe() == fitted.describe() and refitted.name == fitted.name
     pd.testing.assert_frame_equal(refitted.predict(4), fitted.predict(4), rtol=1e-4)
     assert Naive().frozen().get_params() == {}
+
+
+def test_ces_intervals_are_statsforecasts_simulation_with_fewer_paths(trending, monkeypatch):
+    # With statsforecast's own 5,000 paths the bounds are exactly its own; with CES_PATHS they stay close.
+    model = make_model("ces", 4).fit(trending)
+    own = model.model_.predict(8, level=[80, 95])
+    monkeypatch.setattr(statistical, "CES_PATHS", 5000)
+    same = model.predict(8, level=(80, 95))
+    for key in ("lo-80", "hi-80", "lo-95", "hi-95"):
+        np.testing.assert_allclose(same[key], own[key])
+    monkeypatch.undo()
+    fewer = model.predict(8, level=(80, 95))
+    width = own["hi-95"] - own["lo-95"]
+    assert np.max(np.abs(fewer["hi-95"] - own["hi-95"]) / width) < 0.1
+    assert np.max(np.abs(fewer["lo-95"] - own["lo-95"]) / width) < 0.1
+    np.testing.assert_allclose(fewer["mean"], own["mean"])
 
 
 def test_ces_on_a_constant_series():
