@@ -303,6 +303,15 @@ def test_a_series_alone_is_banded_exactly_as_its_peers_run_banded_it(panel, one_
     )
 
 
+def test_a_lone_series_with_the_leaderboard_is_banded_as_by_its_own_calibration(panel):
+    # The Forecast page runs an indicator's only series once, with the leaderboard's models, instead of a calibration
+    # run without them followed by the series again with it: the bands must be the same.
+    one = panel[panel["unique_id"] == "s05"]
+    pooled = run(one, h=3, models=()).pooled
+    assert pooled.dense
+    pd.testing.assert_frame_equal(run(one, h=3).forecast, run(one, h=3, pooled=pooled).forecast)
+
+
 def test_a_pooled_calibration_applies_only_to_its_horizon_levels_and_model(panel):
     pooled = run(panel, h=3, models=()).pooled
     one = panel[panel["unique_id"] == "s05"]

@@ -480,7 +480,10 @@ def calibration(indicator_id: str, h: int, model: str, models: tuple[str, ...]) 
 
 @scoped(ttl=HOUR, max_entries=64)
 def _series_alone(indicator_id: str, region_code: str, h: int, model: str, models: tuple[str, ...]):
-    pooled = calibration(indicator_id, h, model, forecasting.models_needed(model, models))
+    only = tuple(inputs.reporting(indicator_rows(indicator_id), regions())) == (region_code,)
+    # The indicator's only series (a national monthly figure) is its own calibration: the run over every region
+    # would be this run without the leaderboard's models, the same backtests fitted twice on a first view.
+    pooled = None if only else calibration(indicator_id, h, model, forecasting.models_needed(model, models))
     frame = series_frame(indicator_id, (region_code,))
     admission.step_aside()  # fitting one series: up to a second, the next visitor goes in beside it
     return forecasting.run(frame, h, model=model, models=models, breaks=breaks_apply(indicator_id), pooled=pooled)
