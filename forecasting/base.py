@@ -59,11 +59,15 @@ class Forecaster:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({params})"
 
-    def frozen(self) -> Forecaster:
+    def frozen(self, *, estimates: bool = False) -> Forecaster:
         """An unfitted copy whose automatic choices (ETS form, ARIMA orders) are fixed to what this fit chose.
 
         Backtests choose once, on the oldest window, and refit only the parameters on later windows. Models
         without automatic choices return a plain clone.
+
+        Args:
+            estimates: keep the estimated coefficients too, where a model's refit is costly (ARIMA's likelihood
+                optimisation): for windows one step apart, where one more point moves them by noise.
         """
         return self.clone()
 

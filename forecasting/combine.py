@@ -99,11 +99,11 @@ class Combination(Forecaster):
         self.combined_ = tuple(names)
         return combine_outputs(outputs, self.combine)
 
-    def frozen(self) -> Combination:
+    def frozen(self, *, estimates: bool = False) -> Combination:
         """The members' automatic choices (ETS form, ARIMA orders) fixed, for the later backtest windows."""
         if not self.is_fitted:
             return self.clone()
-        return Combination(tuple(model.frozen() for model in self.models_), self.combine)
+        return Combination(tuple(model.frozen(estimates=estimates) for model in self.models_), self.combine)
 
     def describe(self) -> str:
         names = self.combined_ if self.is_fitted else tuple(m.name for m in self.members)

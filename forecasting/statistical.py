@@ -93,7 +93,7 @@ class ETS(_StatsForecastModel):
 
         return AutoETS(season_length=self.season_length, model=self.form, damped=self.damped)
 
-    def frozen(self) -> ETS:
+    def frozen(self, *, estimates: bool = False) -> ETS:
         if self.engine != "statsforecast" or not self.is_fitted:
             return self.clone()
         components = str(self.model_.model_["components"])
@@ -140,6 +140,8 @@ class ARIMA(_StatsForecastModel):
         approximation: search with the conditional-sum-of-squares approximation, then fit the chosen orders by
             maximum likelihood; ``None`` = R's rule, for series longer than 150 or with more than 12 seasons (the
             search on a 240-month series then takes about a quarter of the time).
+        fixed: with a fixed ``order``, coefficients by name (``ar1``, ``sma1``, ``drift``…) kept instead of
+            estimated: the model is only run over the data (~1 ms against 15–90 ms for a seasonal monthly fit).
     """
 
     name = "arima"
@@ -152,6 +154,7 @@ class ARIMA(_StatsForecastModel):
         include_mean: bool = True,
         include_drift: bool = False,
         approximation: bool | None = None,
+        fixed: dict[str, float] | None = None,
     ) -> None:
         self.season_length = season_length
         self.order = order
@@ -159,6 +162,7 @@ class ARIMA(_StatsForecastModel):
         self.include_mean = include_mean
         self.include_drift = include_drift
         self.approximation = approximation
+        self.fixed = fixed
 
     def _fit(self, y: np.ndarray, index: pd.DatetimeIndex | None) -> None:
         self.length_ = len(y)  # read by _engine for the approximation rule
@@ -179,15 +183,23 @@ class ARIMA(_StatsForecastModel):
             seasonal_order=self.seasonal_order,
             include_mean=self.include_mean,
             include_drift=self.include_drift,
+            fixed=self.fixed,
         )
 
-    def frozen(self) -> ARIMA:
+    def frozen(self, *, estimates: bool = False) -> ARIMA:
         if not self.is_fitted:
             return self.clone()
         p, q, sp, sq, _, d, sd = self.model_.model_["arma"]
         coef = self.model_.model_["coef"]
+        fixed = {name: float(value) for name, value in coef.items()} if estimates else None
         return type(self)(
-            self.season_length, (p, d, q), (sp, sd, sq), "intercept" in coef, "drift" in coef, self.approximation
+            self.season_length,
+            (p, d, q),
+            (sp, sd, sq),
+            "intercept" in coef,
+            "drift" in coef,
+            self.approximation,
+            fixed,
         )
 
     def describe(self) -> str:
@@ -342,7 +354,7 @@ class CES(_StatsForecastModel):
         fitted = getattr(self.model_, "model_", None)
         return fitted.get("seasontype") if isinstance(fitted, dict) else None
 
-    def frozen(self) -> CES:
+    def frozen(self, *, estimates: bool = False) -> CES:
         season = self._season() if self.is_fitted else None
         return CES(self.season_length, season) if season else self.clone()
 

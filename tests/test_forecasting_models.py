@@ -25,6 +25,8 @@ from forecasting import (
     model_names,
     statistical,
 )
+from forecasting.backtest import WindowPlan, run_backtest
+from forecasting.series import prepare_series
 
 Z80 = NormalDist().inv_cdf(0.9)
 
@@ -252,6 +254,37 @@ def test_frozen_keeps_the_automatic_choices(build, trending):
     assert refitted.describe() == fitted.describe() and refitted.name == fitted.name
     pd.testing.assert_frame_equal(refitted.predict(4), fitted.predict(4), rtol=1e-4)
     assert Naive().frozen().get_params() == {}
+
+
+@pytest.mark.parametrize("name", ["arima", "arima_small"])
+def test_arima_frozen_with_its_estimates_runs_the_same_model(name, trending):
+    """Windows one step apart keep ARIMA's coefficients: the frozen copy re-run on the same data forecasts the same,
+    and on one more point it estimates nothing (its coefficients stay those of the fit)."""
+    fitted = make_model(name, 4).fit(trending.to_numpy()[:-1])
+    frozen = fitted.frozen(estimates=True)
+    assert frozen.get_params()["fixed"] == pytest.approx(dict(fitted.model_.model_["coef"]))
+    assert fitted.frozen().get_params()["fixed"] is None
+    again, before = frozen.clone().fit(trending.to_numpy()[:-1]).predict(4), fitted.predict(4)
+    np.testing.assert_allclose(again["mean"], before["mean"], rtol=1e-6)
+    pd.testing.assert_frame_equal(again, before, rtol=1e-3)  # σ² counts no estimated coefficients: bands move 0.05%
+    later = frozen.clone().fit(trending.to_numpy())
+    assert dict(later.model_.model_["coef"]) == pytest.approx(dict(fitted.model_.model_["coef"]))
+    assert later.describe() == fitted.describe()
+
+
+def test_only_windows_one_step_apart_keep_the_estimates(trending, monkeypatch):
+    asked = []
+    real = ARIMA.frozen
+
+    def record(self, *, estimates=False):
+        asked.append(estimates)
+        return real(self, estimates=estimates)
+
+    monkeypatch.setattr(ARIMA, "frozen", record)
+    series = prepare_series("s", trending.index, trending.to_numpy(), None)
+    run_backtest(series, {"arima": ARIMA(season_length=4)}, WindowPlan(4, (24, 25, 26, 27)), (80,))
+    run_backtest(series, {"arima": ARIMA(season_length=4)}, WindowPlan(4, (24, 28, 32)), (80,))
+    assert asked == [True, False]
 
 
 def test_ces_intervals_are_statsforecasts_simulation_with_fewer_paths(trending, monkeypatch):
