@@ -322,6 +322,9 @@ class CES(_StatsForecastModel):
     """
 
     name = "ces"
+    #: statsforecast simulates CES's intervals through a slow path (a scipy distribution built per path, ~20× the
+    #: cost) when the fit has fewer than ten residuals; shorter series are left to the other models.
+    min_length = 10
 
     def __init__(self, season_length: int = 1, form: str = "Z") -> None:
         self.season_length = season_length

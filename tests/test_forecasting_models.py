@@ -303,6 +303,14 @@ def test_ces_intervals_are_statsforecasts_simulation_with_fewer_paths(trending, 
     np.testing.assert_allclose(fewer["mean"], own["mean"])
 
 
+def test_ces_needs_ten_observations():
+    # Below ten residuals statsforecast's simulation of its intervals takes a path ~20× slower; the engine then
+    # leaves CES out of a combination or falls back to naive.
+    with pytest.raises(ForecastInputError, match="ces needs at least 10 observations; got 9"):
+        make_model("ces", 12).fit(np.arange(1.0, 10.0))
+    assert np.isfinite(make_model("ces", 12).fit(np.arange(1.0, 11.0)).predict(3).to_numpy()).all()
+
+
 def test_ces_on_a_constant_series():
     """statsforecast fits a naive model, not a CES, to a constant series; the wrapper still describes and freezes."""
     model = make_model("ces", 4).fit(np.full(12, 5.0))
