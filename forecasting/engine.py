@@ -187,7 +187,7 @@ def _combined(backtest: Backtest, names: tuple[str, ...], how: str, y: np.ndarra
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore", RuntimeWarning)  # all members failed on a window: NaN, no warning
             out = {key: reducer(values, axis=0) for key, values in stacked.items()}
-    else:
+    else:  # the trimmed mean, which no default recipe uses: without the guard, its NaNs would spoil the sort
         out = combine_outputs(present, how)
     backtest.forecasts[COMBINATION] = out
     windows = ~np.isnan(backtest.y).all(axis=1)
