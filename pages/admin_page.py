@@ -11,7 +11,7 @@ from data.access import ACTIONS, SYSTEM_ACTIONS, Role
 from data.store import StoreError
 from data.store.audit import RESULTS
 from ui import admin_view as av
-from ui import alerts_view, auth, cache, state
+from ui import alerts_view, auth, cache, show, state
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
@@ -28,7 +28,7 @@ def users_tab() -> None:
     st.caption(t("admin.users_intro"))
     users = store.users.list()
     if users:
-        st.dataframe(av.users_table(users, regions, lang), hide_index=True)
+        show.dataframe(av.users_table(users, regions, lang), hide_index=True)
     else:
         st.info(t("admin.no_users"))
     scopes = [None] + [r.code for r in regions.provinces()]
@@ -80,7 +80,7 @@ def audit_tab() -> None:
     entries = store.audit.trail(user=who, action=what, result=result, since=since, until=until)
     st.caption(t("admin.entries", n=len(entries)))
     table = av.trail_table(entries, lang)
-    st.dataframe(table, hide_index=True)
+    show.dataframe(table, hide_index=True)
     meta = av.trail_meta(store.backend, lang)
     stamp = today.strftime("%Y%m%d")
     for fmt, write, mime in (("csv", to_csv, "text/csv"), ("xlsx", to_xlsx, av.XLSX_MIME)):
@@ -98,13 +98,13 @@ def alerts_tab() -> None:
     """Delivery of warnings (issue 21): the office's settings without secrets, and what keeps failing."""
     st.caption(t("admin.alerts_settings"))
     try:
-        st.dataframe(alerts_view.settings_table(load_settings(), lang), hide_index=True)
+        show.dataframe(alerts_view.settings_table(load_settings(), lang), hide_index=True)
     except AlertConfigError as err:
         st.error(t("admin.alerts_bad_config", error=inert(str(err))))
     failing = failures(store.engine)
     if failing:
         st.warning(t("admin.alerts_failures", n=len(failing)))
-        st.dataframe(alerts_view.failures_table(failing, lang), hide_index=True)
+        show.dataframe(alerts_view.failures_table(failing, lang), hide_index=True)
     else:
         st.success(t("admin.alerts_no_failures"))
 

@@ -13,7 +13,7 @@ from data.access import in_scope
 from data.regions import NATIONAL_CODE
 from data.store import StoreError
 from ui import alerts_view as av
-from ui import auth, cache
+from ui import auth, cache, show
 from ui.i18n import current_lang, t
 from ui.inert import inert
 
@@ -46,7 +46,7 @@ with tab_history:
                 st.success(t("alerts.acked" if done else "alerts.ack_already", id=chosen))
                 rows = [r for r in history(store.engine, scope=actor.scope) if not open_only or r.cleared_at is None]
     if rows:
-        st.dataframe(av.history_table(rows, cat, regions, names, lang), hide_index=True)
+        show.dataframe(av.history_table(rows, cat, regions, names, lang), hide_index=True)
     else:
         st.info(t("alerts.no_warnings"))
 
@@ -87,7 +87,7 @@ with tab_subs:
             st.success(t("alerts.unsubscribed"))
             mine = book.subscriptions(actor.user)
     if mine:
-        st.dataframe(av.subscriptions_table(mine, cat, regions, names, lang), hide_index=True)
+        show.dataframe(av.subscriptions_table(mine, cat, regions, names, lang), hide_index=True)
     else:
         st.info(t("alerts.no_subscriptions"))
 
@@ -129,6 +129,6 @@ with tab_rules:
                 st.success(t("alerts.deleted_rule", rule=ending))
                 user_rules = book.rules()
     if user_rules:
-        st.dataframe(av.rules_table(user_rules, cat, regions, lang), hide_index=True)
+        show.dataframe(av.rules_table(user_rules, cat, regions, lang), hide_index=True)
     else:
         st.info(t("alerts.no_rules"))

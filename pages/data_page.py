@@ -6,7 +6,7 @@ import data
 import data.store
 import data.upload
 import data.vintage
-from ui import auth, basket, cache, state
+from ui import auth, basket, cache, show, state
 from ui import data_view as dv
 from ui import precompute_view as pv
 from ui.i18n import current_lang, t
@@ -28,7 +28,7 @@ tab_sets, tab_vintage, tab_history, tab_upload = st.tabs(
 )
 
 with tab_sets:
-    st.dataframe(
+    show.dataframe(
         dv.datasets_table(cache.stored_datasets(), lang, cache.current_uploads()),
         hide_index=True,
         column_config={t("data.col_released"): st.column_config.TextColumn(width="medium")},  # a release is a phrase
@@ -61,12 +61,12 @@ with tab_vintage:
     st.write(t("data.vintage_intro"))
     st.subheader(t("data.joins_heading"))
     joins = cache.shared(("data-joins", lang), lambda: dv.joins_table(cache.join_decisions(), cache.catalogue(), lang))
-    st.dataframe(joins, hide_index=True)
+    show.dataframe(joins, hide_index=True)
     rule = data.vintage.join_rule()
     st.caption(t("data.joins_note", years=rule.overlap_years, tolerance=f"{rule.tolerance:.0%}"))
     st.subheader(t("data.sources_heading"))
     sources = cache.shared(("data-sources", lang), lambda: dv.sources_table(cache.coverage(), cache.catalogue(), lang))
-    st.dataframe(sources, hide_index=True)
+    show.dataframe(sources, hide_index=True)
     st.subheader(t("data.revisions_heading"))
     found = cache.revisions()
     if found:
@@ -74,7 +74,7 @@ with tab_vintage:
         revised = cache.shared(
             ("data-revisions", lang), lambda: dv.revisions_table(found, cache.catalogue(), cache.regions(), lang)
         )
-        st.dataframe(revised, hide_index=True)
+        show.dataframe(revised, hide_index=True)
     else:
         st.success(t("data.no_revisions"))
 
@@ -91,7 +91,7 @@ with tab_history:
     url.write()
     history = store.history(chosen)
     history_frame = dv.history_table(history, lang)
-    st.dataframe(history_frame, hide_index=True)
+    show.dataframe(history_frame, hide_index=True)
     # Names and file names are stored as typed: the download goes through the writers that neutralise formulas.
     title = t("data.history_of", dataset=data.dataset(chosen).title[lang])
     basket.download_buttons("table", history_frame, title, "", f"data-history-{chosen}")
@@ -190,17 +190,17 @@ with tab_upload:
             stated = dv.indicator_label(catalogue, upload.stated_indicator, lang)
             st.caption(t("data.indicator_stated", indicator=stated))
         st.subheader(t("data.preview"))
-        st.dataframe(upload.preview(), height=240)
+        show.dataframe(upload.preview(), height=240)
         report = upload.report
         st.subheader(t("data.report", errors=report.error_count, warnings=report.warning_count))
         if report.problems:
-            st.dataframe(dv.report_table(report, lang), hide_index=True)
+            show.dataframe(dv.report_table(report, lang), hide_index=True)
         diff, name = report.diff, dv.dataset_title(upload.dataset_id, lang)
         if diff is not None:
             st.write(t("data.would_change", dataset=name, added=diff.added, changed=diff.changed, removed=diff.removed))
         if len(upload.changes):
             st.subheader(t("data.changes_heading", count=len(upload.changes)))
-            st.dataframe(dv.changes_table(upload.changes, catalogue, cache.regions(), lang), hide_index=True)
+            show.dataframe(dv.changes_table(upload.changes, catalogue, cache.regions(), lang), hide_index=True)
         if not upload.ok:
             st.error(t("data.blocked", errors=report.error_count))
         elif st.button(t("data.commit"), key="data_commit", type="primary"):

@@ -138,7 +138,7 @@ def model_and_results() -> None:
             show.table(table, TableMeta(batch_title, footer), f"fc-batch-{ind.id}-{h}-{model}")
             if len(result.errors):
                 st.warning(t("forecast.batch_errors", n=len(result.errors)))
-                st.dataframe(result.errors, hide_index=True)
+                show.dataframe(result.errors, hide_index=True)
             st.caption(inert(" · ".join(part for part in (fv.batch_note(result, lang), footer) if part)))
 
 

@@ -88,7 +88,7 @@ with tab_record:
     show.chart(fig, ChartMeta(title, t("track.chart_source"), pick(ind.unit)), f"track-chart-{ind.id}-{region}")
     st.caption(t("track.error_note"))
     table = tv.publications_table(mine, scores, reg, lang)
-    st.dataframe(
+    show.dataframe(
         table,
         hide_index=True,
         column_config={t("track.col_link"): st.column_config.LinkColumn(display_text=t("track.open"))},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 import pytest
 from apptest import rendered
@@ -10,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from maps import TOPOJSON_URL
 from ui.show import PLOTLY_CONFIG
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _page() -> None:
@@ -186,3 +190,53 @@ def test_streamlit_only_reads_a_drawn_figure():
     figure = plotly.tools.return_figure_from_figure_or_data(drawn, validate_figure=True)
     assert json.loads(plotly.io.to_json(figure, validate=False))["data"][0]["y"] == [3, 4]
     assert figure is drawn.to_dict() and drawn.to_dict() == before
+
+
+def _tables_with_gaps() -> None:
+    """A table with a missing value drawn each way a page draws one."""
+    import numpy as np
+    import pandas as pd
+
+    from briefing import TableMeta
+    from ui import auth, show
+
+    auth.gate()
+    frame = pd.DataFrame({"region": ["广东", "西藏"], "growth": [5.1, np.nan]})
+    show.table(frame, TableMeta("Growth", "NBS"), "t-gaps")
+    show.frame(frame)
+    show.dataframe(frame, hide_index=True)
+
+
+def test_every_table_shows_a_missing_value_as_a_dash(local_basket):
+    # Streamlit's default is a grey "None": English, and it reads like a value.
+    at = AppTest.from_function(_tables_with_gaps, default_timeout=30).run()
+    assert not at.exception
+    assert [table.proto.placeholder for table in at.dataframe] == ["—", "—", "—"]
+    assert [table.value["growth"].isna().tolist() for table in at.dataframe] == [[False, True]] * 3  # still a gap
+
+
+def direct_tables(root: Path) -> list[str]:
+    """``….dataframe(…)`` calls in app.py, pages/ and ui/ that do not go through ``ui.show`` (file:line)."""
+    found = []
+    for path in sorted([root / "app.py", *(root / "pages").rglob("*.py"), *(root / "ui").rglob("*.py")]):
+        if not path.exists() or path == root / "ui" / "show.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = node.func if isinstance(node, ast.Call) else None
+            if not isinstance(func, ast.Attribute) or func.attr != "dataframe":
+                continue
+            if not (isinstance(func.value, ast.Name) and func.value.id == "show"):
+                found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
+    return found
+
+
+def test_every_table_goes_through_show():
+    assert direct_tables(ROOT) == []
+
+
+def test_the_table_checker_finds_a_direct_call(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "pages" / "p.py").write_text("show.dataframe(a)\nst.dataframe(b)\n", encoding="utf-8")
+    (tmp_path / "ui" / "show.py").write_text("where.dataframe(c)\n", encoding="utf-8")
+    assert direct_tables(tmp_path) == ["pages/p.py:2"]

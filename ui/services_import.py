@@ -17,7 +17,7 @@ from data.errors import DataError
 from services import importer
 from services.indicators import partial_months
 from services.logs import store_import
-from ui import cache
+from ui import cache, show
 from ui import services_view as sv
 from ui.i18n import t
 from ui.inert import inert
@@ -148,7 +148,7 @@ def section(actor: Actor, lang: str) -> None:
             st.error(t("services.import_missing", lang, fields=fields))
         if report.problems:
             st.error(t("services.import_problems", lang, count=report.problem_count, shown=len(report.problems)))
-            st.dataframe(problems_frame(report, lang), hide_index=True)
+            show.dataframe(problems_frame(report, lang), hide_index=True)
         if not report.ok:
             return
         st.success(t("services.import_ready", lang, rows=len(report.cases), duplicates=report.duplicates))
@@ -200,7 +200,7 @@ def history(log_id: str, actor: Actor, lang: str) -> None:
                 t("services.history_dropped", lang): [", ".join(v.dropped) for v in versions],
             }
         )
-        st.dataframe(frame, hide_index=True)
+        show.dataframe(frame, hide_index=True)
         if not actor.may("data.rollback") or len(versions) < 2:
             return
         numbers = [v.number for v in versions if not v.current]

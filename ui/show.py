@@ -165,9 +165,19 @@ def _arrow(frame: pd.DataFrame) -> Any:
         return frame
 
 
+#: What a table shows for a missing value. Streamlit's default, a grey "None", reads like a value (and is English).
+MISSING = "—"
+
+
+def dataframe(data: Any, where: Any = st, **options: Any) -> None:
+    """`st.dataframe` (in `where`: a column or container) with missing values shown as ``MISSING``; every table of
+    the app goes through here or through `table` and `frame`."""
+    where.dataframe(data, placeholder=MISSING, **options)
+
+
 def frame(frame: pd.DataFrame, where: Any = st) -> None:
     """A plain table without basket buttons (in `where`: a column or container), drawn from its kept Arrow form."""
-    where.dataframe(_arrow_of(frame), hide_index=True)
+    dataframe(_arrow_of(frame), where, hide_index=True)
 
 
 def table(
@@ -178,14 +188,14 @@ def table(
     shown: Any = None,
     caption: str = "",
     notes: Sequence[str] = (),
-    **dataframe: Any,
+    **options: Any,
 ) -> None:
     """Draw `frame` (or `shown`, a styled view of it) without its index, its basket buttons and its captions.
 
     Args:
         meta: the export's title, source line, column units and decimals (numeric columns are shown with thousands
             separators and one number of decimals each, as the exports write them).
-        dataframe: other `st.dataframe` options (height, column_config …).
+        options: other `st.dataframe` options (height, column_config …).
     """
     # A screen copy (text in gaps) or a Styler is drawn instead of `frame`, which the export keeps: only the one drawn
     # is converted to Arrow.
@@ -194,7 +204,7 @@ def table(
     config: dict[str, Any] = {
         column: st.column_config.NumberColumn(format=f) for column, f in _formats(frame, meta).items()
     }
-    config.update(dataframe.pop("column_config", None) or {})
-    st.dataframe(data, hide_index=True, column_config=config, **dataframe)
+    config.update(options.pop("column_config", None) or {})
+    dataframe(data, hide_index=True, column_config=config, **options)
     basket.controls("table", frame, meta.title, meta.source, key, caption=caption, meta=meta)
     _captions(caption, notes)

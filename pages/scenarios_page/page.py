@@ -254,7 +254,7 @@ if comp is not None:
     estimates = sv.estimates_table(comp, names, lang)
     if len(estimates):
         st.subheader(t("scenarios.estimates"))
-        st.dataframe(estimates, hide_index=True)
+        show.dataframe(estimates, hide_index=True)
         st.caption(t("scenarios.estimates_note"))
     st.subheader(t("scenarios.assumptions"))
     for outcome in comp.outcomes:
@@ -263,9 +263,9 @@ if comp is not None:
         if outcome.scenario.note:
             st.caption(t("scenarios.note_shown", note=inert(outcome.scenario.note)))
     with st.expander(t("scenarios.per_period")):
-        st.dataframe(sv.deltas_table(comp, ind, lang), hide_index=True)
+        show.dataframe(sv.deltas_table(comp, ind, lang), hide_index=True)
     with st.expander(t("scenarios.pairwise")):
-        st.dataframe(sv.beats_table(comp, lang))
+        show.dataframe(sv.beats_table(comp, lang))
         st.caption(t("scenarios.pairwise_note"))
 
 # --- publish and adopt (track record, decision register) ----------------------------------------------------------
