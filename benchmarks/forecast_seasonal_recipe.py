@@ -48,6 +48,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forecasting.backtest import mase_scale  # noqa: E402
+from forecasting.combine import left_out  # noqa: E402
 from forecasting.single_models import make_single_model  # noqa: E402
 
 SHORT = {"seasonal_naive": "snaive"}
@@ -107,9 +108,9 @@ def compute(freq: str, args: argparse.Namespace, pool: ProcessPoolExecutor) -> d
 
 
 def stacked(data: dict, origin: int, guard: bool = False) -> tuple[np.ndarray, ...]:
-    """Forecasts ``(members, series, h)`` at one origin (NaN where a member failed), which of them the guard leaves
-    out (``(members, series)``: with ``guard``, a forecast at or below zero of a series positive throughout its training
-    window), outcomes, MASE scales and which series are positive."""
+    """Forecasts ``(members, series, h)`` at one origin (NaN where a member failed), which series the guard applies
+    to (with ``guard``, those positive throughout their training window; none without), outcomes, MASE scales and which
+    series are positive."""
     m, h = data["m"], data["h"]
     ids = list(data["train"])
     forecasts = np.full((len(MEMBERS), len(ids), h), np.nan)
@@ -122,8 +123,7 @@ def stacked(data: dict, origin: int, guard: bool = False) -> tuple[np.ndarray, .
         for j, name in enumerate(MEMBERS):
             if res[(origin, name)] is not None:
                 forecasts[j, i] = res[(origin, name)]
-    guarded = guard & positive[None, :] & (forecasts <= 0).any(axis=2)
-    return forecasts, guarded, actual, scale, positive
+    return forecasts, positive & guard, actual, scale, positive
 
 
 def scores(stack: tuple, members: tuple[str, ...], how: str) -> tuple[float, float, int, int]:
@@ -131,10 +131,8 @@ def scores(stack: tuple, members: tuple[str, ...], how: str) -> tuple[float, flo
     many positive series it forecasts at or below zero. A failed member is left out, as
     :class:`forecasting.combine.Combination` does, and so is a guarded one when another member is left."""
     forecasts, guarded, actual, scale, positive = stack
-    index = [MEMBERS.index(name) for name in members]
-    chosen, out = forecasts[index].copy(), guarded[index]
-    others = (~out & np.isfinite(chosen).all(axis=2)).any(axis=0)  # (series,): a member the guard keeps
-    chosen[out & others[None, :]] = np.nan
+    chosen = forecasts[[MEMBERS.index(name) for name in members]].copy()
+    chosen[left_out(chosen, guarded)] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # all-NaN slices: series no member forecast, dropped below
         mean = (np.nanmedian if how == "median" else np.nanmean)(chosen, axis=0)

@@ -34,6 +34,23 @@ def _trimmed(values: np.ndarray, axis: int = 0) -> np.ndarray:
 COMBINERS = {"mean": np.mean, "median": np.median, "trimmed": _trimmed}
 
 
+def left_out(means: np.ndarray, positive: bool | np.ndarray) -> np.ndarray:
+    """Which members the guard leaves out: those forecasting zero or below on a series positive throughout, where
+    another member does not (a failed member, NaN, counts as neither).
+
+    Args:
+        means: point forecasts ``(members, *cases, h)`` (a case: one fit, e.g. a backtest window or a series).
+        positive: whether each case's training part is positive throughout (a bool, or an array of the cases' shape).
+
+    Returns:
+        ``(members, *cases)`` booleans.
+    """
+    with np.errstate(invalid="ignore"):
+        below = np.asarray(positive) & (means <= 0).any(axis=-1)
+    kept = ~below & np.isfinite(means).all(axis=-1)
+    return below & kept.any(axis=0)
+
+
 def combine_outputs(outputs: list[Arrays], combine: str = "median") -> Arrays:
     """Combine several models' outputs key by key (``mean``, ``lo-80``…)."""
     if combine not in COMBINERS:
@@ -92,10 +109,9 @@ class Combination(Forecaster):
                 continue
         if not outputs:
             raise ModelFitError("every member of the combination produced non-finite forecasts")
-        if self.positive_:
-            above = [i for i, out in enumerate(outputs) if (out["mean"] > 0).all()]
-            if above:
-                outputs, names = [outputs[i] for i in above], [names[i] for i in above]
+        out = left_out(np.stack([output["mean"] for output in outputs]), self.positive_)
+        outputs = [output for output, gone in zip(outputs, out, strict=True) if not gone]
+        names = [name for name, gone in zip(names, out, strict=True) if not gone]
         self.combined_ = tuple(names)
         return combine_outputs(outputs, self.combine)
 

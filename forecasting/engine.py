@@ -30,7 +30,7 @@ import pandas as pd
 from forecasting.backtest import Backtest, auto_plan, dense_plan, fit_forecast, run_backtest
 from forecasting.base import Arrays, Forecaster
 from forecasting.breaks import consistent_start, detect_breaks
-from forecasting.combine import combine_outputs
+from forecasting.combine import combine_outputs, left_out
 from forecasting.conformal import error_scale
 from forecasting.ensemble import Ensemble, combine_arrays
 from forecasting.frequency import future_dates
@@ -174,12 +174,8 @@ def _combined(backtest: Backtest, names: tuple[str, ...], how: str, y: np.ndarra
     if not present:
         return
     stacked = {key: np.stack([p[key] for p in present]) for key in present[0]}  # (members, windows, h)
-    means = stacked["mean"]
-    with np.errstate(invalid="ignore"):
-        positive = np.array([bool((y[:c][~np.isnan(y[:c])] > 0).all()) for c in backtest.plan.cutoffs])
-        below = positive[None, :] & (means <= 0).any(axis=2)
-    kept = ~below & np.isfinite(means).all(axis=2)
-    out_of_window = below & kept.any(axis=0)[None, :]  # (members, windows): left out where another member stays
+    positive = np.array([bool((y[:c][~np.isnan(y[:c])] > 0).all()) for c in backtest.plan.cutoffs])
+    out_of_window = left_out(stacked["mean"], positive)  # (members, windows)
     if out_of_window.any():
         stacked = {key: np.where(out_of_window[:, :, None], np.nan, values) for key, values in stacked.items()}
     if how in ("median", "mean"):
